@@ -1,0 +1,41 @@
+/**
+ * Binds each ISA row to its executor by mnemonic. Rows without one decode and
+ * disassemble but raise SIGILL when run ("unimplemented"); rows marked sys
+ * (privileged or I/O) raise SIGSEGV as a general-protection fault would.
+ */
+import type { Exec, Insn } from "../isa/decode.ts";
+import type { OpRow } from "../isa/table.ts";
+import { formatInsn } from "../isa/disasm.ts";
+import { GuestFault, SIGILL, SIGSEGV } from "../vmm/fault.ts";
+import { aluExecutors } from "./exec/alu.ts";
+import { bitExecutors } from "./exec/bits.ts";
+import { controlExecutors } from "./exec/control.ts";
+import { dataExecutors } from "./exec/data.ts";
+import { muldivExecutors } from "./exec/muldiv.ts";
+import { shiftExecutors } from "./exec/shift.ts";
+import { stringExecutors } from "./exec/string.ts";
+import { systemExecutors } from "./exec/system.ts";
+
+const EXECUTORS: Record<string, Exec> = {
+  ...aluExecutors, ...bitExecutors, ...controlExecutors, ...dataExecutors,
+  ...muldivExecutors, ...shiftExecutors, ...stringExecutors, ...systemExecutors,
+};
+
+function privileged(_m: unknown, i: Insn): void {
+  throw new GuestFault(SIGSEGV, i.addr, `privileged instruction '${formatInsn(i)}'`);
+}
+
+function unimplemented(_m: unknown, i: Insn): void {
+  const what = /^f/.test(i.row.mnem) && i.row.map === 0 ? " (x87 floating point is not implemented yet)" : "";
+  throw new GuestFault(SIGILL, i.addr, `unimplemented instruction '${formatInsn(i)}'${what}`);
+}
+
+export function executorFor(row: OpRow): Exec {
+  if (row.attrs.has("sys")) return privileged;
+  return EXECUTORS[row.mnem] ?? unimplemented;
+}
+
+/** Whether the interpreter can run this row (for coverage reports and tests). */
+export function isImplemented(row: OpRow): boolean {
+  return !row.attrs.has("sys") && row.mnem in EXECUTORS;
+}

@@ -1,0 +1,122 @@
+/**
+ * The interpreter's execution context: CPU views, memory, and the
+ * size-generic operand access every executor uses. Operand kinds come from
+ * the ISA description (table.ts K_*), sizes are indices 0/1/2 = 8/16/32 bits.
+ *
+ * Values: 8- and 16-bit reads are zero-extended; 32-bit reads are int32.
+ * Writes take any int and keep the low bits. An executor reads every source
+ * before it writes anything, so a fault leaves the state as it was.
+ */
+import { K_ACC, K_CL, K_DX, K_E, K_FIXED_SREG, K_G, K_IMM, K_MOFFS, K_ONE, K_SREG, K_Z } from "../isa/table.ts";
+import type { Insn } from "../isa/decode.ts";
+import { S_SEGBASE, S_SEL, R_ECX, R_EDX } from "../vmm/layout.ts";
+import type { Memory } from "../vmm/memory.ts";
+import type { Cpu } from "./cpu.ts";
+
+/** Byte offset in the register file of 8-bit register r (AL CL DL BL AH CH DH BH). */
+const BYTE_OFF = [0, 4, 8, 12, 1, 5, 9, 13];
+const FIXED_SREG: Record<string, number> = { ES: 0, CS: 1, SS: 2, DS: 3, FS: 4, GS: 5 };
+
+export interface SyscallHost {
+  syscall(): void;
+}
+
+export class Machine {
+  readonly s: Int32Array;
+  readonly b: Uint8Array;
+  readonly w: Uint16Array;
+  /** Address of the memory operand last read by get(), for the write of a read-modify-write. */
+  addr = 0;
+  /** EIP after the current instruction; branches overwrite it. */
+  next = 0;
+  /** Set when a store hit a page with cached code: the current block must end. */
+  smc = false;
+  host: SyscallHost = { syscall() {} };
+
+  constructor(readonly cpu: Cpu, readonly mem: Memory) {
+    this.s = cpu.s;
+    this.b = cpu.b;
+    this.w = cpu.w;
+  }
+
+  reg(sz: number, r: number): number {
+    return sz === 2 ? this.s[r] : sz === 1 ? this.w[r << 1] : this.b[BYTE_OFF[r]];
+  }
+
+  setReg(sz: number, r: number, v: number): void {
+    if (sz === 2) this.s[r] = v;
+    else if (sz === 1) this.w[r << 1] = v;
+    else this.b[BYTE_OFF[r]] = v;
+  }
+
+  load(sz: number, a: number): number {
+    return sz === 2 ? this.mem.read32(a) : sz === 1 ? this.mem.read16(a) : this.mem.read8(a);
+  }
+
+  store(sz: number, a: number, v: number): void {
+    if (sz === 2) this.mem.write32(a, v);
+    else if (sz === 1) this.mem.write16(a, v);
+    else this.mem.write8(a, v);
+  }
+
+  /** Effective address of the ModRM memory operand, segment base included. */
+  ea(i: Insn): number {
+    let a = i.disp;
+    if (i.base >= 0) a += this.s[i.base];
+    if (i.index >= 0) a += this.s[i.index] << i.scale;
+    if (i.asz16) a &= 0xffff;
+    if (i.seg >= 4) a += this.s[S_SEGBASE + i.seg];
+    return a | 0;
+  }
+
+  /** Reads operand n's value (kind k) at size sz; remembers a memory operand's address. */
+  get(i: Insn, k: number, sz: number): number {
+    switch (k) {
+      case K_E:
+        if (i.mod === 3) return this.reg(sz, i.rm);
+        this.addr = this.ea(i);
+        return this.load(sz, this.addr);
+      case K_G: return this.reg(sz, i.reg);
+      case K_Z: return this.reg(sz, i.rm);
+      case K_ACC: return this.reg(sz, 0);
+      case K_IMM: return i.imm;
+      case K_MOFFS:
+        this.addr = this.moffs(i);
+        return this.load(sz, this.addr);
+      case K_CL: return this.s[R_ECX] & 0xff;
+      case K_ONE: return 1;
+      case K_DX: return this.s[R_EDX] & 0xffff;
+      case K_SREG: return this.s[S_SEL + i.reg] & 0xffff;
+      case K_FIXED_SREG: return this.s[S_SEL + FIXED_SREG[i.row.ops[0]]] & 0xffff;
+    }
+    throw new Error(`operand kind ${k} has no value (${i.row.mnem})`);
+  }
+
+  /** Writes operand kind k; a memory operand is addressed afresh. */
+  put(i: Insn, k: number, sz: number, v: number): void {
+    if (k === K_E && i.mod !== 3) this.store(sz, this.ea(i), v);
+    else if (k === K_MOFFS) this.store(sz, this.moffs(i), v);
+    else this.update(i, k, sz, v);
+  }
+
+  /** Writes back operand kind k after get(): a memory operand reuses the address get() computed. */
+  update(i: Insn, k: number, sz: number, v: number): void {
+    switch (k) {
+      case K_E:
+        if (i.mod === 3) this.setReg(sz, i.rm, v);
+        else this.store(sz, this.addr, v);
+        return;
+      case K_G: this.setReg(sz, i.reg, v); return;
+      case K_Z: this.setReg(sz, i.rm, v); return;
+      case K_ACC: this.setReg(sz, 0, v); return;
+      case K_MOFFS: this.store(sz, this.addr, v); return;
+    }
+    throw new Error(`operand kind ${k} is not writable (${i.row.mnem})`);
+  }
+
+  private moffs(i: Insn): number {
+    let a = i.asz16 ? i.disp & 0xffff : i.disp;
+    if (i.seg >= 4) a += this.s[S_SEGBASE + i.seg];
+    return a | 0;
+  }
+}

@@ -1,0 +1,270 @@
+/**
+ * Open file descriptions and the guest fd table.
+ *
+ * An OpenFile is shared by every fd dup'ed from it (offset and status flags
+ * are shared, as in Linux); it is released when its last fd closes.
+ * Kinds: HostFile (a host fd: regular file, device, directory, or inherited
+ * stdio stream) and PipeEnd (an in-process pipe buffer).
+ *
+ * Node has no lseek, so a HostFile the VMM opened tracks its own offset and
+ * uses positional I/O; inherited fds 0-2 stream through the host offset
+ * until the guest seeks one that is a regular file, which then switches to
+ * a tracked offset starting from the host offset (/proc/self/fdinfo).
+ * Host fds 0-2 are never closed.
+ */
+import * as fs from "node:fs";
+import * as tty from "node:tty";
+import { E, SysError, fail, hostErrno } from "./errno.ts";
+import { S_IFIFO, type StatInfo, fromHostStats } from "./stat.ts";
+
+export const O_ACCMODE = 3, O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2;
+export const O_CREAT = 0o100, O_EXCL = 0o200, O_NOCTTY = 0o400, O_TRUNC = 0o1000, O_APPEND = 0o2000;
+export const O_NONBLOCK = 0o4000, O_DIRECTORY = 0o200000, O_NOFOLLOW = 0o400000, O_CLOEXEC = 0o2000000;
+export const O_LARGEFILE = 0o100000, O_PATH = 0o10000000;
+/** Status flags F_SETFL may change. */
+export const SETFL_MASK = O_APPEND | O_NONBLOCK;
+
+export const SEEK_SET = 0, SEEK_CUR = 1, SEEK_END = 2;
+export const MAX_FDS = 1024;
+
+export interface DirEntry { name: string; ino: bigint; type: number; }
+
+/** Blocks the (single) host thread for ms milliseconds. */
+export function sleepMs(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/** Runs a host I/O call, translating host errors; a blocking guest fd retries host EAGAIN. */
+function hostIo(blocking: boolean, op: () => number): number {
+  for (;;) {
+    try {
+      return op();
+    } catch (e) {
+      const errno = hostErrno(e);
+      if (errno !== E.EAGAIN || !blocking) throw new SysError(errno);
+      sleepMs(5);
+    }
+  }
+}
+
+export abstract class OpenFile {
+  refs = 0;
+  constructor(public flags: number, readonly guestPath: string) {}
+
+  get readable(): boolean { return (this.flags & O_ACCMODE) !== O_WRONLY && !(this.flags & O_PATH); }
+  get writable(): boolean { return (this.flags & O_ACCMODE) !== O_RDONLY && !(this.flags & O_PATH); }
+  get blocking(): boolean { return !(this.flags & O_NONBLOCK); }
+
+  abstract read(buf: Uint8Array): number;
+  abstract write(data: Uint8Array): number;
+  abstract stat(): StatInfo;
+  abstract release(): void;
+  pread(_buf: Uint8Array, _pos: number): number { fail(E.ESPIPE); }
+  pwrite(_data: Uint8Array, _pos: number): number { fail(E.ESPIPE); }
+  seek(_off: number, _whence: number): number { fail(E.ESPIPE); }
+  isTty(): boolean { return false; }
+  /** poll: whether a read would not block / a write would not block. */
+  readyToRead(): boolean { return true; }
+  readyToWrite(): boolean { return true; }
+  /** Bytes available without blocking (FIONREAD); null when not meaningful. */
+  available(): number | null { return null; }
+  /** Host fd for metadata calls (fchmod, ftruncate, futimens, fsync), or null. */
+  hostFd(): number | null { return null; }
+}
+
+export class HostFile extends OpenFile {
+  /** Offset for positional I/O; null while streaming through the host fd's own offset. */
+  private pos: number | null;
+  /** Directory listing for getdents64 (loaded on first use, reset by a seek to 0), and the next index. */
+  dirEntries: DirEntry[] | null = null;
+  dirIndex = 0;
+
+  constructor(private readonly fd: number, flags: number, guestPath: string, readonly isDir: boolean, private readonly inherited = false) {
+    super(flags, guestPath);
+    this.pos = inherited ? null : 0;
+  }
+
+  static inheritStdio(fd: number, guestPath: string): HostFile {
+    return new HostFile(fd, fd === 0 ? O_RDONLY : O_WRONLY, guestPath, false, true);
+  }
+
+  hostFd(): number { return this.fd; }
+
+  read(buf: Uint8Array): number {
+    if (this.isDir) fail(E.EISDIR);
+    const n = hostIo(this.blocking, () => fs.readSync(this.fd, buf, 0, buf.length, this.pos));
+    if (this.pos !== null) this.pos += n;
+    return n;
+  }
+
+  write(data: Uint8Array): number {
+    if (this.pos !== null && this.flags & O_APPEND) this.pos = Number(fs.fstatSync(this.fd).size);
+    const n = hostIo(this.blocking, () => fs.writeSync(this.fd, data, 0, data.length, this.pos));
+    if (this.pos !== null) this.pos += n;
+    return n;
+  }
+
+  pread(buf: Uint8Array, pos: number): number {
+    if (this.isDir) fail(E.EISDIR);
+    if (!this.seekable()) fail(E.ESPIPE);
+    return hostIo(this.blocking, () => fs.readSync(this.fd, buf, 0, buf.length, pos));
+  }
+
+  pwrite(data: Uint8Array, pos: number): number {
+    if (!this.seekable()) fail(E.ESPIPE);
+    return hostIo(this.blocking, () => fs.writeSync(this.fd, data, 0, data.length, pos));
+  }
+
+  seek(off: number, whence: number): number {
+    if (this.isDir) {
+      if (whence !== SEEK_SET || off < 0) fail(E.EINVAL);
+      if (off === 0) this.dirEntries = null;
+      this.dirIndex = off;
+      return off;
+    }
+    if (!this.seekable()) fail(E.ESPIPE);
+    this.pos ??= hostOffset(this.fd);
+    const base = whence === SEEK_SET ? 0 : whence === SEEK_CUR ? this.pos
+      : whence === SEEK_END ? Number(fs.fstatSync(this.fd).size) : fail(E.EINVAL);
+    if (base + off < 0) fail(E.EINVAL);
+    this.pos = base + off;
+    return this.pos;
+  }
+
+  private seekableCache: boolean | undefined;
+
+  private seekable(): boolean {
+    if (this.seekableCache === undefined) {
+      const st = fs.fstatSync(this.fd);
+      this.seekableCache = st.isFile() || st.isBlockDevice() || st.isDirectory();
+    }
+    return this.seekableCache;
+  }
+
+  stat(): StatInfo { return fromHostStats(fs.fstatSync(this.fd, { bigint: true })); }
+  isTty(): boolean { return tty.isatty(this.fd); }
+
+  release(): void {
+    if (!this.inherited) fs.closeSync(this.fd);
+  }
+}
+
+/** The host kernel's offset of fd, read from /proc/self/fdinfo (0 if unavailable). */
+function hostOffset(fd: number): number {
+  try {
+    const m = /^pos:\s*(\d+)/m.exec(fs.readFileSync(`/proc/self/fdinfo/${fd}`, "utf8"));
+    return m ? Number(m[1]) : 0;
+  } catch {
+    return 0;
+  }
+}
+
+let nextPipeIno = 1n;
+
+class Pipe {
+  chunks: Uint8Array[] = [];
+  size = 0;
+  readers = 1;
+  writers = 1;
+  readonly ino = nextPipeIno++;
+  readonly createdNs = BigInt(Date.now()) * 1_000_000n;
+}
+
+export class PipeEnd extends OpenFile {
+  constructor(private readonly pipe: Pipe, private readonly writeEnd: boolean, flags: number) {
+    super((flags & ~O_ACCMODE) | (writeEnd ? O_WRONLY : O_RDONLY), "pipe:[" + pipe.ino + "]");
+  }
+
+  /** A new pipe as its [read end, write end]. */
+  static pair(flags: number): [PipeEnd, PipeEnd] {
+    const p = new Pipe();
+    return [new PipeEnd(p, false, flags), new PipeEnd(p, true, flags)];
+  }
+
+  read(buf: Uint8Array): number {
+    const p = this.pipe;
+    if (this.writeEnd) fail(E.EBADF);
+    // With one guest thread, a blocking read of an empty pipe that still has a writer could
+    // never complete; it reports EAGAIN instead of hanging.
+    if (p.size === 0) return p.writers ? fail(E.EAGAIN) : 0;
+    let n = 0;
+    while (n < buf.length && p.chunks.length) {
+      const c = p.chunks[0];
+      const take = Math.min(c.length, buf.length - n);
+      buf.set(c.subarray(0, take), n);
+      n += take;
+      if (take === c.length) p.chunks.shift(); else p.chunks[0] = c.subarray(take);
+    }
+    p.size -= n;
+    return n;
+  }
+
+  /** Writes never block: the buffer grows past the 64 KiB a Linux pipe would hold. */
+  write(data: Uint8Array): number {
+    if (!this.writeEnd) fail(E.EBADF);
+    if (!this.pipe.readers) fail(E.EPIPE);
+    this.pipe.chunks.push(data.slice());
+    this.pipe.size += data.length;
+    return data.length;
+  }
+
+  stat(): StatInfo {
+    const t = this.pipe.createdNs;
+    return {
+      dev: 12n, ino: this.pipe.ino, mode: S_IFIFO | 0o600, nlink: 1, uid: 0, gid: 0, rdev: 0n, size: 0n,
+      blksize: 4096, blocks: 0n, atimeNs: t, mtimeNs: t, ctimeNs: t, birthtimeNs: t,
+    };
+  }
+
+  readyToRead(): boolean { return !this.writeEnd && (this.pipe.size > 0 || this.pipe.writers === 0); }
+  readyToWrite(): boolean { return this.writeEnd; }
+  available(): number { return this.pipe.size; }
+
+  release(): void {
+    if (this.writeEnd) this.pipe.writers--; else this.pipe.readers--;
+  }
+}
+
+interface Slot { file: OpenFile; cloexec: boolean; }
+
+export class FdTable {
+  private readonly slots: (Slot | undefined)[] = [];
+
+  /** A table holding the host's fds 0-2; nameOf gives the guest-visible name of each (/proc/self/fd/N). */
+  static withStdio(nameOf: (fd: number) => string): FdTable {
+    const t = new FdTable();
+    for (const fd of [0, 1, 2]) t.install(HostFile.inheritStdio(fd, nameOf(fd)), false);
+    return t;
+  }
+
+  get(fd: number): OpenFile {
+    const s = fd >= 0 ? this.slots[fd] : undefined;
+    return s ? s.file : fail(E.EBADF);
+  }
+
+  /** Installs file at the lowest free fd >= min. */
+  install(file: OpenFile, cloexec: boolean, min = 0): number {
+    let fd = min;
+    while (this.slots[fd]) fd++;
+    if (fd >= MAX_FDS) fail(E.EMFILE);
+    return this.installAt(fd, file, cloexec);
+  }
+
+  /** Installs file at fd, closing what was there (dup2 semantics). */
+  installAt(fd: number, file: OpenFile, cloexec: boolean): number {
+    if (fd < 0 || fd >= MAX_FDS) fail(E.EBADF);
+    file.refs++;
+    if (this.slots[fd]) this.close(fd);
+    this.slots[fd] = { file, cloexec };
+    return fd;
+  }
+
+  close(fd: number): void {
+    const file = this.get(fd);
+    this.slots[fd] = undefined;
+    if (--file.refs === 0) file.release();
+  }
+
+  getCloexec(fd: number): boolean { this.get(fd); return this.slots[fd]!.cloexec; }
+  setCloexec(fd: number, on: boolean): void { this.get(fd); this.slots[fd]!.cloexec = on; }
+}

@@ -1,0 +1,109 @@
+/**
+ * The file-system sandbox: maps guest paths to host paths inside a host
+ * root directory, resolving symlinks one component at a time so that no
+ * path, `..` or symlink target (absolute targets are re-rooted) can leave
+ * the root. With root "/" the mapping is the identity.
+ *
+ * Invariants: cwd is always a canonical absolute guest path (no `.`, `..`,
+ * symlinks or repeated slashes); every host path returned is root joined
+ * with a canonical guest path, so it lies inside root. A symlink swapped in
+ * by another host process between resolution and use is not defended
+ * against.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { E, SysError, fail, hostErrno } from "./errno.ts";
+
+/** Linux's limit on symlinks followed during one lookup. */
+const MAX_SYMLINKS = 40;
+const PATH_MAX = 4096;
+
+export interface Resolved {
+  /** Canonical absolute guest path. */
+  guest: string;
+  /** Host path: root + guest (plus a trailing "/" when the guest path had one). */
+  host: string;
+}
+
+export class Sandbox {
+  /** Absolute host path of the root, without a trailing slash ("" for "/"). */
+  private readonly rootPrefix: string;
+  cwd: string;
+
+  /** The initial cwd is the host's, when it lies inside root; otherwise "/". */
+  constructor(root = "/") {
+    const real = fs.realpathSync(root);
+    this.rootPrefix = real === "/" ? "" : real;
+    this.cwd = this.guestOf(fs.realpathSync(process.cwd())) ?? "/";
+  }
+
+  /** Host path of a canonical guest path. */
+  hostOf(guest: string): string {
+    return guest === "/" ? this.rootPrefix || "/" : this.rootPrefix + guest;
+  }
+
+  /** Guest path of a host path, or null when it lies outside the root. */
+  guestOf(host: string): string | null {
+    const abs = path.resolve(host);
+    if (!this.rootPrefix) return abs;
+    if (abs === this.rootPrefix) return "/";
+    return abs.startsWith(this.rootPrefix + "/") ? abs.slice(this.rootPrefix.length) : null;
+  }
+
+  /**
+   * Resolves a guest path relative to base (a canonical guest directory,
+   * default cwd). followLast: whether a final symlink is followed; a
+   * trailing slash always follows it. Throws SysError(ENOENT) for "",
+   * ENAMETOOLONG, ELOOP; missing components are left for the host call to
+   * report.
+   */
+  resolve(guestPath: string, followLast: boolean, base = this.cwd): Resolved {
+    if (guestPath === "") fail(E.ENOENT);
+    if (guestPath.length >= PATH_MAX) fail(E.ENAMETOOLONG);
+    const trailingSlash = guestPath.endsWith("/");
+    const follow = followLast || trailingSlash;
+    const done: string[] = guestPath.startsWith("/") ? [] : split(base);
+    const todo = split(guestPath).reverse(); // a stack: next component last
+    let links = 0;
+    while (todo.length) {
+      const name = todo.pop()!;
+      if (name === ".") continue;
+      if (name === "..") { done.pop(); continue; }
+      done.push(name);
+      if (!todo.length && !follow) break;
+      const target = readLinkOrNull(this.hostOf("/" + done.join("/")));
+      if (target === null) continue;
+      if (++links > MAX_SYMLINKS) fail(E.ELOOP);
+      done.pop();
+      if (target.startsWith("/")) done.length = 0;
+      todo.push(...split(target).reverse());
+    }
+    const guest = "/" + done.join("/");
+    const host = this.hostOf(guest);
+    return { guest, host: trailingSlash && guest !== "/" ? host + "/" : host };
+  }
+
+  /** chdir: the target must be a directory; cwd becomes its canonical guest path. */
+  chdir(guestPath: string, base = this.cwd): void {
+    const r = this.resolve(guestPath, true, base);
+    let st: fs.Stats;
+    try { st = fs.statSync(r.host); } catch (e) { throw new SysError(hostErrno(e)); }
+    if (!st.isDirectory()) fail(E.ENOTDIR);
+    this.cwd = r.guest;
+  }
+}
+
+function split(p: string): string[] {
+  return p.split("/").filter((c) => c !== "");
+}
+
+/** The link target when host is a symlink; null when it is not one or does not exist. */
+function readLinkOrNull(host: string): string | null {
+  try {
+    return fs.readlinkSync(host);
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (code === "EINVAL" || code === "ENOENT" || code === "ENOTDIR") return null;
+    throw new SysError(hostErrno(e));
+  }
+}

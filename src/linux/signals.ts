@@ -1,0 +1,77 @@
+/**
+ * Signal numbers, names and the per-process signal state: dispositions
+ * (struct k_sigaction contents), the blocked mask and pending set, and the
+ * alternate stack. Delivery is synchronous and limited: default actions
+ * (ignore or terminate), SIG_IGN, and a guest handler, which is not run yet
+ * and terminates the process with a note instead.
+ *
+ * Invariant: SIGKILL and SIGSTOP keep SIG_DFL and can never be blocked.
+ */
+import { GuestExit } from "../vmm/fault.ts";
+
+export const NSIG = 64;
+export const SIG_DFL = 0, SIG_IGN = 1;
+export const SIGKILL = 9, SIGPIPE = 13, SIGSTOP = 19;
+
+export const SIGNAL_NAMES = [
+  "", "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP", "SIGABRT", "SIGBUS", "SIGFPE", "SIGKILL", "SIGUSR1",
+  "SIGSEGV", "SIGUSR2", "SIGPIPE", "SIGALRM", "SIGTERM", "SIGSTKFLT", "SIGCHLD", "SIGCONT", "SIGSTOP", "SIGTSTP",
+  "SIGTTIN", "SIGTTOU", "SIGURG", "SIGXCPU", "SIGXFSZ", "SIGVTALRM", "SIGPROF", "SIGWINCH", "SIGIO", "SIGPWR",
+  "SIGSYS",
+];
+
+export function signalName(sig: number): string {
+  return SIGNAL_NAMES[sig] || (sig >= 32 && sig <= NSIG ? `SIGRT_${sig - 32}` : `signal ${sig}`);
+}
+
+/** Signals whose default action is to do nothing (stop signals included: there is no job control). */
+const DEFAULT_IGNORED = new Set([17, 18, 19, 20, 21, 22, 23, 28]);
+
+export interface SigAction {
+  handler: number;
+  flags: number;
+  restorer: number;
+  /** Blocked-during-handler mask, low and high 32 bits. */
+  mask: [number, number];
+}
+
+/** A 64-bit signal set as [signals 1..32, signals 33..64]. */
+export type SigSet = [number, number];
+
+const bit = (sig: number): [number, number] => [(sig - 1) >> 5, 1 << ((sig - 1) & 31)];
+
+export class SignalState {
+  readonly actions: SigAction[] = Array.from({ length: NSIG + 1 }, () => ({ handler: SIG_DFL, flags: 0, restorer: 0, mask: [0, 0] }));
+  blocked: SigSet = [0, 0];
+  private readonly pending = new Set<number>();
+  altStack = { sp: 0, flags: 2 /* SS_DISABLE */, size: 0 };
+
+  setBlocked(set: SigSet): void {
+    const [ki, kb] = bit(SIGKILL), [si, sb] = bit(SIGSTOP);
+    const b: SigSet = [set[0] >>> 0, set[1] >>> 0];
+    b[ki] &= ~kb;
+    b[si] &= ~sb;
+    this.blocked = b;
+    for (const sig of [...this.pending]) if (!this.isBlocked(sig)) { this.pending.delete(sig); this.deliver(sig); }
+  }
+
+  isBlocked(sig: number): boolean {
+    const [i, b] = bit(sig);
+    return (this.blocked[i] & b) !== 0;
+  }
+
+  /** Sends sig to this process: it is delivered now unless blocked, in which case it waits. */
+  raise(sig: number): void {
+    if (this.isBlocked(sig)) this.pending.add(sig);
+    else this.deliver(sig);
+  }
+
+  private deliver(sig: number): void {
+    const h = this.actions[sig].handler >>> 0;
+    if (h === SIG_IGN || (h === SIG_DFL && DEFAULT_IGNORED.has(sig))) return;
+    const name = signalName(sig);
+    const message = h === SIG_DFL ? `guest killed by ${name}`
+      : `guest caught ${name}, but signal handlers are not delivered yet; terminating`;
+    throw new GuestExit(128 + sig, message);
+  }
+}

@@ -1,0 +1,314 @@
+/**
+ * Syscalls on file descriptors: open/close, data transfer (read, write,
+ * vectored and positional variants), seeking, dup, pipes, fcntl, ioctl on
+ * terminals, and readiness (poll, select).
+ *
+ * Invariant: a guest buffer is checked for accessibility before any input
+ * is consumed, so an EFAULT never loses data.
+ */
+import * as fs from "node:fs";
+import { PROT_WRITE } from "../../vmm/layout.ts";
+import { E, SysError, fail } from "../errno.ts";
+import {
+  HostFile, O_APPEND, O_CLOEXEC, O_CREAT, O_EXCL, O_LARGEFILE, O_NOCTTY, O_NOFOLLOW, O_NONBLOCK, O_TRUNC,
+  O_WRONLY, type OpenFile, PipeEnd, SETFL_MASK, sleepMs,
+} from "../fdtable.ts";
+import { AT_FDCWD, GUEST_PID, RLIMIT_NOFILE } from "../abi.ts";
+import type { Process } from "../process.ts";
+import { SIGPIPE } from "../signals.ts";
+import { Struct } from "../struct.ts";
+import { type SyscallRow, int, sys } from "./row.ts";
+
+/** Largest single transfer, like the kernel's MAX_RW_COUNT (short counts are allowed). */
+const MAX_IO = 0x7ffff000;
+const IOV_MAX = 1024;
+
+function readable(p: Process, fd: number): OpenFile {
+  const f = p.fds.get(fd);
+  return f.readable ? f : fail(E.EBADF);
+}
+
+function writable(p: Process, fd: number): OpenFile {
+  const f = p.fds.get(fd);
+  return f.writable ? f : fail(E.EBADF);
+}
+
+/** Reads up to len bytes with read(buf) into guest memory at addr. */
+function readInto(p: Process, addr: number, len: number, read: (buf: Uint8Array) => number): number {
+  if (!p.mem.accessible(addr, len, PROT_WRITE)) fail(E.EFAULT);
+  const buf = new Uint8Array(Math.min(len, MAX_IO));
+  const n = read(buf);
+  p.put(addr, buf.subarray(0, n));
+  return n;
+}
+
+/** A write that raises SIGPIPE when the reading side is gone, as Linux does. */
+function writeOrSigpipe(p: Process, write: () => number): number {
+  try {
+    return write();
+  } catch (e) {
+    if (e instanceof SysError && e.errno === E.EPIPE) p.signals.raise(SIGPIPE);
+    throw e;
+  }
+}
+
+/** The iovec array {base, len}[cnt] at addr. */
+function iovecs(p: Process, addr: number, cnt: number): [number, number][] {
+  if (cnt > IOV_MAX) fail(E.EINVAL);
+  const s = p.struct(addr, cnt * 8);
+  return Array.from({ length: cnt }, (_, i) => [s.getU32(8 * i), s.getU32(8 * i + 4)]);
+}
+
+const off64 = (lo: number, hi: number) => hi * 0x100000000 + lo;
+
+function openAt(p: Process, dirfd: number, pathAddr: number, flags: number, mode: number): number {
+  const exclCreate = (flags & (O_CREAT | O_EXCL)) === (O_CREAT | O_EXCL);
+  const r = p.resolveAt(dirfd, p.path(pathAddr), !(flags & O_NOFOLLOW) && !exclCreate);
+  const created = (flags & O_CREAT) !== 0 && !fs.existsSync(r.host);
+  // O_APPEND is emulated (HostFile.write) so that F_SETFL can change it.
+  const hostFd = fs.openSync(r.host, flags & ~(O_CLOEXEC | O_APPEND | O_LARGEFILE), mode & 0o7777);
+  try {
+    if (created) fs.fchmodSync(hostFd, mode & ~p.umask & 0o7777);
+    const isDir = fs.fstatSync(hostFd).isDirectory();
+    const status = flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC);
+    return p.fds.install(new HostFile(hostFd, status, r.guest, isDir), (flags & O_CLOEXEC) !== 0);
+  } catch (e) {
+    fs.closeSync(hostFd);
+    throw e;
+  }
+}
+
+function seek(p: Process, fd: number, off: number, whence: number): number {
+  return p.fds.get(fd).seek(off, whence);
+}
+
+function dup3(p: Process, oldfd: number, newfd: number, flags: number): number {
+  if (flags & ~O_CLOEXEC) fail(E.EINVAL);
+  return p.fds.installAt(newfd, p.fds.get(oldfd), (flags & O_CLOEXEC) !== 0);
+}
+
+function pipe2(p: Process, addr: number, flags: number): number {
+  if (flags & ~(O_CLOEXEC | O_NONBLOCK | 0o40000 /* O_DIRECT: packet mode, ignored */)) fail(E.EINVAL);
+  if (!p.mem.accessible(addr, 8, PROT_WRITE)) fail(E.EFAULT);
+  const [r, w] = PipeEnd.pair(flags & O_NONBLOCK);
+  const cloexec = (flags & O_CLOEXEC) !== 0;
+  const rfd = p.fds.install(r, cloexec);
+  const wfd = p.fds.install(w, cloexec);
+  p.put(addr, new Struct(8).u32(0, rfd).u32(4, wfd).bytes);
+  return 0;
+}
+
+const F_DUPFD = 0, F_GETFD = 1, F_SETFD = 2, F_GETFL = 3, F_SETFL = 4, F_GETLK = 5, F_SETLK = 6, F_SETLKW = 7;
+const F_SETOWN = 8, F_GETOWN = 9, F_GETLK64 = 12, F_SETLK64 = 13, F_SETLKW64 = 14, F_DUPFD_CLOEXEC = 1030;
+const F_GETPIPE_SZ = 1032, FD_CLOEXEC = 1, F_UNLCK = 2;
+
+function fcntl(p: Process, fd: number, cmd: number, arg: number): number {
+  const f = p.fds.get(fd);
+  switch (cmd) {
+    case F_DUPFD: case F_DUPFD_CLOEXEC:
+      if (int(arg) < 0) fail(E.EINVAL);
+      return p.fds.install(f, cmd === F_DUPFD_CLOEXEC, arg);
+    case F_GETFD: return p.fds.getCloexec(fd) ? FD_CLOEXEC : 0;
+    case F_SETFD: p.fds.setCloexec(fd, (arg & FD_CLOEXEC) !== 0); return 0;
+    case F_GETFL: return f.flags;
+    case F_SETFL: f.flags = (f.flags & ~SETFL_MASK) | (arg & SETFL_MASK); return 0;
+    // One process holds every lock it asks for; nobody else can hold one.
+    case F_GETLK: case F_GETLK64: p.put(arg, new Struct(2).u16(0, F_UNLCK).bytes); return 0;
+    case F_SETLK: case F_SETLKW: case F_SETLK64: case F_SETLKW64: return 0;
+    case F_GETOWN: case F_SETOWN: return 0;
+    case F_GETPIPE_SZ: return f instanceof PipeEnd ? 65536 : fail(E.EINVAL);
+    default: fail(E.EINVAL);
+  }
+}
+
+const TCGETS = 0x5401, TCSETS = 0x5402, TCSETSW = 0x5403, TCSETSF = 0x5404, TIOCGPGRP = 0x540f;
+const TIOCSPGRP = 0x5410, TIOCGWINSZ = 0x5413, TIOCSWINSZ = 0x5414, FIONREAD = 0x541b, FIONBIO = 0x5421;
+const FIONCLEX = 0x5450, FIOCLEX = 0x5451;
+
+/** struct termios (kernel, 36 bytes) of a terminal in its usual cooked mode. */
+function defaultTermios(): Uint8Array {
+  const t = new Struct(36)
+    .u32(0, 0o2400 /* ICRNL|IXON */).u32(4, 0o5 /* OPOST|ONLCR */).u32(8, 0o277 /* B38400|CS8|CREAD */)
+    .u32(12, 0o105073 /* ISIG|ICANON|ECHO|ECHOE|ECHOK|ECHOCTL|ECHOKE|IEXTEN */);
+  // c_cc: VINTR ^C, VQUIT ^\, VERASE DEL, VKILL ^U, VEOF ^D, VTIME 0, VMIN 1, VSTART ^Q, VSTOP ^S, VSUSP ^Z
+  [3, 0x1c, 0x7f, 0x15, 4, 0, 1, 0, 0x11, 0x13, 0x1a].forEach((c, i) => t.u8(17 + i, c));
+  return t.bytes;
+}
+
+function ioctl(p: Process, fd: number, req: number, arg: number): number {
+  const f = p.fds.get(fd);
+  switch (req) {
+    case FIONBIO: f.flags = p.u32(arg) ? f.flags | O_NONBLOCK : f.flags & ~O_NONBLOCK; return 0;
+    case FIOCLEX: case FIONCLEX: p.fds.setCloexec(fd, req === FIOCLEX); return 0;
+    case FIONREAD: {
+      const n = f.available() ?? (f.isTty() ? 0 : fail(E.ENOTTY));
+      p.putU32(arg, n);
+      return 0;
+    }
+  }
+  if (!f.isTty()) fail(E.ENOTTY);
+  switch (req) {
+    case TCGETS: p.put(arg, defaultTermios()); return 0;
+    case TCSETS: case TCSETSW: case TCSETSF: p.get(arg, 36); return 0;
+    case TIOCGWINSZ: {
+      const out = process.stdout.isTTY ? process.stdout : null;
+      p.put(arg, new Struct(8).u16(0, out?.rows ?? 24).u16(2, out?.columns ?? 80).bytes);
+      return 0;
+    }
+    case TIOCSWINSZ: p.get(arg, 8); return 0;
+    case TIOCGPGRP: p.putU32(arg, GUEST_PID); return 0;
+    case TIOCSPGRP: p.get(arg, 4); return 0;
+    default: fail(E.ENOTTY);
+  }
+}
+
+const POLLIN = 1, POLLOUT = 4, POLLHUP = 0x10, POLLNVAL = 0x20;
+
+/** poll: nothing here can become ready by waiting, so a timeout just sleeps once and reports none. */
+function poll(p: Process, addr: number, nfds: number, timeoutMs: number): number {
+  if (nfds > p.rlimits[RLIMIT_NOFILE][0]) fail(E.EINVAL);
+  const s = p.struct(addr, nfds * 8);
+  let ready = 0;
+  for (let i = 0; i < nfds; i++) {
+    const fd = s.getI32(8 * i), events = s.getU16(8 * i + 4);
+    let rev = 0;
+    if (fd >= 0) {
+      try {
+        const f = p.fds.get(fd);
+        if (events & POLLIN && f.readyToRead()) rev |= POLLIN;
+        if (events & POLLOUT && f.readyToWrite()) rev |= POLLOUT;
+        if (f instanceof PipeEnd && f.readyToRead() && !f.available()) rev |= POLLHUP;
+      } catch {
+        rev = POLLNVAL;
+      }
+    }
+    s.u16(8 * i + 6, rev);
+    if (rev) ready++;
+  }
+  p.put(addr, s.bytes);
+  if (!ready && timeoutMs > 0) sleepMs(timeoutMs);
+  return ready;
+}
+
+/** select on fd_set bitmaps: keeps the bits of fds that are ready; exceptional conditions never occur. */
+function select(p: Process, nfds: number, rAddr: number, wAddr: number, xAddr: number): number {
+  if (int(nfds) < 0 || nfds > p.rlimits[RLIMIT_NOFILE][0]) fail(E.EINVAL);
+  const bytes = Math.ceil(nfds / 32) * 4;
+  let ready = 0;
+  const sets: [number, (f: OpenFile) => boolean][] = [[rAddr, (f) => f.readyToRead()], [wAddr, (f) => f.readyToWrite()], [xAddr, () => false]];
+  const results = sets.map(([addr, isReady]) => {
+    if (!addr) return null;
+    const s = p.struct(addr, bytes);
+    for (let fd = 0; fd < nfds; fd++) {
+      const w = fd >> 5, bit = 1 << (fd & 31);
+      if (!(s.getU32(w * 4) & bit)) continue;
+      if (isReady(p.fds.get(fd))) ready++;
+      else s.u32(w * 4, s.getU32(w * 4) & ~bit);
+    }
+    return [addr, s.bytes] as const;
+  });
+  for (const r of results) if (r) p.put(r[0], r[1]);
+  return ready;
+}
+
+export const fileIoSyscalls: SyscallRow[] = [
+  sys("read", ["fd", { buf: 2 }, "uint"], (p, a) => readInto(p, a[1], a[2], (b) => readable(p, int(a[0])).read(b))),
+  sys("write", ["fd", { buf: 2 }, "uint"], (p, a) => {
+    const f = writable(p, int(a[0]));
+    const data = p.get(a[1], Math.min(a[2], MAX_IO));
+    return writeOrSigpipe(p, () => f.write(data));
+  }),
+  sys("readv", ["fd", "ptr", "int"], (p, a) => {
+    const f = readable(p, int(a[0]));
+    const iov = iovecs(p, a[1], a[2]);
+    if (!iov.every(([b, l]) => p.mem.accessible(b, l, PROT_WRITE))) fail(E.EFAULT);
+    const buf = new Uint8Array(Math.min(iov.reduce((t, [, l]) => t + l, 0), MAX_IO));
+    const n = f.read(buf);
+    let done = 0;
+    for (const [b, l] of iov) {
+      if (done >= n) break;
+      p.put(b, buf.subarray(done, Math.min(n, done + l)));
+      done += l;
+    }
+    return n;
+  }),
+  sys("writev", ["fd", "ptr", "int"], (p, a) => {
+    const f = writable(p, int(a[0]));
+    const data = Buffer.concat(iovecs(p, a[1], a[2]).map(([b, l]) => p.get(b, l)));
+    return writeOrSigpipe(p, () => f.write(data));
+  }),
+  sys("pread64", ["fd", { buf: 2 }, "uint", "uint", "uint"], (p, a) => {
+    const f = readable(p, int(a[0]));
+    return readInto(p, a[1], a[2], (b) => f.pread(b, off64(a[3], a[4])));
+  }),
+  sys("pwrite64", ["fd", { buf: 2 }, "uint", "uint", "uint"], (p, a) => {
+    const f = writable(p, int(a[0]));
+    const data = p.get(a[1], Math.min(a[2], MAX_IO));
+    return writeOrSigpipe(p, () => f.pwrite(data, off64(a[3], a[4])));
+  }),
+  sys("lseek", ["fd", "int", "int"], (p, a) => {
+    const pos = seek(p, int(a[0]), int(a[1]), a[2]);
+    return pos > 0x7fffffff ? fail(E.EOVERFLOW) : pos;
+  }),
+  sys("_llseek", ["fd", "int", "uint", "ptr", "int"], (p, a) => {
+    const pos = seek(p, int(a[0]), int(a[1]) * 0x100000000 + a[2], a[4]);
+    p.put(a[3], new Struct(8).u64(0, pos).bytes);
+    return 0;
+  }),
+  sys("open", ["str", "oflags", "oct"], (p, a) => openAt(p, AT_FDCWD, a[0], a[1], a[2])),
+  sys("openat", ["dirfd", "str", "oflags", "oct"], (p, a) => openAt(p, int(a[0]), a[1], a[2], a[3])),
+  sys("creat", ["str", "oct"], (p, a) => openAt(p, AT_FDCWD, a[0], O_CREAT | O_WRONLY | O_TRUNC, a[1])),
+  sys("close", ["fd"], (p, a) => { p.fds.close(int(a[0])); return 0; }),
+  sys("dup", ["fd"], (p, a) => p.fds.install(p.fds.get(int(a[0])), false)),
+  sys("dup2", ["fd", "fd"], (p, a) => {
+    p.fds.get(int(a[0]));
+    return a[0] === a[1] ? a[1] : dup3(p, int(a[0]), int(a[1]), 0);
+  }),
+  sys("dup3", ["fd", "fd", "oflags"], (p, a) => (a[0] === a[1] ? fail(E.EINVAL) : dup3(p, int(a[0]), int(a[1]), a[2]))),
+  sys("pipe", ["ptr"], (p, a) => pipe2(p, a[0], 0)),
+  sys("pipe2", ["ptr", "oflags"], (p, a) => pipe2(p, a[0], a[1])),
+  sys("fcntl", ["fd", "int", "hex"], (p, a) => fcntl(p, int(a[0]), a[1], a[2])),
+  sys("fcntl64", ["fd", "int", "hex"], (p, a) => fcntl(p, int(a[0]), a[1], a[2])),
+  sys("ioctl", ["fd", "hex", "hex"], (p, a) => ioctl(p, int(a[0]), a[1], a[2])),
+  sys("poll", ["ptr", "uint", "int"], (p, a) => poll(p, a[0], a[1], int(a[2]))),
+  sys("ppoll", ["ptr", "uint", "ptr", "ptr"], (p, a) => poll(p, a[0], a[1], 0)),
+  sys("ppoll_time64", ["ptr", "uint", "ptr", "ptr"], (p, a) => poll(p, a[0], a[1], 0)),
+  sys("_newselect", ["int", "ptr", "ptr", "ptr", "ptr"], (p, a) => select(p, a[0], a[1], a[2], a[3])),
+  sys("pselect6", ["int", "ptr", "ptr", "ptr", "ptr", "ptr"], (p, a) => select(p, a[0], a[1], a[2], a[3])),
+  sys("pselect6_time64", ["int", "ptr", "ptr", "ptr", "ptr", "ptr"], (p, a) => select(p, a[0], a[1], a[2], a[3])),
+  // Old select takes its five arguments in a struct.
+  sys("select", ["ptr"], (p, a) => {
+    const s = p.struct(a[0], 20);
+    return select(p, s.getU32(0), s.getU32(4), s.getU32(8), s.getU32(12));
+  }),
+  sys("sendfile", ["fd", "fd", "ptr", "uint"], (p, a) => sendfile(p, int(a[0]), int(a[1]), a[2], a[3], false)),
+  sys("sendfile64", ["fd", "fd", "ptr", "uint"], (p, a) => sendfile(p, int(a[0]), int(a[1]), a[2], a[3], true)),
+  sys("sync", [], () => 0),
+  sys("fsync", ["fd"], (p, a) => { fs.fsyncSync(p.fds.get(int(a[0])).hostFd() ?? fail(E.EINVAL)); return 0; }),
+  sys("fdatasync", ["fd"], (p, a) => { fs.fdatasyncSync(p.fds.get(int(a[0])).hostFd() ?? fail(E.EINVAL)); return 0; }),
+  sys("ftruncate", ["fd", "int"], (p, a) => ftruncate(p, int(a[0]), int(a[1]))),
+  sys("ftruncate64", ["fd", "uint", "int"], (p, a) => ftruncate(p, int(a[0]), off64(a[1], int(a[2])))),
+];
+
+/** sendfile: copies up to count bytes from in_fd (at *offp when offp is given, advancing it) to out_fd. */
+function sendfile(p: Process, outFd: number, inFd: number, offp: number, count: number, wideOff: boolean): number {
+  const out = writable(p, outFd), src = readable(p, inFd);
+  const buf = new Uint8Array(Math.min(count, 1 << 20));
+  if (!offp) {
+    const n = src.read(buf);
+    return writeOrSigpipe(p, () => out.write(buf.subarray(0, n)));
+  }
+  const o = p.struct(offp, wideOff ? 8 : 4);
+  const pos = wideOff ? Number(o.getI64(0)) : o.getI32(0);
+  if (pos < 0) fail(E.EINVAL);
+  const n = writeOrSigpipe(p, () => out.write(buf.subarray(0, src.pread(buf, pos))));
+  p.put(offp, wideOff ? new Struct(8).u64(0, pos + n).bytes : new Struct(4).u32(0, pos + n).bytes);
+  return n;
+}
+
+function ftruncate(p: Process, fd: number, len: number): number {
+  const f = p.fds.get(fd);
+  if (len < 0 || !f.writable) fail(E.EINVAL);
+  fs.ftruncateSync(f.hostFd() ?? fail(E.EINVAL), len);
+  return 0;
+}

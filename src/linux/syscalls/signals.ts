@@ -1,0 +1,81 @@
+/**
+ * Signal syscalls: dispositions (rt_sigaction), the blocked mask
+ * (rt_sigprocmask), the alternate stack record, and sending signals to
+ * oneself (kill, tkill, tgkill). Delivery semantics live in ../signals.ts.
+ *
+ * Invariant: old values are written out only after the new ones were read,
+ * so the old and new pointers may alias as they may on Linux.
+ */
+import { GUEST_PID } from "../abi.ts";
+import { E, fail } from "../errno.ts";
+import type { Process } from "../process.ts";
+import { NSIG, SIGKILL, SIGSTOP, type SigSet } from "../signals.ts";
+import { Struct } from "../struct.ts";
+import { type SyscallRow, int, sys } from "./row.ts";
+
+const SIG_BLOCK = 0, SIG_UNBLOCK = 1, SIG_SETMASK = 2;
+const SS_ONSTACK = 1, SS_DISABLE = 2, MINSIGSTKSZ = 2048;
+
+function checkSig(sig: number, allowZero = false): void {
+  if (sig > NSIG || sig < (allowZero ? 0 : 1)) fail(E.EINVAL);
+}
+
+/** struct sigaction as rt_sigaction sees it on i386: handler, flags, restorer, 64-bit mask (20 bytes). */
+function rtSigaction(p: Process, sig: number, act: number, oact: number, setsize: number): number {
+  if (setsize !== 8) fail(E.EINVAL);
+  checkSig(sig);
+  const next = act ? p.struct(act, 20) : null;
+  if (next && (sig === SIGKILL || sig === SIGSTOP)) fail(E.EINVAL);
+  const cur = p.signals.actions[sig];
+  if (oact) p.put(oact, new Struct(20).u32(0, cur.handler).u32(4, cur.flags).u32(8, cur.restorer).u32(12, cur.mask[0]).u32(16, cur.mask[1]).bytes);
+  if (next) {
+    p.signals.actions[sig] = { handler: next.getU32(0), flags: next.getU32(4), restorer: next.getU32(8), mask: [next.getU32(12), next.getU32(16)] };
+  }
+  return 0;
+}
+
+function rtSigprocmask(p: Process, how: number, setAddr: number, oldAddr: number, setsize: number): number {
+  if (setsize !== 8) fail(E.EINVAL);
+  const s = setAddr ? p.struct(setAddr, 8) : null;
+  const set: SigSet | null = s && [s.getU32(0), s.getU32(4)];
+  if (set && how !== SIG_BLOCK && how !== SIG_UNBLOCK && how !== SIG_SETMASK) fail(E.EINVAL);
+  const old = p.signals.blocked;
+  if (oldAddr) p.put(oldAddr, new Struct(8).u32(0, old[0]).u32(4, old[1]).bytes);
+  if (set) {
+    const apply = (i: 0 | 1) => how === SIG_BLOCK ? old[i] | set[i] : how === SIG_UNBLOCK ? old[i] & ~set[i] : set[i];
+    p.signals.setBlocked([apply(0), apply(1)]);
+  }
+  return 0;
+}
+
+/** stack_t {ss_sp, ss_flags, ss_size}; the stack is recorded but never used (no handler delivery). */
+function sigaltstack(p: Process, ssAddr: number, oldAddr: number): number {
+  const s = ssAddr ? p.struct(ssAddr, 12) : null;
+  const alt = p.signals.altStack;
+  if (oldAddr) p.put(oldAddr, new Struct(12).u32(0, alt.sp).u32(4, alt.flags).u32(8, alt.size).bytes);
+  if (s) {
+    const flags = s.getU32(4), mode = flags & ~(1 << 31); // SS_AUTODISARM
+    if (mode !== 0 && mode !== SS_DISABLE && mode !== SS_ONSTACK) fail(E.EINVAL);
+    if (mode === SS_DISABLE) p.signals.altStack = { sp: 0, flags: SS_DISABLE, size: 0 };
+    else if (s.getU32(8) < MINSIGSTKSZ) fail(E.ENOMEM);
+    else p.signals.altStack = { sp: s.getU32(0), flags: 0, size: s.getU32(8) };
+  }
+  return 0;
+}
+
+/** Sends sig to the guest itself if target names it; sig 0 only checks that the target exists. */
+function sendSelf(p: Process, isSelf: boolean, sig: number): number {
+  checkSig(sig, true);
+  if (!isSelf) fail(E.ESRCH);
+  if (sig) p.signals.raise(sig);
+  return 0;
+}
+
+export const signalSyscalls: SyscallRow[] = [
+  sys("rt_sigaction", ["signal", "ptr", "ptr", "uint"], (p, a) => rtSigaction(p, a[0], a[1], a[2], a[3])),
+  sys("rt_sigprocmask", ["int", "ptr", "ptr", "uint"], (p, a) => rtSigprocmask(p, a[0], a[1], a[2], a[3])),
+  sys("sigaltstack", ["ptr", "ptr"], (p, a) => sigaltstack(p, a[0], a[1])),
+  sys("kill", ["int", "signal"], (p, a) => sendSelf(p, [0, -1, GUEST_PID, -GUEST_PID].includes(int(a[0])), a[1])),
+  sys("tkill", ["int", "signal"], (p, a) => sendSelf(p, int(a[0]) === GUEST_PID, a[1])),
+  sys("tgkill", ["int", "int", "signal"], (p, a) => sendSelf(p, int(a[0]) === GUEST_PID && int(a[1]) === GUEST_PID, a[2])),
+];

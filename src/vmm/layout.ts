@@ -1,0 +1,65 @@
+/**
+ * The one WebAssembly.Memory that holds both the guest and the VMM.
+ *
+ * Guest addresses are identity-mapped: guest virtual address A lives at byte A
+ * of the memory, so neither the interpreter nor translated code adds a base.
+ * Like the i386 kernel's 3G/1G split, guest user space is [0, GUEST_LIMIT);
+ * everything at or above GUEST_LIMIT is the concealed VMM region. The guest can
+ * form those addresses, but every guest access is checked against the page
+ * permission table, whose entries for pages >= GUEST_LIMIT are always zero, so
+ * such an access faults exactly as a user-mode access to kernel space would.
+ *
+ *   0x00000000 +---------------------------+
+ *              | guest pages (mapped on    |  ELF segments, brk heap, mmap
+ *              | demand; unmapped = zero)  |  area (top-down from MMAP_TOP),
+ *   0xC0000000 +---------------------------+  stack just below GUEST_LIMIT
+ *              | register file (64 KiB)    |  REGS_OFF
+ *              | page permissions (1 MiB)  |  PERM_OFF: one byte per page
+ *              | profile counters          |  PROFILE_OFF (translator tiers)
+ *              | code-cache directory      |  CACHE_OFF (translator tiers)
+ *   +VMM_SIZE  +---------------------------+
+ */
+export const PAGE_SHIFT = 12;
+export const PAGE_SIZE = 1 << PAGE_SHIFT;
+export const PAGE_MASK = PAGE_SIZE - 1;
+export const WASM_PAGE = 65536;
+
+export const GUEST_LIMIT = 0xc0000000;
+export const STACK_TOP = GUEST_LIMIT;
+export const STACK_SIZE = 8 << 20;
+export const MMAP_TOP = 0xb8000000;
+
+export const VMM_BASE = GUEST_LIMIT;
+export const REGS_OFF = VMM_BASE;
+export const PERM_OFF = VMM_BASE + 0x10000;
+export const PERM_ENTRIES = 1 << (32 - PAGE_SHIFT);
+export const PROFILE_OFF = PERM_OFF + PERM_ENTRIES;
+export const PROFILE_SIZE = 4 << 20;
+export const CACHE_OFF = PROFILE_OFF + PROFILE_SIZE;
+export const CACHE_SIZE = 16 << 20;
+export const VMM_SIZE = CACHE_OFF + CACHE_SIZE - VMM_BASE;
+export const MEMORY_BYTES = VMM_BASE + VMM_SIZE;
+
+/** Page permission bits, one byte per guest page at PERM_OFF. */
+export const PROT_READ = 1;
+export const PROT_WRITE = 2;
+export const PROT_EXEC = 4;
+/** Set while decoded or translated code exists for the page: stores to it must invalidate. */
+export const PAGE_CODE = 8;
+/** Set for every mapped page, whatever its protection (PROT_NONE pages stay mapped). */
+export const PAGE_MAPPED = 16;
+
+/**
+ * Register file, as 32-bit slots from REGS_OFF. The eight general registers
+ * come first in encoding order so that byte/word views index them directly.
+ */
+export const R_EAX = 0, R_ECX = 1, R_EDX = 2, R_EBX = 3, R_ESP = 4, R_EBP = 5, R_ESI = 6, R_EDI = 7;
+export const S_EIP = 8;
+/** EFLAGS bits that are not computed lazily (DF, ID, the fixed bit 1, ...). */
+export const S_EFLAGS = 9;
+/** Lazy-flag state: the operation that last set the arithmetic flags and its operands. */
+export const S_LAZY_OP = 10, S_LAZY_RES = 11, S_LAZY_A = 12, S_LAZY_B = 13, S_LAZY_CF = 14;
+/** Segment selectors (ES CS SS DS FS GS order, as in ModRM sreg encoding) then their bases. */
+export const S_SEL = 16;
+export const S_SEGBASE = 24;
+export const STATE_SLOTS = 64;

@@ -1,0 +1,285 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { E } from "../src/linux/errno.ts";
+import { Process, type ProcessOptions } from "../src/linux/process.ts";
+import { SYSCALL_NAMES } from "../src/linux/syscall-names.ts";
+import { GuestExit } from "../src/vmm/fault.ts";
+import { PROT_READ, PROT_WRITE, R_EAX, R_EBP, R_EBX, R_ECX, R_EDI, R_EDX, R_ESI, S_SEGBASE, S_SEL } from "../src/vmm/layout.ts";
+import { PF_R, PF_W, PF_X, TEXT, buildElf } from "./linux-minielf.ts";
+
+const NR = new Map([...SYSCALL_NAMES].map(([n, name]) => [name, n]));
+const BUF = 0x0804a000; // a 16 KiB RW data segment for arguments and results
+const enc = new TextEncoder();
+
+let tmp: string;
+beforeAll(() => { tmp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "cdvm-sys-"))); });
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+function mk(opts: ProcessOptions = {}) {
+  const lines: string[] = [];
+  const elf = buildElf({ segs: [{ vaddr: TEXT, offset: 0, flags: PF_R | PF_X }, { vaddr: BUF, offset: 0, filesz: 0, memsz: 0x4000, flags: PF_R | PF_W }] });
+  const p = Process.create(elf, ["/bin/prog"], [], { stderr: (l) => lines.push(l), ...opts });
+  /** Issues syscall `name` with up to six arguments; returns EAX as a signed value. */
+  const call = (name: string, ...args: number[]): number => {
+    const s = p.cpu.s;
+    s[R_EAX] = NR.get(name) ?? Number(name);
+    [R_EBX, R_ECX, R_EDX, R_ESI, R_EDI, R_EBP].forEach((r, i) => { s[r] = args[i] ?? 0; });
+    p.syscall();
+    return s[R_EAX];
+  };
+  let next = BUF + 0x2000;
+  /** Places a NUL-terminated string in guest memory and returns its address. */
+  const str = (v: string): number => {
+    const b = enc.encode(v + "\0");
+    p.mem.poke(next, b);
+    next += b.length;
+    return next - b.length;
+  };
+  const bytes = (addr: number, n: number) => Buffer.from(p.mem.readBytes(addr, n)!).toString("latin1");
+  return { p, call, str, bytes, lines, u32: (a: number) => p.mem.read32(a) >>> 0 };
+}
+
+function exitOf(f: () => unknown): GuestExit {
+  try { f(); } catch (e) { if (e instanceof GuestExit) return e; throw e; }
+  throw new Error("no exit");
+}
+
+describe("syscalls: file descriptors", () => {
+  it("moves data through a pipe and reports EBADF/EPIPE", () => {
+    const { p, call, str, bytes } = mk();
+    expect(call("pipe2", BUF, 0)).toBe(0);
+    const [r, w] = [p.mem.read32(BUF), p.mem.read32(BUF + 4)];
+    expect([r, w]).toEqual([3, 4]);
+    expect(call("write", w, str("hello"), 5)).toBe(5);
+    expect(call("read", r, BUF + 16, 100)).toBe(5);
+    expect(bytes(BUF + 16, 5)).toBe("hello");
+    expect(call("read", r, BUF + 16, 100)).toBe(-E.EAGAIN);
+    expect(call("read", w, BUF + 16, 1)).toBe(-E.EBADF);
+    expect(call("close", w)).toBe(0);
+    expect(call("read", r, BUF + 16, 100)).toBe(0);
+    expect(call("close", w)).toBe(-E.EBADF);
+    expect(call("read", r, 0x10, 4)).toBe(-E.EFAULT);
+  });
+
+  it("dies of SIGPIPE when writing to a pipe without readers", () => {
+    const { p, call, str } = mk();
+    call("pipe2", BUF, 0);
+    call("close", p.mem.read32(BUF));
+    expect(exitOf(() => call("write", p.mem.read32(BUF + 4), str("x"), 1)).status).toBe(128 + 13);
+  });
+
+  it("creates, writes, seeks, reads and stats a file", () => {
+    const { call, str, bytes, u32 } = mk();
+    const name = str(path.join(tmp, "f1"));
+    const fd = call("open", name, 0o102 /* O_RDWR|O_CREAT */, 0o644);
+    expect(fd).toBe(3);
+    expect(call("write", fd, str("abcdef"), 6)).toBe(6);
+    expect(call("lseek", fd, 2, 0)).toBe(2);
+    expect(call("read", fd, BUF, 10)).toBe(4);
+    expect(bytes(BUF, 4)).toBe("cdef");
+    expect(call("_llseek", fd, 0, 1, BUF, 0)).toBe(0);
+    expect(u32(BUF)).toBe(1);
+    expect(call("fstat64", fd, BUF)).toBe(0);
+    expect(u32(BUF + 44)).toBe(6); // st_size
+    expect(u32(BUF + 16) & 0o170777).toBe(0o100644); // S_IFREG | mode (umask 022)
+    expect(call("dup2", fd, 10)).toBe(10);
+    expect(call("lseek", 10, 0, 1)).toBe(1); // shared offset
+    expect(call("fcntl64", 10, 1 /* F_GETFD */)).toBe(0);
+    expect(call("close", fd)).toBe(0);
+    expect(call("open", str(path.join(tmp, "nope")), 0, 0)).toBe(-E.ENOENT);
+    expect(call("open", name, 0o302 /* O_RDWR|O_CREAT|O_EXCL */, 0o644)).toBe(-E.EEXIST);
+  });
+
+  it("emulates O_APPEND and F_SETFL", () => {
+    const { call, str } = mk();
+    const name = path.join(tmp, "app");
+    fs.writeFileSync(name, "12");
+    const fd = call("open", str(name), 0o2001 /* O_WRONLY|O_APPEND */, 0);
+    expect(call("write", fd, str("34"), 2)).toBe(2);
+    expect(call("fcntl64", fd, 3 /* F_GETFL */) & 0o2003).toBe(0o2001);
+    expect(call("fcntl64", fd, 4 /* F_SETFL */, 0)).toBe(0);
+    expect(call("lseek", fd, 0, 0)).toBe(0);
+    expect(call("write", fd, str("x"), 1)).toBe(1);
+    expect(fs.readFileSync(name, "utf8")).toBe("x234");
+  });
+
+  it("gathers writev and answers ioctl TCGETS with ENOTTY on a pipe", () => {
+    const { p, call, str, bytes } = mk();
+    call("pipe2", BUF, 0);
+    const [r, w] = [p.mem.read32(BUF), p.mem.read32(BUF + 4)];
+    const iov = BUF + 0x100;
+    p.mem.poke(iov, new Uint8Array(new Uint32Array([str("ab"), 2, str("cde"), 3]).buffer));
+    expect(call("writev", w, iov, 2)).toBe(5);
+    expect(call("read", r, BUF + 16, 10)).toBe(5);
+    expect(bytes(BUF + 16, 5)).toBe("abcde");
+    expect(call("ioctl", w, 0x5401, BUF)).toBe(-E.ENOTTY);
+  });
+});
+
+describe("syscalls: directories and paths", () => {
+  it("lists a directory with getdents64", () => {
+    const dir = path.join(tmp, "d");
+    fs.mkdirSync(dir);
+    fs.writeFileSync(path.join(dir, "b"), "");
+    fs.mkdirSync(path.join(dir, "a"));
+    const { p, call, str } = mk();
+    const fd = call("open", str(dir), 0o200000 /* O_DIRECTORY */, 0);
+    expect(fd).toBeGreaterThan(0);
+    const n = call("getdents64", fd, BUF, 4096);
+    const names: [string, number][] = [];
+    for (let off = 0; off < n;) {
+      const reclen = p.mem.read16(BUF + off + 16);
+      expect(p.mem.read32(BUF + off + 4)).toBe(0); // inode folded to 32 bits
+      names.push([p.mem.readCString(BUF + off + 19)!, p.mem.read8(BUF + off + 18)]);
+      off += reclen;
+    }
+    expect(names).toEqual([[".", 4], ["..", 4], ["a", 4], ["b", 8]]);
+    expect(call("getdents64", fd, BUF, 4096)).toBe(0);
+    expect(call("lseek", fd, 0, 0)).toBe(0);
+    expect(call("getdents64", fd, BUF, 10)).toBe(-E.EINVAL);
+    expect(call("read", fd, BUF, 10)).toBe(-E.EISDIR);
+  });
+
+  it("tracks the cwd, resolves *at paths, and answers /proc/self/exe", () => {
+    const { p, call, str } = mk({ root: tmp, execfn: "/bin/prog" });
+    expect(call("mkdir", str("/w"), 0o755)).toBe(0);
+    expect(call("chdir", str("w"))).toBe(0);
+    expect(call("getcwd", BUF, 100)).toBe(3);
+    expect(p.mem.readCString(BUF)).toBe("/w");
+    expect(call("getcwd", BUF, 2)).toBe(-E.ERANGE);
+    const fd = call("openat", -100, str("x"), 0o101, 0o600);
+    expect(fs.existsSync(path.join(tmp, "w/x"))).toBe(true);
+    const dfd = call("open", str("/w"), 0o200000, 0);
+    expect(call("fstatat64", dfd, str("x"), BUF, 0)).toBe(0);
+    expect(call("unlinkat", dfd, str("x"), 0)).toBe(0);
+    expect(call("close", fd)).toBe(0);
+    expect(call("readlink", str("/proc/self/exe"), BUF, 100)).toBe(9);
+    expect(p.mem.readCString(BUF)?.slice(0, 9)).toBe("/bin/prog");
+    expect(call("open", str("/../../../../etc/passwd"), 0, 0)).toBe(-E.ENOENT);
+  });
+});
+
+describe("syscalls: memory", () => {
+  it("grows and shrinks brk", () => {
+    const { p, call } = mk();
+    const start = call("brk", 0) >>> 0;
+    expect(start).toBe(BUF + 0x4000);
+    expect(call("brk", start + 0x1800) >>> 0).toBe(start + 0x1800);
+    p.mem.write32(start + 0x1000, 7);
+    expect(call("brk", start) >>> 0).toBe(start);
+    expect(p.mem.isMapped(start >>> 12)).toBe(false);
+    expect(call("brk", 0x1000) >>> 0).toBe(start);
+  });
+
+  it("maps, protects and unmaps anonymous and file memory", () => {
+    const { p, call, str } = mk();
+    const a = call("mmap2", 0, 0x3000, PROT_READ | PROT_WRITE, 0x22, -1, 0) >>> 0;
+    expect(a % 4096).toBe(0);
+    expect(a).toBeLessThan(0xb8000000);
+    p.mem.write32(a + 0x2ffc, 1);
+    expect(call("mprotect", a, 0x1000, PROT_READ)).toBe(0);
+    expect(() => p.mem.write8(a, 1)).toThrow();
+    expect(call("munmap", a, 0x3000)).toBe(0);
+    expect(p.mem.isMapped(a >>> 12)).toBe(false);
+    expect(call("mmap2", 0, 0, 3, 0x22, -1, 0)).toBe(-E.EINVAL);
+    const name = path.join(tmp, "mapme");
+    fs.writeFileSync(name, "mapped bytes");
+    const fd = call("open", str(name), 0, 0);
+    const m = call("mmap2", 0, 100, PROT_READ, 2, fd, 0) >>> 0;
+    expect(p.mem.readCString(m)).toBe("mapped bytes");
+    const fixed = call("mmap2", 0x10000000, 0x1000, 3, 0x32 /* FIXED|ANON|PRIVATE */, -1, 0) >>> 0;
+    expect(fixed).toBe(0x10000000);
+    expect(call("mmap2", 0x10000000, 0x1000, 3, 0x100022, -1, 0)).toBe(-E.EEXIST);
+    expect(call("mremap", fixed, 0x1000, 0x2000, 1) >>> 0).toBe(0x10000000);
+  });
+});
+
+describe("syscalls: process, identity and TLS", () => {
+  it("reports uname", () => {
+    const { p, call } = mk();
+    expect(call("uname", BUF)).toBe(0);
+    expect([0, 1, 2, 4].map((i) => p.mem.readCString(BUF + 65 * i))).toEqual(["Linux", "cdvm", "6.1.0", "i686"]);
+  });
+
+  it("allocates a TLS descriptor with set_thread_area and refreshes a loaded selector", () => {
+    const { p, call, u32 } = mk();
+    const desc = new Uint32Array([0xffffffff, 0x12345000, 0xfffff, 0x51]);
+    p.mem.poke(BUF, new Uint8Array(desc.buffer));
+    expect(call("set_thread_area", BUF)).toBe(0);
+    expect(u32(BUF)).toBe(6);
+    expect(p.cpu.gdt.get(6)).toEqual({ base: 0x12345000, limit: 0xffffffff });
+    p.cpu.loadSegment(5, 0x33, 0);
+    expect(p.cpu.s[S_SEGBASE + 5]).toBe(0x12345000);
+    p.mem.poke(BUF, new Uint8Array(new Uint32Array([6, 0x2000, 0xfffff, 0x51]).buffer));
+    expect(call("set_thread_area", BUF)).toBe(0);
+    expect(p.cpu.s[S_SEL + 5]).toBe(0x33);
+    expect(p.cpu.s[S_SEGBASE + 5]).toBe(0x2000);
+  });
+
+  it("exits with the status and the right signal status", () => {
+    expect(exitOf(() => mk().call("exit_group", 300)).status).toBe(44);
+    const { call } = mk();
+    expect(call("kill", 1000, 0)).toBe(0);
+    expect(call("kill", 4242, 15)).toBe(-E.ESRCH);
+    const e = exitOf(() => call("kill", 1000, 15));
+    expect(e.status).toBe(143);
+    expect(e.message).toMatch(/SIGTERM/);
+  });
+
+  it("ignores SIG_IGN signals and defers blocked ones", () => {
+    const { p, call } = mk();
+    p.mem.poke(BUF, new Uint8Array(new Uint32Array([1, 0, 0, 0, 0]).buffer));
+    expect(call("rt_sigaction", 10, BUF, 0, 8)).toBe(0);
+    expect(call("kill", 1000, 10)).toBe(0);
+    p.mem.poke(BUF, new Uint8Array(new Uint32Array([1 << 11, 0]).buffer)); // SIGUSR2
+    expect(call("rt_sigprocmask", 0, BUF, 0, 8)).toBe(0);
+    expect(call("tgkill", 1000, 1000, 12)).toBe(0);
+    expect(exitOf(() => call("rt_sigprocmask", 1, BUF, 0, 8)).status).toBe(128 + 12);
+  });
+
+  it("fills getrandom deterministically per seed", () => {
+    const a = mk({ seed: 5 }), b = mk({ seed: 5 });
+    expect(a.call("getrandom", BUF, 32, 0)).toBe(32);
+    b.call("getrandom", BUF, 32, 0);
+    expect(a.bytes(BUF, 32)).toBe(b.bytes(BUF, 32));
+  });
+
+  it("reads clocks", () => {
+    const { p, call } = mk();
+    expect(call("clock_gettime64", 0, BUF)).toBe(0);
+    expect(Math.abs(p.mem.read32(BUF) - Date.now() / 1000)).toBeLessThan(5);
+    expect(call("clock_gettime", 99, BUF)).toBe(-E.EINVAL);
+  });
+});
+
+describe("syscalls: reporting", () => {
+  it("reports an unimplemented syscall once, or ends the run when strict", () => {
+    const { call, lines } = mk();
+    expect(call("vhangup")).toBe(-E.ENOSYS);
+    expect(call("vhangup")).toBe(-E.ENOSYS);
+    expect(lines).toEqual(["cdvm: unimplemented syscall 111 (vhangup)"]);
+    const e = exitOf(() => mk({ strict: true }).call("vhangup"));
+    expect(e.status).toBe(125);
+    expect(e.message).toBe("cdvm: unimplemented syscall 111 (vhangup)");
+  });
+
+  it("returns ENOSYS for process creation with one note; rseq is silent", () => {
+    const { call, lines } = mk();
+    expect(call("fork")).toBe(-E.ENOSYS);
+    expect(call("clone", 0x11)).toBe(-E.ENOSYS);
+    expect(call("rseq", 0, 32, 0, 0)).toBe(-E.ENOSYS);
+    expect(lines).toEqual(["cdvm: fork/clone/execve are not supported yet"]);
+  });
+
+  it("prints strace lines", () => {
+    const { call, str, lines } = mk({ strace: true });
+    call("open", str("/nonexistent/x"), 0o2000000, 0);
+    call("mmap2", 0, 4096, 3, 0x22, -1, 0);
+    expect(() => call("exit_group", 0)).toThrow();
+    expect(lines[0]).toBe('open("/nonexistent/x", O_RDONLY|O_CLOEXEC, 0) = -2 ENOENT');
+    expect(lines[1]).toMatch(/^mmap2\(NULL, 4096, PROT_READ\|PROT_WRITE, MAP_PRIVATE\|MAP_ANONYMOUS, -1, 0\) = 0x[0-9a-f]+$/);
+    expect(lines[2]).toBe("exit_group(0) = ?");
+  });
+});
