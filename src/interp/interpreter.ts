@@ -8,26 +8,19 @@
  * afresh before it runs.
  *
  * Faults unwind as GuestFault with EIP set to the faulting instruction and
- * the retired count excluding it; the process ends with 128+signal.
+ * the retired count excluding it; vmm/dispatcher.ts turns them into the
+ * process's end.
  */
 import { decode, DecodeError, type Insn } from "../isa/decode.ts";
 import { GuestExit, GuestFault, SIGILL, SIGSEGV } from "../vmm/fault.ts";
 import { PAGE_CODE, PAGE_SHIFT, PROT_EXEC, S_EIP } from "../vmm/layout.ts";
-import { EXIT_INSN_LIMIT } from "../vmm/status.ts";
 import { executorFor } from "./dispatch.ts";
 import type { Machine } from "./machine.ts";
-import { signalName } from "./signals.ts";
 
 const MAX_BLOCK = 64;
 
 interface Block {
   readonly insns: Insn[];
-}
-
-export interface InterpreterOptions {
-  maxInsns?: number;
-  /** Where the one-line death report goes. */
-  report?: (line: string) => void;
 }
 
 export class Interpreter {
@@ -37,7 +30,7 @@ export class Interpreter {
   blocksDecoded = 0;
   invalidations = 0;
 
-  constructor(readonly m: Machine, readonly opts: InterpreterOptions = {}) {
+  constructor(readonly m: Machine) {
     m.mem.onCodeWrite = (page) => this.invalidatePage(page);
   }
 
@@ -86,59 +79,34 @@ export class Interpreter {
     return block;
   }
 
-  /** Runs until the guest exits; returns its status (throws nothing the guest caused). */
-  run(): number {
-    const m = this.m, s = m.s;
-    const limit = this.opts.maxInsns ?? Infinity;
-    let eip = s[S_EIP] >>> 0;
-    let insns: Insn[] = [];
+  /**
+   * Runs the block at eip once and returns the EIP after it. Retired counts
+   * stay exact: a GuestFault leaves S_EIP at the faulting instruction and
+   * excludes it; a GuestExit (from a syscall) includes the syscall.
+   */
+  runBlock(eip: number): number {
+    const m = this.m;
+    let insns: Insn[] | undefined;
     let k = 0;
     try {
-      for (;;) {
-        k = 0;
-        insns = [];
-        s[S_EIP] = eip;
-        insns = (this.blocks.get(eip) ?? this.build(eip)).insns;
-        const n = insns.length;
-        for (; k < n; k++) {
-          const ins = insns[k];
-          m.next = ins.next;
-          ins.exec!(m, ins);
-          if (m.smc) { m.smc = false; k++; break; }
-        }
-        this.retired += k;
-        eip = m.next;
-        if (this.retired >= limit) {
-          s[S_EIP] = eip;
-          return this.die(EXIT_INSN_LIMIT, `cdvm: stopped after ${this.retired} guest instructions (--max-insns) at eip 0x${hex(eip)}`);
-        }
+      insns = (this.blocks.get(eip) ?? this.build(eip)).insns;
+      const n = insns.length;
+      for (; k < n; k++) {
+        const ins = insns[k];
+        m.next = ins.next;
+        ins.exec!(m, ins);
+        if (m.smc) { m.smc = false; k++; break; }
       }
+      this.retired += k;
+      return m.next;
     } catch (e) {
-      if (e instanceof GuestExit) {
-        this.retired += k + 1;
-        if (e.message) this.report(e.message);
-        return e.status;
-      }
       if (e instanceof GuestFault) {
         this.retired += k;
-        const at = insns[k]?.addr ?? eip;
-        s[S_EIP] = at;
-        const where = e.signal === SIGSEGV ? `, address 0x${hex(e.addr)}` : "";
-        return this.die(128 + e.signal, `cdvm: guest killed by ${signalName(e.signal)} at eip 0x${hex(at)}${where}: ${e.reason}`);
+        m.s[S_EIP] = insns?.[k]?.addr ?? eip;
+      } else if (e instanceof GuestExit) {
+        this.retired += k + 1;
       }
       throw e;
     }
   }
-
-  private die(status: number, line: string): number {
-    this.report(line);
-    return status;
-  }
-
-  private report(line: string): void {
-    (this.opts.report ?? ((l: string) => process.stderr.write(l + "\n")))(line);
-  }
 }
-
-const hex = (v: number) => (v >>> 0).toString(16).padStart(8, "0");
-

@@ -62,4 +62,12 @@ export const S_LAZY_OP = 10, S_LAZY_RES = 11, S_LAZY_A = 12, S_LAZY_B = 13, S_LA
 /** Segment selectors (ES CS SS DS FS GS order, as in ModRM sreg encoding) then their bases. */
 export const S_SEL = 16;
 export const S_SEGBASE = 24;
+/** Retired guest instructions (a float64 at this slot pair), kept by the translated tiers. */
+export const S_RETIRED = 32;
 export const STATE_SLOTS = 64;
+/** x87 FPU state (interp/fpu.ts defines its internal layout). */
+export const FPU_OFF = REGS_OFF + 0x400;
+export const FPU_SIZE = 0x400;
+/** SSE state: XMM0-7 and MXCSR. */
+export const XMM_OFF = REGS_OFF + 0x800;
+export const XMM_SIZE = 0x100;

@@ -6,6 +6,7 @@
 import { Process, type ProcessOptions } from "../linux/process.ts";
 import { Machine } from "../interp/machine.ts";
 import { Interpreter } from "../interp/interpreter.ts";
+import { dispatch } from "./dispatcher.ts";
 
 export const MODES = ["interp"] as const;
 export type Mode = (typeof MODES)[number];
@@ -30,8 +31,9 @@ export function runGuest(bytes: Uint8Array, argv: string[], env: string[], opts:
   const proc = Process.create(bytes, argv, env, opts);
   const m = new Machine(proc.cpu, proc.mem);
   m.host = proc;
-  const interp = new Interpreter(m, { maxInsns: opts.maxInsns, report: opts.stderr });
-  const status = interp.run();
+  const interp = new Interpreter(m);
+  const report = opts.stderr ?? ((line: string) => process.stderr.write(line + "\n"));
+  const status = dispatch(interp, { maxInsns: opts.maxInsns, report });
   const wallSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
   return {
     mode: opts.mode ?? "interp",
