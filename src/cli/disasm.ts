@@ -3,20 +3,52 @@
  * loaded image so addresses are the ones the guest runs at.
  */
 import * as fs from "node:fs";
-import { loadElf } from "../linux/elf.ts";
+import { BadElf, loadElf } from "../linux/elf.ts";
 import { Memory } from "../vmm/memory.ts";
 import { disassemble } from "../isa/disasm.ts";
 import { PAGE_SHIFT, PROT_READ } from "../vmm/layout.ts";
+import { EXIT_NOEXEC, EXIT_NOTFOUND, EXIT_USAGE } from "../vmm/status.ts";
+import { UsageError } from "./run.ts";
 
 export function disasmCommand(file: string, from: string | undefined, count: number): string[] {
+  if (!Number.isInteger(count) || count < 1) throw new UsageError(`--count expects a positive whole number, got '${count}'`);
+  const start = from === undefined ? undefined : Number(from);
+  if (start !== undefined && (from!.trim() === "" || !Number.isInteger(start) || start < 0 || start > 0xffffffff)) {
+    throw new UsageError(`--from expects an address, got '${from}'`);
+  }
   const mem = new Memory();
   const image = loadElf(mem, fs.readFileSync(file));
-  const start = from === undefined ? image.entry : Number(from);
-  if (!Number.isFinite(start)) throw new Error(`--from expects an address, got '${from}'`);
+  const readable = (a: number) => (mem.perm[a >>> PAGE_SHIFT] & PROT_READ) !== 0;
+  const addr = start ?? image.entry;
+  if (!readable(addr)) throw new UsageError(`address 0x${addr.toString(16)} is not in the loaded image`);
   const fetch = (a: number): number => {
-    if (!(mem.perm[a >>> PAGE_SHIFT] & PROT_READ)) throw new RangeError("end of image");
+    if (!readable(a)) throw new RangeError("end of image");
     return mem.u8[a >>> 0];
   };
-  return disassemble(fetch, start, count).map(({ addr, bytes, text }) =>
+  return disassemble(fetch, addr, count).map(({ addr, bytes, text }) =>
     `${addr.toString(16).padStart(8, "0")}:  ${bytes.map((b) => b.toString(16).padStart(2, "0")).join(" ").padEnd(30)}${text}`);
+}
+
+/** Runs `cdvm disasm` and returns the process status; problems are one line on stderr. */
+export function disasmMain(file: string, from: string | undefined, count: string): number {
+  try {
+    if (!/^\d+$/.test(count)) throw new UsageError(`--count expects a positive whole number, got '${count}'`);
+    process.stdout.write(disasmCommand(file, from, Number(count)).join("\n") + "\n");
+    return 0;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (e instanceof BadElf) {
+      process.stderr.write(`cdvm: ${file}: ${e.message}\n`);
+      return EXIT_NOEXEC;
+    }
+    if (e instanceof UsageError) {
+      process.stderr.write(`cdvm: ${e.message}\n`);
+      return EXIT_USAGE;
+    }
+    if (typeof code === "string") {
+      process.stderr.write(`cdvm: cannot read '${file}': ${code}\n`);
+      return EXIT_NOTFOUND;
+    }
+    throw e;
+  }
 }

@@ -4,9 +4,10 @@
  */
 import { Command, Option } from "commander";
 import { runCommand } from "./run.ts";
-import { disasmCommand } from "./disasm.ts";
-import { BadElf } from "../linux/elf.ts";
-import { EXIT_NOEXEC, EXIT_USAGE, EXIT_VMM } from "../vmm/status.ts";
+import { PASSES } from "../translate/passes/index.ts";
+import { DEFAULT_CODE_CACHE, DEFAULT_THRESHOLD } from "../vmm/vm.ts";
+import { disasmMain } from "./disasm.ts";
+import { EXIT_USAGE, EXIT_VMM } from "../vmm/status.ts";
 
 const collect = (v: string, acc: string[]) => [...acc, v];
 const program = new Command("cdvm")
@@ -20,7 +21,7 @@ program
   .argument("<program>", "ELF executable (host path)")
   .argument("[args...]", "guest arguments")
   .passThroughOptions()
-  .addOption(new Option("--mode <mode>", "execution mode").default("interp"))
+  .addOption(new Option("--mode <mode>", "execution mode: interp, bbt (translate every block) or staged (interpret, translate hot blocks)").default("staged"))
   .option("--stats", "print instructions retired, wall time and MIPS to stderr")
   .option("--stats-json <file>", "write the run's statistics as JSON")
   .option("--max-insns <n>", "stop the guest after n instructions")
@@ -30,8 +31,22 @@ program
   .option("-E, --env <VAR=VAL>", "set a guest environment variable (repeatable)", collect, [])
   .option("--clear-env", "start the guest with an empty environment")
   .option("--argv0 <name>", "guest argv[0] (default: the program path)")
+  .option("--bbt-threshold <n>", `staged mode: block entries before a block is translated (default ${DEFAULT_THRESHOLD})`)
+  .option("--passes <list>", "IR passes to run, comma-separated (default: all; see cdvm passes)")
+  .option("--disable-pass <name>", "do not run this IR pass (repeatable)", collect, [])
+  .option("--binaryen-opt <0-4>", "Binaryen optimize level for translations (default 1)")
+  .option("--binaryen-passes <list>", "explicit Binaryen passes instead of an optimize level")
+  .option("--code-cache-size <bytes>", `translation cache budget; flushed whole when full (default ${DEFAULT_CODE_CACHE})`)
+  .option("--dump-translations <dir>", "write guest code, IR after each pass and WebAssembly text per translation")
   .action((prog: string, args: string[], opts) => {
     process.exitCode = runCommand(prog, args, opts);
+  });
+
+program
+  .command("passes")
+  .description("list the translator's IR passes")
+  .action(() => {
+    for (const p of PASSES) process.stdout.write(`${p.name.padEnd(16)} ${p.description}\n`);
   });
 
 program
@@ -41,16 +56,11 @@ program
   .option("--from <addr>", "start address (default: the entry point)")
   .option("--count <n>", "number of instructions", "32")
   .action((file: string, opts: { from?: string; count: string }) => {
-    try {
-      process.stdout.write(disasmCommand(file, opts.from, Number(opts.count)).join("\n") + "\n");
-    } catch (e) {
-      process.stderr.write(`cdvm: ${file}: ${e instanceof Error ? e.message : e}\n`);
-      process.exitCode = e instanceof BadElf ? EXIT_NOEXEC : EXIT_USAGE;
-    }
+    process.exitCode = disasmMain(file, opts.from, opts.count);
   });
 
 try {
-  program.parse();
+  await program.parseAsync();
 } catch (e) {
   process.stderr.write(`cdvm: internal error: ${e instanceof Error ? e.message : e}\n`);
   process.exitCode = EXIT_VMM;

@@ -7,6 +7,7 @@ import * as fs from "node:fs";
 import { BadElf } from "../linux/elf.ts";
 import { MODES, runGuest, type Mode, type RunStats } from "../vmm/vm.ts";
 import { EXIT_NOEXEC, EXIT_NOTFOUND, EXIT_USAGE } from "../vmm/status.ts";
+import { PASS_NAMES } from "../translate/passes/index.ts";
 
 export interface RunCliOptions {
   mode: string;
@@ -19,6 +20,13 @@ export interface RunCliOptions {
   env: string[];
   clearEnv?: boolean;
   argv0?: string;
+  bbtThreshold?: string;
+  passes?: string;
+  disablePass: string[];
+  binaryenOpt?: string;
+  binaryenPasses?: string;
+  codeCacheSize?: string;
+  dumpTranslations?: string;
 }
 
 export function guestEnvironment(vars: string[], clear: boolean): string[] {
@@ -40,16 +48,38 @@ function parseCount(v: string | undefined, what: string): number | undefined {
 }
 
 function printStats(st: RunStats): void {
-  process.stderr.write(
+  const lines = [
     `cdvm: mode ${st.mode}: ${st.guestInstructions} guest instructions in ${st.wallSeconds.toFixed(3)} s ` +
-      `(${st.mips.toFixed(1)} MIPS); ${st.blocksDecoded} blocks decoded, ${st.codeInvalidations} code-page invalidations\n`,
-  );
+      `(${st.mips.toFixed(1)} MIPS); ${st.blocksDecoded} blocks decoded, ${st.codeInvalidations} code-page invalidations`,
+  ];
+  const t = st.translation;
+  if (t) {
+    lines.push(
+      `cdvm:   retired: ${st.interpretedInstructions} interpreted, ${st.translatedInstructions} translated`,
+      `cdvm:   translated: ${t.blocksTranslated} blocks, ${t.guestInstructionsTranslated} guest instructions, ${t.modules} modules, ${t.wasmBytes} wasm bytes`,
+      `cdvm:   translation time: ${t.totalMs.toFixed(1)} ms (${t.usPerGuestInstruction.toFixed(1)} us/guest instruction; ` +
+        Object.entries(t.stageMs).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(", ") + ")",
+      `cdvm:   code cache: ${t.codeCache.liveBytes} bytes live, ${t.codeCache.slots} slots, ${t.codeCache.flushes} flushes, ${t.codeCache.invalidations} invalidations`,
+      `cdvm:   dispatch: ${t.chainTransitions} chained transitions, ${t.directoryLookups} directory lookups, ${t.directoryMisses} misses, ${t.bailouts} bail-outs`,
+    );
+  }
+  process.stderr.write(lines.join("\n") + "\n");
+}
+
+function parseList(v: string | undefined): string[] | undefined {
+  return v === undefined ? undefined : v.split(",").map((x) => x.trim()).filter(Boolean);
 }
 
 export function runCommand(program: string, args: string[], o: RunCliOptions): number {
   try {
     if (!(MODES as readonly string[]).includes(o.mode)) throw new UsageError(`unknown --mode '${o.mode}' (available: ${MODES.join(", ")})`);
     const maxInsns = parseCount(o.maxInsns, "--max-insns");
+    const threshold = parseCount(o.bbtThreshold, "--bbt-threshold");
+    const binaryenOpt = parseCount(o.binaryenOpt, "--binaryen-opt");
+    if (binaryenOpt !== undefined && binaryenOpt > 4) throw new UsageError("--binaryen-opt takes 0 to 4");
+    const codeCacheSize = parseCount(o.codeCacheSize, "--code-cache-size");
+    const passes = parseList(o.passes), disablePasses = o.disablePass.flatMap((p) => parseList(p) ?? []);
+    for (const n of [...(passes ?? []), ...disablePasses]) if (!PASS_NAMES.includes(n)) throw new UsageError(`unknown pass '${n}' (see cdvm passes)`);
     if (o.root !== undefined && !fs.statSync(o.root, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`--root '${o.root}' is not a directory`);
     const env = guestEnvironment(o.env, !!o.clearEnv);
     let bytes: Uint8Array;
@@ -59,11 +89,31 @@ export function runCommand(program: string, args: string[], o: RunCliOptions): n
       process.stderr.write(`cdvm: cannot read '${program}': ${(e as NodeJS.ErrnoException).code ?? e}\n`);
       return EXIT_NOTFOUND;
     }
-    const st = runGuest(bytes, [o.argv0 ?? program, ...args], env, {
-      mode: o.mode as Mode, maxInsns, root: o.root, strace: o.strace, strict: o.strict, execfn: program,
-    });
+    // Opened before the run, as a shell opens a redirection, so a bad path is a usage error, not a lost run.
+    let statsFd: number | undefined;
+    if (o.statsJson !== undefined) {
+      try {
+        statsFd = fs.openSync(o.statsJson, "w");
+      } catch (e) {
+        throw new UsageError(`cannot write --stats-json '${o.statsJson}': ${(e as NodeJS.ErrnoException).code ?? e}`);
+      }
+    }
+    let st: RunStats;
+    try {
+      st = runGuest(bytes, [o.argv0 ?? program, ...args], env, {
+        mode: o.mode as Mode, maxInsns, root: o.root, strace: o.strace, strict: o.strict, execfn: program,
+        threshold, passes, disablePasses, binaryenOpt, binaryenPasses: parseList(o.binaryenPasses), codeCacheSize,
+        dumpTranslations: o.dumpTranslations,
+      });
+    } catch (e) {
+      if (statsFd !== undefined) { fs.closeSync(statsFd); fs.rmSync(o.statsJson!, { force: true }); }
+      throw e;
+    }
     if (o.stats) printStats(st);
-    if (o.statsJson) fs.writeFileSync(o.statsJson, JSON.stringify(st, null, 2) + "\n");
+    if (statsFd !== undefined) {
+      fs.writeFileSync(statsFd, JSON.stringify(st, null, 2) + "\n");
+      fs.closeSync(statsFd);
+    }
     return st.status;
   } catch (e) {
     if (e instanceof BadElf) {

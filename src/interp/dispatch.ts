@@ -15,10 +15,12 @@ import { muldivExecutors } from "./exec/muldiv.ts";
 import { shiftExecutors } from "./exec/shift.ts";
 import { stringExecutors } from "./exec/string.ts";
 import { systemExecutors } from "./exec/system.ts";
+import { x87Executors } from "./exec/x87.ts";
 
 const EXECUTORS: Record<string, Exec> = {
   ...aluExecutors, ...bitExecutors, ...controlExecutors, ...dataExecutors,
   ...muldivExecutors, ...shiftExecutors, ...stringExecutors, ...systemExecutors,
+  ...x87Executors,
 };
 
 function privileged(_m: unknown, i: Insn): void {

@@ -18,6 +18,10 @@ export const POPF_MASK = ARITH | TF | DF | 0x40000 | 0x200000;
 export const K_NONE = 0, K_ADD = 1, K_ADC = 2, K_SUB = 3, K_SBB = 4, K_LOGIC = 5, K_INC = 6, K_DEC = 7,
   K_SHL = 8, K_SHR = 9, K_SAR = 10, K_MUL = 11;
 
+/** Lazy-op words (kind << 2 | size) of the common 32-bit cases, for fast paths. */
+export const OP_ADD32 = (K_ADD << 2) | 2, OP_SUB32 = (K_SUB << 2) | 2, OP_LOGIC32 = (K_LOGIC << 2) | 2,
+  OP_INC32 = (K_INC << 2) | 2, OP_DEC32 = (K_DEC << 2) | 2;
+
 /** Size index: 0 = 8 bits, 1 = 16, 2 = 32. */
 export const SIZE_BITS = [8, 16, 32];
 export const SIZE_MASK = [0xff, 0xffff, 0xffffffff];
@@ -39,6 +43,11 @@ export function setLazy(s: Int32Array, kind: number, sz: number, res: number, a:
 
 export function carry(s: Int32Array): number {
   const op = s[S_LAZY_OP];
+  // The common cases first, without masking (32-bit values are already exact).
+  if (op === OP_SUB32) return (s[S_LAZY_A] >>> 0) < (s[S_LAZY_B] >>> 0) ? 1 : 0;
+  if (op === OP_ADD32) return (s[S_LAZY_RES] >>> 0) < (s[S_LAZY_A] >>> 0) ? 1 : 0;
+  if (op === OP_LOGIC32) return 0;
+  if (op === OP_INC32 || op === OP_DEC32) return s[S_LAZY_CF] & 1;
   const sz = op & 3, m = SIZE_MASK[sz];
   const res = (s[S_LAZY_RES] & m) >>> 0, a = (s[S_LAZY_A] & m) >>> 0, b = (s[S_LAZY_B] & m) >>> 0;
   switch (op >> 2) {
@@ -106,6 +115,45 @@ function adjust(s: Int32Array): number {
 
 /** Evaluates condition code cc (the low nibble of jcc/setcc/cmovcc opcodes). */
 export function condition(s: Int32Array, cc: number): boolean {
+  const op = s[S_LAZY_OP];
+  if (op === OP_SUB32) {
+    // After a 32-bit cmp/sub the conditions are plain comparisons of the operands.
+    const a = s[S_LAZY_A], b = s[S_LAZY_B];
+    switch (cc) {
+      case 2: return (a >>> 0) < (b >>> 0);
+      case 3: return (a >>> 0) >= (b >>> 0);
+      case 4: return a === b;
+      case 5: return a !== b;
+      case 6: return (a >>> 0) <= (b >>> 0);
+      case 7: return (a >>> 0) > (b >>> 0);
+      case 12: return a < b;
+      case 13: return a >= b;
+      case 14: return a <= b;
+      case 15: return a > b;
+    }
+  } else if ((op & 3) === 2 && op > 3) {
+    // Any lazy 32-bit kind: ZF and SF come straight from the result.
+    const res = s[S_LAZY_RES];
+    switch (cc) {
+      case 4: return res === 0;
+      case 5: return res !== 0;
+      case 8: return res < 0;
+      case 9: return res >= 0;
+    }
+    if (op === OP_LOGIC32) {
+      // CF = OF = 0.
+      switch (cc) {
+        case 12: return res < 0;
+        case 13: return res >= 0;
+        case 14: return res <= 0;
+        case 15: return res > 0;
+      }
+    }
+  }
+  return conditionSlow(s, cc);
+}
+
+function conditionSlow(s: Int32Array, cc: number): boolean {
   let r: number;
   switch (cc >> 1) {
     case 0: r = overflow(s); break;

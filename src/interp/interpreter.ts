@@ -11,21 +11,39 @@
  * the retired count excluding it; vmm/dispatcher.ts turns them into the
  * process's end.
  */
-import { decode, DecodeError, type Insn } from "../isa/decode.ts";
+import { decode, DecodeError, type Exec, type Insn } from "../isa/decode.ts";
 import { GuestExit, GuestFault, SIGILL, SIGSEGV } from "../vmm/fault.ts";
 import { PAGE_CODE, PAGE_SHIFT, PROT_EXEC, S_EIP } from "../vmm/layout.ts";
 import { executorFor } from "./dispatch.ts";
+import { specialize } from "./fast.ts";
 import type { Machine } from "./machine.ts";
 
 const MAX_BLOCK = 64;
 
-interface Block {
-  readonly insns: Insn[];
+/**
+ * A decoded block: its instructions with their executors bound (specialized
+ * by operand form where fast.ts has one), the EIP after its last instruction,
+ * and the last two distinct successors seen, so that the usual path from one
+ * block to the next needs no cache lookup. A successor is used only while
+ * it is live (its pages have not been written since it was decoded).
+ */
+class Block {
+  readonly execs: Exec[];
+  readonly n: number;
+  live = true;
+  succA: Block | null = null;
+  succB: Block | null = null;
+  constructor(readonly start: number, readonly insns: Insn[], readonly end: number) {
+    this.execs = insns.map((i) => i.exec!);
+    this.n = insns.length;
+  }
 }
 
 export class Interpreter {
   private readonly blocks = new Map<number, Block>();
-  private readonly pageBlocks = new Map<number, number[]>();
+  private readonly pageBlocks = new Map<number, Block[]>();
+  /** The block run last, whose successor links the next runBlock consults. */
+  private last: Block | null = null;
   retired = 0;
   blocksDecoded = 0;
   invalidations = 0;
@@ -35,7 +53,10 @@ export class Interpreter {
   }
 
   private invalidatePage(page: number): void {
-    for (const start of this.pageBlocks.get(page) ?? []) this.blocks.delete(start);
+    for (const b of this.pageBlocks.get(page) ?? []) {
+      b.live = false;
+      if (this.blocks.get(b.start) === b) this.blocks.delete(b.start);
+    }
     this.pageBlocks.delete(page);
     this.invalidations++;
     this.m.smc = true;
@@ -61,20 +82,37 @@ export class Interpreter {
         }
         throw e;
       }
-      insn.exec = executorFor(insn.row);
+      insn.exec = specialize(insn) ?? executorFor(insn.row);
       insns.push(insn);
       a = insn.next;
       if (insn.row.attrs.has("stop") || insn.row.attrs.has("jump") || insn.row.attrs.has("call")) break;
     }
-    const block = { insns };
+    const last = insns[insns.length - 1];
+    const block = new Block(eip, insns, last.next);
     this.blocks.set(eip, block);
     this.blocksDecoded++;
-    const last = insns[insns.length - 1];
     for (let p = eip >>> PAGE_SHIFT; p <= ((last.addr + last.len - 1) >>> PAGE_SHIFT); p++) {
       this.m.mem.perm[p] |= PAGE_CODE;
       const list = this.pageBlocks.get(p);
-      if (list) list.push(eip);
-      else this.pageBlocks.set(p, [eip]);
+      if (list) list.push(block);
+      else this.pageBlocks.set(p, [block]);
+    }
+    return block;
+  }
+
+  /** The block at eip: a live successor link of the previous block, else the cache, else a fresh decoding. */
+  private lookup(eip: number): Block {
+    const prev = this.last;
+    if (prev !== null) {
+      const a = prev.succA;
+      if (a !== null && a.start === eip && a.live) return a;
+      const b = prev.succB;
+      if (b !== null && b.start === eip && b.live) return b;
+    }
+    const block = this.blocks.get(eip) ?? this.build(eip);
+    if (prev !== null) {
+      if (prev.succA === null || !prev.succA.live) prev.succA = block;
+      else prev.succB = block;
     }
     return block;
   }
@@ -83,26 +121,34 @@ export class Interpreter {
    * Runs the block at eip once and returns the EIP after it. Retired counts
    * stay exact: a GuestFault leaves S_EIP at the faulting instruction and
    * excludes it; a GuestExit (from a syscall) includes the syscall.
+   *
+   * Only control transfers write m.next, and they end their block, so it is
+   * set once to the fall-through EIP of the block's last instruction.
    */
   runBlock(eip: number): number {
     const m = this.m;
-    let insns: Insn[] | undefined;
+    let block: Block | null = null;
     let k = 0;
     try {
-      insns = (this.blocks.get(eip) ?? this.build(eip)).insns;
-      const n = insns.length;
+      block = this.lookup(eip);
+      this.last = block;
+      const execs = block.execs, insns = block.insns, n = block.n;
+      m.next = block.end;
       for (; k < n; k++) {
-        const ins = insns[k];
-        m.next = ins.next;
-        ins.exec!(m, ins);
-        if (m.smc) { m.smc = false; k++; break; }
+        execs[k](m, insns[k]);
+        if (m.smc) {
+          m.smc = false;
+          k++;
+          if (k < n) m.next = insns[k].addr;
+          break;
+        }
       }
       this.retired += k;
       return m.next;
     } catch (e) {
       if (e instanceof GuestFault) {
         this.retired += k;
-        m.s[S_EIP] = insns?.[k]?.addr ?? eip;
+        m.s[S_EIP] = block?.insns[k]?.addr ?? eip;
       } else if (e instanceof GuestExit) {
         this.retired += k + 1;
       }

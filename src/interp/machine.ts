@@ -9,13 +9,14 @@
  */
 import { K_ACC, K_CL, K_DX, K_E, K_FIXED_SREG, K_G, K_IMM, K_MOFFS, K_ONE, K_SREG, K_Z } from "../isa/table.ts";
 import type { Insn } from "../isa/decode.ts";
-import { S_SEGBASE, S_SEL, R_ECX, R_EDX } from "../vmm/layout.ts";
+import { PAGE_CODE, PROT_READ, PROT_WRITE, S_SEGBASE, S_SEL, R_ECX, R_EDX } from "../vmm/layout.ts";
 import type { Memory } from "../vmm/memory.ts";
 import type { Cpu } from "./cpu.ts";
 
 /** Byte offset in the register file of 8-bit register r (AL CL DL BL AH CH DH BH). */
 const BYTE_OFF = [0, 4, 8, 12, 1, 5, 9, 13];
 const FIXED_SREG: Record<string, number> = { ES: 0, CS: 1, SS: 2, DS: 3, FS: 4, GS: 5 };
+const WRITABLE = PROT_WRITE | PAGE_CODE;
 
 export interface SyscallHost {
   syscall(): void;
@@ -32,11 +33,58 @@ export class Machine {
   /** Set when a store hit a page with cached code: the current block must end. */
   smc = false;
   host: SyscallHost = { syscall() {} };
+  /** Direct views for the fast paths below (the memory never grows, so they stay valid). */
+  readonly perm: Uint8Array;
+  readonly dv: DataView;
+  readonly u8: Uint8Array;
 
   constructor(readonly cpu: Cpu, readonly mem: Memory) {
     this.s = cpu.s;
     this.b = cpu.b;
     this.w = cpu.w;
+    this.perm = mem.perm;
+    this.dv = mem.dv;
+    this.u8 = mem.u8;
+  }
+
+  // ---- fixed-size guest accesses: an inline fast path for the common case
+  // (readable/plainly writable page, no page crossing), Memory's checked
+  // path for everything else (faults, page crossings, code-page stores) ----
+
+  ld32(addr: number): number {
+    const a = addr >>> 0;
+    if ((a & 0xfff) <= 0xffc && (this.perm[a >>> 12] & PROT_READ) !== 0) return this.dv.getInt32(a, true);
+    return this.mem.read32(a);
+  }
+
+  ld16(addr: number): number {
+    const a = addr >>> 0;
+    if ((a & 0xfff) <= 0xffe && (this.perm[a >>> 12] & PROT_READ) !== 0) return this.dv.getUint16(a, true);
+    return this.mem.read16(a);
+  }
+
+  ld8(addr: number): number {
+    const a = addr >>> 0;
+    if ((this.perm[a >>> 12] & PROT_READ) !== 0) return this.u8[a];
+    return this.mem.read8(a);
+  }
+
+  st32(addr: number, v: number): void {
+    const a = addr >>> 0;
+    if ((a & 0xfff) <= 0xffc && (this.perm[a >>> 12] & WRITABLE) === PROT_WRITE) this.dv.setInt32(a, v, true);
+    else this.mem.write32(a, v);
+  }
+
+  st16(addr: number, v: number): void {
+    const a = addr >>> 0;
+    if ((a & 0xfff) <= 0xffe && (this.perm[a >>> 12] & WRITABLE) === PROT_WRITE) this.dv.setUint16(a, v, true);
+    else this.mem.write16(a, v);
+  }
+
+  st8(addr: number, v: number): void {
+    const a = addr >>> 0;
+    if ((this.perm[a >>> 12] & WRITABLE) === PROT_WRITE) this.u8[a] = v;
+    else this.mem.write8(a, v);
   }
 
   reg(sz: number, r: number): number {
@@ -50,13 +98,13 @@ export class Machine {
   }
 
   load(sz: number, a: number): number {
-    return sz === 2 ? this.mem.read32(a) : sz === 1 ? this.mem.read16(a) : this.mem.read8(a);
+    return sz === 2 ? this.ld32(a) : sz === 1 ? this.ld16(a) : this.ld8(a);
   }
 
   store(sz: number, a: number, v: number): void {
-    if (sz === 2) this.mem.write32(a, v);
-    else if (sz === 1) this.mem.write16(a, v);
-    else this.mem.write8(a, v);
+    if (sz === 2) this.st32(a, v);
+    else if (sz === 1) this.st16(a, v);
+    else this.st8(a, v);
   }
 
   /** Effective address of the ModRM memory operand, segment base included. */

@@ -50,7 +50,7 @@ export const DEFAULT_HWCAP = (1 << 0) | (1 << 4) | (1 << 8) | (1 << 15);
 export class Process {
   readonly fds: FdTable;
   readonly fsys: Sandbox;
-  readonly signals = new SignalState();
+  readonly signals = new SignalState(() => this.cpu.eip);
   readonly rng: Prng;
   readonly uid = process.getuid?.() ?? 0;
   readonly gid = process.getgid?.() ?? 0;

@@ -41,6 +41,8 @@ export type SigSet = [number, number];
 const bit = (sig: number): [number, number] => [(sig - 1) >> 5, 1 << ((sig - 1) & 31)];
 
 export class SignalState {
+  /** eip reports where the guest is when a signal is delivered (for the one-line report). */
+  constructor(private readonly eip: () => number = () => 0) {}
   readonly actions: SigAction[] = Array.from({ length: NSIG + 1 }, () => ({ handler: SIG_DFL, flags: 0, restorer: 0, mask: [0, 0] }));
   blocked: SigSet = [0, 0];
   private readonly pending = new Set<number>();
@@ -70,8 +72,9 @@ export class SignalState {
     const h = this.actions[sig].handler >>> 0;
     if (h === SIG_IGN || (h === SIG_DFL && DEFAULT_IGNORED.has(sig))) return;
     const name = signalName(sig);
-    const message = h === SIG_DFL ? `guest killed by ${name}`
-      : `guest caught ${name}, but signal handlers are not delivered yet; terminating`;
+    const at = `at eip 0x${(this.eip() >>> 0).toString(16).padStart(8, "0")}`;
+    const message = h === SIG_DFL ? `cdvm: guest killed by ${name} ${at}`
+      : `cdvm: guest caught ${name} ${at}, but signal handlers are not delivered yet; terminating`;
     throw new GuestExit(128 + sig, message);
   }
 }

@@ -1,45 +1,136 @@
 /**
- * The dispatch loop: runs the guest block after block until it exits, and
- * turns what ends it — exit, fatal fault, --max-insns — into a status and at
- * most one line on stderr. Execution tiers plug in here: the loop asks each
- * tier, fastest first, to run the block at EIP.
+ * The dispatch loop: runs the guest until it exits, choosing per block
+ * between the tiers, and turns what ends the run — exit, fatal fault,
+ * --max-insns — into a status and at most one line on stderr.
+ *
+ * Modes:
+ *   interp  every block runs in the interpreter;
+ *   bbt     every block is translated before its first execution (blocks the
+ *           lifter cannot start are interpreted) — the exhaustive test mode;
+ *   staged  the interpreter runs and profiles block entries (counters in
+ *           concealed memory at PROFILE_OFF); a block entered --bbt-threshold
+ *           times is queued for translation with its region. The backend
+ *           worker (and Binaryen in it) starts at the first hot block, on
+ *           another thread: the guest never waits for it, and short programs
+ *           never start it.
+ * Translated code chains inside WebAssembly (backend.ts run()); it comes back
+ * here on a directory miss, a bail-out (S_EXIT = 1: the interpreter re-runs
+ * the bailing instruction's block, faulting precisely if it must), or after
+ * a budget of transitions so the limits below are checked.
  */
 import { GuestExit, GuestFault, SIGSEGV } from "./fault.ts";
-import { S_EIP } from "./layout.ts";
+import { PROFILE_OFF, PROFILE_SIZE, S_EIP, S_EXIT, S_RETIRED } from "./layout.ts";
 import { EXIT_INSN_LIMIT } from "./status.ts";
 import type { Interpreter } from "../interp/interpreter.ts";
 import { signalName } from "../interp/signals.ts";
+import type { Translator } from "../translate/translator.ts";
 
 const hex = (v: number) => (v >>> 0).toString(16).padStart(8, "0");
+/** Block transitions per call into the WebAssembly dispatcher before limits are checked. */
+const CHAIN_BUDGET = 4096;
+/** Dispatch iterations between polls for finished translations. */
+const POLL_EVERY = 255;
+const PROFILE_ENTRIES = PROFILE_SIZE / 4;
+
+export type Mode = "interp" | "bbt" | "staged";
 
 export interface DispatchOptions {
+  mode: Mode;
+  threshold: number;
   maxInsns?: number;
   report: (line: string) => void;
+  /** Starts the translation tier (its backend worker starts loading at once). */
+  createTier?: () => TranslationTier;
 }
 
-/** Runs to the end of the guest; returns its exit status. */
-export function dispatch(interp: Interpreter, opts: DispatchOptions): number {
-  const s = interp.m.s;
-  const limit = opts.maxInsns ?? Infinity;
-  let eip = s[S_EIP] >>> 0;
-  try {
-    for (;;) {
-      eip = interp.runBlock(eip);
-      if (interp.retired >= limit) {
-        s[S_EIP] = eip;
-        opts.report(`cdvm: stopped after ${interp.retired} guest instructions (--max-insns) at eip 0x${hex(eip)}`);
-        return EXIT_INSN_LIMIT;
+export interface TranslationTier {
+  translator: Translator;
+  has(eip: number): boolean;
+  /** The WebAssembly dispatcher, once the backend worker has delivered it. */
+  run: ((eip: number, budget: number) => number) | undefined;
+  /** Installs finished translations; makes run available when it arrives. */
+  pump(): void;
+}
+
+export class Dispatcher {
+  tier: TranslationTier | undefined;
+  bailouts = 0;
+  directoryMisses = 0;
+  private readonly profile: Uint32Array;
+  private readonly counters: Float64Array;
+
+  constructor(readonly interp: Interpreter, readonly opts: DispatchOptions) {
+    this.profile = new Uint32Array(interp.m.mem.wasm.buffer, PROFILE_OFF, PROFILE_ENTRIES);
+    this.counters = new Float64Array(interp.m.mem.wasm.buffer, interp.m.s.byteOffset, 32);
+  }
+
+  get translatedRetired(): number {
+    return this.counters[S_RETIRED / 2];
+  }
+
+  get retired(): number {
+    return this.interp.retired + this.translatedRetired;
+  }
+
+  /** Runs to the end of the guest; returns its exit status. */
+  run(): number {
+    const { interp, opts } = this;
+    const s = interp.m.s;
+    const limit = opts.maxInsns ?? Infinity;
+    const staged = opts.mode === "staged", bbt = opts.mode === "bbt";
+    try {
+      if (bbt) {
+        this.tier = opts.createTier!();
+        this.tier.translator.waitReady();
+        this.tier.pump();
       }
+      let eip = s[S_EIP] >>> 0;
+      for (let k = 0; ; k++) {
+        const tier = this.tier;
+        if (tier?.run && tier.has(eip)) {
+          eip = tier.run(eip, CHAIN_BUDGET) >>> 0;
+          if (s[S_EXIT]) {
+            s[S_EXIT] = 0;
+            this.bailouts++;
+            eip = interp.runBlock(eip);
+          } else if (!tier.has(eip)) this.directoryMisses++;
+        } else if (bbt && !tier!.translator.isUntranslatable(eip) && tier!.translator.translateNow(eip)) {
+          continue;
+        } else {
+          if (staged && this.hot(eip)) {
+            if (!this.tier) this.tier = opts.createTier!();
+            if (!this.tier.translator.isUntranslatable(eip)) this.tier.translator.request(eip);
+          }
+          eip = interp.runBlock(eip);
+        }
+        if ((k & POLL_EVERY) === 0) this.tier?.pump();
+        if (this.retired >= limit) {
+          s[S_EIP] = eip;
+          opts.report(`cdvm: stopped after ${this.retired} guest instructions (--max-insns) at eip 0x${hex(eip)}`);
+          return EXIT_INSN_LIMIT;
+        }
+      }
+    } catch (e) {
+      return this.end(e);
     }
-  } catch (e) {
+  }
+
+  /** Counts a block entry; true when it reaches the threshold. */
+  private hot(eip: number): boolean {
+    const h = Math.imul(eip, 0x9e3779b1) >>> 12;
+    return ++this.profile[h] === this.opts.threshold || (this.profile[h] > this.opts.threshold && (this.profile[h] & 1023) === 0);
+  }
+
+  private end(e: unknown): number {
+    const s = this.interp.m.s;
     if (e instanceof GuestExit) {
-      if (e.message) opts.report(e.message);
+      if (e.message) this.opts.report(e.message);
       return e.status;
     }
     if (e instanceof GuestFault) {
       const at = s[S_EIP];
       const where = e.signal === SIGSEGV ? `, address 0x${hex(e.addr)}` : "";
-      opts.report(`cdvm: guest killed by ${signalName(e.signal)} at eip 0x${hex(at)}${where}: ${e.reason}`);
+      this.opts.report(`cdvm: guest killed by ${signalName(e.signal)} at eip 0x${hex(at)}${where}: ${e.reason}`);
       return 128 + e.signal;
     }
     throw e;

@@ -1,17 +1,39 @@
 /**
  * Assembles one guest run: the Linux process (memory, CPU, ELF image,
- * stack), the interpreter bound to it, and the statistics of the run.
- * The CLI and the tests both start guests through here.
+ * stack), the interpreter bound to it, the translation tier when the mode
+ * asks for one, the dispatcher, and the statistics of the run. The CLI, the
+ * benchmark harness and the tests all start guests through here.
  */
 import { Process, type ProcessOptions } from "../linux/process.ts";
 import { Machine } from "../interp/machine.ts";
 import { Interpreter } from "../interp/interpreter.ts";
-import { dispatch } from "./dispatcher.ts";
+import { condition } from "../interp/flags.ts";
+import { Dispatcher, type Mode, type TranslationTier } from "./dispatcher.ts";
+import { CodeCache } from "./codecache.ts";
+import { S_CHAINS, S_LOOKUPS } from "./layout.ts";
+import { Translator } from "../translate/translator.ts";
+import { selectPasses } from "../translate/passes/index.ts";
 
-export const MODES = ["interp"] as const;
-export type Mode = (typeof MODES)[number];
+export const MODES: readonly Mode[] = ["interp", "bbt", "staged"];
+export type { Mode };
 
-export interface RunOptions extends ProcessOptions {
+/** Default staged threshold: block entries before translation (see README, "Choosing the threshold"). */
+export const DEFAULT_THRESHOLD = 50;
+export const DEFAULT_CODE_CACHE = 64 << 20;
+
+export interface TranslationOptions {
+  threshold?: number;
+  /** IR passes to run (default: all); see translate/passes/index.ts. */
+  passes?: string[];
+  disablePasses?: string[];
+  binaryenOpt?: number;
+  binaryenPasses?: string[];
+  codeCacheSize?: number;
+  batchBlocks?: number;
+  dumpTranslations?: string;
+}
+
+export interface RunOptions extends ProcessOptions, TranslationOptions {
   mode?: Mode;
   maxInsns?: number;
 }
@@ -20,28 +42,97 @@ export interface RunStats {
   mode: Mode;
   status: number;
   guestInstructions: number;
+  interpretedInstructions: number;
+  translatedInstructions: number;
   wallSeconds: number;
   mips: number;
   blocksDecoded: number;
   codeInvalidations: number;
+  translation?: {
+    blocksTranslated: number;
+    guestInstructionsTranslated: number;
+    modules: number;
+    wasmBytes: number;
+    totalMs: number;
+    usPerGuestInstruction: number;
+    stageMs: Record<string, number>;
+    codeCache: { liveBytes: number; slots: number; flushes: number; invalidations: number };
+    chainTransitions: number;
+    directoryLookups: number;
+    directoryMisses: number;
+    bailouts: number;
+  };
 }
 
 export function runGuest(bytes: Uint8Array, argv: string[], env: string[], opts: RunOptions = {}): RunStats {
   const t0 = process.hrtime.bigint();
+  const mode = opts.mode ?? "interp";
+  const passes = selectPasses(opts.passes, opts.disablePasses);
   const proc = Process.create(bytes, argv, env, opts);
   const m = new Machine(proc.cpu, proc.mem);
   m.host = proc;
   const interp = new Interpreter(m);
   const report = opts.stderr ?? ((line: string) => process.stderr.write(line + "\n"));
-  const status = dispatch(interp, { maxInsns: opts.maxInsns, report });
+  let translator: Translator | undefined, cache: CodeCache | undefined;
+
+  const createTier = (): TranslationTier => {
+    const c = (cache = new CodeCache(proc.mem, opts.codeCacheSize ?? DEFAULT_CODE_CACHE));
+    const s = proc.cpu.s;
+    const t = (translator = new Translator(proc.mem, c, { cond: (cc) => (condition(s, cc) ? 1 : 0) }, {
+      passes, optLevel: opts.binaryenOpt ?? 1, binaryenPasses: opts.binaryenPasses,
+      batchBlocks: opts.batchBlocks ?? (mode === "bbt" ? 32 : 16), dumpDir: opts.dumpTranslations,
+    }));
+    const interpWrite = proc.mem.onCodeWrite;
+    proc.mem.onCodeWrite = (page) => { interpWrite(page); c.invalidatePage(page); t.forgetPage(page); };
+    const tier: TranslationTier = {
+      translator: t,
+      has: (eip) => c.has(eip),
+      run: undefined,
+      pump() {
+        t.pump();
+        if (!tier.run && t.dispatcherModule) {
+          tier.run = new WebAssembly.Instance(t.dispatcherModule, { env: { mem: proc.mem.wasm, table: c.table } }).exports.run as (eip: number, budget: number) => number;
+        }
+      },
+    };
+    return tier;
+  };
+
+  const dispatcher = new Dispatcher(interp, {
+    mode, threshold: opts.threshold ?? DEFAULT_THRESHOLD, maxInsns: opts.maxInsns, report,
+    createTier: mode === "interp" ? undefined : createTier,
+  });
+  const status = dispatcher.run();
+  translator?.close();
   const wallSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  return {
-    mode: opts.mode ?? "interp",
-    status,
-    guestInstructions: interp.retired,
+  const retired = dispatcher.retired;
+  const stats: RunStats = {
+    mode, status,
+    guestInstructions: retired,
+    interpretedInstructions: interp.retired,
+    translatedInstructions: dispatcher.translatedRetired,
     wallSeconds,
-    mips: interp.retired / wallSeconds / 1e6,
+    mips: retired / wallSeconds / 1e6,
     blocksDecoded: interp.blocksDecoded,
     codeInvalidations: interp.invalidations,
   };
+  if (translator && cache) {
+    const ts = translator.stats, f64 = new Float64Array(proc.mem.wasm.buffer, proc.cpu.s.byteOffset, 64);
+    const totalMs = Object.values(ts.ms).reduce((a, b) => a + b, 0);
+    stats.translation = {
+      blocksTranslated: ts.blocksTranslated,
+      guestInstructionsTranslated: ts.guestInsnsTranslated,
+      modules: ts.modules,
+      wasmBytes: ts.wasmBytes,
+      totalMs,
+      usPerGuestInstruction: ts.guestInsnsTranslated ? (totalMs * 1000) / ts.guestInsnsTranslated : 0,
+      stageMs: { ...ts.ms },
+      codeCache: { liveBytes: Math.round(cache.liveBytes), slots: cache.slotsUsed, flushes: cache.flushes, invalidations: cache.invalidations },
+      chainTransitions: f64[S_CHAINS / 2],
+      directoryLookups: f64[S_LOOKUPS / 2],
+      directoryMisses: dispatcher.directoryMisses,
+      bailouts: dispatcher.bailouts,
+    };
+  }
+  return stats;
 }

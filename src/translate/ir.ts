@@ -1,0 +1,102 @@
+/**
+ * The translator's IR: one translation unit (a guest block) as a linear list
+ * of typed micro-operations on 32-bit temporaries, guest registers, lazy flag
+ * state and guest memory. Temporaries are assigned once (SSA within the
+ * block). Every operation that may fail at run time (a memory access, a
+ * guard) names the guest instruction it belongs to; the backend turns a
+ * failure into a bail-out that leaves the guest state exactly as it was
+ * before that instruction, so the interpreter can run it and fault precisely.
+ *
+ * Ordering discipline kept by the lifter, relied on by the backend: within
+ * one guest instruction all loads and guards come first, then at most one
+ * store, then register and flag writes.
+ */
+export type Temp = number;
+
+export type BinOp =
+  | "add" | "sub" | "mul" | "and" | "or" | "xor" | "shl" | "shr_u" | "shr_s" | "rotl" | "rotr"
+  | "eq" | "ne" | "lt_s" | "lt_u" | "le_s" | "le_u" | "gt_s" | "gt_u" | "ge_s" | "ge_u"
+  | "mulh_u" | "mulh_s";
+export type UnOp = "eqz" | "sext8" | "sext16" | "zext8" | "zext16" | "clz" | "ctz" | "popcnt_parity" | "bswap";
+
+export type Op =
+  | { op: "const"; dst: Temp; value: number }
+  | { op: "getreg"; dst: Temp; reg: number }
+  | { op: "setreg"; reg: number; src: Temp }
+  | { op: "bin"; dst: Temp; fn: BinOp; a: Temp; b: Temp }
+  | { op: "un"; dst: Temp; fn: UnOp; a: Temp }
+  | { op: "select"; dst: Temp; cond: Temp; a: Temp; b: Temp }
+  /** Checked guest load of 1, 2 or 4 bytes, zero-extended. */
+  | { op: "load"; dst: Temp; size: 1 | 2 | 4; addr: Temp; insn: number }
+  /** Checked guest store; bails out on a protected page or one holding code. */
+  | { op: "store"; size: 1 | 2 | 4; addr: Temp; src: Temp; insn: number }
+  /** Bails out before instruction insn unless ok is nonzero. */
+  | { op: "guard"; ok: Temp; insn: number }
+  /** Records the lazy flag state (interp/flags.ts kinds); cf is the carry-in of ADC/SBB/INC/DEC. */
+  | { op: "setflags"; kind: number; size: number; res: Temp; a: Temp; b: Temp; cf: Temp | -1 }
+  /** dst = 1 if condition code cc (jcc's low nibble) holds for the current flags. */
+  | { op: "cond"; dst: Temp; cc: number }
+  /** Leaves the block for guest address target, count guest instructions retired. */
+  | { op: "exit"; target: Temp; count: number }
+  /** Leaves for target if c is nonzero; otherwise continues. */
+  | { op: "exitif"; c: Temp; target: Temp; count: number }
+  /** Register caching (the reg-cache pass): copy guest registers into locals and back. */
+  | { op: "cacheregs"; regs: number[] }
+  | { op: "flushregs"; regs: number[] };
+
+export interface Block {
+  /** Guest address of the first instruction. */
+  start: number;
+  /** Guest address of each lifted instruction, by index. */
+  addrs: number[];
+  /** Byte length of the guest code covered. */
+  length: number;
+  ops: Op[];
+  temps: number;
+  /** Register-cached guest registers (set by reg-cache): getreg/setreg on them use locals. */
+  cached: Set<number>;
+}
+
+const REG = ["eax", "ecx", "edx", "ebx", "esp", "ebp", "esi", "edi"];
+const t = (v: Temp) => `t${v}`;
+
+export function formatOp(o: Op): string {
+  switch (o.op) {
+    case "const": return `${t(o.dst)} = 0x${(o.value >>> 0).toString(16)}`;
+    case "getreg": return `${t(o.dst)} = ${REG[o.reg]}`;
+    case "setreg": return `${REG[o.reg]} = ${t(o.src)}`;
+    case "bin": return `${t(o.dst)} = ${o.fn} ${t(o.a)}, ${t(o.b)}`;
+    case "un": return `${t(o.dst)} = ${o.fn} ${t(o.a)}`;
+    case "select": return `${t(o.dst)} = ${t(o.cond)} ? ${t(o.a)} : ${t(o.b)}`;
+    case "load": return `${t(o.dst)} = load${o.size * 8} [${t(o.addr)}]  @${o.insn}`;
+    case "store": return `store${o.size * 8} [${t(o.addr)}], ${t(o.src)}  @${o.insn}`;
+    case "guard": return `guard ${t(o.ok)}  @${o.insn}`;
+    case "setflags": return `flags = kind${o.kind}.${8 << o.size} res=${t(o.res)} a=${t(o.a)} b=${t(o.b)}${o.cf >= 0 ? ` cf=${t(o.cf)}` : ""}`;
+    case "cond": return `${t(o.dst)} = cond ${o.cc}`;
+    case "exit": return `exit ${t(o.target)} (${o.count} insns)`;
+    case "exitif": return `exit if ${t(o.c)}: ${t(o.target)} (${o.count} insns)`;
+    case "cacheregs": return `cache ${o.regs.map((r) => REG[r]).join(" ")}`;
+    case "flushregs": return `flush ${o.regs.map((r) => REG[r]).join(" ")}`;
+  }
+}
+
+export function formatBlock(b: Block): string {
+  return b.ops.map(formatOp).join("\n") + "\n";
+}
+
+/** Temps an operation reads. */
+export function uses(o: Op): Temp[] {
+  switch (o.op) {
+    case "setreg": return [o.src];
+    case "bin": return [o.a, o.b];
+    case "un": return [o.a];
+    case "select": return [o.cond, o.a, o.b];
+    case "load": return [o.addr];
+    case "store": return [o.addr, o.src];
+    case "guard": return [o.ok];
+    case "setflags": return o.cf >= 0 ? [o.res, o.a, o.b, o.cf] : [o.res, o.a, o.b];
+    case "exit": return [o.target];
+    case "exitif": return [o.c, o.target];
+    default: return [];
+  }
+}

@@ -1,0 +1,362 @@
+/**
+ * The lifter: decoded guest instructions -> IR (ir.ts). It reads the same
+ * decoded Insn and operand kinds (isa/table.ts K_*) as the interpreter and
+ * records flags in the interpreter's lazy-flag kinds, so both tiers share
+ * one flag state. A block ends at a control transfer, or before the first
+ * instruction the lifter does not cover; that instruction is left to the
+ * interpreter. Differential tests pin every lifted form to the interpreter.
+ */
+import type { Insn } from "../isa/decode.ts";
+import { K_ACC, K_E, K_G, K_IMM, K_MOFFS, K_REL, K_Z } from "../isa/table.ts";
+import { K_ADC, K_ADD, K_DEC, K_INC, K_LOGIC, K_MUL, K_SAR, K_SBB, K_SHL, K_SHR, K_SUB, SIZE_MASK } from "../interp/flags.ts";
+import { R_EAX, R_EBP, R_EDX, R_ESP, S_SEGBASE } from "../vmm/layout.ts";
+import type { BinOp, Block, Op, Temp } from "./ir.ts";
+
+const ALU_KIND: Record<string, number> = { add: K_ADD, or: K_LOGIC, adc: K_ADC, sbb: K_SBB, and: K_LOGIC, sub: K_SUB, xor: K_LOGIC, cmp: K_SUB, test: K_LOGIC };
+const ALU_FN: Record<string, BinOp> = { add: "add", or: "or", adc: "add", sbb: "sub", and: "and", sub: "sub", xor: "xor", cmp: "sub", test: "and" };
+const SHIFT_KIND: Record<string, number> = { shl: K_SHL, sal: K_SHL, shr: K_SHR, sar: K_SAR };
+const NOPS = new Set(["nop", "pause", "endbr32", "prefetch", "prefetchw", "prefetchnta", "prefetcht0", "prefetcht1", "prefetcht2", "lfence", "mfence", "sfence", "fwait"]);
+const CF_COND = 2;
+
+class Unliftable extends Error {}
+
+/** Builds the IR of one block; each method appends operations and returns the temp it defines. */
+export class Builder {
+  readonly ops: Op[] = [];
+  temps = 0;
+  /** Index of the instruction being lifted (for bail-outs). */
+  k = 0;
+  private addr = -1;
+
+  private def(): Temp { return this.temps++; }
+  emit(o: Op): void { this.ops.push(o); }
+  c(value: number): Temp { const dst = this.def(); this.emit({ op: "const", dst, value: value | 0 }); return dst; }
+  slot(reg: number): Temp { const dst = this.def(); this.emit({ op: "getreg", dst, reg }); return dst; }
+  set(reg: number, src: Temp): void { this.emit({ op: "setreg", reg, src }); }
+  bin(fn: BinOp, a: Temp, b: Temp): Temp { const dst = this.def(); this.emit({ op: "bin", dst, fn, a, b }); return dst; }
+  un(fn: "eqz" | "sext8" | "sext16" | "zext8" | "zext16" | "bswap", a: Temp): Temp { const dst = this.def(); this.emit({ op: "un", dst, fn, a }); return dst; }
+  sel(cond: Temp, a: Temp, b: Temp): Temp { const dst = this.def(); this.emit({ op: "select", dst, cond, a, b }); return dst; }
+  load(size: 1 | 2 | 4, addr: Temp): Temp { const dst = this.def(); this.emit({ op: "load", dst, size, addr, insn: this.k }); return dst; }
+  store(size: 1 | 2 | 4, addr: Temp, src: Temp): void { this.emit({ op: "store", size, addr, src, insn: this.k }); }
+  cond(cc: number): Temp { const dst = this.def(); this.emit({ op: "cond", dst, cc }); return dst; }
+  flags(kind: number, size: number, res: Temp, a: Temp, b: Temp, cf: Temp | -1 = -1): void { this.emit({ op: "setflags", kind, size, res, a, b, cf }); }
+  guard(ok: Temp): void { this.emit({ op: "guard", ok, insn: this.k }); }
+
+  // ---- operands by size index (0/1/2 = 8/16/32 bits), mirroring interp/machine.ts ----
+
+  reg(sz: number, r: number): Temp {
+    if (sz === 2) return this.slot(r);
+    if (sz === 1) return this.bin("and", this.slot(r), this.c(0xffff));
+    return r < 4 ? this.bin("and", this.slot(r), this.c(0xff)) : this.bin("and", this.bin("shr_u", this.slot(r - 4), this.c(8)), this.c(0xff));
+  }
+
+  setReg(sz: number, r: number, v: Temp): void {
+    if (sz === 2) { this.set(r, v); return; }
+    const full = r < 4 || sz === 1 ? r : r - 4;
+    const shift = sz === 0 && r >= 4 ? 8 : 0, mask = (sz === 1 ? 0xffff : 0xff) << shift;
+    const kept = this.bin("and", this.slot(full), this.c(~mask));
+    const part = this.bin("and", shift ? this.bin("shl", v, this.c(shift)) : v, this.c(mask));
+    this.set(full, this.bin("or", kept, part));
+  }
+
+  /** Effective address; lea passes withSegment = false, as it ignores segment bases. */
+  ea(i: Insn, withSegment = true): Temp {
+    if (i.asz16) throw new Unliftable("16-bit addressing");
+    let a = -1;
+    const add = (t: Temp) => { a = a < 0 ? t : this.bin("add", a, t); };
+    if (i.base >= 0) add(this.slot(i.base));
+    if (i.index >= 0) add(i.scale ? this.bin("shl", this.slot(i.index), this.c(i.scale)) : this.slot(i.index));
+    if (i.disp || a < 0) add(this.c(i.disp));
+    if (withSegment && i.seg >= 4) add(this.slot(S_SEGBASE + i.seg));
+    return a;
+  }
+
+  get(i: Insn, k: number, sz: number): Temp {
+    switch (k) {
+      case K_E:
+        if (i.mod === 3) return this.reg(sz, i.rm);
+        this.addr = this.ea(i);
+        return this.load(1 << sz as 1 | 2 | 4, this.addr);
+      case K_G: return this.reg(sz, i.reg);
+      case K_Z: return this.reg(sz, i.rm);
+      case K_ACC: return this.reg(sz, R_EAX);
+      case K_IMM: return this.c(i.imm);
+      case K_MOFFS:
+        if (i.asz16) throw new Unliftable("16-bit moffs");
+        this.addr = i.seg >= 4 ? this.bin("add", this.c(i.disp), this.slot(S_SEGBASE + i.seg)) : this.c(i.disp);
+        return this.load(1 << sz as 1 | 2 | 4, this.addr);
+    }
+    throw new Unliftable(`operand kind ${k}`);
+  }
+
+  /** Writes an operand; a memory operand reuses the address of the preceding get() when fresh is false. */
+  put(i: Insn, k: number, sz: number, v: Temp, fresh: boolean): void {
+    switch (k) {
+      case K_E:
+        if (i.mod === 3) { this.setReg(sz, i.rm, v); return; }
+        this.store(1 << sz as 1 | 2 | 4, fresh ? this.ea(i) : this.addr, v);
+        return;
+      case K_G: this.setReg(sz, i.reg, v); return;
+      case K_Z: this.setReg(sz, i.rm, v); return;
+      case K_ACC: this.setReg(sz, R_EAX, v); return;
+      case K_MOFFS:
+        if (fresh) this.get(i, k, sz); // computes the address; the load is harmless and keeps the check
+        this.store(1 << sz as 1 | 2 | 4, this.addr, v);
+        return;
+    }
+    throw new Unliftable(`operand kind ${k} as destination`);
+  }
+
+  mask(sz: number, v: Temp): Temp { return sz === 2 ? v : this.bin("and", v, this.c(SIZE_MASK[sz])); }
+}
+
+type Lift = (b: Builder, i: Insn) => "next" | "exit";
+
+function need32(i: Insn): void {
+  if (i.sz !== 2) throw new Unliftable("operand size");
+}
+
+function push32(b: Builder, v: Temp): void {
+  const sp = b.bin("sub", b.slot(R_ESP), b.c(4));
+  b.store(4, sp, v);
+  b.set(R_ESP, sp);
+}
+
+function alu(name: string): Lift {
+  return (b, i) => {
+    const sz = i.sz, kind = ALU_KIND[name];
+    const a = b.get(i, i.k0, sz), src = b.get(i, i.k1, sz);
+    let r: Temp, cf: Temp | -1 = -1;
+    if (kind === K_ADC || kind === K_SBB) {
+      cf = b.cond(CF_COND);
+      r = b.mask(sz, b.bin(ALU_FN[name], b.bin(ALU_FN[name], a, src), cf));
+    } else {
+      r = b.mask(sz, b.bin(ALU_FN[name], a, src));
+    }
+    if (name !== "cmp" && name !== "test") b.put(i, i.k0, sz, r, false);
+    if (kind === K_LOGIC) { const z = b.c(0); b.flags(K_LOGIC, sz, r, z, z); }
+    else b.flags(kind, sz, r, a, src, cf);
+    return "next";
+  };
+}
+
+function incdec(kind: number): Lift {
+  return (b, i) => {
+    const a = b.get(i, i.k0, i.sz), one = b.c(1);
+    const r = b.mask(i.sz, b.bin(kind === K_INC ? "add" : "sub", a, one));
+    const cf = b.cond(CF_COND);
+    b.put(i, i.k0, i.sz, r, false);
+    b.flags(kind, i.sz, r, a, one, cf);
+    return "next";
+  };
+}
+
+function shift(kind: number): Lift {
+  return (b, i) => {
+    if (i.k1 !== K_IMM && i.row.ops[1] !== "1") throw new Unliftable("variable shift count");
+    const count = i.row.ops[1] === "1" ? 1 : i.imm & 31;
+    if (count === 0) return "next";
+    const sz = i.sz, bits = 8 << sz;
+    const a = b.mask(sz, b.get(i, i.k0, sz)), c = b.c(count);
+    let r: Temp;
+    if (kind === K_SAR) {
+      const ext = sz === 2 ? a : b.un(sz === 1 ? "sext16" : "sext8", a);
+      r = b.mask(sz, b.bin("shr_s", ext, b.c(Math.min(count, 31))));
+    } else if (count >= bits && sz < 2) r = b.c(0);
+    else r = b.mask(sz, b.bin(kind === K_SHL ? "shl" : "shr_u", a, c));
+    b.put(i, i.k0, sz, r, false);
+    b.flags(kind, sz, r, a, c);
+    return "next";
+  };
+}
+
+function jump(b: Builder, target: Temp): "exit" {
+  b.emit({ op: "exit", target, count: b.k + 1 });
+  return "exit";
+}
+
+const LIFTS: Record<string, Lift> = {
+  ...Object.fromEntries(Object.keys(ALU_KIND).map((n) => [n, alu(n)])),
+  ...Object.fromEntries(Object.entries(SHIFT_KIND).map(([n, k]) => [n, shift(k)])),
+  ...Object.fromEntries([...NOPS].map((n) => [n, () => "next" as const])),
+  inc: incdec(K_INC),
+  dec: incdec(K_DEC),
+  neg(b, i) {
+    const a = b.get(i, i.k0, i.sz), z = b.c(0), r = b.mask(i.sz, b.bin("sub", z, a));
+    b.put(i, i.k0, i.sz, r, false);
+    b.flags(K_SUB, i.sz, r, z, a);
+    return "next";
+  },
+  not(b, i) {
+    b.put(i, i.k0, i.sz, b.bin("xor", b.get(i, i.k0, i.sz), b.c(-1)), false);
+    return "next";
+  },
+  mov(b, i) {
+    if (i.row.ops.some((o) => o[0] === "S")) throw new Unliftable("segment register");
+    b.put(i, i.k0, i.sz, b.get(i, i.k1, i.sz), true);
+    return "next";
+  },
+  movzx(b, i) {
+    b.setReg(i.sz, i.reg, b.get(i, i.k1, i.row.ops[1] === "Eb" ? 0 : 1));
+    return "next";
+  },
+  movsx(b, i) {
+    const byte = i.row.ops[1] === "Eb";
+    b.setReg(i.sz, i.reg, b.mask(i.sz, b.un(byte ? "sext8" : "sext16", b.get(i, i.k1, byte ? 0 : 1))));
+    return "next";
+  },
+  lea(b, i) {
+    need32(i);
+    b.set(i.reg, b.ea(i, false));
+    return "next";
+  },
+  xchg(b, i) {
+    if (!i.k0) return "next";
+    const x = b.get(i, i.k0, i.sz), y = b.get(i, i.k1, i.sz);
+    b.put(i, i.k0, i.sz, y, false);
+    b.put(i, i.k1, i.sz, x, true);
+    return "next";
+  },
+  cmpxchg(b, i) {
+    const sz = i.sz, a = b.get(i, i.k0, sz), acc = b.reg(sz, R_EAX), src = b.reg(sz, i.reg);
+    const equal = b.bin("eq", a, acc);
+    b.put(i, i.k0, sz, b.sel(equal, src, a), false);
+    b.setReg(sz, R_EAX, b.sel(equal, acc, a));
+    b.flags(K_SUB, sz, b.mask(sz, b.bin("sub", acc, a)), acc, a);
+    return "next";
+  },
+  imul(b, i) {
+    need32(i);
+    if (!i.k1) {
+      const x = b.slot(R_EAX), y = b.get(i, i.k0, 2);
+      const lo = b.bin("mul", x, y), hi = b.bin("mulh_s", x, y);
+      b.set(R_EAX, lo);
+      b.set(R_EDX, hi);
+      b.flags(K_MUL, 2, lo, b.bin("ne", hi, b.bin("shr_s", lo, b.c(31))), b.c(0));
+      return "next";
+    }
+    const x = i.k2 ? b.get(i, i.k1, 2) : b.get(i, i.k0, 2), y = i.k2 ? b.get(i, i.k2, 2) : b.get(i, i.k1, 2);
+    const lo = b.bin("mul", x, y), hi = b.bin("mulh_s", x, y);
+    b.set(i.reg, lo);
+    b.flags(K_MUL, 2, lo, b.bin("ne", hi, b.bin("shr_s", lo, b.c(31))), b.c(0));
+    return "next";
+  },
+  mul(b, i) {
+    need32(i);
+    const x = b.slot(R_EAX), y = b.get(i, i.k0, 2);
+    const lo = b.bin("mul", x, y), hi = b.bin("mulh_u", x, y);
+    b.set(R_EAX, lo);
+    b.set(R_EDX, hi);
+    b.flags(K_MUL, 2, lo, b.bin("ne", hi, b.c(0)), b.c(0));
+    return "next";
+  },
+  cdq(b, i) {
+    need32(i);
+    b.set(R_EDX, b.bin("shr_s", b.slot(R_EAX), b.c(31)));
+    return "next";
+  },
+  cwde(b, i) {
+    need32(i);
+    b.set(R_EAX, b.un("sext16", b.slot(R_EAX)));
+    return "next";
+  },
+  bswap(b, i) {
+    b.set(i.rm, b.un("bswap", b.slot(i.rm)));
+    return "next";
+  },
+  push(b, i) {
+    need32(i);
+    if (i.row.ops[0].endsWith("S")) throw new Unliftable("segment push");
+    push32(b, b.get(i, i.k0, 2));
+    return "next";
+  },
+  pop(b, i) {
+    need32(i);
+    if (i.k0 !== K_Z) throw new Unliftable("pop to memory or segment");
+    const sp = b.slot(R_ESP), v = b.load(4, sp);
+    b.set(R_ESP, b.bin("add", sp, b.c(4)));
+    b.set(i.rm, v);
+    return "next";
+  },
+  leave(b, i) {
+    need32(i);
+    const bp = b.slot(R_EBP), v = b.load(4, bp);
+    b.set(R_ESP, b.bin("add", bp, b.c(4)));
+    b.set(R_EBP, v);
+    return "next";
+  },
+  jmp(b, i) {
+    need32(i);
+    return jump(b, i.k0 === K_REL ? b.c(i.target) : b.get(i, i.k0, 2));
+  },
+  call(b, i) {
+    need32(i);
+    const t = i.k0 === K_REL ? b.c(i.target) : b.get(i, i.k0, 2);
+    push32(b, b.c(i.next));
+    return jump(b, t);
+  },
+  ret(b, i) {
+    need32(i);
+    const sp = b.slot(R_ESP), t = b.load(4, sp);
+    b.set(R_ESP, b.bin("add", sp, b.c(4 + (i.k0 ? i.imm & 0xffff : 0))));
+    return jump(b, t);
+  },
+};
+
+function conditional(i: Insn): "jcc" | "setcc" | "cmovcc" | undefined {
+  const m = i.row.mnem;
+  if (i.row.attrs.has("cond") && /^j(?!ecxz)/.test(m)) return "jcc";
+  if (m.startsWith("set")) return "setcc";
+  if (m.startsWith("cmov")) return "cmovcc";
+  return undefined;
+}
+
+function liftOne(b: Builder, i: Insn): "next" | "exit" {
+  if (i.lock && !["add", "sub", "and", "or", "xor", "inc", "dec", "xchg", "cmpxchg", "neg", "not", "adc", "sbb"].includes(i.row.mnem)) throw new Unliftable("lock");
+  if (i.rep && i.row.attrs.has("rep")) throw new Unliftable("rep string");
+  const cc = i.row.opcode & 15;
+  switch (conditional(i)) {
+    case "jcc":
+      if (i.osz16) throw new Unliftable("16-bit branch");
+      b.emit({ op: "exitif", c: b.cond(cc), target: b.c(i.target), count: b.k + 1 });
+      return jump(b, b.c(i.next));
+    case "setcc":
+      b.put(i, i.k0, 0, b.cond(cc), true);
+      return "next";
+    case "cmovcc": {
+      const v = b.get(i, i.k1, i.sz), old = b.reg(i.sz, i.reg);
+      b.setReg(i.sz, i.reg, b.sel(b.cond(cc), v, old));
+      return "next";
+    }
+  }
+  const lift = LIFTS[i.row.mnem];
+  if (!lift || i.row.attrs.has("sys")) throw new Unliftable(i.row.mnem);
+  return lift(b, i);
+}
+
+/** Lifts a run of decoded instructions; null when not even the first can be lifted. */
+export function liftBlock(insns: Insn[]): Block | null {
+  const b = new Builder();
+  const addrs: number[] = [];
+  let end = insns[0].addr;
+  for (const i of insns) {
+    const mark = b.ops.length, temps = b.temps;
+    b.k = addrs.length;
+    let how: "next" | "exit";
+    try {
+      how = liftOne(b, i);
+    } catch (e) {
+      if (!(e instanceof Unliftable)) throw e;
+      b.ops.length = mark;
+      b.temps = temps;
+      break;
+    }
+    addrs.push(i.addr);
+    end = i.next;
+    if (how === "exit") return { start: insns[0].addr, addrs, length: end - insns[0].addr, ops: b.ops, temps: b.temps, cached: new Set() };
+  }
+  if (!addrs.length) return null;
+  b.k = addrs.length;
+  b.emit({ op: "exit", target: b.c(end), count: addrs.length });
+  return { start: insns[0].addr, addrs, length: end - insns[0].addr, ops: b.ops, temps: b.temps, cached: new Set() };
+}

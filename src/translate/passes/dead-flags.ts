@@ -1,0 +1,29 @@
+/**
+ * dead-flags: removes flag records that nothing can observe.
+ *
+ * Every flag-setting instruction is lifted to a `setflags` that stores the
+ * lazy flag state (interp/flags.ts). That state is observable by a later
+ * `cond`, at every exit (the next block may read any flag), and at every
+ * possible bail-out (a load, store or guard: the interpreter then resumes
+ * with the state as of that instruction). A `setflags` followed by another
+ * `setflags` with none of those in between is dead. The ISA description's
+ * flag columns say which instructions write flags; the lifter only emits
+ * `setflags` for them, so this pass needs no per-instruction knowledge.
+ */
+import type { Block, Op } from "../ir.ts";
+
+const OBSERVES_FLAGS = new Set<Op["op"]>(["cond", "exit", "exitif", "load", "store", "guard"]);
+
+export function deadFlags(block: Block): void {
+  let live = true;
+  const keep: boolean[] = new Array(block.ops.length).fill(true);
+  for (let k = block.ops.length - 1; k >= 0; k--) {
+    const o = block.ops[k];
+    if (OBSERVES_FLAGS.has(o.op)) live = true;
+    else if (o.op === "setflags") {
+      keep[k] = live;
+      live = false;
+    }
+  }
+  block.ops = block.ops.filter((_, k) => keep[k]);
+}

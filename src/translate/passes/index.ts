@@ -1,0 +1,32 @@
+/**
+ * The pass registry: every IR pass by kebab-case name, with a one-line
+ * description, in the order the pipeline runs them. `cdvm passes` lists
+ * this table; `--passes` / `--disable-pass` select from it; reports name
+ * configurations by it. Each pass is correct alone and in any combination.
+ */
+import type { Block } from "../ir.ts";
+import { cmpJccFusion } from "./cmp-jcc-fusion.ts";
+import { deadFlags } from "./dead-flags.ts";
+import { regCache } from "./reg-cache.ts";
+
+export interface Pass {
+  name: string;
+  description: string;
+  run(block: Block): void;
+}
+
+export const PASSES: readonly Pass[] = [
+  { name: "cmp-jcc-fusion", description: "evaluate jcc/setcc/cmovcc/adc carries from the flag producer's operands", run: cmpJccFusion },
+  { name: "dead-flags", description: "drop flag records overwritten before any read, exit or bail-out", run: deadFlags },
+  { name: "reg-cache", description: "keep guest registers in WebAssembly locals across the block", run: regCache },
+];
+
+export const PASS_NAMES = PASSES.map((p) => p.name);
+
+/** Resolves --passes / --disable-pass into the ordered list of passes to run. */
+export function selectPasses(only?: string[], disabled: string[] = []): Pass[] {
+  for (const n of [...(only ?? []), ...disabled]) {
+    if (!PASS_NAMES.includes(n)) throw new Error(`unknown pass '${n}' (known: ${PASS_NAMES.join(", ")})`);
+  }
+  return PASSES.filter((p) => (only ? only.includes(p.name) : true) && !disabled.includes(p.name));
+}

@@ -1,0 +1,231 @@
+/**
+ * The translation pipeline, in named stages:
+ *   decode (isa/decode.ts) -> lift (lift.ts) -> IR passes (passes/) on the
+ *   main thread; then, on the backend worker (worker.ts), Binaryen module
+ *   (backend.ts: emit, Binaryen passes) -> WebAssembly.Module (compile);
+ *   back on the main thread: instantiate and install in the code cache.
+ * A translation whose guest pages were overwritten while it was in flight is
+ * dropped at install (per-page code versions), so SMC never installs stale code.
+ * A request translates a region: the block at EIP and, breadth first, the
+ * blocks its direct branches reach, up to a batch size, all in one module —
+ * module creation has a fixed cost of about a millisecond, so batching pays.
+ * Blocks whose first instruction cannot be lifted are remembered (per page,
+ * forgotten when the page changes) and left to the interpreter.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { decode, DecodeError, type Insn } from "../isa/decode.ts";
+import { formatInsn } from "../isa/disasm.ts";
+import { K_REL } from "../isa/table.ts";
+import { GuestFault } from "../vmm/fault.ts";
+import { PAGE_SHIFT, PROT_EXEC } from "../vmm/layout.ts";
+import type { Memory } from "../vmm/memory.ts";
+import type { CodeCache } from "../vmm/codecache.ts";
+import { RemoteBackend } from "./remote.ts";
+import type { WorkReply } from "./worker.ts";
+import { formatBlock, type Block } from "./ir.ts";
+import { liftBlock } from "./lift.ts";
+import type { Pass } from "./passes/index.ts";
+
+const MAX_BLOCK_INSNS = 64;
+
+interface Pending {
+  blocks: { block: Block; insns: Insn[]; stages: [string, string][]; versions: number[] }[];
+}
+
+export interface TranslatorOptions {
+  passes: Pass[];
+  optLevel: number;
+  binaryenPasses?: string[];
+  batchBlocks: number;
+  dumpDir?: string;
+}
+
+export interface TranslatorStats {
+  blocksTranslated: number;
+  guestInsnsTranslated: number;
+  modules: number;
+  wasmBytes: number;
+  /** Milliseconds per stage. */
+  ms: { decodeLift: number; passes: number; emit: number; optimize: number; compile: number; install: number };
+}
+
+export class Translator {
+  readonly stats: TranslatorStats = {
+    blocksTranslated: 0, guestInsnsTranslated: 0, modules: 0, wasmBytes: 0,
+    ms: { decodeLift: 0, passes: 0, emit: 0, optimize: 0, compile: 0, install: 0 },
+  };
+  private readonly untranslatable = new Map<number, Set<number>>();
+  private readonly pageVersion = new Map<number, number>();
+  private readonly pending = new Map<number, Pending>();
+  private readonly pendingEips = new Set<number>();
+  private readonly backend = new RemoteBackend();
+  dispatcherModule: WebAssembly.Module | undefined;
+  private dumped = 0;
+
+  constructor(
+    readonly mem: Memory,
+    readonly cache: CodeCache,
+    readonly imports: { cond: (cc: number) => number },
+    readonly opts: TranslatorOptions,
+  ) {
+    if (opts.dumpDir) fs.mkdirSync(opts.dumpDir, { recursive: true });
+  }
+
+  isUntranslatable(eip: number): boolean {
+    return this.untranslatable.get(eip >>> PAGE_SHIFT)?.has(eip) ?? false;
+  }
+
+  /** Called when a page's code changes: earlier verdicts and in-flight translations of it no longer hold. */
+  forgetPage(page: number): void {
+    this.untranslatable.delete(page);
+    this.pageVersion.set(page, (this.pageVersion.get(page) ?? 0) + 1);
+  }
+
+  close(): void {
+    this.backend.terminate();
+  }
+
+  private fetch = (a: number): number => {
+    if (!(this.mem.perm[a >>> PAGE_SHIFT] & PROT_EXEC)) throw new RangeError("not executable");
+    return this.mem.u8[a >>> 0];
+  };
+
+  private decodeBlock(eip: number): Insn[] {
+    const insns: Insn[] = [];
+    for (let a = eip; insns.length < MAX_BLOCK_INSNS; ) {
+      let insn: Insn;
+      try { insn = decode(this.fetch, a); } catch (e) {
+        if (e instanceof DecodeError || e instanceof RangeError || e instanceof GuestFault) break;
+        throw e;
+      }
+      insns.push(insn);
+      a = insn.next;
+      const attrs = insn.row.attrs;
+      if (attrs.has("stop") || attrs.has("jump") || attrs.has("call")) break;
+    }
+    return insns;
+  }
+
+  /** Decodes, lifts and runs the IR passes on the region at eip; hands it to the backend worker. */
+  request(eip: number): boolean {
+    if (this.pendingEips.has(eip >>> 0)) return false;
+    const t0 = performance.now();
+    const blocks: Pending["blocks"] = [];
+    const queue = [eip >>> 0], seen = new Set<number>();
+    while (queue.length && blocks.length < this.opts.batchBlocks) {
+      const at = queue.shift()!;
+      if (seen.has(at) || this.cache.has(at) || this.pendingEips.has(at) || this.isUntranslatable(at)) continue;
+      seen.add(at);
+      const insns = this.decodeBlock(at);
+      const block = insns.length ? liftBlock(insns) : null;
+      if (!block) {
+        if (insns.length) this.markUntranslatable(at);
+        continue;
+      }
+      blocks.push({ block, insns: insns.slice(0, block.addrs.length), stages: [], versions: this.versionsOf(block) });
+      if (block.addrs.length === insns.length) queue.push(...successors(insns[insns.length - 1]));
+    }
+    const t1 = performance.now();
+    this.stats.ms.decodeLift += t1 - t0;
+    if (!blocks.length) return false;
+    const dump = !!this.opts.dumpDir;
+    for (const b of blocks) {
+      if (dump) b.stages.push(["lift", formatBlock(b.block)]);
+      for (const pass of this.opts.passes) {
+        pass.run(b.block);
+        if (dump) b.stages.push([pass.name, formatBlock(b.block)]);
+      }
+      this.pendingEips.add(b.block.start);
+    }
+    this.stats.ms.passes += performance.now() - t1;
+    const id = this.backend.submit(blocks.map((b) => b.block), { optLevel: this.opts.optLevel, passes: this.opts.binaryenPasses, wantText: dump });
+    this.pending.set(id, { blocks });
+    return true;
+  }
+
+  /** Installs every batch the worker has finished; returns how many arrived. */
+  pump(): number {
+    let n = 0;
+    for (let r = this.backend.poll(); r; r = this.backend.poll()) { this.accept(r); n++; }
+    return n;
+  }
+
+  /** Waits until the dispatcher module has arrived (bbt mode, before the first block). */
+  waitReady(): void {
+    while (!this.dispatcherModule) this.accept(this.backend.next());
+  }
+
+  /** Translates the region at eip and waits for it: bbt mode. */
+  translateNow(eip: number): boolean {
+    if (!this.request(eip)) return this.cache.has(eip);
+    while (this.pending.size) this.accept(this.backend.next());
+    return this.cache.has(eip);
+  }
+
+  private accept(r: WorkReply): void {
+    if (r.kind === "dispatcher") { this.dispatcherModule = r.module; return; }
+    const batch = this.pending.get(r.id)!;
+    this.pending.delete(r.id);
+    for (const b of batch.blocks) this.pendingEips.delete(b.block.start);
+    if (r.kind === "error") throw new Error(`translation failed: ${r.message}`);
+    this.stats.ms.emit += r.emitMs;
+    this.stats.ms.optimize += r.optimizeMs;
+    this.stats.ms.compile += r.compileMs;
+    const t0 = performance.now();
+    const instance = new WebAssembly.Instance(r.module, { env: { mem: this.mem.wasm, cond: this.imports.cond } });
+    const live = batch.blocks.filter((b) => this.versionsOf(b.block).every((v, k) => v === b.versions[k]));
+    this.cache.reserve(r.bytes, live.length);
+    batch.blocks.forEach((b, n) => {
+      if (!live.includes(b)) return;
+      const fn = instance.exports[r.exports[n]] as (...args: unknown[]) => unknown;
+      this.cache.install({ eip: b.block.start, length: b.block.length, guestInsns: b.block.addrs.length, fn }, r.bytes / batch.blocks.length);
+      this.stats.blocksTranslated++;
+      this.stats.guestInsnsTranslated += b.block.addrs.length;
+    });
+    this.stats.modules++;
+    this.stats.wasmBytes += r.bytes;
+    this.stats.ms.install += performance.now() - t0;
+    if (this.opts.dumpDir) this.dump(batch.blocks, r.text ?? "");
+  }
+
+  /** Code versions of the pages a block covers: a page's version changes when its code is overwritten. */
+  private versionsOf(block: Block): number[] {
+    const out: number[] = [];
+    for (let p = block.start >>> PAGE_SHIFT; p <= (block.start + block.length - 1) >>> PAGE_SHIFT; p++) out.push(this.pageVersion.get(p) ?? 0);
+    return out;
+  }
+
+  private markUntranslatable(eip: number): void {
+    const page = eip >>> PAGE_SHIFT;
+    let set = this.untranslatable.get(page);
+    if (!set) this.untranslatable.set(page, (set = new Set()));
+    set.add(eip);
+  }
+
+  private dump(blocks: Pending["blocks"], wat: string): void {
+    const dir = this.opts.dumpDir!;
+    const module = `module-${String(this.stats.modules).padStart(5, "0")}`;
+    fs.writeFileSync(path.join(dir, `${module}.wat`), wat);
+    for (const [n, b] of blocks.entries()) {
+      const name = `${b.block.start.toString(16).padStart(8, "0")}-${this.dumped++}.txt`;
+      const text = [
+        `; translation of guest block 0x${b.block.start.toString(16)} (${b.insns.length} instructions), function b${n} of ${module}.wat`,
+        "; guest code",
+        ...b.insns.map((i) => `${i.addr.toString(16).padStart(8, "0")}  ${formatInsn(i)}`),
+        ...b.stages.flatMap(([stage, ir]) => [`; IR after ${stage}`, ir]),
+      ].join("\n");
+      fs.writeFileSync(path.join(dir, name), text);
+    }
+  }
+}
+
+/** Statically known successors of a block's last instruction. */
+function successors(last: Insn): number[] {
+  const attrs = last.row.attrs;
+  if (attrs.has("cond")) return last.row.ops[0] === "Jb" || last.row.ops[0] === "Jz" ? [last.target, last.next] : [last.next];
+  if (attrs.has("call")) return last.k0 === K_REL ? [last.target, last.next] : [last.next];
+  if (attrs.has("jump")) return last.k0 === K_REL ? [last.target] : [];
+  if (attrs.has("stop") || attrs.has("ret")) return [];
+  return [last.next];
+}

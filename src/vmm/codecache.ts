@@ -1,0 +1,114 @@
+/**
+ * The translation cache. Its directory lives in concealed memory (CACHE_OFF):
+ * open-addressed (guest EIP -> table slot) pairs that the WebAssembly
+ * dispatcher probes directly; the compiled functions sit in a funcref table.
+ *
+ * When entries die:
+ * - a page holding translated code is written (Memory.onCodeWrite), or
+ *   unmapped/remapped: every translation touching the page is removed
+ *   (directory tombstone, table slot cleared) before the store happens;
+ * - the cache is full — the WebAssembly bytes of live translations would pass
+ *   --code-cache-size, or the directory would pass half full: everything is
+ *   flushed at once (Dynamo's policy), and hot code is translated again.
+ */
+import { CACHE_OFF, CACHE_SIZE, PAGE_CODE, PAGE_SHIFT } from "./layout.ts";
+import type { Memory } from "./memory.ts";
+import { DIR_BITS, DIR_ENTRIES, DIR_HASH, DIR_SIZE, DIR_TOMBSTONE } from "../translate/backend.ts";
+
+export interface Translation {
+  eip: number;
+  /** Bytes of guest code covered, for page bookkeeping. */
+  length: number;
+  guestInsns: number;
+  fn: (...args: unknown[]) => unknown;
+}
+
+export class CodeCache {
+  readonly table = new WebAssembly.Table({ initial: 1024, element: "anyfunc" });
+  private readonly dir: Uint32Array;
+  private readonly slots = new Map<number, number>(); // eip -> slot
+  private readonly byPage = new Map<number, number[]>();
+  private freeSlots: number[] = [];
+  private nextSlot = 1;
+  private live = 0;
+  private tombstones = 0;
+  liveBytes = 0;
+  flushes = 0;
+  invalidations = 0;
+  installed = 0;
+
+  constructor(readonly mem: Memory, readonly budgetBytes: number) {
+    if (DIR_SIZE > CACHE_SIZE) throw new Error("code-cache directory does not fit its region");
+    this.dir = new Uint32Array(mem.wasm.buffer, CACHE_OFF, DIR_ENTRIES * 2);
+  }
+
+  has(eip: number): boolean {
+    return this.slots.has(eip >>> 0);
+  }
+
+  get size(): number { return this.live; }
+  get slotsUsed(): number { return this.nextSlot - 1 - this.freeSlots.length; }
+
+  /** Makes room for a batch of the given size; flushes everything when it would not fit. */
+  reserve(bytes: number, count: number): void {
+    if (this.liveBytes + bytes > this.budgetBytes || (this.live + this.tombstones + count) * 2 > DIR_ENTRIES) this.flush();
+  }
+
+  /** Installs one translation; bytes is its share of its module's size. */
+  install(t: Translation, bytes: number): void {
+    const eip = t.eip >>> 0;
+    if (this.slots.has(eip)) this.remove(eip);
+    const slot = this.freeSlots.pop() ?? this.nextSlot++;
+    if (slot >= this.table.length) this.table.grow(Math.max(1024, this.table.length));
+    this.table.set(slot, t.fn);
+    this.slots.set(eip, slot);
+    let h = Math.imul(eip, DIR_HASH) >>> (32 - DIR_BITS);
+    while (this.dir[h * 2] !== 0 && this.dir[h * 2] !== DIR_TOMBSTONE) h = (h + 1) & (DIR_ENTRIES - 1);
+    this.dir[h * 2] = eip;
+    this.dir[h * 2 + 1] = slot;
+    for (let p = eip >>> PAGE_SHIFT; p <= (eip + Math.max(t.length, 1) - 1) >>> PAGE_SHIFT; p++) {
+      this.mem.perm[p] |= PAGE_CODE;
+      const list = this.byPage.get(p);
+      if (list) list.push(eip);
+      else this.byPage.set(p, [eip]);
+    }
+    this.live++;
+    this.installed++;
+    this.liveBytes += bytes;
+  }
+
+  private remove(eip: number): void {
+    const slot = this.slots.get(eip);
+    if (slot === undefined) return;
+    let h = Math.imul(eip, DIR_HASH) >>> (32 - DIR_BITS);
+    while (this.dir[h * 2] !== eip) h = (h + 1) & (DIR_ENTRIES - 1);
+    this.dir[h * 2] = DIR_TOMBSTONE;
+    this.dir[h * 2 + 1] = 0;
+    this.tombstones++;
+    this.table.set(slot, null);
+    this.freeSlots.push(slot);
+    this.slots.delete(eip);
+    this.live--;
+  }
+
+  /** Drops every translation that covers bytes of the page (called before the page changes). */
+  invalidatePage(page: number): void {
+    const list = this.byPage.get(page);
+    if (!list) return;
+    this.byPage.delete(page);
+    for (const eip of list) if (this.slots.has(eip)) { this.remove(eip); this.invalidations++; }
+  }
+
+  flush(): void {
+    this.dir.fill(0);
+    for (const slot of this.slots.values()) this.table.set(slot, null);
+    this.slots.clear();
+    this.byPage.clear();
+    this.freeSlots = [];
+    this.nextSlot = 1;
+    this.live = 0;
+    this.tombstones = 0;
+    this.liveBytes = 0;
+    this.flushes++;
+  }
+}
