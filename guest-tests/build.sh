@@ -67,7 +67,7 @@ CEOF
     "$CC" $CFLAGS_BASE "$opt" -c "$objdir/dispatch.c" -o "$objdir/dispatch.o"
     local objs=("$objdir/dispatch.o")
     for name in "${names[@]}"; do objs+=("$objdir/$name.o"); done
-    "$CC" $LDFLAGS -o "$WORK/$multi" "${objs[@]}"
+    "$CC" $LDFLAGS -o "$WORK/$multi" "${objs[@]}" -lm
     mv -f "$WORK/$multi" "bin/$multi"
     for name in "${names[@]}"; do ln -sfn "$multi" "bin/$name"; done
     echo "${#names[@]}"

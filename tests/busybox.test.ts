@@ -13,7 +13,7 @@ const BUSYBOX = path.join(GUEST_TESTS, "busybox/busybox");
 const present = fs.existsSync(BUSYBOX);
 if (!present) console.warn(`notice: ${BUSYBOX} is missing (run guest-tests/busybox/fetch.sh); busybox tests skipped`);
 const cases = readCases(path.join(GUEST_TESTS, "busybox/cases.json"));
-const MODES = ["interp"];
+const MODES = ["interp", "bbt", "staged"];
 
 describe.skipIf(!present).each(MODES)("busybox applets, --mode %s", (mode) => {
   it.concurrent.each(cases.map((c) => [c.name, c] as const))("%s", async (name, c) => {

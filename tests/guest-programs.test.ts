@@ -7,7 +7,7 @@ import * as path from "node:path";
 import { golden, GUEST_TESTS, maskUndefinedFlags, readCases, runCase } from "./support/guest.ts";
 
 const cases = readCases(path.join(GUEST_TESTS, "cases.json"));
-const MODES = ["interp"];
+const MODES = ["interp", "bbt", "staged"];
 
 describe.each(MODES)("guest programs, --mode %s", (mode) => {
   it.concurrent.each(cases.map((c) => [c.name, c] as const))("%s", async (name, c) => {

@@ -5,7 +5,7 @@
 import { Command, Option } from "commander";
 import { runCommand } from "./run.ts";
 import { PASSES } from "../translate/passes/index.ts";
-import { DEFAULT_CODE_CACHE, DEFAULT_THRESHOLD } from "../vmm/vm.ts";
+import { DEFAULT_BINARYEN_OPT, DEFAULT_CODE_CACHE, DEFAULT_THRESHOLD } from "../vmm/vm.ts";
 import { disasmMain } from "./disasm.ts";
 import { EXIT_USAGE, EXIT_VMM } from "../vmm/status.ts";
 
@@ -34,7 +34,7 @@ program
   .option("--bbt-threshold <n>", `staged mode: block entries before a block is translated (default ${DEFAULT_THRESHOLD})`)
   .option("--passes <list>", "IR passes to run, comma-separated (default: all; see cdvm passes)")
   .option("--disable-pass <name>", "do not run this IR pass (repeatable)", collect, [])
-  .option("--binaryen-opt <0-4>", "Binaryen optimize level for translations (default 1)")
+  .option("--binaryen-opt <0-4>", `Binaryen optimize level for translations (default ${DEFAULT_BINARYEN_OPT})`)
   .option("--binaryen-passes <list>", "explicit Binaryen passes instead of an optimize level")
   .option("--code-cache-size <bytes>", `translation cache budget; flushed whole when full (default ${DEFAULT_CODE_CACHE})`)
   .option("--dump-translations <dir>", "write guest code, IR after each pass and WebAssembly text per translation")

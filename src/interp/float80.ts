@@ -8,7 +8,8 @@
  * BigInt and rounded once by round(), which honours the rounding control
  * (RC_*), the precision (24/53/64 significand bits) and the target format's
  * exponent range, raising PE/UE/OE and noting "rounded up" for C1.
- * Transcendentals (fsin & co.) are not here: x87.ts computes them in float64.
+ * The last section evaluates log2, 2^x - 1 and atan2 in BigInt fixed point
+ * (>= 160 bits) for fyl2x/fyl2xp1/f2xm1/fpatan; fsin & co. are in x87.ts.
  */
 export interface F80 { s: number; e: number; m: bigint }
 
@@ -46,6 +47,7 @@ const f64 = new Float64Array(1), f64w = new Uint32Array(f64.buffer);
 export function bitlen(m: bigint): number {
   if (m === 0n) return 0;
   f64[0] = Number(m);
+  if (f64[0] === Infinity) { const h = m.toString(16); return h.length * 4 - Math.clz32(parseInt(h[0], 16)) + 28; }
   let n = (f64w[1] >>> 20) - 1022;
   if (m >> BigInt(n - 1) === 0n) n--;
   return n;
@@ -75,7 +77,7 @@ export function norm(a: F80): void {
  */
 export function round(s: number, m: bigint, q: number, sticky: boolean, p: number, emin: number, emax: number, rc: number): F80 {
   if (sticky) { m = (m << 2n) | 1n; q -= 2; }
-  const L = bitlen(m);
+  const m0 = m, L = bitlen(m);
   if (L === 0) return { s, e: 0, m: 0n };
   const E = q + L - 1;
   const keep = E < emin ? p - (emin - E) : p;
@@ -110,10 +112,23 @@ export function round(s: number, m: bigint, q: number, sticky: boolean, p: numbe
     status.up = false;
     return { s, e: emax + BIAS, m: ((1n << BigInt(p)) - 1n) << BigInt(64 - p) };
   }
-  if (E2 < emin && inexact) status.exc |= UE;
+  if (inexact && (E < emin - 1 || (E === emin - 1 && !carriesOut(s, m0, L, p, rc)))) status.exc |= UE;
   const e = E2 + BIAS;
   if (e >= 1) return { s, e, m: shl(m, 63 - (L2 - 1)) };
   return { s, e: 0, m: shl(m, q - (1 - BIAS - 63)) };
+}
+
+/**
+ * Whether rounding m (L bits) to p bits carries into a new leading bit: the
+ * x87 detects tininess after rounding to p bits with an unbounded exponent.
+ */
+function carriesOut(s: number, m: bigint, L: number, p: number, rc: number): boolean {
+  const drop = L - p;
+  if (drop <= 0) return false;
+  const bd = BigInt(drop), mk = m >> bd, rem = m - (mk << bd);
+  if (mk !== (1n << BigInt(p)) - 1n || rem === 0n) return false;
+  if (rc === RC_NEAR) return rem >= 1n << (bd - 1n);
+  return rc === RC_UP ? s === 0 : rc === RC_DOWN ? s === 1 : false;
 }
 
 /** Rounds an exact value to the register with precision p (24, 53 or 64 bits). */
@@ -203,7 +218,7 @@ export function div(a: F80, b: F80, p: number, rc: number): F80 {
   if (cb === CLS_INF) return { s, e: 0, m: 0n };
   if (cb === CLS_ZERO) {
     if (ca === CLS_ZERO) return invalid();
-    status.exc |= ZE;
+    status.exc = (status.exc & ~DE) | ZE;
     return { s, e: 0x7fff, m: J };
   }
   if (ca === CLS_ZERO) return { s, e: 0, m: 0n };
@@ -216,7 +231,8 @@ export function div(a: F80, b: F80, p: number, rc: number): F80 {
 
 /** floor(sqrt(n)) for n > 0. */
 export function isqrt(n: bigint): bigint {
-  let x = BigInt(Math.ceil(Math.sqrt(Number(n)) * (1 + 2 ** -40))) + 1n;
+  const l = bitlen(n);
+  let x = l > 1000 ? 1n << BigInt((l >> 1) + 1) : BigInt(Math.ceil(Math.sqrt(Number(n)) * (1 + 2 ** -40))) + 1n;
   for (;;) {
     const y = (x + n / x) >> 1n;
     if (y >= x) return x;
@@ -260,6 +276,7 @@ export function roundInt(a: F80, rc: number): F80 {
   if (ca === CLS_BAD) return invalid();
   if (isNaNish(ca)) return propagateNaN(a);
   if (ca !== CLS_FINITE) return a;
+  if (a.e === 0) status.exc |= DE;
   norm(a);
   if (nq >= 0) return a;
   const mag = roundShift(a.s, nm, -nq, rc);
@@ -378,9 +395,9 @@ export function fromF32Bits(v: number): F80 {
  */
 export function prem(a: F80, b: F80, nearest: boolean): { r: F80; q: number; partial: boolean } {
   const ca = cls(a), cb = cls(b);
+  if ((ca === CLS_INF && cb <= CLS_INF) || (cb === CLS_ZERO && ca <= CLS_INF)) return { r: invalid(), q: 0, partial: false };
   const sp = special2(a, b, ca, cb);
   if (sp) return { r: sp, q: 0, partial: false };
-  if (ca === CLS_INF || cb === CLS_ZERO) return { r: invalid(), q: 0, partial: false };
   if (ca === CLS_ZERO || cb === CLS_INF) return { r: a, q: 0, partial: false };
   norm(a);
   const ma = nm, qa = nq;
@@ -412,6 +429,7 @@ export function precisionBits(cw: number): number {
 const F0 = 600;
 /** atanh series sum z + z^3/3 + ... (alt: atan, alternating signs) for fixed-point |z| < 1. */
 function oddSeries(z: bigint, F: number, alt: boolean): bigint {
+  if (z < 0n) return -oddSeries(-z, F, alt);
   const bf = BigInt(F), z2 = (z * z) >> bf;
   let term = z, sum = 0n, k = 1n, neg = false;
   while (term !== 0n) {
@@ -447,12 +465,12 @@ function workBits(a: F80): number {
   return 160 + Math.max(0, -(nq + 63));
 }
 
-/** log2 of a positive finite value, fixed point F. */
-function log2Fixed(a: F80, F: number): bigint {
-  norm(a);
-  let k = nq + 63, T = shl(nm, F - 63);
+/** log2 of m * 2^q (m > 0, any length), fixed point F. */
+function log2Fixed(m: bigint, q: number, F: number): bigint {
+  const L = bitlen(m);
+  let k = q + L - 1, T = shl(m, F - (L - 1));
   const one = 1n << BigInt(F);
-  if (nm > 0xb504f333f9de6484n) { T >>= 1n; k += 1; }
+  if (T > (one * 0xb504f333f9de6484n) >> 63n) { T >>= 1n; k += 1; }
   const z = ((T - one) << BigInt(F)) / (T + one);
   const ln = 2n * oddSeries(z, F, false);
   return (BigInt(k) << BigInt(F)) + (ln << BigInt(F)) / at(LN2_0, F);
@@ -465,14 +483,23 @@ export function ylog2x(y: F80, x: F80, plus1: boolean, rc: number): F80 {
   const cx = cls(x), cy = cls(y);
   if (plus1) {
     if (cx === CLS_ZERO) return mul(y, x, 64, rc);
-    if (cx === CLS_INF || (x.s && (x.e > BIAS - 1 || (x.e === BIAS - 1 && x.m > J)))) {
-      if (!x.s && cx === CLS_INF) return cy === CLS_ZERO ? invalid() : INF(y.s);
-      if (x.e === BIAS && x.m === J && x.s) { // log2(0)
-        if (cy === CLS_ZERO) return invalid();
-        status.exc |= ZE;
-        return INF(y.s ^ 1);
-      }
-      if (x.s) return invalid();
+    if (x.s && (x.e > BIAS || (x.e === BIAS && x.m > J))) {
+      // x < -1 is outside the instruction's domain: the x87 leaves x (or y * -1 for y = 0 or infinity)
+      if (cx === CLS_INF) return invalid();
+      if (cy === CLS_ZERO || cy === CLS_INF) return { s: y.s ^ 1, e: y.e, m: y.m };
+      status.exc |= PE;
+      return x;
+    }
+    if (cx === CLS_INF) return cy === CLS_ZERO ? invalid() : INF(y.s);
+    if (x.e >= BIAS - 1) {
+      if (cy === CLS_INF) return INF(y.s ^ x.s);
+      if (cy === CLS_ZERO) return { s: y.s ^ x.s, e: 0, m: 0n };
+      norm(x);
+      const q = Math.min(nq, 0), sum = (x.s ? -nm : nm) * (1n << BigInt(nq - q)) + (1n << BigInt(-q));
+      if (sum === 0n) { status.exc |= ZE; return INF(y.s ^ 1); }
+      const F = 160, L = log2Fixed(sum, q, F);
+      norm(y);
+      return fromFixed(y.s ? -nm * L : nm * L, F - nq, false, rc);
     }
     if (cy === CLS_INF) return INF(y.s ^ x.s);
     if (cy === CLS_ZERO) return { s: y.s ^ x.s, e: 0, m: 0n };
@@ -490,14 +517,13 @@ export function ylog2x(y: F80, x: F80, plus1: boolean, rc: number): F80 {
     return INF(y.s ^ 1);
   }
   if (cx === CLS_INF) return cy === CLS_ZERO ? invalid() : INF(y.s);
-  const F = 160, L = log2Fixed(x, F);
+  norm(x);
+  const F = 160, L = log2Fixed(nm, nq, F);
   if (cy === CLS_INF) return L === 0n ? invalid() : INF(y.s ^ (L < 0n ? 1 : 0));
   if (L === 0n || cy === CLS_ZERO) return { s: y.s ^ (L < 0n ? 1 : 0), e: 0, m: 0n };
-  norm(x);
-  const exact = nm === J;
   norm(y);
   const p = y.s ? -nm * L : nm * L;
-  return fromFixed(p, F - nq, exact, rc);
+  return fromFixed(p, F - nq, false, rc); // the x87 reports PE even for exact powers of two
 }
 
 /** 2^x - 1 (f2xm1), x finite and nonzero. */
@@ -519,40 +545,29 @@ export function exp2m1(x: F80, rc: number): F80 {
 /** atan2(y, x) (fpatan); NaN operands are handled by the caller. */
 export function atan2(y: F80, x: F80, rc: number): F80 {
   const cy = cls(y), cx = cls(x);
-  const F = 160, bf = BigInt(F), pi = at(PI_0, F);
-  let r: bigint;
+  let F = 160, r: bigint;
   if (cy === CLS_ZERO) {
     if (!x.s) return { s: y.s, e: 0, m: 0n };
-    r = pi;
-  } else if (cx === CLS_ZERO) r = pi / 2n;
-  else if (cy === CLS_INF) r = cx === CLS_INF ? (x.s ? (3n * pi) / 4n : pi / 4n) : pi / 2n;
+    r = at(PI_0, F);
+  } else if (cx === CLS_ZERO) r = at(PI_0, F) / 2n;
+  else if (cy === CLS_INF) r = cx === CLS_INF ? (x.s ? (3n * at(PI_0, F)) / 4n : at(PI_0, F) / 4n) : at(PI_0, F) / 2n;
   else if (cx === CLS_INF) {
     if (!x.s) return { s: y.s, e: 0, m: 0n };
-    r = pi;
+    r = at(PI_0, F);
   } else {
     norm(y);
     const my = nm, qy = nq;
     norm(x);
     const mx = nm, qx = nq;
     const swap = qy > qx || (qy === qx && my > mx);
-    // z = small / large <= 1, with enough bits for a tiny quotient's relative precision
-    const G = F + Math.max(0, Math.abs(qy - qx) - 4);
-    const bg = BigInt(G);
-    const z = swap ? shl(mx, qx - qy + G) / my : shl(my, qy - qx + G) / mx;
-    let t = z, doublings = 0n;
-    const one = 1n << bg;
-    for (let k = 0; k < 2; k++) {
-      t = (t << bg) / (one + isqrt((one << bg) + t * t));
-      doublings++;
-    }
-    let a = oddSeries(t, G, true) << doublings;
-    if (G !== F) {
-      if (!swap && !x.s) return fromFixed(y.s ? -a : a, G, false, rc);
-      a = a >> BigInt(G - F);
-    }
+    // z = small / large <= 1, with extra bits so a tiny quotient keeps its relative precision
+    F += Math.max(0, Math.abs(qy - qx) - 4);
+    const bf = BigInt(F), one = 1n << bf, pi = at(PI_0, F);
+    let t = swap ? shl(mx, qx - qy + F) / my : shl(my, qy - qx + F) / mx;
+    for (let k = 0; k < 2; k++) t = (t << bf) / (one + isqrt((one << bf) + t * t));
+    const a = oddSeries(t, F, true) << 2n;
     r = swap ? pi / 2n - a : a;
     if (x.s) r = pi - r;
-    void bf;
   }
   return fromFixed(y.s ? -r : r, F, false, rc);
 }

@@ -15,10 +15,12 @@ import { decode, DecodeError, type Exec, type Insn } from "../isa/decode.ts";
 import { GuestExit, GuestFault, SIGILL, SIGSEGV } from "../vmm/fault.ts";
 import { PAGE_CODE, PAGE_SHIFT, PROT_EXEC, S_EIP } from "../vmm/layout.ts";
 import { executorFor } from "./dispatch.ts";
-import { specialize } from "./fast.ts";
+import { fuse, specialize } from "./fast.ts";
 import type { Machine } from "./machine.ts";
 
 const MAX_BLOCK = 64;
+/** Direct-mapped front of the block map: blocks by start address modulo its size. */
+const FRONT_BITS = 14, FRONT_MASK = (1 << FRONT_BITS) - 1;
 
 /**
  * A decoded block: its instructions with their executors bound (specialized
@@ -28,7 +30,9 @@ const MAX_BLOCK = 64;
  * it is live (its pages have not been written since it was decoded).
  */
 class Block {
+  /** Executors; when the block ends in a fusable compare-and-branch, one fewer than the instructions. */
   readonly execs: Exec[];
+  /** Instructions in the block (what a completed run retires). */
   readonly n: number;
   live = true;
   succA: Block | null = null;
@@ -36,6 +40,11 @@ class Block {
   constructor(readonly start: number, readonly insns: Insn[], readonly end: number) {
     this.execs = insns.map((i) => i.exec!);
     this.n = insns.length;
+    const fused = this.n >= 2 ? fuse(insns[this.n - 2], insns[this.n - 1]) : undefined;
+    if (fused) {
+      this.execs.pop();
+      this.execs[this.n - 2] = fused;
+    }
   }
 }
 
@@ -44,6 +53,7 @@ export class Interpreter {
   private readonly pageBlocks = new Map<number, Block[]>();
   /** The block run last, whose successor links the next runBlock consults. */
   private last: Block | null = null;
+  private readonly front: (Block | null)[] = new Array<Block | null>(1 << FRONT_BITS).fill(null);
   retired = 0;
   blocksDecoded = 0;
   invalidations = 0;
@@ -109,7 +119,9 @@ export class Interpreter {
       const b = prev.succB;
       if (b !== null && b.start === eip && b.live) return b;
     }
-    const block = this.blocks.get(eip) ?? this.build(eip);
+    const f = this.front[eip & FRONT_MASK];
+    const block = f !== null && f.start === eip && f.live ? f : (this.blocks.get(eip) ?? this.build(eip));
+    this.front[eip & FRONT_MASK] = block;
     if (prev !== null) {
       if (prev.succA === null || !prev.succA.live) prev.succA = block;
       else prev.succB = block;
@@ -132,18 +144,20 @@ export class Interpreter {
     try {
       block = this.lookup(eip);
       this.last = block;
-      const execs = block.execs, insns = block.insns, n = block.n;
+      const execs = block.execs, insns = block.insns, ne = execs.length;
       m.next = block.end;
-      for (; k < n; k++) {
+      for (; k < ne; k++) {
         execs[k](m, insns[k]);
         if (m.smc) {
+          // Only the last executor can stand for two instructions, and a fused pair never stores.
           m.smc = false;
           k++;
-          if (k < n) m.next = insns[k].addr;
-          break;
+          if (k < block.n) m.next = insns[k].addr;
+          this.retired += k;
+          return m.next;
         }
       }
-      this.retired += k;
+      this.retired += block.n;
       return m.next;
     } catch (e) {
       if (e instanceof GuestFault) {

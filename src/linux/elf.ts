@@ -143,8 +143,8 @@ export function loadElf(mem: Memory, file: Uint8Array): LoadedImage {
   for (const pg of pageProt.keys()) mem.map(pg << PAGE_SHIFT >>> 0, PAGE_SIZE, PROT_READ | PROT_WRITE);
   for (const p of loads) {
     const start = base + p.vaddr;
+    // The bss tail needs no clearing: freshly mapped pages read as zero (Memory.map).
     mem.poke(start, file.subarray(p.offset, p.offset + p.filesz));
-    mem.poke(start + p.filesz, new Uint8Array(p.memsz - p.filesz));
   }
   for (const [pg, prot] of pageProt) mem.protect(pg << PAGE_SHIFT >>> 0, PAGE_SIZE, prot);
 

@@ -126,14 +126,20 @@ function emitBlock(b: Binaryen, mod: Module, blk: Block, name: string): void {
   ];
   const crossesPage = (addr: Expr, size: number) => mod.i32.gt_u(mod.i32.and(addr, c(PAGE_SIZE - 1)), c(PAGE_SIZE - size));
 
+  /**
+   * Zero extension to i64 spelled as sign extension and a mask: Binaryen 132's
+   * optimizer was seen to rewrite i64.extend_i32_u of a load into a signed
+   * i64.load32_s (found by differential testing; this form is unaffected).
+   */
+  const zext64 = (v: Expr) => mod.i64.and(mod.i64.extend_s(v), mod.i64.const(0xffffffffn as unknown as number));
   /** binaryen.js 132's i64.const takes a bigint. */
-  const i64c32 = () => mod.i64.const(32n);
+  const i64c32 = () => mod.i64.const(32n as unknown as number);
   const body: Expr[] = [];
   for (const o of blk.ops) body.push(...emitOp(o));
 
   function binop(fn: BinOp, x: Expr, y: Expr): Expr {
     switch (fn) {
-      case "mulh_u": return mod.i32.wrap(mod.i64.shr_u(mod.i64.mul(mod.i64.extend_u(x), mod.i64.extend_u(y)), i64c32()));
+      case "mulh_u": return mod.i32.wrap(mod.i64.shr_u(mod.i64.mul(zext64(x), zext64(y)), i64c32()));
       case "mulh_s": return mod.i32.wrap(mod.i64.shr_s(mod.i64.mul(mod.i64.extend_s(x), mod.i64.extend_s(y)), i64c32()));
       default: return (mod.i32 as unknown as Record<string, (a: Expr, b: Expr) => Expr>)[fn](x, y);
     }
@@ -170,6 +176,26 @@ function emitBlock(b: Binaryen, mod: Module, blk: Block, name: string): void {
         return [...bailIf(checks, o.insn), st];
       }
       case "guard": return bailIf(mod.i32.eqz(get(o.ok)), o.insn);
+      case "div64": {
+        // Wasm traps where x86 raises #DE, so every #DE case bails before the division.
+        const N = T + 10, D = T + 11, Q = T + 12;
+        const ext = (v: Expr) => (o.signed ? mod.i64.extend_s(v) : zext64(v));
+        const num = mod.i64.or(mod.i64.shl(zext64(get(o.hi)), i64c32()), zext64(get(o.lo)));
+        const g64 = (l: number) => mod.local.get(l, b.i64);
+        const overflow = o.signed
+          ? mod.i64.ne(g64(Q), mod.i64.extend_s(mod.i32.wrap(g64(Q))))
+          : mod.i64.gt_u(g64(Q), mod.i64.const(0xffffffffn as unknown as number));
+        return [
+          mod.local.set(N, num),
+          mod.local.set(D, ext(get(o.d))),
+          ...bailIf(mod.i32.eqz(get(o.d)), o.insn),
+          ...(o.signed ? bailIf(mod.i32.and(mod.i64.eq(g64(N), mod.i64.const(-(2n ** 63n) as unknown as number)), mod.i64.eq(g64(D), mod.i64.const(-1n as unknown as number))), o.insn) : []),
+          mod.local.set(Q, o.signed ? mod.i64.div_s(g64(N), g64(D)) : mod.i64.div_u(g64(N), g64(D))),
+          ...bailIf(overflow, o.insn),
+          mod.local.set(o.q, mod.i32.wrap(g64(Q))),
+          mod.local.set(o.r, mod.i32.wrap(o.signed ? mod.i64.rem_s(g64(N), g64(D)) : mod.i64.rem_u(g64(N), g64(D)))),
+        ];
+      }
       case "setflags": {
         const out = [storeSlot(S_LAZY_OP, c((o.kind << 2) | o.size)), storeSlot(S_LAZY_RES, get(o.res)), storeSlot(S_LAZY_A, get(o.a)), storeSlot(S_LAZY_B, get(o.b))];
         if (o.cf >= 0) out.push(storeSlot(S_LAZY_CF, get(o.cf)));
@@ -189,7 +215,7 @@ function emitBlock(b: Binaryen, mod: Module, blk: Block, name: string): void {
     storeSlot(S_EXIT, c(1)),
     mod.return(get(BAIL_EIP)),
   ];
-  const locals = new Array(T + 10).fill(i32);
+  const locals = [...new Array(T + 10).fill(i32), b.i64, b.i64, b.i64];
   mod.addFunction(name, b.none, i32, locals, mod.block(null, [mod.block("bail", body), ...bailPath], b.unreachable));
 }
 

@@ -30,6 +30,8 @@ export type Op =
   | { op: "load"; dst: Temp; size: 1 | 2 | 4; addr: Temp; insn: number }
   /** Checked guest store; bails out on a protected page or one holding code. */
   | { op: "store"; size: 1 | 2 | 4; addr: Temp; src: Temp; insn: number }
+  /** 64-by-32-bit division of hi:lo by d (div/idiv); bails out on #DE (zero divisor, quotient overflow). */
+  | { op: "div64"; q: Temp; r: Temp; hi: Temp; lo: Temp; d: Temp; signed: boolean; insn: number }
   /** Bails out before instruction insn unless ok is nonzero. */
   | { op: "guard"; ok: Temp; insn: number }
   /** Records the lazy flag state (interp/flags.ts kinds); cf is the carry-in of ADC/SBB/INC/DEC. */
@@ -71,6 +73,7 @@ export function formatOp(o: Op): string {
     case "load": return `${t(o.dst)} = load${o.size * 8} [${t(o.addr)}]  @${o.insn}`;
     case "store": return `store${o.size * 8} [${t(o.addr)}], ${t(o.src)}  @${o.insn}`;
     case "guard": return `guard ${t(o.ok)}  @${o.insn}`;
+    case "div64": return `${t(o.q)}, ${t(o.r)} = ${o.signed ? "idiv" : "div"} ${t(o.hi)}:${t(o.lo)}, ${t(o.d)}  @${o.insn}`;
     case "setflags": return `flags = kind${o.kind}.${8 << o.size} res=${t(o.res)} a=${t(o.a)} b=${t(o.b)}${o.cf >= 0 ? ` cf=${t(o.cf)}` : ""}`;
     case "cond": return `${t(o.dst)} = cond ${o.cc}`;
     case "exit": return `exit ${t(o.target)} (${o.count} insns)`;
@@ -94,6 +97,7 @@ export function uses(o: Op): Temp[] {
     case "load": return [o.addr];
     case "store": return [o.addr, o.src];
     case "guard": return [o.ok];
+    case "div64": return [o.hi, o.lo, o.d];
     case "setflags": return o.cf >= 0 ? [o.res, o.a, o.b, o.cf] : [o.res, o.a, o.b];
     case "exit": return [o.target];
     case "exitif": return [o.c, o.target];

@@ -151,9 +151,23 @@ function incdec(kind: number): Lift {
   };
 }
 
+/** Shifts by CL: a zero count changes no flags, which straight-line IR cannot say, so it bails to the interpreter. */
+function shiftByCl(kind: number, b: Builder, i: Insn): "next" {
+  const sz = i.sz;
+  const count = b.bin("and", b.slot(1), b.c(31));
+  const a = b.mask(sz, b.get(i, i.k0, sz));
+  b.guard(count);
+  const r = kind === K_SAR
+    ? b.mask(sz, b.bin("shr_s", sz === 2 ? a : b.un(sz === 1 ? "sext16" : "sext8", a), count))
+    : b.mask(sz, b.bin(kind === K_SHL ? "shl" : "shr_u", a, count));
+  b.put(i, i.k0, sz, r, false);
+  b.flags(kind, sz, r, a, count);
+  return "next";
+}
+
 function shift(kind: number): Lift {
   return (b, i) => {
-    if (i.k1 !== K_IMM && i.row.ops[1] !== "1") throw new Unliftable("variable shift count");
+    if (i.row.ops[1] === "CL") return shiftByCl(kind, b, i);
     const count = i.row.ops[1] === "1" ? 1 : i.imm & 31;
     if (count === 0) return "next";
     const sz = i.sz, bits = 8 << sz;
@@ -166,6 +180,17 @@ function shift(kind: number): Lift {
     else r = b.mask(sz, b.bin(kind === K_SHL ? "shl" : "shr_u", a, c));
     b.put(i, i.k0, sz, r, false);
     b.flags(kind, sz, r, a, c);
+    return "next";
+  };
+}
+
+function divide(signed: boolean): Lift {
+  return (b, i) => {
+    need32(i);
+    const d = b.get(i, i.k0, 2), q = b.temps++, r = b.temps++;
+    b.emit({ op: "div64", q, r, hi: b.slot(R_EDX), lo: b.slot(R_EAX), d, signed, insn: b.k });
+    b.set(R_EAX, q);
+    b.set(R_EDX, r);
     return "next";
   };
 }
@@ -220,8 +245,10 @@ const LIFTS: Record<string, Lift> = {
   cmpxchg(b, i) {
     const sz = i.sz, a = b.get(i, i.k0, sz), acc = b.reg(sz, R_EAX), src = b.reg(sz, i.reg);
     const equal = b.bin("eq", a, acc);
-    b.put(i, i.k0, sz, b.sel(equal, src, a), false);
+    // The accumulator takes the old value only on a mismatch; when it is also the destination the destination write must win.
+    if (i.mod !== 3) b.put(i, i.k0, sz, b.sel(equal, src, a), false);
     b.setReg(sz, R_EAX, b.sel(equal, acc, a));
+    if (i.mod === 3) b.put(i, i.k0, sz, b.sel(equal, src, a), false);
     b.flags(K_SUB, sz, b.mask(sz, b.bin("sub", acc, a)), acc, a);
     return "next";
   },
@@ -250,6 +277,8 @@ const LIFTS: Record<string, Lift> = {
     b.flags(K_MUL, 2, lo, b.bin("ne", hi, b.c(0)), b.c(0));
     return "next";
   },
+  div: divide(false),
+  idiv: divide(true),
   cdq(b, i) {
     need32(i);
     b.set(R_EDX, b.bin("shr_s", b.slot(R_EAX), b.c(31)));
@@ -334,6 +363,9 @@ function liftOne(b: Builder, i: Insn): "next" | "exit" {
   return lift(b, i);
 }
 
+/** Why blocks ended before a control transfer: the mnemonic or reason the lifter stopped at, counted. */
+export const liftStops = new Map<string, number>();
+
 /** Lifts a run of decoded instructions; null when not even the first can be lifted. */
 export function liftBlock(insns: Insn[]): Block | null {
   const b = new Builder();
@@ -347,6 +379,8 @@ export function liftBlock(insns: Insn[]): Block | null {
       how = liftOne(b, i);
     } catch (e) {
       if (!(e instanceof Unliftable)) throw e;
+      const why = e.message === i.row.mnem ? e.message : `${i.row.mnem} (${e.message})`;
+      liftStops.set(why, (liftStops.get(why) ?? 0) + 1);
       b.ops.length = mark;
       b.temps = temps;
       break;

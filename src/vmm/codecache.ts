@@ -27,6 +27,7 @@ export class CodeCache {
   readonly table = new WebAssembly.Table({ initial: 1024, element: "anyfunc" });
   private readonly dir: Uint32Array;
   private readonly slots = new Map<number, number>(); // eip -> slot
+  private readonly bytesOf = new Map<number, number>(); // eip -> share of its module's bytes
   private readonly byPage = new Map<number, number[]>();
   private freeSlots: number[] = [];
   private nextSlot = 1;
@@ -75,6 +76,7 @@ export class CodeCache {
     this.live++;
     this.installed++;
     this.liveBytes += bytes;
+    this.bytesOf.set(eip, bytes);
   }
 
   private remove(eip: number): void {
@@ -88,6 +90,8 @@ export class CodeCache {
     this.table.set(slot, null);
     this.freeSlots.push(slot);
     this.slots.delete(eip);
+    this.liveBytes -= this.bytesOf.get(eip) ?? 0;
+    this.bytesOf.delete(eip);
     this.live--;
   }
 
@@ -103,6 +107,7 @@ export class CodeCache {
     this.dir.fill(0);
     for (const slot of this.slots.values()) this.table.set(slot, null);
     this.slots.clear();
+    this.bytesOf.clear();
     this.byPage.clear();
     this.freeSlots = [];
     this.nextSlot = 1;

@@ -112,6 +112,17 @@ export class Memory {
     return this.u8.slice(addr >>> 0, (addr >>> 0) + len);
   }
 
+  /**
+   * Readies [addr, addr+len) for a bulk store by the VMM or a string
+   * instruction: false if any byte is not writable, else code pages in it
+   * are invalidated and the caller may write the bytes directly.
+   */
+  prepareWrite(addr: number, len: number): boolean {
+    if (!this.accessible(addr, len, PROT_WRITE)) return false;
+    if (len) this.writeSlow(addr >>> 0, len);
+    return true;
+  }
+
   /** Copies bytes into guest memory as the kernel would (honours write protection, invalidates code). */
   writeBytes(addr: number, data: Uint8Array): boolean {
     if (!this.accessible(addr, data.length, PROT_WRITE)) return false;

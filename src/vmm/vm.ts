@@ -20,6 +20,8 @@ export type { Mode };
 /** Default staged threshold: block entries before translation (see README, "Choosing the threshold"). */
 export const DEFAULT_THRESHOLD = 50;
 export const DEFAULT_CODE_CACHE = 64 << 20;
+/** Binaryen optimize level for translations: V8 optimizes hot WebAssembly itself, and Binaryen -O1 costs ~10x the translation time (README, "Choosing defaults"). */
+export const DEFAULT_BINARYEN_OPT = 0;
 
 export interface TranslationOptions {
   threshold?: number;
@@ -79,8 +81,8 @@ export function runGuest(bytes: Uint8Array, argv: string[], env: string[], opts:
     const c = (cache = new CodeCache(proc.mem, opts.codeCacheSize ?? DEFAULT_CODE_CACHE));
     const s = proc.cpu.s;
     const t = (translator = new Translator(proc.mem, c, { cond: (cc) => (condition(s, cc) ? 1 : 0) }, {
-      passes, optLevel: opts.binaryenOpt ?? 1, binaryenPasses: opts.binaryenPasses,
-      batchBlocks: opts.batchBlocks ?? (mode === "bbt" ? 32 : 16), dumpDir: opts.dumpTranslations,
+      passes, optLevel: opts.binaryenOpt ?? DEFAULT_BINARYEN_OPT, binaryenPasses: opts.binaryenPasses,
+      batchBlocks: opts.batchBlocks ?? (mode === "bbt" ? 8 : 16), dumpDir: opts.dumpTranslations,
     }));
     const interpWrite = proc.mem.onCodeWrite;
     proc.mem.onCodeWrite = (page) => { interpWrite(page); c.invalidatePage(page); t.forgetPage(page); };

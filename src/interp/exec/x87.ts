@@ -12,7 +12,7 @@ import { condition, AF, CF, OF, PF, SF as EF_SF, ZF, updateFlags } from "../flag
 import { GuestFault, SIGFPE } from "../../vmm/fault.ts";
 import { S_SEL } from "../../vmm/layout.ts";
 import {
-  add, BIAS, cls, CLS_BAD, CLS_FINITE, CLS_INF, CLS_QNAN, CLS_SNAN, CLS_ZERO, compare, DBL_EMAX, DBL_EMIN, div, EXT_EMAX,
+  atan2, exp2m1, ylog2x, add, BIAS, cls, CLS_BAD, CLS_FINITE, CLS_INF, CLS_QNAN, CLS_SNAN, CLS_ZERO, compare, DBL_EMAX, DBL_EMIN, div, EXT_EMAX,
   EXT_EMIN, FLT_EMAX, FLT_EMIN, fromBigInt, fromF32Bits, fromF64Bits, fromNumber, IE, INDEFINITE, mul, norm, nm, nq,
   precisionBits, prem, propagateNaN, quiet, round, roundInt, sqrt, status, toF32Bits, toF64Bits, toInt, toNumber, ZE,
   type F80, PE, SF, RC_UP, RC_DOWN,
@@ -150,8 +150,15 @@ function arith(op: Op, popAfter: boolean): X {
 
 // ---- comparisons -----------------------------------------------------------
 
+/** DE for a denormal operand (the comparison and scaling paths raise it themselves). */
+function denormalCheck(a: F80, b: F80): void {
+  if (cls(a) >= CLS_QNAN || cls(b) >= CLS_QNAN) return;
+  if ((a.e === 0 && a.m !== 0n) || (b.e === 0 && b.m !== 0n)) status.exc |= 2;
+}
+
 /** Sets C3 C2 C0 (C1 cleared) from a comparison; unordered raises IE unless quiet and no SNaN. */
 function setCond(f: Fpu, a: F80, b: F80, unordered: boolean): void {
+  denormalCheck(a, b);
   const r = compare(a, b);
   if (r === 2) {
     const ca = cls(a), cb = cls(b);
@@ -176,6 +183,7 @@ function fcomi(pop: boolean, unordered: boolean): X {
   return (m, i) => {
     const f = begin(m, i);
     const a = f.st(0, status), b = f.st(i.rm, status);
+    denormalCheck(a, b);
     const r = compare(a, b);
     if (r === 2) {
       const ca = cls(a), cb = cls(b);
@@ -186,6 +194,12 @@ function fcomi(pop: boolean, unordered: boolean): X {
     if (pop) f.pop();
     finish(f);
   };
+}
+
+/** DE for denormal operands unless the operation was invalid. */
+function afterDenormal(a: F80, b: F80, r: F80): F80 {
+  if (!(status.exc & (IE | ZE))) denormalCheck(a, b);
+  return r;
 }
 
 // ---- loads and stores ------------------------------------------------------
@@ -358,20 +372,9 @@ function nanOf(a: F80, b: F80): F80 | undefined {
   return undefined;
 }
 
-/** y * log2(x) (plus1: log2(x + 1)), product rounded in extended precision. */
+/** y * log2(x) (plus1: log2(x + 1)), computed to ~2^-100 and rounded once. */
 function ylog2(plus1: boolean) {
-  return (y: F80, x: F80, f: Fpu): F80 => {
-    const n = nanOf(y, x);
-    if (n) return n;
-    const lx = plus1 ? Math.log1p(toNumber(x)) / Math.LN2 : Math.log2(toNumber(x));
-    if (Number.isNaN(lx)) { status.exc |= IE; return INDEFINITE; }
-    if (lx === -Infinity && cls(x) === CLS_ZERO) {
-      if (cls(y) === CLS_ZERO) { status.exc |= IE; return INDEFINITE; }
-      status.exc |= ZE;
-    }
-    if (Number.isFinite(lx) && lx !== 0) status.exc |= PE;
-    return mul(y, fromNumber(lx), 64, rc(f));
-  };
+  return (y: F80, x: F80, f: Fpu): F80 => nanOf(y, x) ?? afterDenormal(y, x, ylog2x(y, x, plus1, rc(f)));
 }
 
 function fscale(v: F80, f: Fpu): F80 {
@@ -379,6 +382,7 @@ function fscale(v: F80, f: Fpu): F80 {
   const n = nanOf(v, s1);
   if (n) return n;
   const c0 = cls(v), c1 = cls(s1);
+  denormalCheck(v, s1);
   if (c1 === CLS_INF) {
     if (s1.s && c0 === CLS_INF) { status.exc |= IE; return INDEFINITE; }
     if (!s1.s && c0 === CLS_ZERO) { status.exc |= IE; return INDEFINITE; }
@@ -405,6 +409,7 @@ function fxtract(m: Machine, i: Insn): void {
     f.set(0, { s: 1, e: 0x7fff, m: 1n << 63n });
     f.push(v, status);
   } else if (c === CLS_FINITE) {
+    if (v.e === 0) status.exc |= 2;
     norm(v);
     f.set(0, fromBigInt(BigInt(nq + 63)));
     f.push({ s: v.s, e: BIAS, m: nm }, status);
@@ -534,13 +539,16 @@ export const x87Executors: Record<string, X> = {
   fxtract,
   fprem: fpremX(false), fprem1: fpremX(true),
   fsin: trig("sin"), fcos: trig("cos"), fptan: trig("tan"), fsincos: trig("sincos"),
-  f2xm1: unary((v) => {
+  f2xm1: unary((v, f) => {
     const c = cls(v);
     if (c === CLS_ZERO) return v;
     if (c === CLS_INF) return v.s ? { s: 1, e: BIAS, m: 1n << 63n } : v;
-    return viaFloat64(v, (x) => Math.expm1(x * Math.LN2));
+    if (c !== CLS_FINITE) return viaFloat64(v, (x) => x);
+    if (v.e > BIAS || (v.e === BIAS && v.m !== 1n << 63n)) { status.exc |= PE; return v; } // |x| > 1: left as is
+    status.exc |= PE | (v.e === 0 ? 2 : 0);
+    return exp2m1(v, rc(f));
   }),
-  fpatan: binaryPop((y, x) => nanOf(y, x) ?? (status.exc |= PE, fromNumber(Math.atan2(toNumber(y), toNumber(x))))),
+  fpatan: binaryPop((y, x, f) => nanOf(y, x) ?? afterDenormal(y, x, atan2(y, x, rc(f)))),
   fyl2x: binaryPop(ylog2(false)),
   fyl2xp1: binaryPop(ylog2(true)),
   fdecstp: (m, i) => { const f = begin(m, i); f.top = f.top - 1; f.sw &= ~C1; },

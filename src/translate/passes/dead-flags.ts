@@ -12,7 +12,7 @@
  */
 import type { Block, Op } from "../ir.ts";
 
-const OBSERVES_FLAGS = new Set<Op["op"]>(["cond", "exit", "exitif", "load", "store", "guard"]);
+const OBSERVES_FLAGS = new Set<Op["op"]>(["cond", "exit", "exitif", "load", "store", "guard", "div64"]);
 
 export function deadFlags(block: Block): void {
   let live = true;

@@ -1,0 +1,676 @@
+/**
+ * Block-level differential testing of the translator against the reference
+ * interpreter (used by tests/translator-diff.test.ts).
+ *
+ * A case is a random straight-line instruction sequence encoded from the ISA
+ * description (src/isa/table.ts ROWS), followed by a terminator (jcc, jmp,
+ * call, ret, or an instruction the lifter leaves to the interpreter), an
+ * initial register state and an initial flag state (either EFLAGS set
+ * wholesale, or a lazy flag record left by a real instruction run through
+ * the interpreter first). Two identical rigs (Memory + Cpu + Machine +
+ * Interpreter) run it: rig A only interprets; rig B runs the translation of
+ * the block (dispatcher with budget 1) and, if it bails out, continues in its
+ * interpreter. Both stop when EIP leaves the case's code or a fault unwinds.
+ * Registers, EIP, fault, materialized EFLAGS (minus the flags the executed
+ * instructions leave undefined), scratch/stack memory and the retired count
+ * must be equal.
+ *
+ * Memory the cases see (identical in both rigs):
+ *   CODE      RX (RWX for self-modifying cases), one SLOT-byte slot per case
+ *   PROLOGUE  RX, the instruction that leaves the initial lazy flags
+ *   SCRATCH   RW, RW, then one read-only page, then an unmapped page
+ *   STACK     RW, RW; ESP starts near the middle
+ * Registers chosen as memory bases ("pointers") and one index register are
+ * kept out of the generated instructions' destinations, so most accesses
+ * stay inside SCRATCH; a few deliberately cross pages or fault.
+ */
+import { decode, DecodeError, type Insn } from "../../src/isa/decode.ts";
+import { formatInsn } from "../../src/isa/disasm.ts";
+import { ROWS, type OpRow } from "../../src/isa/table.ts";
+import { Cpu } from "../../src/interp/cpu.ts";
+import { condition, materializeFlags } from "../../src/interp/flags.ts";
+import { Interpreter } from "../../src/interp/interpreter.ts";
+import { Machine } from "../../src/interp/machine.ts";
+import { compileBlocks, compileDispatcher } from "../../src/translate/backend.ts";
+import { formatBlock, type Block } from "../../src/translate/ir.ts";
+import { liftBlock } from "../../src/translate/lift.ts";
+import type { Pass } from "../../src/translate/passes/index.ts";
+import { Translator } from "../../src/translate/translator.ts";
+import { CodeCache } from "../../src/vmm/codecache.ts";
+import { GuestFault } from "../../src/vmm/fault.ts";
+import { PAGE_SHIFT, PAGE_SIZE, PROT_EXEC, PROT_READ, PROT_WRITE, S_EIP, S_EXIT, S_RETIRED, S_SEGBASE } from "../../src/vmm/layout.ts";
+import { Memory } from "../../src/vmm/memory.ts";
+
+// ---------------------------------------------------------------- layout
+
+export const CODE = 0x08048000;
+export const SLOT = 256;
+export const BATCH = 128;
+export const CODE_PAGES = (BATCH * SLOT) / PAGE_SIZE;
+export const PROLOGUE = 0x08040000;
+export const PROLOGUE_SLOT = 32;
+export const SCRATCH = 0x20000000;
+/** Bytes of SCRATCH compared (the RW pages and the read-only page). */
+export const SCRATCH_LEN = 3 * PAGE_SIZE;
+export const STACK = 0x30000000;
+export const STACK_LEN = 2 * PAGE_SIZE;
+/** Far-away branch targets (never executed: runs stop when EIP leaves the case's code). */
+const FAR = 0x08100000;
+
+const REG = ["eax", "ecx", "edx", "ebx", "esp", "ebp", "esi", "edi"];
+const R_ESP = 4, R_EBP = 5;
+export const hex = (v: number, w = 8) => (v >>> 0).toString(16).padStart(w, "0");
+
+// ---------------------------------------------------------------- random numbers
+
+/** mulberry32: small, fast, good enough, and reproducible from one 32-bit seed. */
+export class Rng {
+  private s: number;
+  constructor(seed: number) { this.s = seed >>> 0; }
+  u32(): number {
+    let t = (this.s = (this.s + 0x6d2b79f5) >>> 0);
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (t ^ (t >>> 14)) >>> 0;
+  }
+  int(n: number): number { return this.u32() % n; }
+  range(lo: number, hi: number): number { return lo + this.int(hi - lo + 1); }
+  chance(p: number): boolean { return this.u32() < p * 0x100000000; }
+  pick<T>(a: readonly T[]): T { return a[this.int(a.length)]; }
+}
+
+const EDGE = [0, 1, -1, 0x7fffffff, 0x80000000, 0xff, 0x80, 0x8000, 0x7f, 0xffff, 0x7fff, 0x100, 0x10000, 2, 31, 32, 33, 0xfffffffe, 0x80000001];
+
+/** A register value: an edge case, fully random, or random in a small range. */
+export function value(rng: Rng): number {
+  switch (rng.int(4)) {
+    case 0: case 1: return rng.pick(EDGE) | 0;
+    case 2: return rng.u32() | 0;
+    default: return rng.pick([rng.int(256), rng.int(0x10000), -rng.range(1, 300), rng.u32() & 0x800000ff]) | 0;
+  }
+}
+
+// ---------------------------------------------------------------- the generator
+
+/** Registers the generator must not let a body instruction overwrite, and where pointers point. */
+export interface EncCtx {
+  /** Base registers and their (fixed) values. */
+  ptrs: { reg: number; value: number }[];
+  idx: number;
+  idxValue: number;
+  /** FS/GS segment bases (added to memory operands with a 64/65 prefix). */
+  fs: number;
+  gs: number;
+  /** Allow any register as destination (the unprotected cases, which may fault anywhere). */
+  free: boolean;
+}
+
+const EXT = ["x87", "simd", "sse4", "popcnt", "movbe", "rdrand", "tsx"];
+const CONTROL = ["jump", "call", "ret", "stop", "cond", "sys"];
+const SHIFTS = new Set(["shl", "sal", "shr", "sar", "rol", "ror", "rcl", "rcr"]);
+const STACK_OPS = new Set(["push", "pop", "leave", "call", "ret"]);
+
+function le(v: number, n: number): number[] {
+  return Array.from({ length: n }, (_, k) => (v >>> (8 * k)) & 0xff);
+}
+
+/** Decodes bytes placed at addr; null unless they form exactly one instruction. */
+export function decodeBytes(bytes: number[], addr: number): Insn | null {
+  try {
+    const i = decode((a) => {
+      const k = (a - addr) >>> 0;
+      if (k >= bytes.length) throw new DecodeError(addr, "past end", []);
+      return bytes[k];
+    }, addr);
+    return i.len === bytes.length ? i : null;
+  } catch (e) {
+    if (e instanceof DecodeError) return null;
+    throw e;
+  }
+}
+
+/** Encodes one instruction of row; the caller decodes it to check what it became. */
+export function encodeRow(rng: Rng, row: OpRow, ctx: EncCtx): number[] {
+  const hasE = row.ops.some((o) => /^[EMR]/.test(o));
+  const memOnly = row.mod === "mem" || row.ops.some((o) => o[0] === "M");
+  const mem = hasE && row.modrmByte < 0 && (memOnly || (row.mod !== "reg" && !row.ops.some((o) => o[0] === "R") && rng.chance(0.45)));
+  const vSized = row.ops.some((o) => o[0] !== "J" && (/[vz]$/.test(o) || o === "eAX"));
+  const osz = vSized && rng.chance(0.25);
+  const prefixes: number[] = [];
+  if (osz) prefixes.push(0x66);
+  if (row.attrs.has("lock") && mem && rng.chance(0.15)) prefixes.push(0xf0);
+  const usesMem = mem || row.ops.some((o) => o[0] === "O");
+  if (usesMem && rng.chance(0.08)) prefixes.push(rng.pick([0x26, 0x2e, 0x36, 0x3e, 0x64, 0x65]));
+  for (let k = prefixes.length - 1; k > 0; k--) { const j = rng.int(k + 1); [prefixes[k], prefixes[j]] = [prefixes[j], prefixes[k]]; }
+  const segBase = prefixes.includes(0x64) ? ctx.fs : prefixes.includes(0x65) ? ctx.gs : 0;
+  const out = [...prefixes];
+  if (row.prefix) out.push(row.prefix);
+  if (row.map === 1) out.push(0x0f);
+  out.push(row.opcode);
+  if (row.needsModrm) {
+    if (row.modrmByte >= 0) out.push(row.modrmByte);
+    else {
+      const reg = row.digit >= 0 ? row.digit : rng.int(8);
+      if (!mem) out.push(0xc0 | (reg << 3) | rng.int(8));
+      else out.push(...memOperand(rng, reg, ctx, segBase));
+    }
+  }
+  for (const op of row.ops) {
+    switch (op) {
+      case "Ib": out.push(SHIFTS.has(row.mnem) ? rng.pick([0, 1, 2, 3, 7, 8, 9, 15, 16, 17, 24, 31, 32, 33, rng.int(256)]) : rng.int(256)); break;
+      case "Ibs": out.push(rng.chance(0.5) ? rng.pick([0, 1, 0x7f, 0x80, 0xff]) : rng.int(256)); break;
+      case "Iw": out.push(...le(rng.int(0x10000), 2)); break;
+      case "Iz": out.push(...le(value(rng), osz ? 2 : 4)); break;
+      case "Ob": case "Ov": out.push(...le(scratchAddress(rng, 4) - segBase, 4)); break;
+    }
+  }
+  return out;
+}
+
+/** An absolute address in SCRATCH, sometimes next to a page boundary so that wide accesses cross it. */
+function scratchAddress(rng: Rng, width: number): number {
+  if (rng.chance(0.08)) return SCRATCH + rng.pick([0x1000, 0x1000, 0x2000, 0x3000]) - rng.range(1, width);
+  if (rng.chance(0.03)) return SCRATCH + 0x2000 + rng.int(PAGE_SIZE - 4); // the read-only page
+  return SCRATCH + rng.int(2 * PAGE_SIZE - 4);
+}
+
+/** ModRM (+SIB, displacement) of a memory operand that mostly lands in SCRATCH or on the stack. */
+function memOperand(rng: Rng, reg: number, ctx: EncCtx, segBase: number): number[] {
+  const modrm = (mod: number, rm: number) => (mod << 6) | (reg << 3) | rm;
+  const sib = (s: number, i: number, b: number) => (s << 6) | (i << 3) | b;
+  const d8 = () => rng.int(256);
+  const p = rng.pick(ctx.ptrs);
+  switch (rng.int(9)) {
+    case 0: return p.reg === R_EBP ? [modrm(1, 5), 0] : [modrm(0, p.reg)];
+    case 1: return [modrm(1, p.reg), d8()];
+    case 2: {
+      // [p + disp32], a tenth of the time aimed at a page boundary
+      const d = rng.chance(0.1) ? scratchAddress(rng, 4) - p.value - segBase : rng.range(-0x3ff, 0x3ff);
+      return [modrm(2, p.reg), ...le(d, 4)];
+    }
+    case 3: return [modrm(1, 4), sib(rng.int(4), ctx.idx, p.reg), d8()];
+    case 4: return p.reg === R_EBP ? [modrm(1, 4), sib(rng.int(4), ctx.idx, 5), 0] : [modrm(0, 4), sib(rng.int(4), ctx.idx, p.reg)];
+    case 5: return [modrm(0, 5), ...le(scratchAddress(rng, 4) - segBase, 4)];
+    case 6: { const s = rng.int(4); return [modrm(0, 4), sib(s, ctx.idx, 5), ...le(scratchAddress(rng, 4) - segBase - (ctx.idxValue << s), 4)]; }
+    case 7: return [modrm(1, 4), sib(0, 4, R_ESP), rng.range(-0x40, 0x40) & 0xff];
+    default: return [modrm(0, 4), sib(0, 4, R_ESP)];
+  }
+}
+
+/** Liftable rows of the one-byte and 0F maps with how often a random encoding of each lifted. */
+export interface Pool {
+  rows: OpRow[];
+  /** Flag-writing rows usable (register form) as the prologue that leaves a lazy flag record. */
+  flagRows: OpRow[];
+  probed: Map<number, { tried: number; lifted: number }>;
+}
+
+const PROBE_CTX: EncCtx = { ptrs: [{ reg: 3, value: SCRATCH + 0x800 }], idx: 6, idxValue: 4, fs: 0, gs: 0, free: true };
+
+export function buildPool(seed: number): Pool {
+  const rng = new Rng(seed ^ 0x5eed);
+  const probed = new Map<number, { tried: number; lifted: number }>();
+  const rows: OpRow[] = [];
+  for (const row of ROWS) {
+    if (row.map > 1 || (row.prefix && row.prefix !== 0xf3)) continue;
+    if (EXT.some((t) => row.attrs.has(t)) || CONTROL.some((t) => row.attrs.has(t))) continue;
+    let tried = 0, lifted = 0;
+    for (let k = 0; k < 24; k++) {
+      tried++;
+      const insn = decodeBytes(encodeRow(rng, row, PROBE_CTX), CODE);
+      if (insn && insn.row === row && liftsAlone(insn)) lifted++;
+    }
+    probed.set(row.id * 1024 + row.map * 256 + row.opcode, { tried, lifted });
+    if (lifted) rows.push(row);
+  }
+  const flagRows = rows.filter((r) => r.flagsWritten && r.mod !== "mem" && !r.ops.some((o) => o[0] === "M"));
+  return { rows, flagRows, probed };
+}
+
+/** Whether the lifter takes this instruction by itself (as the only instruction of a block). */
+export function liftsAlone(insn: Insn): Block | null {
+  const b = liftBlock([insn]);
+  return b && b.addrs.length === 1 ? b : null;
+}
+
+/** Registers a lifted instruction writes (from its IR). */
+function writtenRegs(b: Block): Set<number> {
+  const w = new Set<number>();
+  for (const o of b.ops) if (o.op === "setreg" && o.reg < 8) w.add(o.reg);
+  return w;
+}
+
+/** One random body instruction: encoded, decoded, liftable and respecting ctx's protected registers. */
+export function genInsn(rng: Rng, pool: Pool, ctx: EncCtx, rows = pool.rows): { bytes: number[]; insn: Insn } {
+  for (;;) {
+    const row = rng.pick(rows);
+    const bytes = encodeRow(rng, row, ctx);
+    const insn = decodeBytes(bytes, CODE);
+    if (!insn) continue;
+    const lifted = liftsAlone(insn);
+    if (!lifted) continue;
+    if (!ctx.free) {
+      const w = writtenRegs(lifted);
+      if (ctx.ptrs.some((p) => w.has(p.reg)) || w.has(ctx.idx)) continue;
+      if (w.has(R_ESP) && (!STACK_OPS.has(insn.row.mnem) || (insn.row.mnem === "pop" && insn.rm === R_ESP))) continue;
+    }
+    return { bytes, insn };
+  }
+}
+
+export type Terminator = "jcc8" | "jcc32" | "jmp8" | "jmp32" | "jmpreg" | "jmpmem" | "call" | "callreg" | "ret" | "retn" | "fallthrough";
+const TERMINATORS: Terminator[] = ["jcc8", "jcc8", "jcc32", "jcc32", "jmp8", "jmp32", "jmpreg", "jmpmem", "call", "callreg", "ret", "retn", "fallthrough", "fallthrough"];
+
+export interface Case {
+  index: number;
+  /** Bytes of the whole case (body, filler, terminator) and each instruction's length. */
+  code: number[];
+  lens: number[];
+  terminator: Terminator;
+  regs: number[];
+  fs: number;
+  gs: number;
+  /** Initial flags: EFLAGS set wholesale, or a prologue instruction run by the interpreter with prologueRegs. */
+  eflags: number | null;
+  prologue: number[];
+  prologueRegs: number[];
+  scratch: Uint8Array;
+  stack: Uint8Array;
+  /** Row of every instruction (for coverage). */
+  rows: OpRow[];
+  /** Map CODE RWX (self-modifying cases) instead of RX. */
+  writableCode?: boolean;
+}
+
+export function genCase(seed: number, index: number, pool: Pool): Case {
+  const rng = new Rng((seed ^ Math.imul(index + 1, 0x9e3779b1)) >>> 0);
+  const regs = Array.from({ length: 8 }, () => value(rng));
+  const bases = [3, 5, 6, 7].filter(() => rng.chance(0.5));
+  if (!bases.length) bases.push(rng.pick([3, 5, 6, 7]));
+  const rest = [0, 1, 2, 3, 5, 6, 7].filter((r) => !bases.includes(r));
+  const idx = rng.pick(rest);
+  const ptrs = bases.map((reg) => ({ reg, value: (rng.chance(0.03) ? SCRATCH + 0x2400 + rng.int(0x800) : SCRATCH + 0x400 + rng.int(0x800)) | 0 }));
+  for (const p of ptrs) regs[p.reg] = p.value;
+  const idxValue = rng.pick([0, 1, 2, 3, 4, 7, 8, 15, 16, 31]);
+  regs[idx] = idxValue;
+  regs[R_ESP] = (STACK + 0x1000 + (rng.int(64) - 32) * 4 + (rng.chance(0.05) ? rng.range(1, 3) : 0)) | 0;
+  if (!bases.includes(R_EBP) && idx !== R_EBP && rng.chance(0.5)) regs[R_EBP] = (STACK + 0xe00 + rng.int(0x100) * 4) | 0;
+  const fs = rng.pick([0, 0x40, -0x40]), gs = rng.pick([0, 0x100, -0x20]);
+  const ctx: EncCtx = { ptrs, idx, idxValue, fs, gs, free: rng.chance(0.04) };
+
+  const code: number[] = [], lens: number[] = [], rows: OpRow[] = [];
+  const add = (bytes: number[], row: OpRow) => { code.push(...bytes); lens.push(bytes.length); rows.push(row); };
+  const n = rng.range(5, 20);
+  for (let k = 0; k < n; k++) {
+    const { bytes, insn } = genInsn(rng, pool, ctx);
+    add(bytes, insn.row);
+  }
+  const terminator = rng.pick(TERMINATORS);
+  const termBytes = terminatorBytes(rng, terminator, code.length, ctx, regs);
+  for (const t of termBytes) {
+    const insn = decodeBytes(t, CODE);
+    if (!insn) throw new Error(`terminator ${terminator} does not decode: ${t.map((b) => hex(b, 2)).join(" ")}`);
+    add(t, insn.row);
+  }
+  if (code.length > SLOT) throw new Error("case longer than its slot");
+
+  let eflags: number | null = null, prologue: number[] = [], prologueRegs: number[] = [];
+  if (rng.chance(0.4)) eflags = (rng.u32() & 0x8d5) | 0x202;
+  else {
+    const free: EncCtx = { ...ctx, free: true };
+    let g = genInsn(rng, pool, free, pool.flagRows);
+    while (g.insn.isMem) g = genInsn(rng, pool, free, pool.flagRows);
+    prologue = g.bytes;
+    prologue.push(0xeb, 0x7f); // jmp far out of the prologue slot
+    prologueRegs = Array.from({ length: 8 }, () => value(rng));
+    prologueRegs[R_ESP] = regs[R_ESP];
+  }
+  const scratch = new Uint8Array(SCRATCH_LEN);
+  for (let k = 0; k < SCRATCH_LEN; k += 4) new DataView(scratch.buffer).setInt32(k, rng.chance(0.3) ? value(rng) : rng.u32(), true);
+  const stack = new Uint8Array(STACK_LEN);
+  for (let k = 0; k < STACK_LEN; k += 4) new DataView(stack.buffer).setInt32(k, rng.chance(0.5) ? value(rng) : rng.u32(), true);
+  return { index, code, lens, terminator, regs, fs, gs, eflags, prologue, prologueRegs, scratch, stack, rows };
+}
+
+/** Terminator instruction(s) for a body of len bytes; branch targets are never inside the case. */
+function terminatorBytes(rng: Rng, t: Terminator, len: number, ctx: EncCtx, regs: number[]): number[][] {
+  const farRel = (end: number) => (FAR + rng.int(0x10000) - end) | 0;
+  const free = [0, 1, 2, 3, 5, 6, 7].filter((r) => !ctx.ptrs.some((p) => p.reg === r) && r !== ctx.idx);
+  const cc = rng.int(16);
+  switch (t) {
+    case "jcc8": case "jmp8": {
+      const end = len + 2;
+      const back = end + 2 <= 128 && rng.chance(0.3);
+      const rel = back ? -rng.range(end + 1, 128) : rng.int(128);
+      return [[t === "jcc8" ? 0x70 | cc : 0xeb, rel & 0xff]];
+    }
+    case "jcc32": return [[0x0f, 0x80 | cc, ...le(farRel(len + 6), 4)]];
+    case "jmp32": return [[0xe9, ...le(farRel(len + 5), 4)]];
+    case "jmpreg": return [[0xff, 0xe0 | rng.int(8)]];
+    case "jmpmem": return [[0xff, 0xa0 | ctx.ptrs[0].reg, ...le(rng.int(0x400) * 4 - 0x400, 4)]];
+    case "call": return [[0xe8, ...le(farRel(len + 5), 4)]];
+    case "callreg": return [[0xff, 0xd0 | rng.int(8)]];
+    case "ret": return [[0xc3]];
+    case "retn": return [[0xc2, ...le(rng.pick([0, 4, 8, 0x10, rng.int(0x100)]), 2)]];
+    case "fallthrough": {
+      // An instruction the lifter leaves to the interpreter (the block's translation exits before it), then a jump away.
+      const r = free.length ? rng.pick(free) : 0;
+      void regs;
+      const filler = rng.pick([[0xf5], [0xf8], [0xf9], [0xd3, 0xe0 | r], [0xd1, 0xc0 | r]]);
+      return [filler, [0xe9, ...le(farRel(len + filler.length + 5), 4)]];
+    }
+  }
+}
+
+// ---------------------------------------------------------------- rigs
+
+export interface Rig {
+  mem: Memory;
+  cpu: Cpu;
+  m: Machine;
+  interp: Interpreter;
+}
+
+export interface TransRig extends Rig {
+  cache: CodeCache;
+  run: (eip: number, budget: number) => number;
+  cond: (cc: number) => number;
+  retiredTranslated(): number;
+  /** Called from onCodeWrite so a Translator can forget the page. */
+  forget: ((page: number) => void) | null;
+}
+
+export function makeRig(): Rig {
+  const mem = new Memory();
+  const cpu = new Cpu(mem);
+  const m = new Machine(cpu, mem);
+  const interp = new Interpreter(m);
+  mapPages(mem, false);
+  return { mem, cpu, m, interp };
+}
+
+/** A rig with the translation tier assembled as vm.ts startTranslator does (Binaryen must be loaded). */
+export function makeTransRig(): TransRig {
+  const rig = makeRig();
+  const cache = new CodeCache(rig.mem, 64 << 20);
+  const s = rig.cpu.s;
+  const t: TransRig = {
+    ...rig, cache, forget: null,
+    cond: (cc) => (condition(s, cc) ? 1 : 0),
+    run: new WebAssembly.Instance(compileDispatcher(), { env: { mem: rig.mem.wasm, table: cache.table } }).exports.run as (eip: number, budget: number) => number,
+    retiredTranslated: () => new Float64Array(rig.mem.wasm.buffer, s.byteOffset, 64)[S_RETIRED / 2],
+  };
+  const interpWrite = rig.mem.onCodeWrite;
+  rig.mem.onCodeWrite = (page) => { interpWrite(page); cache.invalidatePage(page); t.forget?.(page); };
+  return t;
+}
+
+/** The Translator's synchronous entry point (translateFrom, or translateNow since the backend moved to a worker) and its shutdown. */
+interface TranslatorApi {
+  translateFrom?: (eip: number) => boolean;
+  translateNow?: (eip: number) => boolean;
+  close?: () => void;
+}
+
+export interface TestTranslator {
+  tr: Translator;
+  /** Translates the region at eip and waits for it to be installed; true if eip now has a translation. */
+  translate(eip: number): boolean;
+  close(): void;
+}
+
+export function newTranslator(rig: TransRig, passes: Pass[], optLevel: number): TestTranslator {
+  const tr = new Translator(rig.mem, rig.cache, { cond: rig.cond }, { passes, optLevel, batchBlocks: 1 });
+  rig.forget = (page) => tr.forgetPage(page);
+  const api = tr as unknown as TranslatorApi;
+  const entry = api.translateNow ?? api.translateFrom;
+  if (!entry) throw new Error("Translator has neither translateNow nor translateFrom");
+  return {
+    tr,
+    translate: (eip) => entry.call(tr, eip),
+    close: () => { rig.forget = null; api.close?.call(tr); },
+  };
+}
+
+function mapPages(mem: Memory, writableCode: boolean): void {
+  mem.map(CODE, CODE_PAGES * PAGE_SIZE, PROT_READ | PROT_EXEC | (writableCode ? PROT_WRITE : 0));
+  mem.map(PROLOGUE, PAGE_SIZE * 2, PROT_READ | PROT_EXEC);
+  mem.map(SCRATCH, 2 * PAGE_SIZE, PROT_READ | PROT_WRITE);
+  mem.map(SCRATCH + 2 * PAGE_SIZE, PAGE_SIZE, PROT_READ);
+  mem.map(STACK, STACK_LEN, PROT_READ | PROT_WRITE);
+}
+
+export const caseAddr = (slot: number) => CODE + slot * SLOT;
+const prologueAddr = (slot: number) => PROLOGUE + slot * PROLOGUE_SLOT;
+
+/** Writes a batch of cases into the code pages (slot k holds cases[k]); remapping drops every stale decoding and translation. */
+export function loadBatch(rig: Rig, cases: Case[]): void {
+  const { mem } = rig;
+  const writable = cases.some((c) => c.writableCode);
+  mem.map(CODE, CODE_PAGES * PAGE_SIZE, PROT_READ | PROT_WRITE | PROT_EXEC);
+  mem.map(PROLOGUE, PAGE_SIZE * 2, PROT_READ | PROT_WRITE | PROT_EXEC);
+  cases.forEach((c, k) => {
+    mem.poke(caseAddr(k), Uint8Array.from(c.code));
+    mem.poke(prologueAddr(k), Uint8Array.from(c.prologue));
+  });
+  mem.protect(CODE, CODE_PAGES * PAGE_SIZE, PROT_READ | PROT_EXEC | (writable ? PROT_WRITE : 0));
+  mem.protect(PROLOGUE, PAGE_SIZE * 2, PROT_READ | PROT_EXEC);
+  rig.m.smc = false;
+}
+
+/** Puts the case's initial state into the rig (memory, flags via prologue or EFLAGS, registers). */
+function setup(rig: Rig, c: Case, slot: number): void {
+  const { mem, cpu, interp } = rig;
+  const s = cpu.s;
+  mem.u8.set(c.scratch, SCRATCH);
+  mem.u8.set(c.stack, STACK);
+  if (c.eflags !== null) cpu.eflags = c.eflags;
+  else {
+    for (let r = 0; r < 8; r++) s[r] = c.prologueRegs[r];
+    cpu.eflags = 0x202;
+    interp.runBlock(prologueAddr(slot));
+  }
+  for (let r = 0; r < 8; r++) s[r] = c.regs[r];
+  s[S_SEGBASE + 4] = c.fs;
+  s[S_SEGBASE + 5] = c.gs;
+  s[S_EIP] = caseAddr(slot);
+  s[S_EXIT] = 0;
+  rig.m.smc = false;
+}
+
+export interface Outcome {
+  regs: number[];
+  eip: number;
+  flags: number;
+  fault: string | null;
+  retired: number;
+  scratch: Uint8Array;
+  stack: Uint8Array;
+  code: Uint8Array;
+  /** Translated run only: whether the translation bailed out, and where. */
+  bailAt?: number;
+  /** Translated run only: an error that is not a guest fault (a trap in translated code, a missing translation). */
+  error?: string;
+}
+
+const MAX_STEPS = 8;
+
+function finish(rig: Rig, c: Case, slot: number, eip: number, fault: string | null, retired: number): Outcome {
+  const { mem, cpu } = rig;
+  return {
+    regs: Array.from(cpu.s.subarray(0, 8)),
+    eip: eip >>> 0,
+    flags: materializeFlags(cpu.s),
+    fault,
+    retired,
+    scratch: mem.u8.slice(SCRATCH, SCRATCH + SCRATCH_LEN),
+    stack: mem.u8.slice(STACK, STACK + STACK_LEN),
+    code: mem.u8.slice(caseAddr(slot), caseAddr(slot) + c.code.length),
+  };
+}
+
+const inCase = (c: Case, slot: number, eip: number) => eip >= caseAddr(slot) && eip < caseAddr(slot) + c.code.length;
+
+function faultText(e: GuestFault): string {
+  return `signal ${e.signal} addr 0x${hex(e.addr)} (${e.reason})`;
+}
+
+/** Interprets the case from its first instruction until EIP leaves it (rig A). */
+export function runInterp(rig: Rig, c: Case, slot: number): Outcome {
+  setup(rig, c, slot);
+  const r0 = rig.interp.retired;
+  let eip = caseAddr(slot), fault: string | null = null;
+  try {
+    for (let n = 0; n < MAX_STEPS && inCase(c, slot, eip); n++) eip = rig.interp.runBlock(eip) >>> 0;
+  } catch (e) {
+    if (!(e instanceof GuestFault)) throw e;
+    fault = faultText(e);
+    eip = rig.cpu.s[S_EIP] >>> 0;
+  }
+  return finish(rig, c, slot, eip, fault, rig.interp.retired - r0);
+}
+
+/**
+ * Runs the case's translation once through the WebAssembly dispatcher (budget 1),
+ * then, after a bail-out or when the block ended early, interprets until EIP
+ * leaves the case (rig B). translate, if given, is called after setup to make the translation.
+ */
+export function runTranslated(rig: TransRig, c: Case, slot: number, translate?: (eip: number) => void): Outcome {
+  setup(rig, c, slot);
+  const at = caseAddr(slot);
+  if (translate) translate(at);
+  const r0 = rig.interp.retired, t0 = rig.retiredTranslated();
+  let eip = at, fault: string | null = null, bailAt: number | undefined, error: string | undefined;
+  try {
+    if (!rig.cache.has(at)) error = "no translation installed for the case's first instruction";
+    else {
+      eip = rig.run(at, 1) >>> 0;
+      if (rig.cpu.s[S_EXIT]) { rig.cpu.s[S_EXIT] = 0; bailAt = eip; }
+      for (let n = 0; n < MAX_STEPS && inCase(c, slot, eip); n++) eip = rig.interp.runBlock(eip) >>> 0;
+    }
+  } catch (e) {
+    if (e instanceof GuestFault) { fault = faultText(e); eip = rig.cpu.s[S_EIP] >>> 0; }
+    else error = `exception: ${e instanceof Error ? e.stack ?? e.message : String(e)}`;
+  }
+  const out = finish(rig, c, slot, eip, fault, rig.interp.retired - r0 + (rig.retiredTranslated() - t0));
+  out.bailAt = bailAt;
+  out.error = error;
+  return out;
+}
+
+// ---------------------------------------------------------------- batch translation
+
+/** Decodes a block as the translator does: up to a control transfer, 64 instructions, or an undecodable byte. */
+export function decodeBlock(mem: Memory, eip: number): Insn[] {
+  const insns: Insn[] = [];
+  const fetch = (a: number) => {
+    if (!(mem.perm[a >>> PAGE_SHIFT] & PROT_EXEC)) throw new RangeError("not executable");
+    return mem.u8[a >>> 0];
+  };
+  for (let a = eip; insns.length < 64; ) {
+    let i: Insn;
+    try { i = decode(fetch, a); } catch (e) {
+      if (e instanceof DecodeError || e instanceof RangeError) break;
+      throw e;
+    }
+    insns.push(i);
+    a = i.next;
+    if (i.row.attrs.has("stop") || i.row.attrs.has("jump") || i.row.attrs.has("call")) break;
+  }
+  return insns;
+}
+
+/**
+ * Translates many blocks into one module (as Translator.translateFrom does for
+ * a region) and installs them: one Binaryen module per batch instead of per case.
+ * Returns each block's IR after the passes, by start address, for reproducers.
+ */
+export function translateBatch(rig: TransRig, eips: number[], passes: Pass[], optLevel: number): Map<number, Block> {
+  const blocks: Block[] = [];
+  for (const eip of eips) {
+    const insns = decodeBlock(rig.mem, eip);
+    const b = insns.length ? liftBlock(insns) : null;
+    if (!b) continue;
+    for (const p of passes) p.run(b);
+    blocks.push(b);
+  }
+  const out = new Map<number, Block>();
+  if (!blocks.length) return out;
+  const batch = compileBlocks(blocks, { optLevel });
+  const inst = new WebAssembly.Instance(batch.module, { env: { mem: rig.mem.wasm, cond: rig.cond } });
+  rig.cache.reserve(batch.bytes, blocks.length);
+  blocks.forEach((b, n) => {
+    const fn = inst.exports[batch.exports[n]] as (...args: unknown[]) => unknown;
+    rig.cache.install({ eip: b.start, length: b.length, guestInsns: b.addrs.length, fn }, batch.bytes / blocks.length);
+    out.set(b.start, b);
+  });
+  return out;
+}
+
+// ---------------------------------------------------------------- comparison and reproducers
+
+/** Flags left undefined after executing the first n instructions of the case, in order. */
+export function undefinedMask(c: Case, n: number): number {
+  let mask = 0;
+  for (const row of c.rows.slice(0, n)) {
+    if (!row.flagsWritten && !row.flagsUndefined) continue;
+    mask = (mask & ~row.flagsWritten) | row.flagsUndefined;
+  }
+  return mask;
+}
+
+export function compareOutcomes(c: Case, a: Outcome, b: Outcome, strictFlags = false): string[] {
+  const d: string[] = [];
+  if (b.error) d.push(`translated run: ${b.error}`);
+  for (let r = 0; r < 8; r++) if (a.regs[r] !== b.regs[r]) d.push(`${REG[r]}: interp 0x${hex(a.regs[r])}, translated 0x${hex(b.regs[r])}`);
+  if (a.eip !== b.eip) d.push(`eip: interp 0x${hex(a.eip)}, translated 0x${hex(b.eip)}`);
+  if (a.fault !== b.fault) d.push(`fault: interp ${a.fault ?? "none"}, translated ${b.fault ?? "none"}`);
+  if (a.retired !== b.retired) d.push(`retired: interp ${a.retired}, translated ${b.retired}`);
+  const mask = 0x8d5 & ~(strictFlags ? 0 : undefinedMask(c, Math.min(a.retired, c.lens.length)));
+  if ((a.flags & mask) !== (b.flags & mask)) d.push(`eflags&0x${hex(mask, 3)}: interp 0x${hex(a.flags & mask, 3)}, translated 0x${hex(b.flags & mask, 3)} (full: 0x${hex(a.flags, 3)} / 0x${hex(b.flags, 3)})`);
+  const mem = (name: string, base: number, x: Uint8Array, y: Uint8Array) => {
+    let shown = 0;
+    for (let k = 0; k < x.length; k++) {
+      if (x[k] === y[k]) continue;
+      if (shown++ < 8) d.push(`${name}[0x${hex(base + k)}]: interp 0x${hex(x[k], 2)}, translated 0x${hex(y[k], 2)}`);
+    }
+    if (shown > 8) d.push(`${name}: ${shown - 8} more differing bytes`);
+  };
+  mem("mem", SCRATCH, a.scratch, b.scratch);
+  mem("stack", STACK, a.stack, b.stack);
+  mem("code", CODE, a.code, b.code);
+  return d;
+}
+
+/** Disassembly of the case's code (as placed at addr). */
+export function listing(c: Case, addr: number): string[] {
+  const lines: string[] = [];
+  let off = 0;
+  for (const len of c.lens) {
+    const bytes = c.code.slice(off, off + len);
+    const insn = decodeBytes(bytes, addr + off);
+    lines.push(`  ${hex(addr + off)}  ${bytes.map((b) => hex(b, 2)).join(" ").padEnd(36)} ${insn ? formatInsn(insn) : "(bad)"}`);
+    off += len;
+  }
+  return lines;
+}
+
+export function reproducer(seed: number, c: Case, config: string, diffs: string[], a: Outcome, b: Outcome, ir?: Block): string {
+  const regs = (v: number[]) => v.map((x, r) => `${REG[r]}=0x${hex(x)}`).join(" ");
+  const flagsInit = c.eflags !== null
+    ? `EFLAGS=0x${hex(c.eflags, 3)} (no lazy record)`
+    : `lazy flags from prologue [${c.prologue.slice(0, -2).map((x) => hex(x, 2)).join(" ")}] ${decodeBytes(c.prologue.slice(0, -2), PROLOGUE) ? formatInsn(decodeBytes(c.prologue.slice(0, -2), PROLOGUE)!) : "?"} with ${regs(c.prologueRegs)}`;
+  return [
+    `translator/interpreter mismatch: seed=0x${hex(seed)} case=${c.index} config=${config} terminator=${c.terminator}`,
+    `bytes: ${c.code.map((x) => hex(x, 2)).join(" ")}`,
+    `code at 0x${hex(CODE)} (slot address in this run may differ; reproduce with genCase(seed, case)):`,
+    ...listing(c, CODE),
+    `initial: ${regs(c.regs)} fs.base=0x${hex(c.fs)} gs.base=0x${hex(c.gs)}`,
+    `initial flags: ${flagsInit}`,
+    `interp:     ${regs(a.regs)} eip=0x${hex(a.eip)} eflags=0x${hex(a.flags, 3)} retired=${a.retired} fault=${a.fault ?? "none"}`,
+    `translated: ${regs(b.regs)} eip=0x${hex(b.eip)} eflags=0x${hex(b.flags, 3)} retired=${b.retired} fault=${b.fault ?? "none"} bail=${b.bailAt === undefined ? "no" : "0x" + hex(b.bailAt)}`,
+    "differences:",
+    ...diffs.map((x) => "  " + x),
+    ...(ir ? ["IR after passes:", formatBlock(ir)] : []),
+  ].join("\n");
+}

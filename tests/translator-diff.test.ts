@@ -1,0 +1,301 @@
+/**
+ * Differential testing of the translator tier against the reference
+ * interpreter, block by block (tests/support/diff.ts has the generator, the
+ * rigs and the comparison). Every random case runs under all 8 subsets of
+ * the IR passes at Binaryen optimize levels 0 and 1; targeted cases pin the
+ * bail-out paths: a faulting memory access must leave the interpreter to
+ * raise the fault at the same EIP with the same prior state, and a store
+ * into the running block's own code page must bail out so the interpreter
+ * handles the self-modification.
+ *
+ * Seed and size: CDVM_DIFF_SEED (default 0xc0dec0de), CDVM_DIFF_CASES
+ * (default 512 cases, run in 16 configurations). A failure prints a
+ * reproducer: seed, case index, configuration, bytes, disassembly, initial
+ * state, the differing fields and the block's IR after the passes.
+ * CDVM_DIFF_STRICT_FLAGS=1 compares EFLAGS without masking undefined flags.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadBackend } from "../src/translate/backend.ts";
+import { PASS_NAMES, selectPasses } from "../src/translate/passes/index.ts";
+import type { Block } from "../src/translate/ir.ts";
+import { S_EXIT } from "../src/vmm/layout.ts";
+import {
+  BATCH, buildPool, caseAddr, compareOutcomes, genCase, hex, loadBatch, makeRig, makeTransRig, newTranslator,
+  reproducer, runInterp, runTranslated, SCRATCH, STACK, translateBatch,
+  type Case, type Outcome, type Pool, type Rig, type TestTranslator, type TransRig,
+} from "./support/diff.ts";
+
+const SEED = Number(process.env.CDVM_DIFF_SEED ?? 0xc0dec0de) >>> 0;
+const CASES = Number(process.env.CDVM_DIFF_CASES ?? 512);
+const STRICT = process.env.CDVM_DIFF_STRICT_FLAGS === "1";
+const SUBSETS = Array.from({ length: 1 << PASS_NAMES.length }, (_, m) => PASS_NAMES.filter((_, k) => m & (1 << k)));
+const OPT_LEVELS = [0, 1];
+const SHOW = 3;
+
+let pool: Pool;
+let cases: Case[];
+let expected: Outcome[];
+let rigA: Rig;
+let rigB: TransRig;
+/** One Translator for the tests that go through it (starting its backend worker is slow). */
+let shared: TestTranslator | undefined;
+const translator = () => (shared ??= newTranslator(rigB, selectPasses(), 1));
+afterAll(() => shared?.close());
+const stats = { runs: 0, bailouts: 0, faults: 0, configs: 0, ms: 0 };
+
+function batches<T>(xs: T[]): T[][] {
+  const out: T[][] = [];
+  for (let k = 0; k < xs.length; k += BATCH) out.push(xs.slice(k, k + BATCH));
+  return out;
+}
+
+beforeAll(async () => {
+  await loadBackend();
+  pool = buildPool(SEED);
+  cases = Array.from({ length: CASES }, (_, k) => genCase(SEED, k, pool));
+  rigA = makeRig();
+  rigB = makeTransRig();
+  expected = [];
+  for (const batch of batches(cases)) {
+    loadBatch(rigA, batch);
+    batch.forEach((c, slot) => expected.push(runInterp(rigA, c, slot)));
+  }
+}, 120_000);
+
+describe("translator vs interpreter, random blocks", () => {
+  for (const opt of OPT_LEVELS) {
+    for (const subset of SUBSETS) {
+      const config = `passes=[${subset.join(",")}] binaryen-O${opt}`;
+      it(config, () => {
+        const t0 = performance.now();
+        const passes = selectPasses(subset);
+        const failures: string[] = [];
+        let n = 0;
+        for (const batch of batches(cases)) {
+          loadBatch(rigB, batch);
+          const irs = translateBatch(rigB, batch.map((_, slot) => caseAddr(slot)), passes, opt);
+          batch.forEach((c, slot) => {
+            const want = expected[c.index], got = runTranslated(rigB, c, slot);
+            stats.runs++;
+            if (got.bailAt !== undefined) stats.bailouts++;
+            if (want.fault) stats.faults++;
+            const diffs = compareOutcomes(c, want, got, STRICT);
+            if (diffs.length) failures.push(reproducer(SEED, c, config, diffs, want, got, irs.get(caseAddr(slot))));
+            n++;
+          });
+        }
+        stats.configs++;
+        stats.ms += performance.now() - t0;
+        expect(n).toBe(CASES);
+        expect(failures.length, `${failures.length} of ${CASES} cases differ under ${config}; first ${Math.min(SHOW, failures.length)}:\n\n${failures.slice(0, SHOW).join("\n\n")}`).toBe(0);
+      });
+    }
+  }
+
+  it("through the Translator itself (all passes, -O1, one module per block)", () => {
+    const t = translator();
+    const failures: string[] = [];
+    const some = cases.slice(0, Math.min(CASES, 64));
+    for (const batch of batches(some)) {
+      loadBatch(rigB, batch);
+      batch.forEach((c, slot) => {
+        const got = runTranslated(rigB, c, slot, (eip) => { if (!rigB.cache.has(eip)) t.translate(eip); });
+        const diffs = compareOutcomes(c, expected[c.index], got, STRICT);
+        if (diffs.length) failures.push(reproducer(SEED, c, "Translator(all passes, -O1)", diffs, expected[c.index], got));
+      });
+    }
+    expect(t.tr.stats.blocksTranslated).toBeGreaterThan(0);
+    expect(failures.length, failures.slice(0, SHOW).join("\n\n")).toBe(0);
+  });
+
+  it("covers the liftable ISA", () => {
+    const executed = new Map<string, number>();
+    const terminators = new Map<string, number>();
+    cases.forEach((c, k) => {
+      const n = Math.min(expected[k].retired, c.rows.length);
+      for (const row of c.rows.slice(0, n)) {
+        const key = `${row.map ? "0f " : ""}${hex(row.opcode, 2)}${row.digit >= 0 ? "/" + row.digit : ""} ${row.mnem} ${row.ops.join(",")}`;
+        executed.set(key, (executed.get(key) ?? 0) + 1);
+      }
+      terminators.set(c.terminator, (terminators.get(c.terminator) ?? 0) + 1);
+    });
+    const mnems = new Set(pool.rows.map((r) => r.mnem));
+    const insns = cases.reduce((a, c) => a + c.rows.length, 0);
+    const faulted = expected.filter((o) => o.fault).length;
+    const reasons = new Map<string, number>();
+    for (const o of expected) if (o.fault) { const r = o.fault.replace(/addr 0x[0-9a-f]+ /, ""); reasons.set(r, (reasons.get(r) ?? 0) + 1); }
+    console.log([
+      `translator-diff: seed 0x${hex(SEED)}, ${CASES} cases (${insns} instructions, ${faulted} ending in a fault) x ${stats.configs} configurations = ${stats.runs} runs, ${stats.bailouts} bail-outs, ${(stats.ms / 1000).toFixed(1)} s`,
+      `  liftable rows in the pool: ${pool.rows.length} (${mnems.size} mnemonics: ${[...mnems].sort().join(" ")})`,
+      `  rows executed: ${executed.size}; terminators: ${[...terminators].map(([t, k]) => `${t} ${k}`).join(", ")}`,
+      `  faults: ${[...reasons].map(([r, k]) => `${r} ${k}`).join(", ")}`,
+    ].join("\n"));
+    expect(pool.rows.length).toBeGreaterThan(150);
+    expect(executed.size).toBeGreaterThan(pool.rows.length * 0.9);
+    expect(stats.runs === 0 || stats.bailouts > 0).toBe(true);
+  });
+});
+
+// ---------------------------------------------------------------- targeted cases
+
+/** A hand-written case: instruction byte strings, register overrides, initial EFLAGS. */
+function manual(index: number, insns: number[][], regs: Partial<Record<"eax" | "ecx" | "edx" | "ebx" | "esp" | "ebp" | "esi" | "edi", number>>, writableCode = false): Case {
+  const names = ["eax", "ecx", "edx", "ebx", "esp", "ebp", "esi", "edi"] as const;
+  const r = names.map((n, k) => regs[n] ?? (n === "esp" ? STACK + 0x1000 : 0x1111 * (k + 1)));
+  const base = genCase(SEED, 100000 + index, pool); // for its memory contents
+  return {
+    ...base,
+    index: -1 - index,
+    code: insns.flat(),
+    lens: insns.map((b) => b.length),
+    terminator: "ret",
+    regs: r,
+    fs: 0, gs: 0,
+    eflags: 0x202 | 0x801,
+    prologue: [], prologueRegs: [],
+    rows: [],
+    writableCode,
+  };
+}
+
+/** Runs a hand-written case in every configuration; returns the interpreter's outcome and the translated ones. */
+function runEverywhere(c: Case): { want: Outcome; got: { config: string; out: Outcome; ir?: Block }[] } {
+  loadBatch(rigA, [c]);
+  const want = runInterp(rigA, c, 0);
+  const got: { config: string; out: Outcome; ir?: Block }[] = [];
+  for (const opt of OPT_LEVELS) {
+    for (const subset of SUBSETS) {
+      loadBatch(rigB, [c]);
+      const irs = translateBatch(rigB, [caseAddr(0)], selectPasses(subset), opt);
+      got.push({ config: `passes=[${subset.join(",")}] binaryen-O${opt}`, out: runTranslated(rigB, c, 0), ir: irs.get(caseAddr(0)) });
+    }
+  }
+  return { want, got };
+}
+
+function expectSame(c: Case, want: Outcome, got: { config: string; out: Outcome; ir?: Block }[]): void {
+  for (const g of got) {
+    const diffs = compareOutcomes(c, want, g.out, true);
+    expect(diffs.length, reproducer(SEED, c, g.config, diffs, want, g.out, g.ir)).toBe(0);
+  }
+}
+
+const at = (c: Case, k: number) => caseAddr(0) + c.lens.slice(0, k).reduce((a, b) => a + b, 0);
+
+describe("translator bail-outs", () => {
+  it("a load from an unmapped address faults in the interpreter at the same instruction, after the same prior effects", () => {
+    const c = manual(1, [
+      [0x83, 0xc1, 0x05],             // add ecx, 5
+      [0x42],                         // inc edx
+      [0x89, 0x0e],                   // mov [esi], ecx
+      [0x8b, 0x43, 0x04],             // mov eax, [ebx+4]   (ebx = 0x00100000: unmapped)
+      [0x83, 0xc0, 0x01],             // add eax, 1
+      [0xc3],                         // ret
+    ], { ebx: 0x00100000, esi: SCRATCH + 0x100, ecx: 0x7ffffffe, edx: -1 });
+    const { want, got } = runEverywhere(c);
+    expect(want.fault).toMatch(/^signal 11 addr 0x00100004/);
+    expect(want.eip).toBe(at(c, 3));
+    expect(want.retired).toBe(3);
+    expectSame(c, want, got);
+    for (const g of got) expect(g.out.bailAt, g.config).toBe(at(c, 3));
+  });
+
+  it("a store to a read-only page and a load running off the mapped pages fault precisely", () => {
+    const ro = manual(2, [
+      [0x01, 0xd8],                   // add eax, ebx
+      [0x0f, 0x94, 0xc1],             // sete cl
+      [0x66, 0x89, 0x07],             // mov [edi], ax   (read-only page)
+      [0xc3],
+    ], { edi: SCRATCH + 0x2010, eax: 1, ebx: -1 });
+    const r1 = runEverywhere(ro);
+    expect(r1.want.fault).toMatch(/^signal 11 addr 0x20002010/);
+    expectSame(ro, r1.want, r1.got);
+    for (const g of r1.got) expect(g.out.bailAt, g.config).toBe(at(ro, 2));
+
+    const cross = manual(3, [
+      [0x29, 0xc8],                   // sub eax, ecx
+      [0x8b, 0x16],                   // mov edx, [esi]  (straddles the read-only page and the unmapped one)
+      [0xc3],
+    ], { esi: SCRATCH + 0x2ffe, eax: 5, ecx: 7 });
+    const r2 = runEverywhere(cross);
+    expect(r2.want.fault).toMatch(/^signal 11 addr 0x20003000/);
+    expectSame(cross, r2.want, r2.got);
+    for (const g of r2.got) expect(g.out.bailAt, g.config).toBe(at(cross, 1));
+
+    const ok = manual(4, [
+      [0x8b, 0x16],                   // mov edx, [esi]  (straddles two writable pages: no fault, but bails)
+      [0x89, 0x56, 0x10],             // mov [esi+0x10], edx
+      [0xc3],
+    ], { esi: SCRATCH + 0xffe });
+    const r3 = runEverywhere(ok);
+    expect(r3.want.fault).toBeNull();
+    expectSame(ok, r3.want, r3.got);
+  });
+
+  it("a store into the running block's own code page bails out and the interpreter runs the modified code", () => {
+    // mov byte [ebx], 0x42 patches the low byte of the immediate of the later mov ecx, imm32.
+    const insns = [
+      [0xb8, 0x01, 0x00, 0x00, 0x00], // mov eax, 1
+      [0x83, 0xfa, 0x03],             // cmp edx, 3
+      [0xc6, 0x03, 0x42],             // mov byte [ebx], 0x42
+      [0xb9, 0x11, 0x11, 0x11, 0x11], // mov ecx, 0x11111111
+      [0x01, 0xc8],                   // add eax, ecx
+      [0x0f, 0x9c, 0xc2],             // setl dl
+      [0xc3],                         // ret
+    ];
+    const immAt = caseAddr(0) + 5 + 3 + 3 + 1;
+    const c = manual(5, insns, { ebx: immAt, edx: 2 }, true);
+    const { want, got } = runEverywhere(c);
+    expect(want.fault).toBeNull();
+    expect(want.regs[1] >>> 0).toBe(0x11111142);
+    expect(want.regs[0] >>> 0).toBe(0x11111143);
+    expect(want.retired).toBe(7);
+    expectSame(c, want, got);
+    for (const g of got) expect(g.out.bailAt, g.config).toBe(at(c, 2));
+  });
+
+  it("an SMC store under the Translator leaves no stale translation behind", () => {
+    // The block patches its own first instruction (mov eax, imm32); running it again must see the new immediate.
+    const c = manual(6, [
+      [0xb8, 0x07, 0x00, 0x00, 0x00], // mov eax, 7
+      [0xc7, 0x43, 0x01, 0x09, 0x00, 0x00, 0x00], // mov dword [ebx+1], 9
+      [0xc3],
+    ], { ebx: caseAddr(0) }, true);
+    loadBatch(rigB, [c]);
+    const t = translator();
+    const first = runTranslated(rigB, c, 0, (eip) => t.translate(eip));
+    expect(first.bailAt).toBe(at(c, 1));
+    expect(first.regs[0]).toBe(7);
+    expect(rigB.cache.has(caseAddr(0))).toBe(false);
+    // Second run without reloading the code: translate the patched block afresh.
+    const s = rigB.cpu.s;
+    s[4] = STACK + 0x1000;
+    s[3] = caseAddr(0);
+    expect(t.translate(caseAddr(0))).toBe(true);
+    const eip = rigB.run(caseAddr(0), 1) >>> 0;
+    expect(s[S_EXIT]).toBe(1); // bails again at the store
+    s[S_EXIT] = 0;
+    expect(eip).toBe(at(c, 1));
+    expect(s[0]).toBe(9);
+  });
+});
+
+describe("translator regressions found by the random cases", () => {
+  const check = (index: number, insns: number[][], regs: Parameters<typeof manual>[2], divisor?: number) => {
+    const c = manual(index, insns, regs);
+    if (divisor !== undefined) new DataView(c.scratch.buffer).setInt32(0x10, divisor, true);
+    const { want, got } = runEverywhere(c);
+    expectSame(c, want, got);
+  };
+
+  it("cmpxchg whose destination is the accumulator itself (always equal: the destination gets the source)", () => {
+    check(20, [[0x0f, 0xb1, 0xc8], [0xc3]], { eax: 5, ecx: 9 });             // cmpxchg eax, ecx -> eax = 9
+    check(21, [[0x0f, 0xb0, 0xf0], [0xc3]], { eax: 0x1234, edx: 0x5600 });  // cmpxchg al, dh -> al = 0x56
+  });
+
+  it("idiv/div of a memory operand whose low dividend dword has its sign bit set", () => {
+    check(22, [[0xf7, 0x3e], [0xc3]], { eax: 0x80000000 | 0, edx: 0, esi: SCRATCH + 0x10 }, 2);            // idiv dword [esi] -> 0x40000000
+    check(23, [[0xf7, 0x3e], [0xc3]], { eax: 0x8070ff8f | 0, edx: 0x44874a86, esi: SCRATCH + 0x10 }, 3); // quotient overflow: #DE
+    check(24, [[0xf7, 0x36], [0xc3]], { eax: 0x80000001 | 0, edx: 1, esi: SCRATCH + 0x10 }, 7);            // div dword [esi]
+  });
+});
