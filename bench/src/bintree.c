@@ -49,7 +49,7 @@ static void release(struct tn *t) { if (t) { release(t->l); release(t->r); free(
 
 int main(int argc, char **argv)
 {
-    long rounds = bench_size(argc, argv, 2, 500);
+    long rounds = bench_size(argc, argv, 2, 2000);
     uint32_t sum = 0;
     long found = 0, nodes = 0;
     for (long r = 0; r < rounds; r++) {

@@ -33,7 +33,7 @@ static uint32_t run(const int32_t *code, int32_t *vars)
 
 int main(int argc, char **argv)
 {
-    long limit = bench_size(argc, argv, 2500, 60000);
+    long limit = bench_size(argc, argv, 2500, 1200000);
     /* vars: 0 count, 1 n, 2 d, 3 limit, 4 hash */
     static const int32_t primes[] = {
         /* 0 */ PUSH, 2, STORE, 1,

@@ -63,7 +63,7 @@ static void proc_rec(struct rec *r)
 
 int main(int argc, char **argv)
 {
-    long loops = bench_size(argc, argv, 40000, 9000000);
+    long loops = bench_size(argc, argv, 40000, 27000000);
     struct rec *r1 = calloc(1, sizeof *r1), *r2 = calloc(1, sizeof *r2);
     glob_rec = r1;
     r1->link = r2;
@@ -76,7 +76,7 @@ int main(int argc, char **argv)
         int x = 2, y = 3, z;
         strcpy(buf_b, (i & 1) ? "CDVM BENCHMARK, 2'ND STRING" : "CDVM BENCHMARK, 3'RD STRING");
         int bigger = !compare_names(buf_a, buf_b);
-        while (x < y) { z = 5 * x - y; x++; y += z & 1; }
+        while (x < y) { z = 5 * x - y; x++; y += (z & 1) && x < 3; }
         z = x * y;
         update_arrays(arr1, arr2, x, z);
         r1->link = r2;

@@ -39,7 +39,7 @@ static int pop(uint32_t *k)
 
 int main(int argc, char **argv)
 {
-    long sources = bench_size(argc, argv, 2, 450);
+    long sources = bench_size(argc, argv, 1, 450);
     for (int v = 0; v < V; v++) {
         off[v] = v * DEG;
         for (int k = 0; k < DEG; k++) {

@@ -35,7 +35,7 @@ static int lcs(const char *a, int n, const char *b, int m)
 
 int main(int argc, char **argv)
 {
-    long pairs = bench_size(argc, argv, 1, 250);
+    long pairs = bench_size(argc, argv, 1, 1500);
     static char a[L], b[L];
     uint32_t sum = 0;
     int d = 0, c = 0;

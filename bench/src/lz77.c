@@ -63,7 +63,7 @@ static size_t decompress(const uint8_t *src, size_t n, uint8_t *dst)
 
 int main(int argc, char **argv)
 {
-    long blocks = bench_size(argc, argv, 3, 800);
+    long blocks = bench_size(argc, argv, 3, 3000);
     static const char *words[] = { "the ", "quick ", "brown ", "fox ", "jumps ", "over ", "lazy ", "dog ", "and ", "a ",
                                    "virtual ", "machine ", "translates ", "code ", "block ", "cache ", "\n", "0x", "42 ", "hot " };
     uint32_t sum = 0;

@@ -3,7 +3,7 @@
 
 int main(int argc, char **argv)
 {
-    long n = bench_size(argc, argv, 160, 3000);
+    long n = bench_size(argc, argv, 48, 3000);
     uint32_t sum = 0;
     long inside = 0;
     for (long y = 0; y < n; y++) {

@@ -6,7 +6,7 @@ static int32_t A[M][M], B[M][M], C[M][M];
 
 int main(int argc, char **argv)
 {
-    long rounds = bench_size(argc, argv, 3, 1500);
+    long rounds = bench_size(argc, argv, 3, 1000);
     for (int i = 0; i < M; i++) for (int j = 0; j < M; j++) { A[i][j] = (int32_t)(rnd() % 201) - 100; B[i][j] = (int32_t)(rnd() % 201) - 100; }
     uint32_t sum = 0;
     for (long r = 0; r < rounds; r++) {

@@ -44,7 +44,7 @@ static void advance(double dt)
 
 int main(int argc, char **argv)
 {
-    long steps = bench_size(argc, argv, 20000, 5000000);
+    long steps = bench_size(argc, argv, 2000, 10000000);
     double px = 0, py = 0, pz = 0;
     for (int i = 0; i < 5; i++) { px += bodies[i].vx * bodies[i].m; py += bodies[i].vy * bodies[i].m; pz += bodies[i].vz * bodies[i].m; }
     bodies[0].vx = -px / SOLAR_MASS; bodies[0].vy = -py / SOLAR_MASS; bodies[0].vz = -pz / SOLAR_MASS;

@@ -18,7 +18,7 @@ static int queens(int n, int row, unsigned cols, unsigned d1, unsigned d2)
 
 int main(int argc, char **argv)
 {
-    long reps = bench_size(argc, argv, 3, 700);
+    long reps = bench_size(argc, argv, 3, 10000);
     uint32_t sum = 0;
     int f = 0, a = 0, t = 0, q = 0;
     for (long r = 0; r < reps; r++) {

@@ -51,7 +51,7 @@ static void sha256(const uint8_t *msg, size_t len, uint32_t h[8])
 
 int main(int argc, char **argv)
 {
-    long rounds = bench_size(argc, argv, 8, 3000);
+    long rounds = bench_size(argc, argv, 24, 120000);
     static uint8_t msg[4096];
     uint32_t h[8];
     sha256((const uint8_t *)"abc", 3, h);

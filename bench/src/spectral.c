@@ -18,7 +18,7 @@ static void mul_atav(long n, const double *v, double *out, double *tmp) { mul_av
 
 int main(int argc, char **argv)
 {
-    long n = bench_size(argc, argv, 100, 2500);
+    long n = bench_size(argc, argv, 40, 5000);
     double *u = malloc(n * sizeof *u), *v = malloc(n * sizeof *v), *t = malloc(n * sizeof *t);
     for (long i = 0; i < n; i++) u[i] = 1;
     for (int k = 0; k < 10; k++) { mul_atav(n, u, v, t); mul_atav(n, v, u, t); }

@@ -28,7 +28,7 @@ static int cmp(const void *x, const void *y)
 
 int main(int argc, char **argv)
 {
-    long chunks = bench_size(argc, argv, 6, 1800);
+    long chunks = bench_size(argc, argv, 4, 1800);
     static const char *syl[] = { "ka", "to", "ri", "ne", "su", "mo", "la", "pe", "chi", "dan", "or", "u", "ex", "ba", "zo", "qui" };
     static char text[65536];
     for (long c = 0; c < chunks; c++) {

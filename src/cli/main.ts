@@ -8,6 +8,7 @@ import { PASSES } from "../translate/passes/index.ts";
 import { DEFAULT_BINARYEN_OPT, DEFAULT_CODE_CACHE, DEFAULT_THRESHOLD } from "../vmm/vm.ts";
 import { disasmMain } from "./disasm.ts";
 import { EXIT_USAGE, EXIT_VMM } from "../vmm/status.ts";
+import { benchCommand, reportCommand } from "../bench/cli.ts";
 
 const collect = (v: string, acc: string[]) => [...acc, v];
 const program = new Command("cdvm")
@@ -57,6 +58,31 @@ program
   .option("--count <n>", "number of instructions", "32")
   .action((file: string, opts: { from?: string; count: string }) => {
     process.exitCode = disasmMain(file, opts.from, opts.count);
+  });
+
+program
+  .command("bench")
+  .description("run the benchmark suite under several configurations; write results.json and results.csv")
+  .option("--suite <file>", "suite manifest (default bench/suite.json)")
+  .option("--only <list>", "comma-separated benchmark names")
+  .option("--configs <list>", "comma-separated configurations or presets (default, ablation, thresholds); see README", "default")
+  .option("--runs <n>", "runs per benchmark and configuration", "1")
+  .option("--size <size>", "input size: small or ref", "small")
+  .option("--out <dir>", "output directory (default out/bench/<time>)")
+  .option("--timeout <seconds>", "kill a run after this many seconds", "1800")
+  .option("--startup <benchmark>", "also run this benchmark cut short at several --max-insns values (startup curve)")
+  .option("--qemu <path>", "qemu-i386 binary (default: found in /usr/bin)")
+  .action((opts) => {
+    process.exitCode = benchCommand(opts);
+  });
+
+program
+  .command("report")
+  .description("write report.md and report.html (SVG charts) from results.json files")
+  .argument("<results...>", "results.json files from cdvm bench")
+  .option("--out <dir>", "output directory", ".")
+  .action((files: string[], opts: { out: string }) => {
+    process.exitCode = reportCommand(files, opts.out);
   });
 
 try {

@@ -1,0 +1,132 @@
+/**
+ * Benchmark configurations: what runs a benchmark, named by a short string.
+ *
+ *   native                 the i386 binary run directly by the host kernel
+ *   qemu                   qemu-i386 user-mode emulation (skipped if absent)
+ *   interp | bbt | staged  cdvm in that --mode, with optional ':'-separated
+ *                          modifiers, in any order:
+ *     -PASS                  --disable-pass PASS (repeatable)
+ *     passes=A+B             --passes A,B (only these IR passes; passes= for none)
+ *     threshold=N            --bbt-threshold N
+ *     opt=N                  --binaryen-opt N
+ *     cache=BYTES            --code-cache-size BYTES
+ *   e.g. staged:-dead-flags:threshold=1000:opt=2
+ *
+ * A --configs list is comma-separated; presets expand in place:
+ *   default     interp,bbt,staged,native,qemu
+ *   ablation    staged, then staged with each registry pass disabled in turn
+ *   thresholds  staged at thresholds 1, 10, 50, 200, 1000, 5000
+ * The config string, normalized, is the configuration's name in results.
+ */
+import { PASS_NAMES } from "../translate/passes/index.ts";
+
+export type ConfigKind = "native" | "qemu" | "cdvm";
+export const CDVM_MODES = ["interp", "bbt", "staged"] as const;
+export type CdvmMode = (typeof CDVM_MODES)[number];
+
+export interface BenchConfig {
+  /** Normalized config string, unique in a run. */
+  name: string;
+  kind: ConfigKind;
+  mode?: CdvmMode;
+  disablePasses: string[];
+  passes?: string[];
+  threshold?: number;
+  opt?: number;
+  cacheSize?: number;
+}
+
+export const THRESHOLD_SWEEP = [1, 10, 50, 200, 1000, 5000];
+
+export function presetConfigs(name: string): string[] | undefined {
+  switch (name) {
+    case "default": return ["interp", "bbt", "staged", "native", "qemu"];
+    case "ablation": return ["staged", ...PASS_NAMES.map((p) => `staged:-${p}`)];
+    case "thresholds": return THRESHOLD_SWEEP.map((t) => `staged:threshold=${t}`);
+    default: return undefined;
+  }
+}
+
+export class ConfigError extends Error {}
+
+function whole(v: string, what: string, max = Number.MAX_SAFE_INTEGER): number {
+  if (!/^\d+$/.test(v) || Number(v) > max) throw new ConfigError(`${what} expects a whole number${max < 1e9 ? ` up to ${max}` : ""}, got '${v}'`);
+  return Number(v);
+}
+
+export function parseConfig(text: string): BenchConfig {
+  const [head, ...mods] = text.trim().split(":");
+  if (head === "native" || head === "qemu") {
+    if (mods.length) throw new ConfigError(`'${head}' takes no modifiers (got '${text}')`);
+    return { name: head, kind: head, disablePasses: [] };
+  }
+  if (!(CDVM_MODES as readonly string[]).includes(head)) {
+    throw new ConfigError(`unknown configuration '${text}' (expected native, qemu, ${CDVM_MODES.join(", ")}, or a preset: default, ablation, thresholds)`);
+  }
+  const c: BenchConfig = { name: "", kind: "cdvm", mode: head as CdvmMode, disablePasses: [] };
+  const knownPass = (p: string) => {
+    if (!PASS_NAMES.includes(p)) throw new ConfigError(`unknown pass '${p}' in '${text}' (passes: ${PASS_NAMES.join(", ")})`);
+    return p;
+  };
+  for (const m of mods) {
+    if (m.startsWith("-")) { c.disablePasses.push(knownPass(m.slice(1))); continue; }
+    const eq = m.indexOf("=");
+    const key = eq < 0 ? m : m.slice(0, eq), val = eq < 0 ? "" : m.slice(eq + 1);
+    if (eq < 0) throw new ConfigError(`modifier '${m}' in '${text}' needs a value (key=value) or a leading '-'`);
+    switch (key) {
+      case "threshold": c.threshold = whole(val, "threshold"); break;
+      case "opt": c.opt = whole(val, "opt", 4); break;
+      case "cache": c.cacheSize = whole(val, "cache"); break;
+      case "passes": c.passes = val === "" ? [] : val.split("+").map(knownPass); break;
+      default: throw new ConfigError(`unknown modifier '${key}' in '${text}' (known: -PASS, passes=, threshold=, opt=, cache=)`);
+    }
+  }
+  if (c.mode === "interp" && (c.disablePasses.length || c.passes || c.threshold !== undefined || c.opt !== undefined || c.cacheSize !== undefined)) {
+    throw new ConfigError(`'${text}': interp takes no translator modifiers`);
+  }
+  c.name = configName(c);
+  return c;
+}
+
+/** The canonical string of a cdvm configuration: mode, then modifiers in a fixed order. */
+export function configName(c: BenchConfig): string {
+  if (c.kind !== "cdvm") return c.kind;
+  const parts: string[] = [c.mode!];
+  if (c.passes) parts.push(`passes=${c.passes.join("+")}`);
+  for (const p of [...c.disablePasses].sort()) parts.push(`-${p}`);
+  if (c.threshold !== undefined) parts.push(`threshold=${c.threshold}`);
+  if (c.opt !== undefined) parts.push(`opt=${c.opt}`);
+  if (c.cacheSize !== undefined) parts.push(`cache=${c.cacheSize}`);
+  return parts.join(":");
+}
+
+/** Expands presets and parses a --configs list; duplicates (after normalization) are dropped. */
+export function parseConfigList(list: string): BenchConfig[] {
+  const out: BenchConfig[] = [];
+  const seen = new Set<string>();
+  for (const raw of list.split(",").map((s) => s.trim()).filter(Boolean)) {
+    for (const item of presetConfigs(raw) ?? [raw]) {
+      const c = parseConfig(item);
+      if (!seen.has(c.name)) { seen.add(c.name); out.push(c); }
+    }
+  }
+  if (!out.length) throw new ConfigError("--configs names no configuration");
+  return out;
+}
+
+/** `cdvm run` options for a cdvm configuration (before the program). */
+export function cdvmRunArgs(c: BenchConfig): string[] {
+  const a = ["--mode", c.mode!];
+  if (c.passes) a.push("--passes", c.passes.join(","));
+  for (const p of c.disablePasses) a.push("--disable-pass", p);
+  if (c.threshold !== undefined) a.push("--bbt-threshold", String(c.threshold));
+  if (c.opt !== undefined) a.push("--binaryen-opt", String(c.opt));
+  if (c.cacheSize !== undefined) a.push("--code-cache-size", String(c.cacheSize));
+  return a;
+}
+
+/** What the configuration differs in from plain `staged` — used by the report to find ablation and threshold rows. */
+export function describeConfig(c: BenchConfig): { baseline: string; disabled: string[]; threshold?: number; otherwise: boolean } {
+  const otherwise = c.kind !== "cdvm" || c.mode !== "staged" || c.passes !== undefined || c.opt !== undefined || c.cacheSize !== undefined;
+  return { baseline: "staged", disabled: c.disablePasses, threshold: c.threshold, otherwise };
+}

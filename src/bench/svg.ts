@@ -1,0 +1,158 @@
+/**
+ * Minimal SVG charts for the report, drawn from scratch: horizontal grouped
+ * bars (linear or log axis), horizontal stacked bars, and line charts.
+ * Output is a standalone <svg> element (inline in HTML, or a .svg file).
+ */
+const PALETTE = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"];
+const FONT = `font-family="Helvetica, Arial, sans-serif"`;
+
+export function esc(s: string): string {
+  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+}
+
+export const colour = (i: number) => PALETTE[i % PALETTE.length];
+
+function fmtTick(v: number): string {
+  if (v === 0) return "0";
+  const a = Math.abs(v);
+  if (a >= 1e9) return `${+(v / 1e9).toPrecision(3)}G`;
+  if (a >= 1e6) return `${+(v / 1e6).toPrecision(3)}M`;
+  if (a >= 1e4) return `${+(v / 1e3).toPrecision(3)}k`;
+  return `${+v.toPrecision(3)}`;
+}
+
+interface Axis { map(v: number): number; ticks: number[] }
+
+function linearAxis(lo: number, hi: number, x0: number, x1: number): Axis {
+  if (hi <= lo) hi = lo + 1;
+  const raw = (hi - lo) / 5, mag = 10 ** Math.floor(Math.log10(raw)), step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw)!;
+  const start = Math.floor(lo / step) * step, end = Math.ceil(hi / step) * step;
+  const ticks: number[] = [];
+  for (let t = start; t <= end + step / 2; t += step) ticks.push(+t.toPrecision(12));
+  return { map: (v) => x0 + ((v - start) / (end - start)) * (x1 - x0), ticks };
+}
+
+function logAxis(lo: number, hi: number, x0: number, x1: number): Axis {
+  const a = Math.floor(Math.log10(lo)), b = Math.max(a + 1, Math.ceil(Math.log10(hi)));
+  const ticks: number[] = [];
+  for (let e = a; e <= b; e++) {
+    ticks.push(10 ** e);
+    if (b - a <= 2 && e < b) ticks.push(2 * 10 ** e, 5 * 10 ** e);
+  }
+  ticks.sort((p, q) => p - q);
+  return { map: (v) => x0 + ((Math.log10(Math.max(v, 10 ** a)) - a) / (b - a)) * (x1 - x0), ticks };
+}
+
+function legend(names: string[], x: number, y: number): string {
+  let out = "", cx = x;
+  for (let i = 0; i < names.length; i++) {
+    out += `<rect x="${cx}" y="${y - 9}" width="10" height="10" fill="${colour(i)}"/><text x="${cx + 14}" y="${y}" font-size="11" ${FONT}>${esc(names[i])}</text>`;
+    cx += 24 + names[i].length * 6.5;
+  }
+  return out;
+}
+
+export interface BarSeries { name: string; values: (number | null)[] }
+
+/** Grouped horizontal bars, one group per category; `reference` draws a dashed line (e.g. 1.0 = the baseline). */
+export function barChart(o: { title: string; categories: string[]; series: BarSeries[]; xLabel: string; log?: boolean; reference?: number; width?: number }): string {
+  const W = o.width ?? 760, left = 120, right = 60, top = 44, barH = 9, gap = 8;
+  const groupH = o.series.length * barH + gap;
+  const H = top + o.categories.length * groupH + 40;
+  const vals = o.series.flatMap((s) => s.values).filter((v): v is number => v !== null && Number.isFinite(v) && (!o.log || v > 0));
+  if (o.reference !== undefined) vals.push(o.reference);
+  const lo = o.log ? Math.min(...vals) : Math.min(0, ...vals), hi = Math.max(...vals, lo + 1e-9);
+  const ax = o.log ? logAxis(lo, hi, left, W - right) : linearAxis(lo, hi, left, W - right);
+  const base = o.log ? left : ax.map(0);
+  let g = `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}">`;
+  g += `<rect width="${W}" height="${H}" fill="white"/><text x="${W / 2}" y="16" text-anchor="middle" font-size="13" font-weight="bold" ${FONT}>${esc(o.title)}</text>`;
+  g += legend(o.series.map((s) => s.name), left, 34);
+  const yEnd = top + o.categories.length * groupH;
+  for (const t of ax.ticks) {
+    const x = ax.map(t);
+    if (x < left - 0.5 || x > W - right + 0.5) continue;
+    g += `<line x1="${x}" y1="${top - 4}" x2="${x}" y2="${yEnd}" stroke="#ddd"/><text x="${x}" y="${yEnd + 14}" text-anchor="middle" font-size="10" ${FONT}>${fmtTick(t)}</text>`;
+  }
+  if (o.reference !== undefined) {
+    const x = ax.map(o.reference);
+    g += `<line x1="${x}" y1="${top - 4}" x2="${x}" y2="${yEnd}" stroke="#333" stroke-dasharray="4 3"/>`;
+  }
+  o.categories.forEach((c, ci) => {
+    const y0 = top + ci * groupH;
+    g += `<text x="${left - 6}" y="${y0 + (o.series.length * barH) / 2 + 4}" text-anchor="end" font-size="11" ${FONT}>${esc(c)}</text>`;
+    o.series.forEach((s, si) => {
+      const v = s.values[ci];
+      const y = y0 + si * barH;
+      if (v === null || !Number.isFinite(v) || (o.log && v <= 0)) {
+        g += `<text x="${base + 3}" y="${y + barH - 1}" font-size="8" fill="#a00" ${FONT}>n/a</text>`;
+        return;
+      }
+      const x = ax.map(v), x0 = Math.min(base, x), w = Math.max(1, Math.abs(x - base));
+      g += `<rect x="${x0}" y="${y}" width="${w}" height="${barH - 1}" fill="${colour(si)}"><title>${esc(`${c} / ${s.name}: ${fmtTick(v)}`)}</title></rect>`;
+    });
+  });
+  g += `<text x="${(left + W - right) / 2}" y="${H - 6}" text-anchor="middle" font-size="11" ${FONT}>${esc(o.xLabel)}</text></svg>`;
+  return g;
+}
+
+/** Horizontal stacked bars: one bar per category, one segment per stack. */
+export function stackedBarChart(o: { title: string; categories: string[]; stacks: { name: string; values: number[] }[]; xLabel: string; width?: number }): string {
+  const W = o.width ?? 760, left = 120, right = 60, top = 44, barH = 14, gap = 6;
+  const H = top + o.categories.length * (barH + gap) + 40;
+  const totals = o.categories.map((_, i) => o.stacks.reduce((a, s) => a + (s.values[i] || 0), 0));
+  const ax = linearAxis(0, Math.max(...totals, 1e-9), left, W - right);
+  let g = `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}">`;
+  g += `<rect width="${W}" height="${H}" fill="white"/><text x="${W / 2}" y="16" text-anchor="middle" font-size="13" font-weight="bold" ${FONT}>${esc(o.title)}</text>`;
+  g += legend(o.stacks.map((s) => s.name), left, 34);
+  const yEnd = top + o.categories.length * (barH + gap);
+  for (const t of ax.ticks) {
+    const x = ax.map(t);
+    g += `<line x1="${x}" y1="${top - 4}" x2="${x}" y2="${yEnd}" stroke="#ddd"/><text x="${x}" y="${yEnd + 14}" text-anchor="middle" font-size="10" ${FONT}>${fmtTick(t)}</text>`;
+  }
+  o.categories.forEach((c, ci) => {
+    const y = top + ci * (barH + gap);
+    g += `<text x="${left - 6}" y="${y + barH - 3}" text-anchor="end" font-size="11" ${FONT}>${esc(c)}</text>`;
+    let acc = 0;
+    o.stacks.forEach((s, si) => {
+      const v = s.values[ci] || 0;
+      if (v <= 0) return;
+      const x0 = ax.map(acc), x1 = ax.map(acc + v);
+      g += `<rect x="${x0}" y="${y}" width="${Math.max(0.5, x1 - x0)}" height="${barH}" fill="${colour(si)}"><title>${esc(`${c} / ${s.name}: ${fmtTick(v)}`)}</title></rect>`;
+      acc += v;
+    });
+  });
+  g += `<text x="${(left + W - right) / 2}" y="${H - 6}" text-anchor="middle" font-size="11" ${FONT}>${esc(o.xLabel)}</text></svg>`;
+  return g;
+}
+
+/** Line chart with markers; points are [x, y]. */
+export function lineChart(o: { title: string; series: { name: string; points: [number, number][] }[]; xLabel: string; yLabel: string; logX?: boolean; reference?: number; width?: number }): string {
+  const W = o.width ?? 760, H = 360, left = 70, right = 30, top = 44, bottom = 44;
+  const xs = o.series.flatMap((s) => s.points.map((p) => p[0])), ys = o.series.flatMap((s) => s.points.map((p) => p[1]));
+  if (o.reference !== undefined) ys.push(o.reference);
+  const ax = o.logX ? logAxis(Math.min(...xs), Math.max(...xs), left, W - right) : linearAxis(0, Math.max(...xs, 1e-9), left, W - right);
+  const ayRaw = linearAxis(Math.min(0, ...ys), Math.max(...ys, 1e-9), 0, 1);
+  const ay: Axis = { map: (v) => H - bottom - ayRaw.map(v) * (H - bottom - top), ticks: ayRaw.ticks };
+  let g = `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}">`;
+  g += `<rect width="${W}" height="${H}" fill="white"/><text x="${W / 2}" y="16" text-anchor="middle" font-size="13" font-weight="bold" ${FONT}>${esc(o.title)}</text>`;
+  g += legend(o.series.map((s) => s.name), left, 34);
+  for (const t of ax.ticks) {
+    const x = ax.map(t);
+    if (x < left - 0.5 || x > W - right + 0.5) continue;
+    g += `<line x1="${x}" y1="${top}" x2="${x}" y2="${H - bottom}" stroke="#eee"/><text x="${x}" y="${H - bottom + 14}" text-anchor="middle" font-size="10" ${FONT}>${fmtTick(t)}</text>`;
+  }
+  for (const t of ay.ticks) {
+    const y = ay.map(t);
+    g += `<line x1="${left}" y1="${y}" x2="${W - right}" y2="${y}" stroke="#eee"/><text x="${left - 5}" y="${y + 3}" text-anchor="end" font-size="10" ${FONT}>${fmtTick(t)}</text>`;
+  }
+  if (o.reference !== undefined) g += `<line x1="${left}" y1="${ay.map(o.reference)}" x2="${W - right}" y2="${ay.map(o.reference)}" stroke="#333" stroke-dasharray="4 3"/>`;
+  g += `<line x1="${left}" y1="${H - bottom}" x2="${W - right}" y2="${H - bottom}" stroke="#333"/><line x1="${left}" y1="${top}" x2="${left}" y2="${H - bottom}" stroke="#333"/>`;
+  o.series.forEach((s, si) => {
+    const pts = [...s.points].sort((p, q) => p[0] - q[0]);
+    if (pts.length > 1) g += `<polyline fill="none" stroke="${colour(si)}" stroke-width="2" points="${pts.map((p) => `${ax.map(p[0]).toFixed(1)},${ay.map(p[1]).toFixed(1)}`).join(" ")}"/>`;
+    for (const p of pts) g += `<circle cx="${ax.map(p[0]).toFixed(1)}" cy="${ay.map(p[1]).toFixed(1)}" r="3" fill="${colour(si)}"><title>${esc(`${s.name}: (${fmtTick(p[0])}, ${fmtTick(p[1])})`)}</title></circle>`;
+  });
+  g += `<text x="${(left + W - right) / 2}" y="${H - 8}" text-anchor="middle" font-size="11" ${FONT}>${esc(o.xLabel)}</text>`;
+  g += `<text transform="translate(14 ${(top + H - bottom) / 2}) rotate(-90)" text-anchor="middle" font-size="11" ${FONT}>${esc(o.yLabel)}</text></svg>`;
+  return g;
+}
