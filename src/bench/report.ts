@@ -46,6 +46,18 @@ function cell(ctx: Context, bench: string, config: string): SummaryRow | undefin
 }
 const t = (ctx: Context, b: string, c: string) => cell(ctx, b, c)?.medianSeconds ?? null;
 
+/** A view of ctx whose summary comes from the first results file that measured all of `configs`, so compared cells share one session's machine load. */
+function sameSession(ctx: Context, configs: string[]): Context {
+  const f = ctx.files.find((r) => configs.every((c) => r.configs.some((x) => x.name === c)));
+  return f ? { ...ctx, summary: f.summary, files: [f] } : ctx;
+}
+
+/** Configurations without modifiers (interp, bbt, staged, native, qemu) — the main comparison. */
+function mainConfigs(ctx: Context): string[] {
+  const m = ctx.configs.filter((c) => !c.includes(":"));
+  return m.length >= 2 ? m : ctx.configs;
+}
+
 function overview(ctx: Context, out: Block[]): void {
   out.push({ k: "h", level: 3, text: "Median wall time (s)" });
   const rows = ctx.benches.map((b) => [b, ctx.summary.find((s) => s.benchmark === b)?.category ?? "", fx(cell(ctx, b, ctx.configs.find((c) => c.startsWith("interp")) ?? ctx.configs[0])?.guestInstructions ?? null, 0),
@@ -69,10 +81,12 @@ function overview(ctx: Context, out: Block[]): void {
   if (notes.length) out.push({ k: "p", text: `Manifest notes: ${[...new Set(notes)].join("; ")}` });
 }
 
-function speedups(ctx: Context, out: Block[]): void {
-  const base = ctx.configs.includes("interp") ? "interp" : undefined;
+function speedups(all: Context, out: Block[]): void {
+  const main = mainConfigs(all);
+  const base = main.includes("interp") ? "interp" : undefined;
   if (!base) return;
-  const others = ctx.configs.filter((c) => c !== base);
+  const ctx = { ...sameSession(all, main), configs: main };
+  const others = main.filter((c) => c !== base);
   if (!others.length) return;
   out.push({ k: "h", level: 3, text: "Speedup over the interpreter" });
   const sp = (b: string, c: string) => { const a = t(ctx, b, base), x = t(ctx, b, c); return a !== null && x !== null ? a / x : null; };
@@ -92,9 +106,10 @@ function speedups(ctx: Context, out: Block[]): void {
   }
 }
 
-function ablation(ctx: Context, out: Block[]): void {
-  const abl = ctx.configs.filter((c) => /^staged(:-[a-z0-9-]+)+$/.test(c));
-  if (!ctx.configs.includes("staged") || !abl.length) return;
+function ablation(all: Context, out: Block[]): void {
+  const abl = all.configs.filter((c) => /^staged(:-[a-z0-9-]+)+$/.test(c));
+  if (!all.configs.includes("staged") || !abl.length) return;
+  const ctx = sameSession(all, ["staged", ...abl]);
   out.push({ k: "h", level: 3, text: "Pass ablation (staged, one pass disabled)" });
   const sl = (b: string, c: string) => { const a = t(ctx, b, "staged"), x = t(ctx, b, c); return a !== null && x !== null ? x / a : null; };
   const rows = ctx.benches.map((b) => [b, ...abl.map((c) => fx(sl(b, c), 3))]);
@@ -104,9 +119,11 @@ function ablation(ctx: Context, out: Block[]): void {
   out.push({ k: "fig", name: `ablation-${ctx.size}`, title: "Pass ablation", svg: barChart({ title: `Geomean slowdown with one pass disabled (size ${ctx.size})`, categories: abl.map((c) => c.replace("staged:", "")), series: [{ name: "geomean slowdown vs staged", values: gm.map((g) => (Number.isFinite(g) ? g : null)) }], xLabel: "time / staged time", reference: 1 }) });
 }
 
-function thresholds(ctx: Context, out: Block[]): void {
-  const th = ctx.configs.map((c) => ({ c, m: /^staged:threshold=(\d+)$/.exec(c) })).filter((x) => x.m).map((x) => ({ c: x.c, n: Number(x.m![1]) }));
-  if (ctx.configs.includes("staged") && !th.some((x) => x.n === DEFAULT_THRESHOLD)) th.push({ c: "staged", n: DEFAULT_THRESHOLD });
+function thresholds(all: Context, out: Block[]): void {
+  const thNames = all.configs.filter((c) => /^staged:threshold=\d+$/.test(c));
+  const ctx = sameSession(all, thNames.length ? thNames : ["staged"]);
+  const th = all.configs.map((c) => ({ c, m: /^staged:threshold=(\d+)$/.exec(c) })).filter((x) => x.m).map((x) => ({ c: x.c, n: Number(x.m![1]) }));
+  if (ctx.files[0].configs.some((c) => c.name === "staged") && !th.some((x) => x.n === DEFAULT_THRESHOLD)) th.push({ c: "staged", n: DEFAULT_THRESHOLD });
   if (th.length < 2) return;
   th.sort((a, b) => a.n - b.n);
   const refCfg = th.find((x) => x.n === DEFAULT_THRESHOLD)?.c ?? th[0].c;
@@ -142,7 +159,8 @@ function translation(ctx: Context, out: Block[]): void {
   if (!cfgs.length) return;
   out.push({ k: "h", level: 3, text: "Translation overhead" });
   const stageNames = [...new Set(ctx.rows.flatMap((r) => Object.keys(r.stats?.translation?.stageMs ?? {})))];
-  for (const c of cfgs.slice(0, 3)) {
+  const preferred = cfgs.filter((c) => !c.includes(":"));
+  for (const c of (preferred.length ? preferred : cfgs).slice(0, 3)) {
     const per = ctx.benches.map((b) => {
       const rs = ctx.rows.filter((r) => r.benchmark === b && r.config === c && r.ok && r.purpose === "measure" && r.stats?.translation);
       const stage = (n: string) => median(rs.map((r) => r.stats!.translation!.stageMs[n] ?? 0));
@@ -172,11 +190,10 @@ function buildBlocks(all: Results[]): Block[] {
   const sizes = [...new Set(all.map((r) => r.size))];
   for (const size of sizes) {
     const files = all.filter((r) => r.size === size);
-    // Later files win for a (benchmark, config) both measured.
+    // The first file wins for a (benchmark, config) measured twice; sections that compare configurations use one file each (sameSession).
     const summary: SummaryRow[] = [];
     for (const f of files) for (const s of f.summary) {
-      const i = summary.findIndex((x) => x.benchmark === s.benchmark && x.config === s.config);
-      if (i >= 0) summary[i] = s; else summary.push(s);
+      if (!summary.some((x) => x.benchmark === s.benchmark && x.config === s.config)) summary.push(s);
     }
     const rows = files.flatMap((f) => f.rows);
     const configs = [...new Set(files.flatMap((f) => f.configs.map((c) => c.name)))];

@@ -55,7 +55,8 @@ function printStats(st: RunStats): void {
   const t = st.translation;
   if (t) {
     lines.push(
-      `cdvm:   retired: ${st.interpretedInstructions} interpreted, ${st.translatedInstructions} translated`,
+      `cdvm:   retired: ${st.interpretedInstructions} interpreted, ${st.translatedInstructions} translated ` +
+        `(${t.translatedSeconds.toFixed(3)} s in translated code, ${t.translatedMips.toFixed(1)} MIPS there)`,
       `cdvm:   translated: ${t.blocksTranslated} blocks, ${t.guestInstructionsTranslated} guest instructions, ${t.modules} modules, ${t.wasmBytes} wasm bytes`,
       `cdvm:   translation time: ${t.totalMs.toFixed(1)} ms (${t.usPerGuestInstruction.toFixed(1)} us/guest instruction; ` +
         Object.entries(t.stageMs).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(", ") + ")",

@@ -42,6 +42,8 @@ export const DIR_SIZE = DIR_ENTRIES * 8;
 export const DIR_TOMBSTONE = 1;
 
 const slotAddr = (slot: number) => REGS_OFF + slot * 4;
+/** Iterations a self-looping translation runs before returning to the dispatcher. */
+const SELF_LOOP_BUDGET = 1 << 12;
 
 export interface BackendOptions {
   /** Binaryen optimize level 0..4 (0: no Binaryen passes). */
@@ -98,6 +100,7 @@ export function compileBlocks(blocks: Block[], opts: BackendOptions): CompiledBa
   const t0 = performance.now();
   const mod = newModule(b);
   mod.addFunctionImport("cond", "env", "cond", b.createType([b.i32]), b.i32);
+  mod.addFunctionImport("updflags", "env", "updflags", b.createType([b.i32, b.i32]), b.none);
   const names = blocks.map((blk, n) => {
     const name = `b${n}`;
     emitBlock(b, mod, blk, name);
@@ -134,8 +137,36 @@ function emitBlock(b: Binaryen, mod: Module, blk: Block, name: string): void {
   const zext64 = (v: Expr) => mod.i64.and(mod.i64.extend_s(v), mod.i64.const(0xffffffffn as unknown as number));
   /** binaryen.js 132's i64.const takes a bigint. */
   const i64c32 = () => mod.i64.const(32n as unknown as number);
-  const body: Expr[] = [];
-  for (const o of blk.ops) body.push(...emitOp(o));
+  // A block that branches back to its own start (a tight loop) iterates inside
+  // the function with a wasm loop: registers stay in locals between
+  // iterations. ITER counts down a budget so control still returns to the
+  // dispatcher regularly; ACC counts the instructions of completed iterations.
+  const consts = new Map<number, number>();
+  for (const o of blk.ops) if (o.op === "const") consts.set(o.dst, o.value >>> 0);
+  const loopsBack = (o: Op) => (o.op === "exit" || o.op === "exitif") && consts.get(o.target) === blk.start >>> 0;
+  const selfLoop = blk.ops.some(loopsBack);
+  const ITER = T + 13, ACC = T + 14;
+  const retired = (count: number) => (selfLoop ? mod.f64.convert_u.i32(mod.i32.add(get(ACC), c(count))) : mod.f64.const(count));
+  /** Registers the reg-cache pass flushes before an exit: emitted on the exit path only. */
+  let flush: Expr[] = [];
+  const leave = (o: Extract<Op, { op: "exit" | "exitif" }>): Expr => {
+    const out = [...flush, retire(retired(o.count)), mod.return(get(o.target))];
+    if (!loopsBack(o)) return mod.block(null, out);
+    return mod.block(null, [
+      mod.local.set(ACC, mod.i32.add(get(ACC), c(o.count))),
+      mod.local.set(ITER, mod.i32.sub(get(ITER), c(1))),
+      mod.br("top", get(ITER)),
+      mod.local.set(ACC, mod.i32.sub(get(ACC), c(o.count))),
+      ...out,
+    ]);
+  };
+  const prologue: Expr[] = [], body: Expr[] = [];
+  for (const o of blk.ops) {
+    if (o.op === "flushregs") { flush = o.regs.map((r) => storeSlot(r, get(regLocal(r)))); continue; }
+    if (o.op === "cacheregs") { prologue.push(...emitOp(o)); continue; }
+    body.push(...emitOp(o));
+    if (o.op === "exit" || o.op === "exitif") flush = [];
+  }
 
   function binop(fn: BinOp, x: Expr, y: Expr): Expr {
     switch (fn) {
@@ -202,21 +233,23 @@ function emitBlock(b: Binaryen, mod: Module, blk: Block, name: string): void {
         return out;
       }
       case "cond": return [mod.local.set(o.dst, mod.call("cond", [c(o.cc)], i32))];
-      case "exit": return [retire(mod.f64.const(o.count)), mod.return(get(o.target))];
-      case "exitif": return [mod.if(get(o.c), mod.block(null, [retire(mod.f64.const(o.count)), mod.return(get(o.target))]))];
+      case "updflags": return [mod.call("updflags", [c(o.mask), get(o.bits)], b.none)];
+      case "exit": return [leave(o)];
+      case "exitif": return [mod.if(get(o.c), leave(o))];
       case "cacheregs": return o.regs.map((r) => mod.local.set(regLocal(r), loadSlot(r)));
-      case "flushregs": return o.regs.map((r) => storeSlot(r, get(regLocal(r))));
+      case "flushregs": return [];
     }
   }
 
   const bailPath = [
     ...[...blk.cached].map((r) => storeSlot(r, get(regLocal(r)))),
-    retire(mod.f64.convert_u.i32(get(BAIL_COUNT))),
+    retire(mod.f64.convert_u.i32(selfLoop ? mod.i32.add(get(ACC), get(BAIL_COUNT)) : get(BAIL_COUNT))),
     storeSlot(S_EXIT, c(1)),
     mod.return(get(BAIL_EIP)),
   ];
-  const locals = [...new Array(T + 10).fill(i32), b.i64, b.i64, b.i64];
-  mod.addFunction(name, b.none, i32, locals, mod.block(null, [mod.block("bail", body), ...bailPath], b.unreachable));
+  const locals = [...new Array(T + 10).fill(i32), b.i64, b.i64, b.i64, i32, i32];
+  const main = selfLoop ? [...prologue, mod.local.set(ITER, c(SELF_LOOP_BUDGET)), mod.loop("top", mod.block(null, body))] : [...prologue, ...body];
+  mod.addFunction(name, b.none, i32, locals, mod.block(null, [mod.block("bail", main), ...bailPath], b.unreachable));
 }
 
 /**

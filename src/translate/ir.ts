@@ -36,6 +36,8 @@ export type Op =
   | { op: "guard"; ok: Temp; insn: number }
   /** Records the lazy flag state (interp/flags.ts kinds); cf is the carry-in of ADC/SBB/INC/DEC. */
   | { op: "setflags"; kind: number; size: number; res: Temp; a: Temp; b: Temp; cf: Temp | -1 }
+  /** Replaces the flags in mask with bits, keeping the others (rotates: CF and OF only); materializes the flag state. */
+  | { op: "updflags"; mask: number; bits: Temp }
   /** dst = 1 if condition code cc (jcc's low nibble) holds for the current flags. */
   | { op: "cond"; dst: Temp; cc: number }
   /** Leaves the block for guest address target, count guest instructions retired. */
@@ -76,6 +78,7 @@ export function formatOp(o: Op): string {
     case "div64": return `${t(o.q)}, ${t(o.r)} = ${o.signed ? "idiv" : "div"} ${t(o.hi)}:${t(o.lo)}, ${t(o.d)}  @${o.insn}`;
     case "setflags": return `flags = kind${o.kind}.${8 << o.size} res=${t(o.res)} a=${t(o.a)} b=${t(o.b)}${o.cf >= 0 ? ` cf=${t(o.cf)}` : ""}`;
     case "cond": return `${t(o.dst)} = cond ${o.cc}`;
+    case "updflags": return `flags[0x${o.mask.toString(16)}] = ${t(o.bits)}`;
     case "exit": return `exit ${t(o.target)} (${o.count} insns)`;
     case "exitif": return `exit if ${t(o.c)}: ${t(o.target)} (${o.count} insns)`;
     case "cacheregs": return `cache ${o.regs.map((r) => REG[r]).join(" ")}`;
@@ -99,6 +102,7 @@ export function uses(o: Op): Temp[] {
     case "guard": return [o.ok];
     case "div64": return [o.hi, o.lo, o.d];
     case "setflags": return o.cf >= 0 ? [o.res, o.a, o.b, o.cf] : [o.res, o.a, o.b];
+    case "updflags": return [o.bits];
     case "exit": return [o.target];
     case "exitif": return [o.c, o.target];
     default: return [];

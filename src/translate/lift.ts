@@ -195,6 +195,34 @@ function divide(signed: boolean): Lift {
   };
 }
 
+/** rol/ror by an immediate: result and CF/OF as interp/exec/shift.ts computes them, other flags kept. */
+function rotate(left: boolean): Lift {
+  return (b, i) => {
+    const sz = i.sz, bits = 8 << sz;
+    let r: Temp, a: Temp;
+    if (i.row.ops[1] === "CL") {
+      // 32-bit only: a zero count changes nothing, so it bails to the interpreter.
+      if (sz !== 2) throw new Unliftable("variable rotate count");
+      const count = b.bin("and", b.slot(1), b.c(31));
+      a = b.get(i, i.k0, sz);
+      b.guard(count);
+      r = b.bin(left ? "rotl" : "rotr", a, count);
+    } else {
+      const raw = i.row.ops[1] === "1" ? 1 : i.imm & 31;
+      if (raw === 0) return "next";
+      const c = raw % bits;
+      a = b.mask(sz, b.get(i, i.k0, sz));
+      r = c ? b.mask(sz, b.bin("or", b.bin(left ? "shl" : "shr_u", a, b.c(c)), b.bin(left ? "shr_u" : "shl", a, b.c(bits - c)))) : a;
+    }
+    const msb = b.bin("and", b.bin("shr_u", r, b.c(bits - 1)), b.c(1));
+    const cf = left ? b.bin("and", r, b.c(1)) : msb;
+    const of = left ? b.bin("xor", msb, cf) : b.bin("xor", msb, b.bin("and", b.bin("shr_u", r, b.c(bits - 2)), b.c(1)));
+    b.put(i, i.k0, sz, r, false);
+    b.emit({ op: "updflags", mask: 0x801, bits: b.bin("or", cf, b.bin("shl", of, b.c(11))) });
+    return "next";
+  };
+}
+
 function jump(b: Builder, target: Temp): "exit" {
   b.emit({ op: "exit", target, count: b.k + 1 });
   return "exit";
@@ -277,6 +305,8 @@ const LIFTS: Record<string, Lift> = {
     b.flags(K_MUL, 2, lo, b.bin("ne", hi, b.c(0)), b.c(0));
     return "next";
   },
+  rol: rotate(true),
+  ror: rotate(false),
   div: divide(false),
   idiv: divide(true),
   cdq(b, i) {

@@ -21,6 +21,7 @@ import { GuestFault } from "../vmm/fault.ts";
 import { PAGE_SHIFT, PROT_EXEC } from "../vmm/layout.ts";
 import type { Memory } from "../vmm/memory.ts";
 import type { CodeCache } from "../vmm/codecache.ts";
+import { condition, updateFlags } from "../interp/flags.ts";
 import { RemoteBackend } from "./remote.ts";
 import type { WorkReply } from "./worker.ts";
 import { formatBlock, type Block } from "./ir.ts";
@@ -28,6 +29,13 @@ import { liftBlock } from "./lift.ts";
 import type { Pass } from "./passes/index.ts";
 
 const MAX_BLOCK_INSNS = 64;
+
+export interface FlagImports { cond: (cc: number) => number; updflags: (mask: number, bits: number) => void; }
+
+/** What translated code imports from the VMM: the interpreter's own flag logic, over the register file s. */
+export function flagImports(s: Int32Array): FlagImports {
+  return { cond: (cc) => (condition(s, cc) ? 1 : 0), updflags: (mask, bits) => updateFlags(s, mask, bits) };
+}
 
 interface Pending {
   blocks: { block: Block; insns: Insn[]; stages: [string, string][]; versions: number[] }[];
@@ -66,7 +74,7 @@ export class Translator {
   constructor(
     readonly mem: Memory,
     readonly cache: CodeCache,
-    readonly imports: { cond: (cc: number) => number },
+    readonly imports: FlagImports,
     readonly opts: TranslatorOptions,
   ) {
     if (opts.dumpDir) fs.mkdirSync(opts.dumpDir, { recursive: true });
@@ -173,7 +181,7 @@ export class Translator {
     this.stats.ms.optimize += r.optimizeMs;
     this.stats.ms.compile += r.compileMs;
     const t0 = performance.now();
-    const instance = new WebAssembly.Instance(r.module, { env: { mem: this.mem.wasm, cond: this.imports.cond } });
+    const instance = new WebAssembly.Instance(r.module, { env: { mem: this.mem.wasm, ...this.imports } });
     const live = batch.blocks.filter((b) => this.versionsOf(b.block).every((v, k) => v === b.versions[k]));
     this.cache.reserve(r.bytes, live.length);
     batch.blocks.forEach((b, n) => {

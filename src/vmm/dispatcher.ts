@@ -56,6 +56,8 @@ export class Dispatcher {
   tier: TranslationTier | undefined;
   bailouts = 0;
   directoryMisses = 0;
+  /** Wall milliseconds spent inside translated code (for the MIPS of translated code). */
+  translatedMs = 0;
   private readonly profile: Uint32Array;
   private readonly counters: Float64Array;
 
@@ -88,7 +90,9 @@ export class Dispatcher {
       for (let k = 0; ; k++) {
         const tier = this.tier;
         if (tier?.run && tier.has(eip)) {
+          const t0 = performance.now();
           eip = tier.run(eip, CHAIN_BUDGET) >>> 0;
+          this.translatedMs += performance.now() - t0;
           if (s[S_EXIT]) {
             s[S_EXIT] = 0;
             this.bailouts++;

@@ -7,11 +7,10 @@
 import { Process, type ProcessOptions } from "../linux/process.ts";
 import { Machine } from "../interp/machine.ts";
 import { Interpreter } from "../interp/interpreter.ts";
-import { condition } from "../interp/flags.ts";
 import { Dispatcher, type Mode, type TranslationTier } from "./dispatcher.ts";
 import { CodeCache } from "./codecache.ts";
 import { S_CHAINS, S_LOOKUPS } from "./layout.ts";
-import { Translator } from "../translate/translator.ts";
+import { flagImports, Translator } from "../translate/translator.ts";
 import { selectPasses } from "../translate/passes/index.ts";
 
 export const MODES: readonly Mode[] = ["interp", "bbt", "staged"];
@@ -63,6 +62,9 @@ export interface RunStats {
     directoryLookups: number;
     directoryMisses: number;
     bailouts: number;
+    /** Wall time inside translated code, and the MIPS it ran at. */
+    translatedSeconds: number;
+    translatedMips: number;
   };
 }
 
@@ -79,8 +81,7 @@ export function runGuest(bytes: Uint8Array, argv: string[], env: string[], opts:
 
   const createTier = (): TranslationTier => {
     const c = (cache = new CodeCache(proc.mem, opts.codeCacheSize ?? DEFAULT_CODE_CACHE));
-    const s = proc.cpu.s;
-    const t = (translator = new Translator(proc.mem, c, { cond: (cc) => (condition(s, cc) ? 1 : 0) }, {
+    const t = (translator = new Translator(proc.mem, c, flagImports(proc.cpu.s), {
       passes, optLevel: opts.binaryenOpt ?? DEFAULT_BINARYEN_OPT, binaryenPasses: opts.binaryenPasses,
       batchBlocks: opts.batchBlocks ?? (mode === "bbt" ? 8 : 16), dumpDir: opts.dumpTranslations,
     }));
@@ -134,6 +135,8 @@ export function runGuest(bytes: Uint8Array, argv: string[], env: string[], opts:
       directoryLookups: f64[S_LOOKUPS / 2],
       directoryMisses: dispatcher.directoryMisses,
       bailouts: dispatcher.bailouts,
+      translatedSeconds: dispatcher.translatedMs / 1000,
+      translatedMips: dispatcher.translatedMs ? dispatcher.translatedRetired / dispatcher.translatedMs / 1000 : 0,
     };
   }
   return stats;

@@ -28,14 +28,14 @@ import { decode, DecodeError, type Insn } from "../../src/isa/decode.ts";
 import { formatInsn } from "../../src/isa/disasm.ts";
 import { ROWS, type OpRow } from "../../src/isa/table.ts";
 import { Cpu } from "../../src/interp/cpu.ts";
-import { condition, materializeFlags } from "../../src/interp/flags.ts";
+import { materializeFlags } from "../../src/interp/flags.ts";
 import { Interpreter } from "../../src/interp/interpreter.ts";
 import { Machine } from "../../src/interp/machine.ts";
 import { compileBlocks, compileDispatcher } from "../../src/translate/backend.ts";
 import { formatBlock, type Block } from "../../src/translate/ir.ts";
 import { liftBlock } from "../../src/translate/lift.ts";
 import type { Pass } from "../../src/translate/passes/index.ts";
-import { Translator } from "../../src/translate/translator.ts";
+import { flagImports, Translator } from "../../src/translate/translator.ts";
 import { CodeCache } from "../../src/vmm/codecache.ts";
 import { GuestFault } from "../../src/vmm/fault.ts";
 import { PAGE_SHIFT, PAGE_SIZE, PROT_EXEC, PROT_READ, PROT_WRITE, S_EIP, S_EXIT, S_RETIRED, S_SEGBASE } from "../../src/vmm/layout.ts";
@@ -375,6 +375,7 @@ export interface TransRig extends Rig {
   cache: CodeCache;
   run: (eip: number, budget: number) => number;
   cond: (cc: number) => number;
+  updflags: (mask: number, bits: number) => void;
   retiredTranslated(): number;
   /** Called from onCodeWrite so a Translator can forget the page. */
   forget: ((page: number) => void) | null;
@@ -396,7 +397,7 @@ export function makeTransRig(): TransRig {
   const s = rig.cpu.s;
   const t: TransRig = {
     ...rig, cache, forget: null,
-    cond: (cc) => (condition(s, cc) ? 1 : 0),
+    ...flagImports(s),
     run: new WebAssembly.Instance(compileDispatcher(), { env: { mem: rig.mem.wasm, table: cache.table } }).exports.run as (eip: number, budget: number) => number,
     retiredTranslated: () => new Float64Array(rig.mem.wasm.buffer, s.byteOffset, 64)[S_RETIRED / 2],
   };
@@ -420,7 +421,7 @@ export interface TestTranslator {
 }
 
 export function newTranslator(rig: TransRig, passes: Pass[], optLevel: number): TestTranslator {
-  const tr = new Translator(rig.mem, rig.cache, { cond: rig.cond }, { passes, optLevel, batchBlocks: 1 });
+  const tr = new Translator(rig.mem, rig.cache, { cond: rig.cond, updflags: rig.updflags }, { passes, optLevel, batchBlocks: 1 });
   rig.forget = (page) => tr.forgetPage(page);
   const api = tr as unknown as TranslatorApi;
   const entry = api.translateNow ?? api.translateFrom;
@@ -597,7 +598,7 @@ export function translateBatch(rig: TransRig, eips: number[], passes: Pass[], op
   const out = new Map<number, Block>();
   if (!blocks.length) return out;
   const batch = compileBlocks(blocks, { optLevel });
-  const inst = new WebAssembly.Instance(batch.module, { env: { mem: rig.mem.wasm, cond: rig.cond } });
+  const inst = new WebAssembly.Instance(batch.module, { env: { mem: rig.mem.wasm, cond: rig.cond, updflags: rig.updflags } });
   rig.cache.reserve(batch.bytes, blocks.length);
   blocks.forEach((b, n) => {
     const fn = inst.exports[batch.exports[n]] as (...args: unknown[]) => unknown;

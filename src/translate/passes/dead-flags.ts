@@ -6,7 +6,9 @@
  * `cond`, at every exit (the next block may read any flag), and at every
  * possible bail-out (a load, store or guard: the interpreter then resumes
  * with the state as of that instruction). A `setflags` followed by another
- * `setflags` with none of those in between is dead. The ISA description's
+ * `setflags` with none of those in between is dead. An `updflags` (rotates:
+ * CF and OF only) is dead under the same rule, but when kept it carries the
+ * other flags over, so it observes the state before it. The ISA description's
  * flag columns say which instructions write flags; the lifter only emits
  * `setflags` for them, so this pass needs no per-instruction knowledge.
  */
@@ -23,6 +25,9 @@ export function deadFlags(block: Block): void {
     else if (o.op === "setflags") {
       keep[k] = live;
       live = false;
+    } else if (o.op === "updflags") {
+      // A partial write: dead when nothing observes it; if kept, it reads the flags it preserves.
+      keep[k] = live;
     }
   }
   block.ops = block.ops.filter((_, k) => keep[k]);

@@ -1,0 +1,22 @@
+/** Config-string parsing for `cdvm bench --configs`. */
+import { describe, expect, it } from "vitest";
+import { cdvmRunArgs, parseConfig, parseConfigList } from "../src/bench/configs.ts";
+import { PASS_NAMES } from "../src/translate/passes/index.ts";
+
+describe("bench configurations", () => {
+  it("parses modes and modifiers into cdvm run options", () => {
+    const c = parseConfig("staged:threshold=1000:-dead-flags:opt=2");
+    expect(c.name).toBe("staged:-dead-flags:threshold=1000:opt=2");
+    expect(cdvmRunArgs(c)).toEqual(["--mode", "staged", "--disable-pass", "dead-flags", "--bbt-threshold", "1000", "--binaryen-opt", "2"]);
+    expect(parseConfig("bbt:passes=reg-cache").passes).toEqual(["reg-cache"]);
+    expect(parseConfig("native").kind).toBe("native");
+  });
+  it("expands presets from the pass registry", () => {
+    expect(parseConfigList("ablation").map((c) => c.name)).toEqual(["staged", ...PASS_NAMES.map((p) => `staged:-${p}`)]);
+    expect(parseConfigList("thresholds").every((c) => c.threshold !== undefined)).toBe(true);
+    expect(parseConfigList("interp,interp,default").map((c) => c.name)).toEqual(["interp", "bbt", "staged", "native", "qemu"]);
+  });
+  it("rejects bad strings", () => {
+    for (const bad of ["fast", "staged:-nope", "staged:opt=9", "interp:threshold=5", "native:-dead-flags", "staged:threshold"]) expect(() => parseConfig(bad), bad).toThrow();
+  });
+});
