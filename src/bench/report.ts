@@ -84,10 +84,9 @@ function overview(ctx: Context, out: Block[]): void {
 function speedups(all: Context, out: Block[]): void {
   const main = mainConfigs(all);
   const base = main.includes("interp") ? "interp" : undefined;
-  if (!base) return;
   const ctx = { ...sameSession(all, main), configs: main };
   const others = main.filter((c) => c !== base);
-  if (!others.length) return;
+  if (base && others.length) {
   out.push({ k: "h", level: 3, text: "Speedup over the interpreter" });
   const sp = (b: string, c: string) => { const a = t(ctx, b, base), x = t(ctx, b, c); return a !== null && x !== null ? a / x : null; };
   const rows = ctx.benches.map((b) => [b, ...others.map((c) => fx(sp(b, c)))]);
@@ -95,6 +94,7 @@ function speedups(all: Context, out: Block[]): void {
   rows.push(["**geomean**", ...gm.map((g) => `**${fx(g)}**`)]);
   out.push({ k: "table", header: ["benchmark", ...others.map((c) => `${c} vs interp`)], rows, caption: caption(ctx, [base, ...others], "Speedup = interp time / config time (>1 is faster than the interpreter). Geomean over benchmarks verified in both configurations.") });
   out.push({ k: "fig", name: `speedup-${ctx.size}`, title: "Speedup over interp", svg: barChart({ title: `Speedup over cdvm interp (size ${ctx.size}, log scale)`, categories: ctx.benches, series: others.map((c) => ({ name: c, values: ctx.benches.map((b) => sp(b, c)) })), xLabel: "speedup (interp time / config time)", log: true, reference: 1 }) });
+  }
   for (const ref of ["qemu", "native"]) {
     if (!ctx.configs.includes(ref)) continue;
     const cfgs = ctx.configs.filter((c) => c !== ref && c !== (ref === "qemu" ? "native" : "qemu"));
@@ -103,6 +103,9 @@ function speedups(all: Context, out: Block[]): void {
     const rows2 = ctx.benches.map((b) => [b, ...cfgs.map((c) => fx(rel(b, c)))]);
     rows2.push(["**geomean**", ...cfgs.map((c) => `**${fx(geomean(ctx.benches.map((b) => rel(b, c) ?? NaN)))}**`)]);
     out.push({ k: "table", header: ["benchmark", ...cfgs.map((c) => `${c} / ${ref}`)], rows: rows2, caption: caption(ctx, [ref, ...cfgs], `Slowdown = config time / ${ref} time (1 = as fast as ${ref}; process wall time, so start-up costs are included).`) });
+    if (!base && ref === "native" && cfgs.length) {
+      out.push({ k: "fig", name: `vs-native-${ctx.size}`, title: "Time relative to native", svg: barChart({ title: `Time relative to native (size ${ctx.size}, log scale)`, categories: ctx.benches, series: cfgs.map((c) => ({ name: c, values: ctx.benches.map((b) => rel(b, c)) })), xLabel: "config time / native time", log: true, reference: 1 }) });
+    }
   }
 }
 

@@ -230,10 +230,13 @@ function emitBlock(b: Binaryen, mod: Module, blk: Block, name: string): void {
       case "setflags": {
         const out = [storeSlot(S_LAZY_OP, c((o.kind << 2) | o.size)), storeSlot(S_LAZY_RES, get(o.res)), storeSlot(S_LAZY_A, get(o.a)), storeSlot(S_LAZY_B, get(o.b))];
         if (o.cf >= 0) out.push(storeSlot(S_LAZY_CF, get(o.cf)));
-        return out;
+        return o.when === undefined ? out : [mod.if(get(o.when), mod.block(null, out))];
       }
       case "cond": return [mod.local.set(o.dst, mod.call("cond", [c(o.cc)], i32))];
-      case "updflags": return [mod.call("updflags", [c(o.mask), get(o.bits)], b.none)];
+      case "updflags": {
+        const call = mod.call("updflags", [c(o.mask), get(o.bits)], b.none);
+        return [o.when === undefined ? call : mod.if(get(o.when), call)];
+      }
       case "exit": return [leave(o)];
       case "exitif": return [mod.if(get(o.c), leave(o))];
       case "cacheregs": return o.regs.map((r) => mod.local.set(regLocal(r), loadSlot(r)));
@@ -289,5 +292,5 @@ export function compileDispatcher(): WebAssembly.Module {
   ]));
   mod.addFunction("run", b.createType([i32, i32]), i32, [i32, i32, i32], mod.block(null, [top], b.unreachable));
   mod.addFunctionExport("run", "run");
-  return finish(b, mod, { optLevel: 2 }, ["run"], performance.now()).module;
+  return finish(b, mod, { optLevel: 0 }, ["run"], performance.now()).module;
 }

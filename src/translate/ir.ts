@@ -34,10 +34,14 @@ export type Op =
   | { op: "div64"; q: Temp; r: Temp; hi: Temp; lo: Temp; d: Temp; signed: boolean; insn: number }
   /** Bails out before instruction insn unless ok is nonzero. */
   | { op: "guard"; ok: Temp; insn: number }
-  /** Records the lazy flag state (interp/flags.ts kinds); cf is the carry-in of ADC/SBB/INC/DEC. */
-  | { op: "setflags"; kind: number; size: number; res: Temp; a: Temp; b: Temp; cf: Temp | -1 }
+  /**
+   * Records the lazy flag state (interp/flags.ts kinds); cf is the carry-in of
+   * ADC/SBB/INC/DEC. With when >= 0 it happens only if that temp is nonzero
+   * (shifts by CL: a zero count leaves the flags alone).
+   */
+  | { op: "setflags"; kind: number; size: number; res: Temp; a: Temp; b: Temp; cf: Temp | -1; when?: Temp }
   /** Replaces the flags in mask with bits, keeping the others (rotates: CF and OF only); materializes the flag state. */
-  | { op: "updflags"; mask: number; bits: Temp }
+  | { op: "updflags"; mask: number; bits: Temp; when?: Temp }
   /** dst = 1 if condition code cc (jcc's low nibble) holds for the current flags. */
   | { op: "cond"; dst: Temp; cc: number }
   /** Leaves the block for guest address target, count guest instructions retired. */
@@ -76,9 +80,9 @@ export function formatOp(o: Op): string {
     case "store": return `store${o.size * 8} [${t(o.addr)}], ${t(o.src)}  @${o.insn}`;
     case "guard": return `guard ${t(o.ok)}  @${o.insn}`;
     case "div64": return `${t(o.q)}, ${t(o.r)} = ${o.signed ? "idiv" : "div"} ${t(o.hi)}:${t(o.lo)}, ${t(o.d)}  @${o.insn}`;
-    case "setflags": return `flags = kind${o.kind}.${8 << o.size} res=${t(o.res)} a=${t(o.a)} b=${t(o.b)}${o.cf >= 0 ? ` cf=${t(o.cf)}` : ""}`;
+    case "setflags": return `${o.when !== undefined ? `if ${t(o.when)}: ` : ""}flags = kind${o.kind}.${8 << o.size} res=${t(o.res)} a=${t(o.a)} b=${t(o.b)}${o.cf >= 0 ? ` cf=${t(o.cf)}` : ""}`;
     case "cond": return `${t(o.dst)} = cond ${o.cc}`;
-    case "updflags": return `flags[0x${o.mask.toString(16)}] = ${t(o.bits)}`;
+    case "updflags": return `${o.when !== undefined ? `if ${t(o.when)}: ` : ""}flags[0x${o.mask.toString(16)}] = ${t(o.bits)}`;
     case "exit": return `exit ${t(o.target)} (${o.count} insns)`;
     case "exitif": return `exit if ${t(o.c)}: ${t(o.target)} (${o.count} insns)`;
     case "cacheregs": return `cache ${o.regs.map((r) => REG[r]).join(" ")}`;
@@ -101,8 +105,8 @@ export function uses(o: Op): Temp[] {
     case "store": return [o.addr, o.src];
     case "guard": return [o.ok];
     case "div64": return [o.hi, o.lo, o.d];
-    case "setflags": return o.cf >= 0 ? [o.res, o.a, o.b, o.cf] : [o.res, o.a, o.b];
-    case "updflags": return [o.bits];
+    case "setflags": return [o.res, o.a, o.b, ...(o.cf >= 0 ? [o.cf] : []), ...(o.when !== undefined ? [o.when] : [])];
+    case "updflags": return o.when !== undefined ? [o.bits, o.when] : [o.bits];
     case "exit": return [o.target];
     case "exitif": return [o.c, o.target];
     default: return [];

@@ -39,7 +39,7 @@ export class Builder {
   load(size: 1 | 2 | 4, addr: Temp): Temp { const dst = this.def(); this.emit({ op: "load", dst, size, addr, insn: this.k }); return dst; }
   store(size: 1 | 2 | 4, addr: Temp, src: Temp): void { this.emit({ op: "store", size, addr, src, insn: this.k }); }
   cond(cc: number): Temp { const dst = this.def(); this.emit({ op: "cond", dst, cc }); return dst; }
-  flags(kind: number, size: number, res: Temp, a: Temp, b: Temp, cf: Temp | -1 = -1): void { this.emit({ op: "setflags", kind, size, res, a, b, cf }); }
+  flags(kind: number, size: number, res: Temp, a: Temp, b: Temp, cf: Temp | -1 = -1, when?: Temp): void { this.emit({ op: "setflags", kind, size, res, a, b, cf, when }); }
   guard(ok: Temp): void { this.emit({ op: "guard", ok, insn: this.k }); }
 
   // ---- operands by size index (0/1/2 = 8/16/32 bits), mirroring interp/machine.ts ----
@@ -151,17 +151,16 @@ function incdec(kind: number): Lift {
   };
 }
 
-/** Shifts by CL: a zero count changes no flags, which straight-line IR cannot say, so it bails to the interpreter. */
+/** Shifts by CL: a zero count leaves the value and the flags alone, so the flag record is conditional. */
 function shiftByCl(kind: number, b: Builder, i: Insn): "next" {
   const sz = i.sz;
   const count = b.bin("and", b.slot(1), b.c(31));
   const a = b.mask(sz, b.get(i, i.k0, sz));
-  b.guard(count);
   const r = kind === K_SAR
     ? b.mask(sz, b.bin("shr_s", sz === 2 ? a : b.un(sz === 1 ? "sext16" : "sext8", a), count))
     : b.mask(sz, b.bin(kind === K_SHL ? "shl" : "shr_u", a, count));
   b.put(i, i.k0, sz, r, false);
-  b.flags(kind, sz, r, a, count);
+  b.flags(kind, sz, r, a, count, -1, count);
   return "next";
 }
 
@@ -199,14 +198,13 @@ function divide(signed: boolean): Lift {
 function rotate(left: boolean): Lift {
   return (b, i) => {
     const sz = i.sz, bits = 8 << sz;
-    let r: Temp, a: Temp;
+    let r: Temp, a: Temp, when: Temp | undefined;
     if (i.row.ops[1] === "CL") {
-      // 32-bit only: a zero count changes nothing, so it bails to the interpreter.
+      // 32-bit only (8/16-bit counts reduce modulo 9/17 or the size); a zero count leaves the flags alone.
       if (sz !== 2) throw new Unliftable("variable rotate count");
-      const count = b.bin("and", b.slot(1), b.c(31));
+      when = b.bin("and", b.slot(1), b.c(31));
       a = b.get(i, i.k0, sz);
-      b.guard(count);
-      r = b.bin(left ? "rotl" : "rotr", a, count);
+      r = b.bin(left ? "rotl" : "rotr", a, when);
     } else {
       const raw = i.row.ops[1] === "1" ? 1 : i.imm & 31;
       if (raw === 0) return "next";
@@ -218,7 +216,7 @@ function rotate(left: boolean): Lift {
     const cf = left ? b.bin("and", r, b.c(1)) : msb;
     const of = left ? b.bin("xor", msb, cf) : b.bin("xor", msb, b.bin("and", b.bin("shr_u", r, b.c(bits - 2)), b.c(1)));
     b.put(i, i.k0, sz, r, false);
-    b.emit({ op: "updflags", mask: 0x801, bits: b.bin("or", cf, b.bin("shl", of, b.c(11))) });
+    b.emit({ op: "updflags", mask: 0x801, bits: b.bin("or", cf, b.bin("shl", of, b.c(11))), when });
     return "next";
   };
 }

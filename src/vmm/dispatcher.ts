@@ -31,6 +31,13 @@ const CHAIN_BUDGET = 4096;
 /** Dispatch iterations between polls for finished translations. */
 const POLL_EVERY = 255;
 const PROFILE_ENTRIES = PROFILE_SIZE / 4;
+/**
+ * Staged mode starts the translation tier (its worker thread) only once the
+ * guest has retired this many instructions — some tens of milliseconds of
+ * interpretation — so short programs (hello, busybox applets) never pay for
+ * starting it (README, "Choosing defaults").
+ */
+export const TIER_START_INSNS = 1 << 22;
 
 export type Mode = "interp" | "bbt" | "staged";
 
@@ -101,14 +108,14 @@ export class Dispatcher {
         } else if (bbt && !tier!.translator.isUntranslatable(eip) && tier!.translator.translateNow(eip)) {
           continue;
         } else {
-          if (staged && this.hot(eip)) {
-            if (!this.tier) this.tier = opts.createTier!();
+          if (staged && this.hot(eip) && (this.tier || interp.retired >= TIER_START_INSNS)) {
+            this.tier ??= opts.createTier!();
             if (!this.tier.translator.isUntranslatable(eip)) this.tier.translator.request(eip);
           }
           eip = interp.runBlock(eip);
         }
         if ((k & POLL_EVERY) === 0) this.tier?.pump();
-        if (this.retired >= limit) {
+        if (limit !== Infinity && this.retired >= limit) {
           s[S_EIP] = eip;
           opts.report(`cdvm: stopped after ${this.retired} guest instructions (--max-insns) at eip 0x${hex(eip)}`);
           return EXIT_INSN_LIMIT;

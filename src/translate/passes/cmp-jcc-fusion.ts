@@ -22,7 +22,7 @@ export function cmpJccFusion(block: Block): void {
   let temps = block.temps;
   const def = () => temps++;
   for (const o of block.ops) {
-    if (o.op === "setflags") producer = o;
+    if (o.op === "setflags") producer = o.when === undefined ? o : null;
     if (o.op === "updflags") producer = null; // a rotate rewrote CF/OF: the producer no longer describes the flags
     if (o.op !== "cond" || !producer) { out.push(o); continue; }
     const fused = fuse(producer, o.cc, o.dst, def);

@@ -8,7 +8,8 @@
  * with the state as of that instruction). A `setflags` followed by another
  * `setflags` with none of those in between is dead. An `updflags` (rotates:
  * CF and OF only) is dead under the same rule, but when kept it carries the
- * other flags over, so it observes the state before it. The ISA description's
+ * other flags over, so it observes the state before it; so does a conditional
+ * `setflags` (shifts by CL, which leave the flags alone for a zero count). The ISA description's
  * flag columns say which instructions write flags; the lifter only emits
  * `setflags` for them, so this pass needs no per-instruction knowledge.
  */
@@ -22,10 +23,10 @@ export function deadFlags(block: Block): void {
   for (let k = block.ops.length - 1; k >= 0; k--) {
     const o = block.ops[k];
     if (OBSERVES_FLAGS.has(o.op)) live = true;
-    else if (o.op === "setflags") {
+    else if (o.op === "setflags" && o.when === undefined) {
       keep[k] = live;
       live = false;
-    } else if (o.op === "updflags") {
+    } else if (o.op === "updflags" || o.op === "setflags") {
       // A partial write: dead when nothing observes it; if kept, it reads the flags it preserves.
       keep[k] = live;
     }

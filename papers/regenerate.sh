@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Regenerate the evaluation kept in papers/results/ (see papers/README.md).
+#   bash papers/regenerate.sh        # size small: main configs + ablation/thresholds, then the report
+#   bash papers/regenerate.sh ref    # additionally size ref (native/qemu once, bbt/staged 3 runs) and its report
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+R=papers/results
+./bin/cdvm bench --size small --configs interp,bbt,staged,native,qemu --runs 1 --startup dhrystone --out $R/small-main
+./bin/cdvm bench --size small --configs ablation,thresholds --runs 1 --out $R/small-ablation
+./bin/cdvm report $R/small-main/results.json $R/small-ablation/results.json --out $R/small
+if [[ "${1:-}" == "ref" ]]; then
+    INT="crc32 sha256 sort_int sort_str edit_dist dijkstra list_chase bintree bytecode lz77 bignum recursion wordfreq dhrystone matmul"
+    ./bin/cdvm bench --size ref --only "$(echo $INT | tr ' ' ,)" --configs native,qemu --runs 1 --out $R/ref-native-qemu
+    for b in matmul dhrystone crc32 sort_int bytecode dijkstra edit_dist wordfreq; do
+        ./bin/cdvm bench --size ref --only $b --configs bbt,staged --runs 3 --timeout 60 --out $R/ref-translated/$b
+    done
+    ./bin/cdvm report $R/ref-native-qemu/results.json $R/ref-translated/*/results.json --out $R/ref
+fi
