@@ -26,7 +26,14 @@ import { RESULTS_SCHEMA, toCsv, type Results, type RunRow, type SummaryRow } fro
 import { fmtDuration, median } from "./stats.ts";
 import { loadSuite, selectBenchmarks, type BenchmarkSpec } from "./suite.ts";
 
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+/** The project root: the nearest directory above this module holding src/cli/main.ts (this module may run from a bundle elsewhere). */
+function projectRoot(): string {
+  for (let dir = path.dirname(fileURLToPath(import.meta.url)); ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, "src/cli/main.ts")) && fs.existsSync(path.join(dir, "bin/cdvm"))) return dir;
+    if (dir === path.dirname(dir)) return process.cwd();
+  }
+}
+export const ROOT = projectRoot();
 const CDVM_BIN = path.join(ROOT, "bin/cdvm");
 const TIME_BIN = "/usr/bin/time";
 const STARTUP_FRACTIONS = [0.02, 0.05, 0.1, 0.25, 0.5];
