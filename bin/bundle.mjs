@@ -33,10 +33,15 @@ export function bundle(entry) {
   const out = path.join(CACHE, entry.replace(/[/\\]/g, "_").replace(/\.ts$/, ".mjs"));
   const built = fs.statSync(out, { throwIfNoEntry: false })?.mtimeMs ?? 0;
   if (built <= Math.max(newest(path.join(ROOT, "src")), fs.statSync(fileURLToPath(import.meta.url)).mtimeMs)) {
-    buildSync({
+    const result = buildSync({
       entryPoints: [path.join(ROOT, entry)], outfile: out, bundle: true, format: "esm", platform: "node",
-      target: "node20", packages: "external", logLevel: "error",
+      target: "node20", packages: "external", logLevel: "error", write: false,
     });
+    // Several cdvm processes may rebuild at once (the test suite starts many): write aside, then rename atomically.
+    const tmp = `${out}.${process.pid}.${Math.random().toString(36).slice(2)}`;
+    fs.mkdirSync(CACHE, { recursive: true });
+    fs.writeFileSync(tmp, result.outputFiles[0].contents);
+    fs.renameSync(tmp, out);
   }
   return out;
 }
