@@ -15,7 +15,7 @@ import type { Exec, Insn } from "../isa/decode.ts";
 import { K_ACC, K_CL, K_E, K_G, K_IMM, K_MOFFS, K_ONE, K_Z } from "../isa/table.ts";
 import { R_EAX, R_EBP, R_ECX, R_EDX, R_ESP, S_LAZY_A, S_LAZY_B, S_LAZY_CF, S_LAZY_OP, S_LAZY_RES, S_SEGBASE } from "../vmm/layout.ts";
 import {
-  carry, condition, K_MUL, K_SAR, K_SHL, K_SHR, OP_ADD32, OP_DEC32, OP_INC32, OP_LOGIC32, OP_SUB32,
+  carry, condition, K_MUL, K_SAR, K_SHL, K_SHR, logic32Taken, OP_ADD32, OP_DEC32, OP_INC32, OP_LOGIC32, OP_SUB32, sub32Taken, SUB32_CCS,
 } from "./flags.ts";
 import type { Machine } from "./machine.ts";
 import { alu } from "./exec/alu.ts";
@@ -490,58 +490,26 @@ export function specialize(i: Insn): Exec | undefined {
 
 // ---- cmp/test + jcc pairs, the usual end of a block, as one executor ----
 
-/** Whether jcc cc is taken after cmp a, b (32-bit). */
-function cmpTaken(cc: number, a: number, b: number): boolean {
-  switch (cc) {
-    case 2: return (a >>> 0) < (b >>> 0);
-    case 3: return (a >>> 0) >= (b >>> 0);
-    case 4: return a === b;
-    case 5: return a !== b;
-    case 6: return (a >>> 0) <= (b >>> 0);
-    case 7: return (a >>> 0) > (b >>> 0);
-    case 8: return ((a - b) | 0) < 0;
-    case 9: return ((a - b) | 0) >= 0;
-    case 12: return a < b;
-    case 13: return a >= b;
-    case 14: return a <= b;
-    default: return a > b;
-  }
-}
-
-/** Whether jcc cc is taken after test (or any logic op) with result r: CF = OF = 0. */
-function testTaken(cc: number, r: number): boolean {
-  switch (cc) {
-    case 2: return false;
-    case 3: return true;
-    case 4: case 6: return r === 0;
-    case 5: case 7: return r !== 0;
-    case 8: case 12: return r < 0;
-    case 9: case 13: return r >= 0;
-    case 14: return r <= 0;
-    default: return r > 0;
-  }
-}
-
 type Fuser = (cc: number, t: number) => Exec;
 
 const FUSED_CMP: Fuser[] = [
-  (cc, t) => (m: Machine, i: Insn) => { const s = m.s, a = s[i.rm], b = s[i.reg]; lazy(s, OP_SUB32, (a - b) | 0, a, b); if (cmpTaken(cc, a, b)) m.next = t; },
-  (cc, t) => (m: Machine, i: Insn) => { const s = m.s, a = m.ld32(ea(s, i)), b = s[i.reg]; lazy(s, OP_SUB32, (a - b) | 0, a, b); if (cmpTaken(cc, a, b)) m.next = t; },
-  (cc, t) => (m: Machine, i: Insn) => { const s = m.s, a = s[i.reg], b = s[i.rm]; lazy(s, OP_SUB32, (a - b) | 0, a, b); if (cmpTaken(cc, a, b)) m.next = t; },
-  (cc, t) => (m: Machine, i: Insn) => { const s = m.s, b = m.ld32(ea(s, i)), a = s[i.reg]; lazy(s, OP_SUB32, (a - b) | 0, a, b); if (cmpTaken(cc, a, b)) m.next = t; },
-  (cc, t) => (m: Machine, i: Insn) => { const s = m.s, a = s[i.rm], b = i.imm; lazy(s, OP_SUB32, (a - b) | 0, a, b); if (cmpTaken(cc, a, b)) m.next = t; },
-  (cc, t) => (m: Machine, i: Insn) => { const s = m.s, a = m.ld32(ea(s, i)), b = i.imm; lazy(s, OP_SUB32, (a - b) | 0, a, b); if (cmpTaken(cc, a, b)) m.next = t; },
-  (cc, t) => (m: Machine, i: Insn) => { const s = m.s, a = s[R_EAX], b = i.imm; lazy(s, OP_SUB32, (a - b) | 0, a, b); if (cmpTaken(cc, a, b)) m.next = t; },
+  (cc, t) => (m: Machine, i: Insn) => { const s = m.s, a = s[i.rm], b = s[i.reg]; lazy(s, OP_SUB32, (a - b) | 0, a, b); if (sub32Taken(cc, a, b)) m.next = t; },
+  (cc, t) => (m: Machine, i: Insn) => { const s = m.s, a = m.ld32(ea(s, i)), b = s[i.reg]; lazy(s, OP_SUB32, (a - b) | 0, a, b); if (sub32Taken(cc, a, b)) m.next = t; },
+  (cc, t) => (m: Machine, i: Insn) => { const s = m.s, a = s[i.reg], b = s[i.rm]; lazy(s, OP_SUB32, (a - b) | 0, a, b); if (sub32Taken(cc, a, b)) m.next = t; },
+  (cc, t) => (m: Machine, i: Insn) => { const s = m.s, b = m.ld32(ea(s, i)), a = s[i.reg]; lazy(s, OP_SUB32, (a - b) | 0, a, b); if (sub32Taken(cc, a, b)) m.next = t; },
+  (cc, t) => (m: Machine, i: Insn) => { const s = m.s, a = s[i.rm], b = i.imm; lazy(s, OP_SUB32, (a - b) | 0, a, b); if (sub32Taken(cc, a, b)) m.next = t; },
+  (cc, t) => (m: Machine, i: Insn) => { const s = m.s, a = m.ld32(ea(s, i)), b = i.imm; lazy(s, OP_SUB32, (a - b) | 0, a, b); if (sub32Taken(cc, a, b)) m.next = t; },
+  (cc, t) => (m: Machine, i: Insn) => { const s = m.s, a = s[R_EAX], b = i.imm; lazy(s, OP_SUB32, (a - b) | 0, a, b); if (sub32Taken(cc, a, b)) m.next = t; },
 ];
 
 const FUSED_TEST: Fuser[] = [
-  (cc, t) => (m: Machine, i: Insn) => { const s = m.s, r = s[i.rm] & s[i.reg]; logic(s, r); if (testTaken(cc, r)) m.next = t; },
-  (cc, t) => (m: Machine, i: Insn) => { const s = m.s, r = m.ld32(ea(s, i)) & s[i.reg]; logic(s, r); if (testTaken(cc, r)) m.next = t; },
-  (cc, t) => (m: Machine, i: Insn) => { const s = m.s, r = s[i.reg] & s[i.rm]; logic(s, r); if (testTaken(cc, r)) m.next = t; },
-  (cc, t) => (m: Machine, i: Insn) => { const s = m.s, r = m.ld32(ea(s, i)) & s[i.reg]; logic(s, r); if (testTaken(cc, r)) m.next = t; },
-  (cc, t) => (m: Machine, i: Insn) => { const s = m.s, r = s[i.rm] & i.imm; logic(s, r); if (testTaken(cc, r)) m.next = t; },
-  (cc, t) => (m: Machine, i: Insn) => { const s = m.s, r = m.ld32(ea(s, i)) & i.imm; logic(s, r); if (testTaken(cc, r)) m.next = t; },
-  (cc, t) => (m: Machine, i: Insn) => { const s = m.s, r = s[R_EAX] & i.imm; logic(s, r); if (testTaken(cc, r)) m.next = t; },
+  (cc, t) => (m: Machine, i: Insn) => { const s = m.s, r = s[i.rm] & s[i.reg]; logic(s, r); if (logic32Taken(cc, r)) m.next = t; },
+  (cc, t) => (m: Machine, i: Insn) => { const s = m.s, r = m.ld32(ea(s, i)) & s[i.reg]; logic(s, r); if (logic32Taken(cc, r)) m.next = t; },
+  (cc, t) => (m: Machine, i: Insn) => { const s = m.s, r = s[i.reg] & s[i.rm]; logic(s, r); if (logic32Taken(cc, r)) m.next = t; },
+  (cc, t) => (m: Machine, i: Insn) => { const s = m.s, r = m.ld32(ea(s, i)) & s[i.reg]; logic(s, r); if (logic32Taken(cc, r)) m.next = t; },
+  (cc, t) => (m: Machine, i: Insn) => { const s = m.s, r = s[i.rm] & i.imm; logic(s, r); if (logic32Taken(cc, r)) m.next = t; },
+  (cc, t) => (m: Machine, i: Insn) => { const s = m.s, r = m.ld32(ea(s, i)) & i.imm; logic(s, r); if (logic32Taken(cc, r)) m.next = t; },
+  (cc, t) => (m: Machine, i: Insn) => { const s = m.s, r = s[R_EAX] & i.imm; logic(s, r); if (logic32Taken(cc, r)) m.next = t; },
 ];
 
 /**
@@ -552,7 +520,7 @@ const FUSED_TEST: Fuser[] = [
 export function fuse(a: Insn, b: Insn): Exec | undefined {
   if (a.asz16 || a.sz !== 2 || b.osz16 || !b.row.attrs.has("cond") || b.row.mnem[0] !== "j" || b.row.map > 1) return undefined;
   const cc = CC_OF[b.row.mnem.slice(1)];
-  if (cc === undefined || (b.row.opcode & 15) !== cc || cc < 2 || cc === 10 || cc === 11) return undefined;
+  if (cc === undefined || (b.row.opcode & 15) !== cc || !((SUB32_CCS >> cc) & 1)) return undefined;
   const table = a.row.mnem === "cmp" ? FUSED_CMP : a.row.mnem === "test" ? FUSED_TEST : undefined;
   if (!table || a.row.map !== 0) return undefined;
   const form = aluForm(a);

@@ -113,25 +113,49 @@ function adjust(s: Int32Array): number {
   return 0;
 }
 
+/** Condition codes (as bits) a 32-bit cmp/sub decides from its operands alone: all but o, no, p, np. */
+export const SUB32_CCS = 0xf3fc;
+
+/** Whether condition cc holds after a 32-bit cmp/sub of a and b (cc in SUB32_CCS). */
+export function sub32Taken(cc: number, a: number, b: number): boolean {
+  switch (cc) {
+    case 2: return (a >>> 0) < (b >>> 0);
+    case 3: return (a >>> 0) >= (b >>> 0);
+    case 4: return a === b;
+    case 5: return a !== b;
+    case 6: return (a >>> 0) <= (b >>> 0);
+    case 7: return (a >>> 0) > (b >>> 0);
+    case 8: return ((a - b) | 0) < 0;
+    case 9: return ((a - b) | 0) >= 0;
+    case 12: return a < b;
+    case 13: return a >= b;
+    case 14: return a <= b;
+    default: return a > b;
+  }
+}
+
+/** Whether condition cc holds after a 32-bit logic op (CF = OF = 0) with result r (cc in SUB32_CCS). */
+export function logic32Taken(cc: number, r: number): boolean {
+  switch (cc) {
+    case 2: return false;
+    case 3: return true;
+    case 4: case 6: return r === 0;
+    case 5: case 7: return r !== 0;
+    case 8: case 12: return r < 0;
+    case 9: case 13: return r >= 0;
+    case 14: return r <= 0;
+    default: return r > 0;
+  }
+}
+
 /** Evaluates condition code cc (the low nibble of jcc/setcc/cmovcc opcodes). */
 export function condition(s: Int32Array, cc: number): boolean {
   const op = s[S_LAZY_OP];
-  if (op === OP_SUB32) {
-    // After a 32-bit cmp/sub the conditions are plain comparisons of the operands.
-    const a = s[S_LAZY_A], b = s[S_LAZY_B];
-    switch (cc) {
-      case 2: return (a >>> 0) < (b >>> 0);
-      case 3: return (a >>> 0) >= (b >>> 0);
-      case 4: return a === b;
-      case 5: return a !== b;
-      case 6: return (a >>> 0) <= (b >>> 0);
-      case 7: return (a >>> 0) > (b >>> 0);
-      case 12: return a < b;
-      case 13: return a >= b;
-      case 14: return a <= b;
-      case 15: return a > b;
-    }
-  } else if ((op & 3) === 2 && op > 3) {
+  if ((SUB32_CCS >> cc) & 1) {
+    if (op === OP_SUB32) return sub32Taken(cc, s[S_LAZY_A], s[S_LAZY_B]);
+    if (op === OP_LOGIC32) return logic32Taken(cc, s[S_LAZY_RES]);
+  }
+  if ((op & 3) === 2 && op > 3) {
     // Any lazy 32-bit kind: ZF and SF come straight from the result.
     const res = s[S_LAZY_RES];
     switch (cc) {
@@ -139,15 +163,6 @@ export function condition(s: Int32Array, cc: number): boolean {
       case 5: return res !== 0;
       case 8: return res < 0;
       case 9: return res >= 0;
-    }
-    if (op === OP_LOGIC32) {
-      // CF = OF = 0.
-      switch (cc) {
-        case 12: return res < 0;
-        case 13: return res >= 0;
-        case 14: return res <= 0;
-        case 15: return res > 0;
-      }
     }
   }
   return conditionSlow(s, cc);
