@@ -59,10 +59,11 @@ function sext(v: number, bits: number): number {
   return (v << (32 - bits)) >> (32 - bits);
 }
 
+/** The first candidate row with exactly this mandatory prefix (0: none) that the ModRM byte selects. */
 function pick(cands: OpRow[], prefix: number, modrm: number): OpRow | undefined {
   const mod = modrm >> 6, reg = (modrm >> 3) & 7;
   for (const r of cands) {
-    if (r.prefix && r.prefix !== prefix) continue;
+    if (r.prefix !== prefix) continue;
     if (r.digit >= 0 && r.digit !== reg) continue;
     if (r.modrmByte >= 0 && r.modrmByte !== modrm) continue;
     if (r.mod === "mem" && mod === 3) continue;
@@ -70,19 +71,6 @@ function pick(cands: OpRow[], prefix: number, modrm: number): OpRow | undefined 
     return r;
   }
   return undefined;
-}
-
-/** Size index of the first sized operand (immediates, branch targets, ports and counts skipped). */
-function sizeOf(row: OpRow, osz16: boolean): number {
-  for (const op of row.ops) {
-    if (/^[IJ]/.test(op) || op === "DX" || op === "1" || op === "CL") continue;
-    if (op === "AL" || op.endsWith("b")) return 0;
-    if (op === "AX") return 1;
-    if (op.endsWith("w")) return 1;
-    if (op.endsWith("d")) return 2;
-    break;
-  }
-  return osz16 ? 1 : 2;
 }
 
 export function decode(fetch: (addr: number) => number, addr: number): Insn {
@@ -114,12 +102,8 @@ export function decode(fetch: (addr: number) => number, addr: number): Insn {
   const cands = CANDIDATES[key];
   let modrm = -1;
   if (NEEDS_MODRM[key]) modrm = next();
-  const prefixes = [insn.rep, insn.osz16 ? 0x66 : 0].filter(Boolean);
-  let row: OpRow | undefined;
-  for (const pf of [lastMandatory, ...prefixes, 0]) {
-    row = pick(cands.filter((r) => r.prefix === pf || (pf === 0 && !r.prefix)), pf, modrm < 0 ? 0 : modrm);
-    if (row) break;
-  }
+  const m = modrm < 0 ? 0 : modrm;
+  const row = pick(cands, lastMandatory, m) ?? pick(cands, insn.rep, m) ?? pick(cands, insn.osz16 ? 0x66 : 0, m) ?? pick(cands, 0, m);
   if (!row || (row.needsModrm && modrm < 0)) throw new DecodeError(addr, "invalid opcode", bytes);
   insn.row = row;
   if (row.prefix === 0x66) insn.osz16 = false;
@@ -133,14 +117,17 @@ export function decode(fetch: (addr: number) => number, addr: number): Insn {
     if (insn.mod !== 3) decodeEA(insn, next);
   }
   if (row.plusReg) insn.rm = b & 7;
-  insn.sz = sizeOf(row, insn.osz16);
-  [insn.k0 = 0, insn.k1 = 0, insn.k2 = 0] = row.kinds;
+  insn.sz = row.size >= 0 ? row.size : insn.osz16 ? 1 : 2;
+  const kinds = row.kinds;
+  insn.k0 = kinds[0] ?? 0;
+  insn.k1 = kinds[1] ?? 0;
+  insn.k2 = kinds[2] ?? 0;
   let nImm = 0;
   const setImm = (v: number) => { if (nImm++ === 0) insn.imm = v; else insn.imm2 = v; };
-  for (const op of row.ops) decodeImmediate(insn, op, next, setImm);
+  for (const op of row.trailing) decodeImmediate(insn, op, next, setImm);
   insn.len = bytes.length;
-  if (row.ops[0]?.[0] === "J") insn.target = (insn.addr + insn.len + insn.imm) >>> 0;
-  if (insn.osz16 && row.ops[0]?.[0] === "J") insn.target &= 0xffff;
+  if (row.relative) insn.target = (insn.addr + insn.len + insn.imm) >>> 0;
+  if (insn.osz16 && row.relative) insn.target &= 0xffff;
   return insn;
 }
 

@@ -28,6 +28,24 @@ export interface OpRow {
   readonly attrs: ReadonlySet<string>;
   /** Operand kinds (K_*) in operand order, for size-generic operand access. */
   readonly kinds: readonly number[];
+  /** Size index (0/1/2 = 8/16/32 bits) of the first sized operand, or -1 when it follows the operand-size prefix. */
+  readonly size: number;
+  /** The first operand is a relative branch target (Jb/Jz). */
+  readonly relative: boolean;
+  /** The operands encoded after ModRM (immediates, displacements, far pointers), in order. */
+  readonly trailing: readonly string[];
+}
+
+/** Size of the first sized operand (immediates, branch targets, ports and counts skipped); -1: by operand size. */
+function fixedSize(ops: readonly string[]): number {
+  for (const op of ops) {
+    if (/^[IJ]/.test(op) || op === "DX" || op === "1" || op === "CL") continue;
+    if (op === "AL" || op.endsWith("b")) return 0;
+    if (op === "AX" || op.endsWith("w")) return 1;
+    if (op.endsWith("d")) return 2;
+    break;
+  }
+  return -1;
 }
 
 /** Where an operand lives: decided by its form once, used by every executor. */
@@ -97,6 +115,9 @@ function parseRow(line: string, id: number): OpRow[] {
     flagsRead: flags.r, flagsWritten: flags.w, flagsUndefined: flags.u,
     attrs: new Set((attrSpec ?? "").split(/\s+/).filter(Boolean)),
     kinds: ops.map(kindOf),
+    size: fixedSize(ops),
+    relative: ops[0]?.[0] === "J",
+    trailing: ops.filter((o) => /^[IJOA]/.test(o)),
   };
   const opcode = parseInt(m[1], 16);
   if (!base.plusReg) return [{ ...base, opcode }];
