@@ -5,8 +5,8 @@
 // node_modules as usual); esbuild does the bundling.
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
-import { buildSync } from "esbuild";
 
 /** The project root: the nearest directory above this module holding src/ (this module may itself sit inside a bundle). */
 function projectRoot() {
@@ -33,6 +33,8 @@ export function bundle(entry) {
   const out = path.join(CACHE, entry.replace(/[/\\]/g, "_").replace(/\.ts$/, ".mjs"));
   const built = fs.statSync(out, { throwIfNoEntry: false })?.mtimeMs ?? 0;
   if (built <= Math.max(newest(path.join(ROOT, "src")), fs.statSync(fileURLToPath(import.meta.url)).mtimeMs)) {
+    // esbuild is loaded only when a bundle is stale: loading it costs more than the rest of start-up.
+    const { buildSync } = createRequire(import.meta.url)("esbuild");
     const result = buildSync({
       entryPoints: [path.join(ROOT, entry)], outfile: out, bundle: true, format: "esm", platform: "node",
       target: "node20", packages: "external", logLevel: "error", write: false,
