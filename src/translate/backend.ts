@@ -29,10 +29,6 @@ export function loadBackend(): Promise<Binaryen> {
   return loading;
 }
 
-export function backendReady(): boolean {
-  return lib !== undefined;
-}
-
 /** The code-cache directory: open addressing over (guest EIP, table slot) pairs in concealed memory. */
 export const DIR_BITS = 17;
 export const DIR_ENTRIES = 1 << DIR_BITS;

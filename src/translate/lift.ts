@@ -391,11 +391,11 @@ function liftOne(b: Builder, i: Insn): "next" | "exit" {
   return lift(b, i);
 }
 
-/** Why blocks ended before a control transfer: the mnemonic or reason the lifter stopped at, counted. */
-export const liftStops = new Map<string, number>();
-
-/** Lifts a run of decoded instructions; null when not even the first can be lifted. */
-export function liftBlock(insns: Insn[]): Block | null {
+/**
+ * Lifts a run of decoded instructions; null when not even the first can be
+ * lifted. stops counts, by mnemonic and reason, where blocks ended early.
+ */
+export function liftBlock(insns: Insn[], stops?: Map<string, number>): Block | null {
   const b = new Builder();
   const addrs: number[] = [];
   let end = insns[0].addr;
@@ -408,7 +408,7 @@ export function liftBlock(insns: Insn[]): Block | null {
     } catch (e) {
       if (!(e instanceof Unliftable)) throw e;
       const why = e.message === i.row.mnem ? e.message : `${i.row.mnem} (${e.message})`;
-      liftStops.set(why, (liftStops.get(why) ?? 0) + 1);
+      stops?.set(why, (stops.get(why) ?? 0) + 1);
       b.ops.length = mark;
       b.temps = temps;
       break;

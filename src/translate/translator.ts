@@ -56,12 +56,15 @@ export interface TranslatorStats {
   wasmBytes: number;
   /** Milliseconds per stage. */
   ms: { decodeLift: number; passes: number; emit: number; optimize: number; compile: number; install: number };
+  /** Where blocks ended before a control transfer because the lifter stopped: mnemonic (reason) -> blocks. */
+  liftStops: Map<string, number>;
 }
 
 export class Translator {
   readonly stats: TranslatorStats = {
     blocksTranslated: 0, guestInsnsTranslated: 0, modules: 0, wasmBytes: 0,
     ms: { decodeLift: 0, passes: 0, emit: 0, optimize: 0, compile: 0, install: 0 },
+    liftStops: new Map(),
   };
   private readonly untranslatable = new Map<number, Set<number>>();
   private readonly pageVersion = new Map<number, number>();
@@ -126,7 +129,7 @@ export class Translator {
       if (seen.has(at) || this.cache.has(at) || this.pendingEips.has(at) || this.isUntranslatable(at)) continue;
       seen.add(at);
       const insns = this.decodeBlock(at);
-      const block = insns.length ? liftBlock(insns) : null;
+      const block = insns.length ? liftBlock(insns, this.stats.liftStops) : null;
       if (!block) {
         if (insns.length) this.markUntranslatable(at);
         continue;

@@ -65,6 +65,8 @@ export interface RunStats {
     /** Wall time inside translated code, and the MIPS it ran at. */
     translatedSeconds: number;
     translatedMips: number;
+    /** The ten commonest instructions blocks stopped at because the lifter does not cover them, with counts. */
+    liftStops: Record<string, number>;
   };
 }
 
@@ -137,6 +139,7 @@ export function runGuest(bytes: Uint8Array, argv: string[], env: string[], opts:
       bailouts: dispatcher.bailouts,
       translatedSeconds: dispatcher.translatedMs / 1000,
       translatedMips: dispatcher.translatedMs ? dispatcher.translatedRetired / dispatcher.translatedMs / 1000 : 0,
+      liftStops: Object.fromEntries([...ts.liftStops].sort((a, b) => b[1] - a[1]).slice(0, 10)),
     };
   }
   return stats;
