@@ -17,7 +17,7 @@ export type BinOp =
   | "add" | "sub" | "mul" | "and" | "or" | "xor" | "shl" | "shr_u" | "shr_s" | "rotl" | "rotr"
   | "eq" | "ne" | "lt_s" | "lt_u" | "le_s" | "le_u" | "gt_s" | "gt_u" | "ge_s" | "ge_u"
   | "mulh_u" | "mulh_s";
-export type UnOp = "eqz" | "sext8" | "sext16" | "zext8" | "zext16" | "clz" | "ctz" | "popcnt_parity" | "bswap";
+export type UnOp = "eqz" | "sext8" | "sext16" | "zext8" | "zext16" | "clz" | "ctz" | "bswap";
 
 export type Op =
   | { op: "const"; dst: Temp; value: number }

@@ -34,7 +34,7 @@ export class Builder {
   slot(reg: number): Temp { const dst = this.def(); this.emit({ op: "getreg", dst, reg }); return dst; }
   set(reg: number, src: Temp): void { this.emit({ op: "setreg", reg, src }); }
   bin(fn: BinOp, a: Temp, b: Temp): Temp { const dst = this.def(); this.emit({ op: "bin", dst, fn, a, b }); return dst; }
-  un(fn: "eqz" | "sext8" | "sext16" | "zext8" | "zext16" | "bswap", a: Temp): Temp { const dst = this.def(); this.emit({ op: "un", dst, fn, a }); return dst; }
+  un(fn: "eqz" | "sext8" | "sext16" | "zext8" | "zext16" | "bswap" | "clz" | "ctz", a: Temp): Temp { const dst = this.def(); this.emit({ op: "un", dst, fn, a }); return dst; }
   sel(cond: Temp, a: Temp, b: Temp): Temp { const dst = this.def(); this.emit({ op: "select", dst, cond, a, b }); return dst; }
   load(size: 1 | 2 | 4, addr: Temp): Temp { const dst = this.def(); this.emit({ op: "load", dst, size, addr, insn: this.k }); return dst; }
   store(size: 1 | 2 | 4, addr: Temp, src: Temp): void { this.emit({ op: "store", size, addr, src, insn: this.k }); }
@@ -221,6 +221,44 @@ function rotate(left: boolean): Lift {
   };
 }
 
+/**
+ * bt/bts/btr/btc, 32-bit: CF = the selected bit, other flags kept (as
+ * interp/exec/bits.ts). With a register offset and a memory operand the
+ * offset is signed and selects the dword at ea + (offset >> 5) * 4.
+ */
+function bitTest(op: "bt" | "bts" | "btr" | "btc"): Lift {
+  return (b, i) => {
+    need32(i);
+    const off = b.get(i, i.k1, 2);
+    const far = i.mod !== 3 && i.k1 !== K_IMM;
+    const addr = far ? b.bin("add", b.ea(i), b.bin("shl", b.bin("shr_s", off, b.c(5)), b.c(2))) : -1;
+    const v = far ? b.load(4, addr) : b.get(i, i.k0, 2);
+    const bit = b.bin("and", off, b.c(31));
+    const cf = b.bin("and", b.bin("shr_u", v, bit), b.c(1));
+    if (op !== "bt") {
+      const m = b.bin("shl", b.c(1), bit);
+      const r = op === "bts" ? b.bin("or", v, m) : op === "btr" ? b.bin("and", v, b.bin("xor", m, b.c(-1))) : b.bin("xor", v, m);
+      if (far) b.store(4, addr, r);
+      else b.put(i, i.k0, 2, r, false);
+    }
+    b.emit({ op: "updflags", mask: 0x1, bits: cf });
+    return "next";
+  };
+}
+
+/** bsf/bsr, 32-bit: a zero source sets ZF and leaves the destination unchanged (as the interpreter does). */
+function bitScan(reverse: boolean): Lift {
+  return (b, i) => {
+    need32(i);
+    const v = b.get(i, i.k1, 2), old = b.slot(i.reg);
+    const zero = b.un("eqz", v);
+    const index = reverse ? b.bin("sub", b.c(31), b.un("clz", v)) : b.un("ctz", v);
+    b.set(i.reg, b.sel(zero, old, index));
+    b.emit({ op: "updflags", mask: 0x40, bits: b.sel(zero, b.c(0x40), b.c(0)) });
+    return "next";
+  };
+}
+
 function jump(b: Builder, target: Temp): "exit" {
   b.emit({ op: "exit", target, count: b.k + 1 });
   return "exit";
@@ -303,6 +341,12 @@ const LIFTS: Record<string, Lift> = {
     b.flags(K_MUL, 2, lo, b.bin("ne", hi, b.c(0)), b.c(0));
     return "next";
   },
+  bt: bitTest("bt"),
+  bts: bitTest("bts"),
+  btr: bitTest("btr"),
+  btc: bitTest("btc"),
+  bsf: bitScan(false),
+  bsr: bitScan(true),
   rol: rotate(true),
   ror: rotate(false),
   div: divide(false),
