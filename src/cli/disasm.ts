@@ -3,12 +3,12 @@
  * loaded image so addresses are the ones the guest runs at.
  */
 import * as fs from "node:fs";
-import { BadElf, loadElf } from "../linux/elf.ts";
+import { loadElf } from "../linux/elf.ts";
 import { Memory } from "../vmm/memory.ts";
 import { disassemble } from "../isa/disasm.ts";
 import { PAGE_SHIFT, PROT_READ } from "../vmm/layout.ts";
-import { EXIT_NOEXEC, EXIT_NOTFOUND, EXIT_USAGE } from "../vmm/status.ts";
-import { UsageError } from "./run.ts";
+import { EXIT_NOTFOUND } from "../vmm/status.ts";
+import { reportProblem, UsageError } from "./errors.ts";
 
 export function disasmCommand(file: string, from: string | undefined, count: number): string[] {
   if (!Number.isInteger(count) || count < 1) throw new UsageError(`--count expects a positive whole number, got '${count}'`);
@@ -36,15 +36,9 @@ export function disasmMain(file: string, from: string | undefined, count: string
     process.stdout.write(disasmCommand(file, from, Number(count)).join("\n") + "\n");
     return 0;
   } catch (e) {
+    const status = reportProblem(e, file);
+    if (status !== undefined) return status;
     const code = (e as NodeJS.ErrnoException).code;
-    if (e instanceof BadElf) {
-      process.stderr.write(`cdvm: ${file}: ${e.message}\n`);
-      return EXIT_NOEXEC;
-    }
-    if (e instanceof UsageError) {
-      process.stderr.write(`cdvm: ${e.message}\n`);
-      return EXIT_USAGE;
-    }
     if (typeof code === "string") {
       process.stderr.write(`cdvm: cannot read '${file}': ${code}\n`);
       return EXIT_NOTFOUND;

@@ -4,10 +4,10 @@
  * the process's exit status is the guest's.
  */
 import * as fs from "node:fs";
-import { BadElf } from "../linux/elf.ts";
 import { MODES, runGuest, type Mode, type RunStats } from "../vmm/vm.ts";
-import { EXIT_NOEXEC, EXIT_NOTFOUND, EXIT_USAGE } from "../vmm/status.ts";
+import { EXIT_NOTFOUND } from "../vmm/status.ts";
 import { PASS_NAMES } from "../translate/passes/index.ts";
+import { reportProblem, UsageError } from "./errors.ts";
 
 export interface RunCliOptions {
   mode: string;
@@ -39,7 +39,6 @@ export function guestEnvironment(vars: string[], clear: boolean): string[] {
   return [...env].map(([k, v]) => `${k}=${v}`);
 }
 
-export class UsageError extends Error {}
 
 function parseCount(v: string | undefined, what: string): number | undefined {
   if (v === undefined) return undefined;
@@ -118,14 +117,8 @@ export function runCommand(program: string, args: string[], o: RunCliOptions): n
     }
     return st.status;
   } catch (e) {
-    if (e instanceof BadElf) {
-      process.stderr.write(`cdvm: ${program}: ${e.message}\n`);
-      return EXIT_NOEXEC;
-    }
-    if (e instanceof UsageError) {
-      process.stderr.write(`cdvm: ${e.message}\n`);
-      return EXIT_USAGE;
-    }
-    throw e;
+    const status = reportProblem(e, program);
+    if (status === undefined) throw e;
+    return status;
   }
 }
