@@ -36,8 +36,3 @@ export function executorFor(row: OpRow): Exec {
   if (row.attrs.has("sys")) return privileged;
   return EXECUTORS[row.mnem] ?? unimplemented;
 }
-
-/** Whether the interpreter can run this row (for coverage reports and tests). */
-export function isImplemented(row: OpRow): boolean {
-  return !row.attrs.has("sys") && row.mnem in EXECUTORS;
-}

@@ -93,22 +93,3 @@ export function formatOp(o: Op): string {
 export function formatBlock(b: Block): string {
   return b.ops.map(formatOp).join("\n") + "\n";
 }
-
-/** Temps an operation reads. */
-export function uses(o: Op): Temp[] {
-  switch (o.op) {
-    case "setreg": return [o.src];
-    case "bin": return [o.a, o.b];
-    case "un": return [o.a];
-    case "select": return [o.cond, o.a, o.b];
-    case "load": return [o.addr];
-    case "store": return [o.addr, o.src];
-    case "guard": return [o.ok];
-    case "div64": return [o.hi, o.lo, o.d];
-    case "setflags": return [o.res, o.a, o.b, ...(o.cf >= 0 ? [o.cf] : []), ...(o.when !== undefined ? [o.when] : [])];
-    case "updflags": return o.when !== undefined ? [o.bits, o.when] : [o.bits];
-    case "exit": return [o.target];
-    case "exitif": return [o.c, o.target];
-    default: return [];
-  }
-}
