@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # Rebuild the guest test binaries (bin/) and their native goldens (golden/).
 #
-# c/*.c     -> linked together into one multi-call static binary bin/cprogs (-O2)
-# insn/*.c  -> linked together into one multi-call static binary bin/insnprogs (-O1)
+# c/*.c     -> linked together into one multi-call static binary bin/cprogs (-O2, x87)
+# insn/*.c  -> linked together into one multi-call static binary bin/insnprogs (-O1;
+#              insn/sse_*.c with -msse2)
+# SSE2_PROGS -> the same C sources again with -O3 -msse2 -mfpmath=sse, programs
+#              named <name>_sse2, in bin/sse2progs (scalar SSE2 floating point
+#              and gcc's autovectorized integer loops)
 # bin/<name> is a symlink to the multi-call binary; the binary dispatches on
 # basename(argv[0]) (fallback: argv[1]). Each source keeps its own main(), which
 # is renamed at compile time, so every program also builds standalone.
@@ -17,25 +21,33 @@ GT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$GT"
 
 CC="${CC:-gcc}"
-CFLAGS_BASE="-m32 -march=i686 -mno-sse -ffunction-sections -fdata-sections -fno-pie -Wall -Wno-format-truncation -Wno-stringop-overflow"
+CFLAGS_BASE="-m32 -march=i686 -ffunction-sections -fdata-sections -fno-pie -Wall -Wno-format-truncation -Wno-stringop-overflow"
 LDFLAGS="-m32 -static -s -Wl,--gc-sections -no-pie"
+X87="-mno-sse"
+SSE2="-msse2 -mfpmath=sse"
+SSE2_PROGS="fp_printf fp_convert fp_libm fp_kernels sieve sorting strings crc_md5 bignum"
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/cdvm-gt-build.XXXXXX")"
 trap 'rm -rf "$WORK"' EXIT
 
 mkdir -p bin golden
 
-# build_multi <srcdir> <binary-name> <opt-level>
+# build_multi <binary-name> <flags> <suffix> <sources...>: compiles each
+# source with its main renamed to cdvm_main_<name><suffix> (insn/sse_*.c also
+# get -msse2) and links them with a dispatcher into bin/<binary-name>.
 build_multi() {
-    local dir="$1" multi="$2" opt="$3"
-    local objdir="$WORK/obj-$multi" names=() src name
+    local multi="$1" flags="$2" suffix="$3"
+    shift 3
+    local objdir="$WORK/obj-$multi" names=() src name extra
     mkdir -p "$objdir"
-    for src in "$dir"/*.c; do
-        name="$(basename "$src" .c)"
+    for src in "$@"; do
+        name="$(basename "$src" .c)$suffix"
         if [[ ! "$name" =~ ^[a-z][a-z0-9_]*$ ]]; then
             echo "build.sh: bad program name '$name' (need [a-z][a-z0-9_]*)" >&2; exit 1
         fi
-        "$CC" $CFLAGS_BASE "$opt" -Dmain="cdvm_main_$name" -c "$src" -o "$objdir/$name.o"
+        extra=""
+        [[ "$src" == insn/sse_* ]] && extra="-msse2"
+        "$CC" $CFLAGS_BASE $flags $extra -Dmain="cdvm_main_$name" -c "$src" -o "$objdir/$name.o"
         names+=("$name")
     done
     {
@@ -64,7 +76,7 @@ int main(int argc, char **argv, char **envp)
 }
 CEOF
     } > "$objdir/dispatch.c"
-    "$CC" $CFLAGS_BASE "$opt" -c "$objdir/dispatch.c" -o "$objdir/dispatch.o"
+    "$CC" $CFLAGS_BASE $flags -c "$objdir/dispatch.c" -o "$objdir/dispatch.o"
     local objs=("$objdir/dispatch.o")
     for name in "${names[@]}"; do objs+=("$objdir/$name.o"); done
     "$CC" $LDFLAGS -o "$WORK/$multi" "${objs[@]}" -lm
@@ -73,8 +85,9 @@ CEOF
     echo "${#names[@]}"
 }
 
-nc=$(build_multi c cprogs -O2)
-ni=$(build_multi insn insnprogs -O1)
+nc=$(build_multi cprogs "$X87 -O2" "" c/*.c)
+ni=$(build_multi insnprogs "$X87 -O1" "" insn/*.c)
+ns=$(build_multi sse2progs "$SSE2 -O3" _sse2 $(for p in $SSE2_PROGS; do echo "c/$p.c"; done))
 
 # Remove stale symlinks whose program no longer exists.
 for l in bin/*; do
@@ -90,4 +103,4 @@ else
 fi
 
 size=$(du -sk bin | cut -f1)
-echo "guest-tests: $nc c programs + $ni insn programs -> bin/ (${size} KB), $ncases goldens in golden/"
+echo "guest-tests: $nc c programs + $ni insn programs + $ns sse2 programs -> bin/ (${size} KB), $ncases goldens in golden/"

@@ -1,6 +1,6 @@
 /** The `cdvm bench` and `cdvm report` subcommands: usage errors become status 2, other failures a `cdvm:` line. */
-import { EXIT_USAGE } from "../vmm/status.ts";
-import { BenchUsageError, runBench, type BenchOptions } from "./harness.ts";
+import { EXIT_USAGE, UsageError } from "../vmm/status.ts";
+import { runBench, type BenchOptions } from "./harness.ts";
 import { writeReport } from "./report.ts";
 
 export function benchCommand(o: BenchOptions): number {
@@ -8,7 +8,7 @@ export function benchCommand(o: BenchOptions): number {
     return runBench(o);
   } catch (e) {
     process.stderr.write(`cdvm: bench: ${(e as Error).message}\n`);
-    return e instanceof BenchUsageError ? EXIT_USAGE : 1;
+    return e instanceof UsageError ? EXIT_USAGE : 1;
   }
 }
 

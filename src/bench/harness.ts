@@ -19,6 +19,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { UsageError } from "../vmm/status.ts";
 import type { RunStats } from "../vmm/vm.ts";
 import { cdvmRunArgs, parseConfigList, type BenchConfig } from "./configs.ts";
 import { gitCommit, machineInfo, toolVersion } from "./machine.ts";
@@ -49,8 +50,6 @@ export interface BenchOptions {
   startup?: string;
   qemu?: string;
 }
-
-export class BenchUsageError extends Error {}
 
 interface Spawned { status: number | null; stdout: Buffer; stderr: string; wallSeconds: number; peakRssKb: number | null; timedOut: boolean }
 
@@ -107,22 +106,22 @@ class Progress {
 
 export function runBench(o: BenchOptions): number {
   const suiteFile = o.suite ?? path.join(ROOT, "bench/suite.json");
-  if (!fs.existsSync(suiteFile)) throw new BenchUsageError(`no suite manifest at ${suiteFile} (run bash bench/build.sh)`);
+  if (!fs.existsSync(suiteFile)) throw new UsageError(`no suite manifest at ${suiteFile} (run bash bench/build.sh)`);
   const suite = loadSuite(suiteFile);
   const size = o.size ?? "small";
   const runs = Number(o.runs ?? "1");
-  if (!Number.isInteger(runs) || runs < 1) throw new BenchUsageError(`--runs expects a positive whole number, got '${o.runs}'`);
+  if (!Number.isInteger(runs) || runs < 1) throw new UsageError(`--runs expects a positive whole number, got '${o.runs}'`);
   const timeoutMs = Number(o.timeout ?? "1800") * 1000;
-  if (!(timeoutMs > 0)) throw new BenchUsageError(`--timeout expects seconds, got '${o.timeout}'`);
+  if (!(timeoutMs > 0)) throw new UsageError(`--timeout expects seconds, got '${o.timeout}'`);
   let benches: BenchmarkSpec[];
   let configs: BenchConfig[];
   try {
     benches = selectBenchmarks(suite, o.only);
     configs = parseConfigList(o.configs ?? "default");
   } catch (e) {
-    throw new BenchUsageError((e as Error).message);
+    throw new UsageError((e as Error).message);
   }
-  for (const b of benches) if (!b.sizes[size]) throw new BenchUsageError(`benchmark ${b.name} has no size '${size}' (has: ${Object.keys(b.sizes).join(", ")})`);
+  for (const b of benches) if (!b.sizes[size]) throw new UsageError(`benchmark ${b.name} has no size '${size}' (has: ${Object.keys(b.sizes).join(", ")})`);
   const outDir = path.resolve(o.out ?? path.join(ROOT, "out/bench", new Date().toISOString().replace(/[:.]/g, "-")));
   fs.mkdirSync(outDir, { recursive: true });
 
@@ -133,11 +132,11 @@ export function runBench(o: BenchOptions): number {
     skipped.push({ config: "qemu", reason: "qemu-i386 not found" });
     configs = configs.filter((c) => c.kind !== "qemu");
   }
-  if (!configs.length) throw new BenchUsageError("no configuration left to run");
+  if (!configs.length) throw new UsageError("no configuration left to run");
   let startupBench: BenchmarkSpec | undefined;
   if (o.startup) {
     startupBench = benches.find((b) => b.name === o.startup);
-    if (!startupBench) throw new BenchUsageError(`--startup ${o.startup}: not among the selected benchmarks`);
+    if (!startupBench) throw new UsageError(`--startup ${o.startup}: not among the selected benchmarks`);
   }
 
   const hasTime = fs.existsSync(TIME_BIN);

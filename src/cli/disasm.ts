@@ -7,8 +7,8 @@ import { loadElf } from "../linux/elf.ts";
 import { Memory } from "../vmm/memory.ts";
 import { disassemble } from "../isa/disasm.ts";
 import { PAGE_SHIFT, PROT_READ } from "../vmm/layout.ts";
-import { EXIT_NOTFOUND } from "../vmm/status.ts";
-import { reportProblem, UsageError } from "./errors.ts";
+import { EXIT_NOTFOUND, UsageError } from "../vmm/status.ts";
+import { reportProblem } from "./errors.ts";
 
 export function disasmCommand(file: string, from: string | undefined, count: number): string[] {
   if (!Number.isInteger(count) || count < 1) throw new UsageError(`--count expects a positive whole number, got '${count}'`);

@@ -4,9 +4,7 @@
  * (vmm/status.ts); anything else is not the user's doing and is rethrown.
  */
 import { BadElf } from "../linux/elf.ts";
-import { EXIT_NOEXEC, EXIT_USAGE } from "../vmm/status.ts";
-
-export class UsageError extends Error {}
+import { EXIT_NOEXEC, EXIT_USAGE, UsageError } from "../vmm/status.ts";
 
 /** The status for e after reporting it, or undefined when e is not a usage or program-file problem. */
 export function reportProblem(e: unknown, file: string): number | undefined {

@@ -5,9 +5,9 @@
  */
 import * as fs from "node:fs";
 import { MODES, runGuest, type Mode, type RunStats } from "../vmm/vm.ts";
-import { EXIT_NOTFOUND } from "../vmm/status.ts";
+import { EXIT_NOTFOUND, UsageError } from "../vmm/status.ts";
 import { PASS_NAMES } from "../translate/passes/index.ts";
-import { reportProblem, UsageError } from "./errors.ts";
+import { reportProblem } from "./errors.ts";
 
 export interface RunCliOptions {
   mode: string;

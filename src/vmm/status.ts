@@ -8,3 +8,6 @@ export const EXIT_VMM = 125;        // the VMM gave up: unsupported guest featur
 export const EXIT_NOEXEC = 126;     // not a program cdvm can run (bad or unsupported ELF)
 export const EXIT_NOTFOUND = 127;   // program file missing or unreadable
 export const EXIT_USAGE = 2;        // bad command line
+
+/** A bad command line (option value, missing manifest...): the subcommand reports it and exits with EXIT_USAGE. */
+export class UsageError extends Error {}
