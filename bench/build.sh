@@ -7,7 +7,9 @@
 # src/<name>.c -> one multi-call static i386 binary bin/benchprogs (each
 # source's main renamed to bench_main_<name>); bin/<name> is a symlink to it,
 # and the binary picks the program from basename(argv[0]) (fallback argv[1]).
-# Flags as guest-tests: gcc -m32 -march=i686 -mno-sse -O2 -static.
+# Flags as guest-tests: gcc -m32 -march=i686 -mno-sse -O2 -static; the
+# floating-point kernels in SSE2_VARIANTS are compiled a second time with
+# -msse2 -mfpmath=sse as <name>_sse2 (scalar SSE2 instead of x87).
 #
 # suite.json is generated from catalog.json (name, category, description,
 # hand-written notes such as known cdvm failures) plus, for each size, the
@@ -19,6 +21,7 @@ cd "$B"
 CC="${CC:-gcc}"
 CFLAGS="-m32 -march=i686 -mno-sse -O2 -fno-pie -ffunction-sections -fdata-sections -Wall -Wextra -Wno-unused-parameter"
 LDFLAGS="-m32 -static -s -no-pie -Wl,--gc-sections"
+SSE2_VARIANTS="nbody mandelbrot spectral"
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/cdvm-bench-build.XXXXXX")"
 trap 'rm -rf "$WORK"' EXIT
 
@@ -28,6 +31,10 @@ for src in src/*.c; do
     [[ "$n" =~ ^[a-z][a-z0-9_]*$ ]] || { echo "bench/build.sh: bad name $n" >&2; exit 1; }
     "$CC" $CFLAGS -Dmain="bench_main_$n" -c "$src" -o "$WORK/$n.o"
     names+=("$n")
+done
+for n in $SSE2_VARIANTS; do
+    "$CC" ${CFLAGS/-mno-sse/-msse2 -mfpmath=sse} -Dmain="bench_main_${n}_sse2" -c "src/$n.c" -o "$WORK/${n}_sse2.o"
+    names+=("${n}_sse2")
 done
 {
     echo '#include <string.h>'
