@@ -6,7 +6,9 @@
  * bail-out paths: a faulting memory access must leave the interpreter to
  * raise the fault at the same EIP with the same prior state, and a store
  * into the running block's own code page must bail out so the interpreter
- * handles the self-modification.
+ * handles the self-modification — also when the access is made by an
+ * instruction the translation runs through the interpreter's executor (x87,
+ * rep string operations).
  *
  * Seed and size: CDVM_DIFF_SEED (default 0xc0dec0de), CDVM_DIFF_CASES
  * (default 512 cases, run in 16 configurations). A failure prints a
@@ -20,7 +22,7 @@ import { PASS_NAMES, selectPasses } from "../src/translate/passes/index.ts";
 import type { Block } from "../src/translate/ir.ts";
 import { S_EXIT } from "../src/vmm/layout.ts";
 import {
-  BATCH, buildPool, caseAddr, compareOutcomes, genCase, hex, loadBatch, makeRig, makeTransRig, newTranslator,
+  BATCH, buildPool, caseAddr, compareOutcomes, FPU_LEN, genCase, hex, loadBatch, makeRig, makeTransRig, newTranslator,
   reproducer, runInterp, runTranslated, SCRATCH, STACK, translateBatch,
   type Case, type Outcome, type Pool, type Rig, type TestTranslator, type TransRig,
 } from "./support/diff.ts";
@@ -111,28 +113,33 @@ describe("translator vs interpreter, random blocks", () => {
   it("covers the liftable ISA", () => {
     const executed = new Map<string, number>();
     const terminators = new Map<string, number>();
+    const interpreted = new Map<string, number>();
     cases.forEach((c, k) => {
       const n = Math.min(expected[k].retired, c.rows.length);
-      for (const row of c.rows.slice(0, n)) {
+      c.rows.slice(0, n).forEach((row, j) => {
         const key = `${row.map ? "0f " : ""}${hex(row.opcode, 2)}${row.digit >= 0 ? "/" + row.digit : ""} ${row.mnem} ${row.ops.join(",")}`;
         executed.set(key, (executed.get(key) ?? 0) + 1);
-      }
+        if (c.interp[j]) interpreted.set(row.mnem, (interpreted.get(row.mnem) ?? 0) + 1);
+      });
       terminators.set(c.terminator, (terminators.get(c.terminator) ?? 0) + 1);
     });
     const mnems = new Set(pool.rows.map((r) => r.mnem));
     const insns = cases.reduce((a, c) => a + c.rows.length, 0);
     const faulted = expected.filter((o) => o.fault).length;
     const reasons = new Map<string, number>();
-    for (const o of expected) if (o.fault) { const r = o.fault.replace(/addr 0x[0-9a-f]+ /, ""); reasons.set(r, (reasons.get(r) ?? 0) + 1); }
+    for (const o of expected) if (o.fault) { const r = o.fault.replace(/addr 0x[0-9a-f]+ /, "").replace(/ '[^']*'| 0x[0-9a-f]+(?=\)$)/g, ""); reasons.set(r, (reasons.get(r) ?? 0) + 1); }
+    const calls = [...interpreted.values()].reduce((a, b) => a + b, 0);
     console.log([
       `translator-diff: seed 0x${hex(SEED)}, ${CASES} cases (${insns} instructions, ${faulted} ending in a fault) x ${stats.configs} configurations = ${stats.runs} runs, ${stats.bailouts} bail-outs, ${(stats.ms / 1000).toFixed(1)} s`,
       `  liftable rows in the pool: ${pool.rows.length} (${mnems.size} mnemonics: ${[...mnems].sort().join(" ")})`,
       `  rows executed: ${executed.size}; terminators: ${[...terminators].map(([t, k]) => `${t} ${k}`).join(", ")}`,
+      `  executed through the interpreter's executor: ${calls} instructions, ${interpreted.size} mnemonics`,
       `  faults: ${[...reasons].map(([r, k]) => `${r} ${k}`).join(", ")}`,
     ].join("\n"));
     expect(pool.rows.length).toBeGreaterThan(150);
     expect(executed.size).toBeGreaterThan(pool.rows.length * 0.9);
     expect(stats.runs === 0 || stats.bailouts > 0).toBe(true);
+    for (const m of ["fld", "fstp", "fadd", "movsd", "stosd", "shld", "shrd"]) expect(interpreted.has(m), `${m} executed as an interp operation`).toBe(true);
   });
 });
 
@@ -153,7 +160,9 @@ function manual(index: number, insns: number[][], regs: Partial<Record<"eax" | "
     fs: 0, gs: 0,
     eflags: 0x202 | 0x801,
     prologue: [], prologueRegs: [],
+    fpu: new Uint8Array(FPU_LEN),
     rows: [],
+    interp: [],
     writableCode,
   };
 }
@@ -280,6 +289,125 @@ describe("translator bail-outs", () => {
   });
 });
 
+describe("instructions run through the interpreter's executor", () => {
+  const interpOps = (ir?: Block) => ir?.ops.filter((o) => o.op === "interp").length ?? 0;
+
+  it("an x87 load from an unmapped page faults in the interpreter at that instruction; the block stays whole", () => {
+    const c = manual(7, [
+      [0x83, 0xc1, 0x05],             // add ecx, 5
+      [0xd9, 0xe8],                   // fld1
+      [0x89, 0x0e],                   // mov [esi], ecx
+      [0xdd, 0x46, 0x08],             // fld qword [esi+8]
+      [0xd9, 0x03],                   // fld dword [ebx]   (ebx = 0x00100000: unmapped)
+      [0xde, 0xc1],                   // faddp st1, st0
+      [0x42],                         // inc edx
+      [0xc3],                         // ret
+    ], { ebx: 0x00100000, esi: SCRATCH + 0x100, ecx: 0x7ffffffe });
+    new DataView(c.scratch.buffer).setFloat64(0x108, 2.5, true);
+    const { want, got } = runEverywhere(c);
+    expect(want.fault).toMatch(/^signal 11 addr 0x00100000/);
+    expect(want.eip).toBe(at(c, 4));
+    expect(want.retired).toBe(4);
+    expectSame(c, want, got);
+    for (const g of got) {
+      expect(g.out.bailAt, g.config).toBe(at(c, 4));
+      expect(g.ir?.addrs.length, g.config).toBe(c.lens.length);
+      expect(interpOps(g.ir), g.config).toBe(4);
+    }
+  });
+
+  it("an unmasked x87 exception raises SIGFPE at the next x87 instruction, inside the translated block", () => {
+    const c = manual(8, [
+      [0xd9, 0x2e],                   // fldcw [esi]   (0x037b: zero-divide unmasked)
+      [0xd9, 0xe8],                   // fld1
+      [0xd9, 0xee],                   // fldz
+      [0xde, 0xf9],                   // fdivp st1, st0   (1/0: ZE pending)
+      [0x40],                         // inc eax
+      [0xd9, 0xe8],                   // fld1   (SIGFPE)
+      [0xc3],
+    ], { esi: SCRATCH + 0x40 });
+    new DataView(c.scratch.buffer).setUint16(0x40, 0x037b, true);
+    const { want, got } = runEverywhere(c);
+    expect(want.fault).toMatch(/^signal 8 /);
+    expect(want.retired).toBe(5);
+    expectSame(c, want, got);
+    for (const g of got) expect(g.out.bailAt, g.config).toBe(at(c, 5));
+  });
+
+  it("rep movsd/stosd running into an unmapped or read-only page mid-copy leave the interpreter's partial state", () => {
+    const movs = manual(9, [
+      [0x42],                         // inc edx
+      [0xf3, 0xa5],                   // rep movsd   (source runs off the read-only page into the unmapped one)
+      [0x83, 0xc0, 0x01],             // add eax, 1
+      [0xc3],
+    ], { esi: SCRATCH + 0x2ff0, edi: SCRATCH + 0x100, ecx: 16 });
+    const r1 = runEverywhere(movs);
+    expect(r1.want.fault).toMatch(/^signal 11 addr 0x20003000/);
+    expect(r1.want.regs[1]).toBe(12);
+    expect(r1.want.retired).toBe(1);
+    expectSame(movs, r1.want, r1.got);
+    for (const g of r1.got) expect(g.out.bailAt, g.config).toBe(at(movs, 1));
+
+    const stos = manual(10, [
+      [0x01, 0xd8],                   // add eax, ebx
+      [0xf3, 0xab],                   // rep stosd   (destination runs into the read-only page)
+      [0x41],                         // inc ecx
+      [0xc3],
+    ], { edi: SCRATCH + 0x1ff8, ecx: 8, eax: 0x11223344, ebx: 1 });
+    const r2 = runEverywhere(stos);
+    expect(r2.want.fault).toMatch(/^signal 11 addr 0x20002000/);
+    expect(r2.want.regs[1]).toBe(6);
+    expectSame(stos, r2.want, r2.got);
+    for (const g of r2.got) expect(g.out.bailAt, g.config).toBe(at(stos, 1));
+  });
+
+  it("a rep stos into the block's own code ends the translated run after it; the interpreter runs the new code", () => {
+    const insns = [
+      [0xb8, 0x90, 0x90, 0x90, 0x90], // mov eax, 0x90909090
+      [0xf3, 0xaa],                   // rep stosb   (3 bytes: the add below becomes three nops)
+      [0x83, 0xc2, 0x05],             // add edx, 5
+      [0x42],                         // inc edx
+      [0xc3],
+    ];
+    const own = manual(11, insns, { edi: caseAddr(0) + 7, ecx: 3, edx: 10 }, true);
+    const r1 = runEverywhere(own);
+    expect(r1.want.fault).toBeNull();
+    expect(r1.want.regs[2]).toBe(11);
+    expect(r1.want.retired).toBe(7);
+    expectSame(own, r1.want, r1.got);
+    for (const g of r1.got) expect(g.out.bailAt, g.config).toBe(at(own, 2));
+    expect(rigB.cache.has(caseAddr(0)), "the overwritten translation is gone").toBe(false);
+
+    // 100 bytes (the bulk path) into the same page past the block: the translation still ends after the store.
+    const page = manual(12, insns, { edi: caseAddr(0) + 0x80, ecx: 100, edx: 10 }, true);
+    const r2 = runEverywhere(page);
+    expect(r2.want.regs[2]).toBe(16);
+    expectSame(page, r2.want, r2.got);
+    for (const g of r2.got) expect(g.out.bailAt, g.config).toBe(at(page, 2));
+  });
+
+  it("shld/shrd, 16-bit forms and string operations keep a block whole", () => {
+    const c = manual(13, [
+      [0x0f, 0xa4, 0xd8, 0x05],       // shld eax, ebx, 5
+      [0x66, 0x8d, 0x4c, 0x24, 0x04], // lea cx, [esp+4]
+      [0x0f, 0xad, 0xda],             // shrd edx, ebx, cl
+      [0xa5],                         // movsd
+      [0x66, 0x99],                   // cwd
+      [0x0f, 0xc1, 0xd8],             // xadd eax, ebx
+      [0x39, 0xd8],                   // cmp eax, ebx
+      [0x0f, 0x9c, 0xc1],             // setl cl
+      [0xc3],
+    ], { eax: 0x80000001 | 0, ebx: 0x12345678, edx: -2, esi: SCRATCH + 0x200, edi: SCRATCH + 0x300 });
+    const { want, got } = runEverywhere(c);
+    expect(want.fault).toBeNull();
+    expectSame(c, want, got);
+    for (const g of got) {
+      expect(g.ir?.addrs.length, g.config).toBe(c.lens.length);
+      expect(interpOps(g.ir), g.config).toBe(6);
+    }
+  });
+});
+
 describe("translator regressions found by the random cases", () => {
   const check = (index: number, insns: number[][], regs: Parameters<typeof manual>[2], divisor?: number) => {
     const c = manual(index, insns, regs);
@@ -297,5 +425,10 @@ describe("translator regressions found by the random cases", () => {
     check(22, [[0xf7, 0x3e], [0xc3]], { eax: 0x80000000 | 0, edx: 0, esi: SCRATCH + 0x10 }, 2);            // idiv dword [esi] -> 0x40000000
     check(23, [[0xf7, 0x3e], [0xc3]], { eax: 0x8070ff8f | 0, edx: 0x44874a86, esi: SCRATCH + 0x10 }, 3); // quotient overflow: #DE
     check(24, [[0xf7, 0x36], [0xc3]], { eax: 0x80000001 | 0, edx: 1, esi: SCRATCH + 0x10 }, 7);            // div dword [esi]
+  });
+
+  it("a shift or rotate of memory by a zero count still reads (and faults on) its operand", () => {
+    check(25, [[0x41], [0xc1, 0x2b, 0x20], [0x42], [0xc3]], { ebx: 0x00100000 });  // inc ecx; shr dword [ebx], 32 (unmapped)
+    check(26, [[0xc0, 0x03, 0x00], [0xc3]], { ebx: 0x00100000 });                    // rol byte [ebx], 0
   });
 });

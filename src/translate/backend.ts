@@ -11,10 +11,13 @@
  * check branches to the function's bail-out path, which writes back cached
  * registers, counts the instructions before the failing one, sets S_EXIT
  * and returns that instruction's address, so the interpreter re-runs it.
+ * An interp operation calls the imported interp(n, k), which runs
+ * instruction k of the module's block n through the interpreter's executor;
+ * its result either continues the function or takes the bail-out path.
  */
 import type binaryenT from "binaryen";
 import { CACHE_OFF, PAGE_CODE, PAGE_SIZE, PERM_OFF, PROT_READ, PROT_WRITE, REGS_OFF, S_CHAINS, S_EXIT, S_LAZY_A, S_LAZY_B, S_LAZY_CF, S_LAZY_OP, S_LAZY_RES, S_LOOKUPS, S_RETIRED } from "../vmm/layout.ts";
-import type { BinOp, Block, Op } from "./ir.ts";
+import { INTERP_FAULT, INTERP_SMC, type BinOp, type Block, type Op } from "./ir.ts";
 
 type Binaryen = typeof binaryenT;
 type Module = binaryenT.Module;
@@ -97,16 +100,18 @@ export function compileBlocks(blocks: Block[], opts: BackendOptions): CompiledBa
   const mod = newModule(b);
   mod.addFunctionImport("cond", "env", "cond", b.createType([b.i32]), b.i32);
   mod.addFunctionImport("updflags", "env", "updflags", b.createType([b.i32, b.i32]), b.none);
+  mod.addFunctionImport("interp", "env", "interp", b.createType([b.i32, b.i32]), b.i32);
   const names = blocks.map((blk, n) => {
     const name = `b${n}`;
-    emitBlock(b, mod, blk, name);
+    emitBlock(b, mod, blk, n, name);
     mod.addFunctionExport(name, name);
     return name;
   });
   return finish(b, mod, opts, names, t0);
 }
 
-function emitBlock(b: Binaryen, mod: Module, blk: Block, name: string): void {
+/** Emits block blk, the module's n-th, as function name. */
+function emitBlock(b: Binaryen, mod: Module, blk: Block, n: number, name: string): void {
   const i32 = b.i32;
   const T = blk.temps;
   const regLocal = (r: number) => T + r;
@@ -118,8 +123,9 @@ function emitBlock(b: Binaryen, mod: Module, blk: Block, name: string): void {
   const retire = (count: Expr) =>
     mod.f64.store(slotAddr(S_RETIRED) >>> 0, 8, c(0), mod.f64.add(mod.f64.load(slotAddr(S_RETIRED) >>> 0, 8, c(0)), count));
   const perm = (addr: Expr) => mod.i32.load8_u(PERM_OFF >>> 0, 1, mod.i32.shr_u(addr, c(12)));
-  const bailIf = (cond: Expr, k: number): Expr[] => [
-    mod.local.set(BAIL_EIP, c(blk.addrs[k])),
+  /** Bails out to the interpreter at eip (by default instruction k's), k instructions retired, if cond holds. */
+  const bailIf = (cond: Expr, k: number, eip = blk.addrs[k]): Expr[] => [
+    mod.local.set(BAIL_EIP, c(eip)),
     mod.local.set(BAIL_COUNT, c(k)),
     mod.br("bail", cond),
   ];
@@ -141,7 +147,9 @@ function emitBlock(b: Binaryen, mod: Module, blk: Block, name: string): void {
   for (const o of blk.ops) if (o.op === "const") consts.set(o.dst, o.value >>> 0);
   const loopsBack = (o: Op) => (o.op === "exit" || o.op === "exitif") && consts.get(o.target) === blk.start >>> 0;
   const selfLoop = blk.ops.some(loopsBack);
-  const ITER = T + 13, ACC = T + 14;
+  const ITER = T + 13, ACC = T + 14, STATUS = T + 15;
+  /** Cached registers the block writes: what an interp call must find in the register file. */
+  const dirty = [...blk.cached].filter((r) => blk.ops.some((o) => o.op === "setreg" && o.reg === r));
   const retired = (count: number) => (selfLoop ? mod.f64.convert_u.i32(mod.i32.add(get(ACC), c(count))) : mod.f64.const(count));
   /** Registers the reg-cache pass flushes before an exit: emitted on the exit path only. */
   let flush: Expr[] = [];
@@ -235,6 +243,13 @@ function emitBlock(b: Binaryen, mod: Module, blk: Block, name: string): void {
       }
       case "exit": return [leave(o)];
       case "exitif": return [mod.if(get(o.c), leave(o))];
+      case "interp": return [
+        ...dirty.map((r) => storeSlot(r, get(regLocal(r)))),
+        mod.local.set(STATUS, mod.call("interp", [c(n), c(o.insn)], i32)),
+        ...[...blk.cached].map((r) => mod.local.set(regLocal(r), loadSlot(r))),
+        ...bailIf(mod.i32.eq(get(STATUS), c(INTERP_FAULT)), o.insn),
+        ...bailIf(mod.i32.eq(get(STATUS), c(INTERP_SMC)), o.insn + 1, o.next),
+      ];
       case "cacheregs": return o.regs.map((r) => mod.local.set(regLocal(r), loadSlot(r)));
       case "flushregs": return [];
     }
@@ -246,7 +261,7 @@ function emitBlock(b: Binaryen, mod: Module, blk: Block, name: string): void {
     storeSlot(S_EXIT, c(1)),
     mod.return(get(BAIL_EIP)),
   ];
-  const locals = [...new Array(T + 10).fill(i32), b.i64, b.i64, b.i64, i32, i32];
+  const locals = [...new Array(T + 10).fill(i32), b.i64, b.i64, b.i64, i32, i32, i32];
   const main = selfLoop ? [...prologue, mod.local.set(ITER, c(SELF_LOOP_BUDGET)), mod.loop("top", mod.block(null, body))] : [...prologue, ...body];
   mod.addFunction(name, b.none, i32, locals, mod.block(null, [mod.block("bail", main), ...bailPath], b.unreachable));
 }

@@ -7,6 +7,11 @@
  * failure into a bail-out that leaves the guest state exactly as it was
  * before that instruction, so the interpreter can run it and fault precisely.
  *
+ * An instruction the lifter has no operations for may still be part of the
+ * block as one `interp` operation: translated code calls the interpreter's
+ * own executor for it. That operation is a barrier for everything the
+ * translation keeps outside the register file (see its comment below).
+ *
  * Ordering discipline kept by the lifter, relied on by the backend: within
  * one guest instruction all loads and guards come first, then at most one
  * store, then register and flag writes.
@@ -48,9 +53,22 @@ export type Op =
   | { op: "exit"; target: Temp; count: number }
   /** Leaves for target if c is nonzero; otherwise continues. */
   | { op: "exitif"; c: Temp; target: Temp; count: number }
+  /**
+   * Guest instruction insn (falling through to next) run by the interpreter's
+   * executor, called from translated code. A barrier: the backend writes the
+   * register-cached guest registers back before the call and reloads them
+   * after it; passes treat it as reading and writing every register, flag and
+   * memory byte. The result is one of INTERP_*: a guest fault bails out before
+   * insn (the interpreter re-runs it and faults precisely), a store into code
+   * bails out after it (the interpreter continues on freshly decoded code).
+   */
+  | { op: "interp"; insn: number; next: number }
   /** Register caching (the reg-cache pass): copy guest registers into locals and back. */
   | { op: "cacheregs"; regs: number[] }
   | { op: "flushregs"; regs: number[] };
+
+/** What an interp operation's call reports: the instruction completed, raised a guest fault (and is to be re-run), or completed with a store into code. */
+export const INTERP_DONE = 0, INTERP_FAULT = 1, INTERP_SMC = 2;
 
 export interface Block {
   /** Guest address of the first instruction. */
@@ -85,6 +103,7 @@ export function formatOp(o: Op): string {
     case "updflags": return `${o.when !== undefined ? `if ${t(o.when)}: ` : ""}flags[0x${o.mask.toString(16)}] = ${t(o.bits)}`;
     case "exit": return `exit ${t(o.target)} (${o.count} insns)`;
     case "exitif": return `exit if ${t(o.c)}: ${t(o.target)} (${o.count} insns)`;
+    case "interp": return `interp (next 0x${(o.next >>> 0).toString(16)})  @${o.insn}`;
     case "cacheregs": return `cache ${o.regs.map((r) => REG[r]).join(" ")}`;
     case "flushregs": return `flush ${o.regs.map((r) => REG[r]).join(" ")}`;
   }

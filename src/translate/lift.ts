@@ -2,12 +2,16 @@
  * The lifter: decoded guest instructions -> IR (ir.ts). It reads the same
  * decoded Insn and operand kinds (isa/table.ts K_*) as the interpreter and
  * records flags in the interpreter's lazy-flag kinds, so both tiers share
- * one flag state. A block ends at a control transfer, or before the first
- * instruction the lifter does not cover; that instruction is left to the
- * interpreter. Differential tests pin every lifted form to the interpreter.
+ * one flag state. An instruction without IR of its own (x87, string
+ * operations, 16-bit forms, ...) becomes an `interp` operation — translated
+ * code calls the interpreter's executor for it — when its ISA row is one
+ * INTERPRETED admits; a block ends at a control transfer, or before the
+ * first instruction that is neither lifted nor interpreted, which the
+ * interpreter runs. Differential tests pin every lifted form to the
+ * interpreter.
  */
 import type { Insn } from "../isa/decode.ts";
-import { K_ACC, K_E, K_G, K_IMM, K_MOFFS, K_REL, K_Z } from "../isa/table.ts";
+import { K_ACC, K_E, K_G, K_IMM, K_MOFFS, K_REL, K_Z, type OpRow } from "../isa/table.ts";
 import { K_ADC, K_ADD, K_DEC, K_INC, K_LOGIC, K_MUL, K_SAR, K_SBB, K_SHL, K_SHR, K_SUB, SIZE_MASK } from "../interp/flags.ts";
 import { R_EAX, R_EBP, R_EDX, R_ESP, S_SEGBASE } from "../vmm/layout.ts";
 import type { BinOp, Block, Op, Temp } from "./ir.ts";
@@ -15,8 +19,24 @@ import type { BinOp, Block, Op, Temp } from "./ir.ts";
 const ALU_KIND: Record<string, number> = { add: K_ADD, or: K_LOGIC, adc: K_ADC, sbb: K_SBB, and: K_LOGIC, sub: K_SUB, xor: K_LOGIC, cmp: K_SUB, test: K_LOGIC };
 const ALU_FN: Record<string, BinOp> = { add: "add", or: "or", adc: "add", sbb: "sub", and: "and", sub: "sub", xor: "xor", cmp: "sub", test: "and" };
 const SHIFT_KIND: Record<string, number> = { shl: K_SHL, sal: K_SHL, shr: K_SHR, sar: K_SAR };
-const NOPS = new Set(["nop", "pause", "endbr32", "prefetch", "prefetchw", "prefetchnta", "prefetcht0", "prefetcht1", "prefetcht2", "lfence", "mfence", "sfence", "fwait"]);
+const NOPS = new Set(["nop", "pause", "endbr32", "prefetch", "prefetchw", "prefetchnta", "prefetcht0", "prefetcht1", "prefetcht2", "lfence", "mfence", "sfence"]);
 const CF_COND = 2;
+
+/**
+ * Rows whose executor translated code may call (an interp operation): those
+ * whose ISA attributes are all listed here. That leaves out control
+ * transfers (jump, call, ret, cond: their executors set EIP), instructions
+ * that end a block for the VMM or a trap (stop: int, int3, ud2, ...),
+ * privileged ones (sys: hlt, in/out) and every extension not listed. The
+ * executors of the rest change only registers, flags, FPU state and guest
+ * memory, read all their sources before writing, and leave a faulting
+ * instruction restartable, as the interpreter itself relies on. An
+ * extension is opted in by adding its attribute; a row without an executor
+ * (MMX forms, SSE3 and later) raises SIGILL through the call exactly as
+ * when interpreted.
+ */
+const INTERPRETED = new Set(["lock", "rep", "x87", "simd"]);
+const interpreted = (row: OpRow) => [...row.attrs].every((a) => INTERPRETED.has(a));
 
 class Unliftable extends Error {}
 
@@ -168,9 +188,10 @@ function shift(kind: number): Lift {
   return (b, i) => {
     if (i.row.ops[1] === "CL") return shiftByCl(kind, b, i);
     const count = i.row.ops[1] === "1" ? 1 : i.imm & 31;
-    if (count === 0) return "next";
     const sz = i.sz, bits = 8 << sz;
-    const a = b.mask(sz, b.get(i, i.k0, sz)), c = b.c(count);
+    const a = b.mask(sz, b.get(i, i.k0, sz)); // read even for a zero count: a memory operand faults as in the interpreter
+    if (count === 0) return "next";
+    const c = b.c(count);
     let r: Temp;
     if (kind === K_SAR) {
       const ext = sz === 2 ? a : b.un(sz === 1 ? "sext16" : "sext8", a);
@@ -207,9 +228,9 @@ function rotate(left: boolean): Lift {
       r = b.bin(left ? "rotl" : "rotr", a, when);
     } else {
       const raw = i.row.ops[1] === "1" ? 1 : i.imm & 31;
+      a = b.mask(sz, b.get(i, i.k0, sz)); // read even for a zero count, as the interpreter does
       if (raw === 0) return "next";
       const c = raw % bits;
-      a = b.mask(sz, b.get(i, i.k0, sz));
       r = c ? b.mask(sz, b.bin("or", b.bin(left ? "shl" : "shr_u", a, b.c(c)), b.bin(left ? "shr_u" : "shl", a, b.c(bits - c)))) : a;
     }
     const msb = b.bin("and", b.bin("shr_u", r, b.c(bits - 1)), b.c(1));
@@ -414,7 +435,6 @@ function conditional(i: Insn): "jcc" | "setcc" | "cmovcc" | undefined {
 
 function liftOne(b: Builder, i: Insn): "next" | "exit" {
   if (i.lock && !["add", "sub", "and", "or", "xor", "inc", "dec", "xchg", "cmpxchg", "neg", "not", "adc", "sbb"].includes(i.row.mnem)) throw new Unliftable("lock");
-  if (i.rep && i.row.attrs.has("rep")) throw new Unliftable("rep string");
   const cc = i.row.opcode & 15;
   switch (conditional(i)) {
     case "jcc":
@@ -437,7 +457,8 @@ function liftOne(b: Builder, i: Insn): "next" | "exit" {
 
 /**
  * Lifts a run of decoded instructions; null when not even the first can be
- * lifted. stops counts, by mnemonic and reason, where blocks ended early.
+ * lifted or interpreted. stops counts, by mnemonic and reason, where blocks
+ * ended early.
  */
 export function liftBlock(insns: Insn[], stops?: Map<string, number>): Block | null {
   const b = new Builder();
@@ -451,11 +472,15 @@ export function liftBlock(insns: Insn[], stops?: Map<string, number>): Block | n
       how = liftOne(b, i);
     } catch (e) {
       if (!(e instanceof Unliftable)) throw e;
-      const why = e.message === i.row.mnem ? e.message : `${i.row.mnem} (${e.message})`;
-      stops?.set(why, (stops.get(why) ?? 0) + 1);
       b.ops.length = mark;
       b.temps = temps;
-      break;
+      if (!interpreted(i.row)) {
+        const why = e.message === i.row.mnem ? e.message : `${i.row.mnem} (${e.message})`;
+        stops?.set(why, (stops.get(why) ?? 0) + 1);
+        break;
+      }
+      b.emit({ op: "interp", insn: b.k, next: i.next });
+      how = "next";
     }
     addrs.push(i.addr);
     end = i.next;

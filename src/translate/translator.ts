@@ -9,8 +9,12 @@
  * A request translates a region: the block at EIP and, breadth first, the
  * blocks its direct branches reach, up to a batch size, all in one module —
  * module creation has a fixed cost of about a millisecond, so batching pays.
- * Blocks whose first instruction cannot be lifted are remembered (per page,
- * forgotten when the page changes) and left to the interpreter.
+ * Blocks whose first instruction can be neither lifted nor interpreted are
+ * remembered (per page, forgotten when the page changes) and left to the
+ * interpreter.
+ * Each module is instantiated with the VMM's imports (vmmImports): the
+ * interpreter's flag logic and, for interp operations, its executors over
+ * the batch's decoded instructions, which live as long as the instance.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -18,23 +22,59 @@ import { decode, DecodeError, type Insn } from "../isa/decode.ts";
 import { formatInsn } from "../isa/disasm.ts";
 import { K_REL } from "../isa/table.ts";
 import { GuestFault } from "../vmm/fault.ts";
+import type { Machine } from "../interp/machine.ts";
+import { executorFor } from "../interp/dispatch.ts";
+import { specialize } from "../interp/fast.ts";
 import { PAGE_SHIFT, PROT_EXEC } from "../vmm/layout.ts";
 import type { Memory } from "../vmm/memory.ts";
 import type { CodeCache } from "../vmm/codecache.ts";
 import { condition, updateFlags } from "../interp/flags.ts";
 import { RemoteBackend } from "./remote.ts";
 import type { WorkReply } from "./worker.ts";
-import { formatBlock, type Block } from "./ir.ts";
+import { formatBlock, INTERP_DONE, INTERP_FAULT, INTERP_SMC, type Block } from "./ir.ts";
 import { liftBlock } from "./lift.ts";
 import type { Pass } from "./passes/index.ts";
 
 const MAX_BLOCK_INSNS = 64;
 
-export interface FlagImports { cond: (cc: number) => number; updflags: (mask: number, bits: number) => void; }
+export interface VmmImports {
+  cond: (cc: number) => number;
+  updflags: (mask: number, bits: number) => void;
+  interp: (n: number, k: number) => number;
+}
 
-/** What translated code imports from the VMM: the interpreter's own flag logic, over the register file s. */
-export function flagImports(s: Int32Array): FlagImports {
-  return { cond: (cc) => (condition(s, cc) ? 1 : 0), updflags: (mask, bits) => updateFlags(s, mask, bits) };
+/**
+ * What a translation module imports from the VMM, over the interpreter's
+ * machine m: its flag logic, and its executors for interp operations —
+ * interp(n, k) runs insns[n][k], instruction k of the module's block n.
+ */
+export function vmmImports(m: Machine, insns: readonly (readonly Insn[])[]): VmmImports {
+  const s = m.s;
+  return {
+    cond: (cc) => (condition(s, cc) ? 1 : 0),
+    updflags: (mask, bits) => updateFlags(s, mask, bits),
+    interp: (n, k) => interpret(m, insns[n][k]),
+  };
+}
+
+/**
+ * Runs one instruction with the executor the interpreter would bind. A guest
+ * fault is reported, not thrown: the translation bails out and the
+ * interpreter re-runs the instruction, faulting with its own precise state.
+ * A store into code (which already invalidated the page) is reported too,
+ * so the translation hands over to the interpreter after the instruction.
+ */
+function interpret(m: Machine, i: Insn): number {
+  try {
+    (i.exec ??= specialize(i) ?? executorFor(i.row))(m, i);
+  } catch (e) {
+    if (!(e instanceof GuestFault)) throw e;
+    m.smc = false;
+    return INTERP_FAULT;
+  }
+  if (!m.smc) return INTERP_DONE;
+  m.smc = false;
+  return INTERP_SMC;
 }
 
 interface Pending {
@@ -77,7 +117,8 @@ export class Translator {
   constructor(
     readonly mem: Memory,
     readonly cache: CodeCache,
-    readonly imports: FlagImports,
+    /** The interpreter's machine, whose executors interp operations call. */
+    readonly machine: Machine,
     readonly opts: TranslatorOptions,
   ) {
     if (opts.dumpDir) fs.mkdirSync(opts.dumpDir, { recursive: true });
@@ -184,7 +225,8 @@ export class Translator {
     this.stats.ms.optimize += r.optimizeMs;
     this.stats.ms.compile += r.compileMs;
     const t0 = performance.now();
-    const instance = new WebAssembly.Instance(r.module, { env: { mem: this.mem.wasm, ...this.imports } });
+    const imports = vmmImports(this.machine, batch.blocks.map((b) => b.insns));
+    const instance = new WebAssembly.Instance(r.module, { env: { mem: this.mem.wasm, ...imports } });
     const live = batch.blocks.filter((b) => this.versionsOf(b.block).every((v, k) => v === b.versions[k]));
     this.cache.reserve(r.bytes, live.length);
     batch.blocks.forEach((b, n) => {

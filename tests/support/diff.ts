@@ -3,16 +3,20 @@
  * interpreter (used by tests/translator-diff.test.ts).
  *
  * A case is a random straight-line instruction sequence encoded from the ISA
- * description (src/isa/table.ts ROWS), followed by a terminator (jcc, jmp,
- * call, ret, or an instruction the lifter leaves to the interpreter), an
- * initial register state and an initial flag state (either EFLAGS set
- * wholesale, or a lazy flag record left by a real instruction run through
- * the interpreter first). Two identical rigs (Memory + Cpu + Machine +
- * Interpreter) run it: rig A only interprets; rig B runs the translation of
- * the block (dispatcher with budget 1) and, if it bails out, continues in its
+ * description (src/isa/table.ts ROWS) — instructions the lifter turns into IR
+ * and instructions it hands to the interpreter's executor (interp operations:
+ * x87, string operations with or without rep, shld/shrd, 16-bit forms, ...) —
+ * followed by a terminator (jcc, jmp, call, ret, or an instruction the lifter
+ * leaves to the interpreter), an initial register state, an initial x87
+ * state and an initial flag state (either EFLAGS set wholesale, or a lazy
+ * flag record left by a real instruction run through the interpreter
+ * first). Two identical rigs (Memory + Cpu + Machine + Interpreter) run
+ * it: rig A only interprets; rig B runs the translation of the block
+ * (dispatcher with budget 1) and, if it bails out, continues in its
  * interpreter. Both stop when EIP leaves the case's code or a fault unwinds.
  * Registers, EIP, fault, materialized EFLAGS (minus the flags the executed
- * instructions leave undefined), scratch/stack memory and the retired count
+ * instructions leave undefined), the x87 and SSE state (XMM registers, MXCSR:
+ * fxrstor and ldmxcsr reach it), scratch/stack memory and the retired count
  * must be equal.
  *
  * Memory the cases see (identical in both rigs):
@@ -21,13 +25,16 @@
  *   SCRATCH   RW, RW, then one read-only page, then an unmapped page
  *   STACK     RW, RW; ESP starts near the middle
  * Registers chosen as memory bases ("pointers") and one index register are
- * kept out of the generated instructions' destinations, so most accesses
- * stay inside SCRATCH; a few deliberately cross pages or fault.
+ * kept out of the generated instructions' destinations (for interpreted
+ * instructions: the registers their executor was seen to write when probed),
+ * so most accesses stay inside SCRATCH; a few deliberately cross pages or fault.
  */
 import { decode, DecodeError, type Insn } from "../../src/isa/decode.ts";
 import { formatInsn } from "../../src/isa/disasm.ts";
 import { ROWS, type OpRow } from "../../src/isa/table.ts";
 import { Cpu } from "../../src/interp/cpu.ts";
+import { executorFor } from "../../src/interp/dispatch.ts";
+import { specialize } from "../../src/interp/fast.ts";
 import { materializeFlags } from "../../src/interp/flags.ts";
 import { Interpreter } from "../../src/interp/interpreter.ts";
 import { Machine } from "../../src/interp/machine.ts";
@@ -35,10 +42,10 @@ import { compileBlocks, compileDispatcher } from "../../src/translate/backend.ts
 import { formatBlock, type Block } from "../../src/translate/ir.ts";
 import { liftBlock } from "../../src/translate/lift.ts";
 import type { Pass } from "../../src/translate/passes/index.ts";
-import { flagImports, Translator } from "../../src/translate/translator.ts";
+import { Translator, vmmImports } from "../../src/translate/translator.ts";
 import { CodeCache } from "../../src/vmm/codecache.ts";
-import { GuestFault } from "../../src/vmm/fault.ts";
-import { PAGE_SHIFT, PAGE_SIZE, PROT_EXEC, PROT_READ, PROT_WRITE, S_EIP, S_EXIT, S_RETIRED, S_SEGBASE } from "../../src/vmm/layout.ts";
+import { GuestFault, SIGILL } from "../../src/vmm/fault.ts";
+import { FPU_OFF, PAGE_SHIFT, PAGE_SIZE, PROT_EXEC, PROT_READ, PROT_WRITE, S_EIP, S_EXIT, S_RETIRED, S_SEGBASE, S_SEL, XMM_OFF, XMM_SIZE } from "../../src/vmm/layout.ts";
 import { Memory } from "../../src/vmm/memory.ts";
 
 // ---------------------------------------------------------------- layout
@@ -54,6 +61,8 @@ export const SCRATCH = 0x20000000;
 export const SCRATCH_LEN = 3 * PAGE_SIZE;
 export const STACK = 0x30000000;
 export const STACK_LEN = 2 * PAGE_SIZE;
+/** Bytes of x87 state set up and compared (interp/fpu.ts layout: registers, control/status words, TOP, tags, pointers). */
+export const FPU_LEN = 0x100;
 /** Far-away branch targets (never executed: runs stop when EIP leaves the case's code). */
 const FAR = 0x08100000;
 
@@ -105,10 +114,13 @@ export interface EncCtx {
   free: boolean;
 }
 
-const EXT = ["x87", "simd", "sse4", "popcnt", "movbe", "rdrand", "tsx"];
+/** Extensions left out of the random blocks: neither executed through the translator nor all implemented (x87 and SSE state are compared). */
+const EXT = ["sse4", "popcnt", "movbe", "rdrand", "tsx"];
 const CONTROL = ["jump", "call", "ret", "stop", "cond", "sys"];
-const SHIFTS = new Set(["shl", "sal", "shr", "sar", "rol", "ror", "rcl", "rcr"]);
-const STACK_OPS = new Set(["push", "pop", "leave", "call", "ret"]);
+/** Rows whose result is not a function of the guest state. */
+const NONDETERMINISTIC = new Set(["rdtsc"]);
+const SHIFTS = new Set(["shl", "sal", "shr", "sar", "rol", "ror", "rcl", "rcr", "shld", "shrd"]);
+const STACK_OPS = new Set(["push", "pop", "leave", "call", "ret", "pushad", "popad", "pushfd", "popfd", "enter"]);
 
 function le(v: number, n: number): number[] {
   return Array.from({ length: n }, (_, k) => (v >>> (8 * k)) & 0xff);
@@ -139,6 +151,7 @@ export function encodeRow(rng: Rng, row: OpRow, ctx: EncCtx): number[] {
   const prefixes: number[] = [];
   if (osz) prefixes.push(0x66);
   if (row.attrs.has("lock") && mem && rng.chance(0.15)) prefixes.push(0xf0);
+  if (row.attrs.has("rep") && rng.chance(0.6)) prefixes.push(rng.pick([0xf3, 0xf3, 0xf2]));
   const usesMem = mem || row.ops.some((o) => o[0] === "O");
   if (usesMem && rng.chance(0.08)) prefixes.push(rng.pick([0x26, 0x2e, 0x36, 0x3e, 0x64, 0x65]));
   for (let k = prefixes.length - 1; k > 0; k--) { const j = rng.int(k + 1); [prefixes[k], prefixes[j]] = [prefixes[j], prefixes[k]]; }
@@ -200,7 +213,7 @@ function memOperand(rng: Rng, reg: number, ctx: EncCtx, segBase: number): number
 /** Liftable rows of the one-byte and 0F maps with how often a random encoding of each lifted. */
 export interface Pool {
   rows: OpRow[];
-  /** Flag-writing rows usable (register form) as the prologue that leaves a lazy flag record. */
+  /** Flag-writing rows usable (register form, no string operands) as the prologue that leaves a lazy flag record. */
   flagRows: OpRow[];
   probed: Map<number, { tried: number; lifted: number }>;
 }
@@ -213,17 +226,19 @@ export function buildPool(seed: number): Pool {
   const rows: OpRow[] = [];
   for (const row of ROWS) {
     if (row.map > 1 || (row.prefix && row.prefix !== 0xf3)) continue;
-    if (EXT.some((t) => row.attrs.has(t)) || CONTROL.some((t) => row.attrs.has(t))) continue;
+    if (EXT.some((t) => row.attrs.has(t)) || CONTROL.some((t) => row.attrs.has(t)) || NONDETERMINISTIC.has(row.mnem)) continue;
     let tried = 0, lifted = 0;
     for (let k = 0; k < 24; k++) {
       tried++;
-      const insn = decodeBytes(encodeRow(rng, row, PROBE_CTX), CODE);
-      if (insn && insn.row === row && liftsAlone(insn)) lifted++;
+      const bytes = encodeRow(rng, row, PROBE_CTX);
+      const insn = decodeBytes(bytes, CODE);
+      const block = insn && insn.row === row ? liftsAlone(insn) : null;
+      if (block && writes(insn!, block, PROBE_CTX, bytes)) lifted++;
     }
     probed.set(row.id * 1024 + row.map * 256 + row.opcode, { tried, lifted });
     if (lifted) rows.push(row);
   }
-  const flagRows = rows.filter((r) => r.flagsWritten && r.mod !== "mem" && !r.ops.some((o) => o[0] === "M"));
+  const flagRows = rows.filter((r) => r.flagsWritten && r.mod !== "mem" && !r.ops.some((o) => "MXY".includes(o[0])));
   return { rows, flagRows, probed };
 }
 
@@ -233,12 +248,46 @@ export function liftsAlone(insn: Insn): Block | null {
   return b && b.addrs.length === 1 ? b : null;
 }
 
-/** Registers a lifted instruction writes (from its IR). */
-function writtenRegs(b: Block): Set<number> {
+/** Whether the lifter hands the instruction to the interpreter's executor (an interp operation). */
+const interpreted = (b: Block) => b.ops.some((o) => o.op === "interp");
+
+/**
+ * Registers the instruction writes: from its IR, or, when it is interpreted,
+ * those its executor changed in a few runs from random states around ctx's
+ * pointers (ECX small, so rep operations finish). null when the executor is
+ * missing (SIGILL, "unimplemented").
+ */
+function writes(insn: Insn, block: Block, ctx: EncCtx, bytes: number[]): Set<number> | null {
   const w = new Set<number>();
-  for (const o of b.ops) if (o.op === "setreg" && o.reg < 8) w.add(o.reg);
-  return w;
+  if (!interpreted(block)) {
+    for (const o of block.ops) if (o.op === "setreg" && o.reg < 8) w.add(o.reg);
+    return w;
+  }
+  const rig = (probeRig ??= makeRig());
+  const s = rig.cpu.s;
+  const rng = new Rng(bytes.reduce((h, b) => Math.imul(h ^ b, 0x01000193), 0x811c9dc5));
+  const exec = specialize(insn) ?? executorFor(insn.row);
+  let implemented = false;
+  for (let trial = 0; trial < 4; trial++) {
+    const regs = Array.from({ length: 8 }, (_, r) => (r === 1 ? rng.int(8) : value(rng)));
+    for (const p of ctx.ptrs) regs[p.reg] = p.value;
+    regs[ctx.idx] = ctx.idxValue;
+    regs[R_ESP] = STACK + 0x1000;
+    resetState(rig, regs, (rng.u32() & 0x8d5) | 0x202, ctx.fs, ctx.gs, new Uint8Array(FPU_LEN), new Uint8Array(XMM_SIZE));
+    rig.mem.u8.fill(0, SCRATCH, SCRATCH + SCRATCH_LEN);
+    try {
+      exec(rig.m, insn);
+      implemented = true;
+    } catch (e) {
+      if (!(e instanceof GuestFault)) throw e;
+      implemented ||= e.signal !== SIGILL;
+    }
+    for (let r = 0; r < 8; r++) if (s[r] !== regs[r]) w.add(r);
+  }
+  rig.m.smc = false;
+  return implemented ? w : null;
 }
+let probeRig: Rig | undefined;
 
 /** One random body instruction: encoded, decoded, liftable and respecting ctx's protected registers. */
 export function genInsn(rng: Rng, pool: Pool, ctx: EncCtx, rows = pool.rows): { bytes: number[]; insn: Insn } {
@@ -249,9 +298,12 @@ export function genInsn(rng: Rng, pool: Pool, ctx: EncCtx, rows = pool.rows): { 
     if (!insn) continue;
     const lifted = liftsAlone(insn);
     if (!lifted) continue;
+    const w = writes(insn, lifted, ctx, bytes);
+    if (!w) continue;
+    // String operations walk their pointers (ESI, EDI) and count ECX down, by little: they may move protected registers.
+    const walks = insn.row.ops.some((o) => o[0] === "X" || o[0] === "Y");
     if (!ctx.free) {
-      const w = writtenRegs(lifted);
-      if (ctx.ptrs.some((p) => w.has(p.reg)) || w.has(ctx.idx)) continue;
+      if (!walks && (ctx.ptrs.some((p) => w.has(p.reg)) || w.has(ctx.idx))) continue;
       if (w.has(R_ESP) && (!STACK_OPS.has(insn.row.mnem) || (insn.row.mnem === "pop" && insn.rm === R_ESP))) continue;
     }
     return { bytes, insn };
@@ -276,8 +328,13 @@ export interface Case {
   prologueRegs: number[];
   scratch: Uint8Array;
   stack: Uint8Array;
-  /** Row of every instruction (for coverage). */
+  /** Initial x87 state (FPU_LEN bytes at FPU_OFF). */
+  fpu: Uint8Array;
+  /** Initial SSE state (XMM_SIZE bytes at XMM_OFF; MXCSR at its reset value). */
+  xmm: Uint8Array;
+  /** Row of every instruction, and whether the lifter hands it to the interpreter's executor (for coverage). */
   rows: OpRow[];
+  interp: boolean[];
   /** Map CODE RWX (self-modifying cases) instead of RX. */
   writableCode?: boolean;
 }
@@ -285,6 +342,7 @@ export interface Case {
 export function genCase(seed: number, index: number, pool: Pool): Case {
   const rng = new Rng((seed ^ Math.imul(index + 1, 0x9e3779b1)) >>> 0);
   const regs = Array.from({ length: 8 }, () => value(rng));
+  if (rng.chance(0.5)) regs[1] = rng.int(40); // ECX: a count a rep string operation completes
   const bases = [3, 5, 6, 7].filter(() => rng.chance(0.5));
   if (!bases.length) bases.push(rng.pick([3, 5, 6, 7]));
   const rest = [0, 1, 2, 3, 5, 6, 7].filter((r) => !bases.includes(r));
@@ -298,19 +356,25 @@ export function genCase(seed: number, index: number, pool: Pool): Case {
   const fs = rng.pick([0, 0x40, -0x40]), gs = rng.pick([0, 0x100, -0x20]);
   const ctx: EncCtx = { ptrs, idx, idxValue, fs, gs, free: rng.chance(0.04) };
 
-  const code: number[] = [], lens: number[] = [], rows: OpRow[] = [];
-  const add = (bytes: number[], row: OpRow) => { code.push(...bytes); lens.push(bytes.length); rows.push(row); };
+  const code: number[] = [], lens: number[] = [], rows: OpRow[] = [], interp: boolean[] = [];
+  const add = (bytes: number[], insn: Insn) => {
+    code.push(...bytes);
+    lens.push(bytes.length);
+    rows.push(insn.row);
+    const b = liftsAlone(insn);
+    interp.push(!!b && interpreted(b));
+  };
   const n = rng.range(5, 20);
   for (let k = 0; k < n; k++) {
     const { bytes, insn } = genInsn(rng, pool, ctx);
-    add(bytes, insn.row);
+    add(bytes, insn);
   }
   const terminator = rng.pick(TERMINATORS);
-  const termBytes = terminatorBytes(rng, terminator, code.length, ctx, regs);
+  const termBytes = terminatorBytes(rng, terminator, code.length, ctx);
   for (const t of termBytes) {
     const insn = decodeBytes(t, CODE);
     if (!insn) throw new Error(`terminator ${terminator} does not decode: ${t.map((b) => hex(b, 2)).join(" ")}`);
-    add(t, insn.row);
+    add(t, insn);
   }
   if (code.length > SLOT) throw new Error("case longer than its slot");
 
@@ -329,13 +393,52 @@ export function genCase(seed: number, index: number, pool: Pool): Case {
   for (let k = 0; k < SCRATCH_LEN; k += 4) new DataView(scratch.buffer).setInt32(k, rng.chance(0.3) ? value(rng) : rng.u32(), true);
   const stack = new Uint8Array(STACK_LEN);
   for (let k = 0; k < STACK_LEN; k += 4) new DataView(stack.buffer).setInt32(k, rng.chance(0.5) ? value(rng) : rng.u32(), true);
-  return { index, code, lens, terminator, regs, fs, gs, eflags, prologue, prologueRegs, scratch, stack, rows };
+  return { index, code, lens, terminator, regs, fs, gs, eflags, prologue, prologueRegs, scratch, stack, fpu: randomFpu(rng), xmm: randomXmm(rng), rows, interp };
+}
+
+/**
+ * An x87 state (interp/fpu.ts layout): half the time the empty fninit state,
+ * otherwise a random TOP with some registers in use — ordinary, zero,
+ * infinite, NaN, denormal or unsupported encodings — and now and then an
+ * unmasked exception, so that a later x87 instruction raises SIGFPE.
+ */
+/** Float and integer lane patterns for XMM registers: zeros, ones, infinities, NaNs, denormals, signs, random bits. */
+const XMM_LANES = [0, 0x3f800000, 0xbf800000, 0x7f800000, 0xff800000, 0x7fc00000, 0x7fa00000, 0x00000001, 0x80000000, 0x3ff00000, 0x7ff80000, 0xffffffff, 0x4b000000];
+
+/** XMM0-7 with lanes drawn from XMM_LANES, random floats near 1 and random bits. */
+function randomXmm(rng: Rng): Uint8Array {
+  const xmm = new Uint8Array(XMM_SIZE), dv = new DataView(xmm.buffer);
+  for (let k = 0; k < 32; k++) {
+    const lane = rng.pick([rng.pick(XMM_LANES), rng.u32(), 0x3f000000 + rng.int(0x1000000), (rng.range(110, 140) << 23) | rng.int(0x800000)]);
+    dv.setUint32(4 * k, lane >>> 0, true);
+  }
+  return xmm;
+}
+
+function randomFpu(rng: Rng): Uint8Array {
+  const fpu = new Uint8Array(FPU_LEN), dv = new DataView(fpu.buffer);
+  if (rng.chance(0.5)) return fpu;
+  const top = rng.int(8);
+  dv.setUint32(0x88, top, true);
+  for (let k = rng.int(9); k > 0; k--) {
+    const p = (top + k - 1) & 7, hi = rng.u32(), lo = rng.u32();
+    const [exp, lead] = rng.pick([
+      [0x3fff + rng.range(-70, 70), 0x80000000], [0x3fff + rng.range(-70, 70), 0x80000000], [0x3fff + rng.range(-70, 70), 0x80000000],
+      [0, 0], [0x7fff, 0x80000000], [0, 0], [rng.int(0x7fff), 0],
+    ]);
+    const zero = exp === 0 && rng.chance(0.5), inf = exp === 0x7fff && rng.chance(0.5);
+    dv.setUint32(p * 16, zero || inf ? 0 : lo, true);
+    dv.setUint32(p * 16 + 4, zero ? 0 : inf ? 0x80000000 : lead | (hi & 0x7fffffff), true);
+    dv.setUint16(p * 16 + 8, (rng.int(2) << 15) | exp, true);
+    fpu[0x8c + p] = 1;
+  }
+  if (rng.chance(0.15)) dv.setUint16(0x80, rng.int(0x40), true); // control word XOR 0x037f: these exceptions unmasked
+  return fpu;
 }
 
 /** Terminator instruction(s) for a body of len bytes; branch targets are never inside the case. */
-function terminatorBytes(rng: Rng, t: Terminator, len: number, ctx: EncCtx, regs: number[]): number[][] {
+function terminatorBytes(rng: Rng, t: Terminator, len: number, ctx: EncCtx): number[][] {
   const farRel = (end: number) => (FAR + rng.int(0x10000) - end) | 0;
-  const free = [0, 1, 2, 3, 5, 6, 7].filter((r) => !ctx.ptrs.some((p) => p.reg === r) && r !== ctx.idx);
   const cc = rng.int(16);
   switch (t) {
     case "jcc8": case "jmp8": {
@@ -353,10 +456,9 @@ function terminatorBytes(rng: Rng, t: Terminator, len: number, ctx: EncCtx, regs
     case "ret": return [[0xc3]];
     case "retn": return [[0xc2, ...le(rng.pick([0, 4, 8, 0x10, rng.int(0x100)]), 2)]];
     case "fallthrough": {
-      // An instruction the lifter leaves to the interpreter (the block's translation exits before it), then a jump away.
-      const r = free.length ? rng.pick(free) : 0;
-      void regs;
-      const filler = rng.pick([[0xf5], [0xf8], [0xf9], [0xd3, 0xe0 | r], [0xd1, 0xc0 | r]]);
+      // A flag instruction (interpreted inside the block) or a jecxz/loop to the next instruction (which the lifter
+      // leaves to the interpreter: the block's translation exits before it), then a jump away.
+      const filler = rng.pick([[0xf5], [0xf8], [0xf9], [0xe3, 0x00], [0xe2, 0x00]]);
       return [filler, [0xe9, ...le(farRel(len + filler.length + 5), 4)]];
     }
   }
@@ -374,8 +476,6 @@ export interface Rig {
 export interface TransRig extends Rig {
   cache: CodeCache;
   run: (eip: number, budget: number) => number;
-  cond: (cc: number) => number;
-  updflags: (mask: number, bits: number) => void;
   retiredTranslated(): number;
   /** Called from onCodeWrite so a Translator can forget the page. */
   forget: ((page: number) => void) | null;
@@ -397,7 +497,6 @@ export function makeTransRig(): TransRig {
   const s = rig.cpu.s;
   const t: TransRig = {
     ...rig, cache, forget: null,
-    ...flagImports(s),
     run: new WebAssembly.Instance(compileDispatcher(), { env: { mem: rig.mem.wasm, table: cache.table } }).exports.run as (eip: number, budget: number) => number,
     retiredTranslated: () => new Float64Array(rig.mem.wasm.buffer, s.byteOffset, 64)[S_RETIRED / 2],
   };
@@ -421,7 +520,7 @@ export interface TestTranslator {
 }
 
 export function newTranslator(rig: TransRig, passes: Pass[], optLevel: number): TestTranslator {
-  const tr = new Translator(rig.mem, rig.cache, { cond: rig.cond, updflags: rig.updflags }, { passes, optLevel, batchBlocks: 1 });
+  const tr = new Translator(rig.mem, rig.cache, rig.m, { passes, optLevel, batchBlocks: 1 });
   rig.forget = (page) => tr.forgetPage(page);
   const api = tr as unknown as TranslatorApi;
   const entry = api.translateNow ?? api.translateFrom;
@@ -465,18 +564,29 @@ function setup(rig: Rig, c: Case, slot: number): void {
   const s = cpu.s;
   mem.u8.set(c.scratch, SCRATCH);
   mem.u8.set(c.stack, STACK);
-  if (c.eflags !== null) cpu.eflags = c.eflags;
-  else {
-    for (let r = 0; r < 8; r++) s[r] = c.prologueRegs[r];
-    cpu.eflags = 0x202;
+  resetState(rig, c.eflags !== null ? c.regs : c.prologueRegs, c.eflags ?? 0x202, c.fs, c.gs, c.fpu, c.xmm);
+  if (c.eflags === null) {
     interp.runBlock(prologueAddr(slot));
+    s.set(c.regs, 0);
   }
-  for (let r = 0; r < 8; r++) s[r] = c.regs[r];
-  s[S_SEGBASE + 4] = c.fs;
-  s[S_SEGBASE + 5] = c.gs;
   s[S_EIP] = caseAddr(slot);
   s[S_EXIT] = 0;
   rig.m.smc = false;
+}
+
+/** Selectors as a new process has them (Cpu): ES CS SS DS FS GS, then the two ModRM.reg values naming no register (the interpreter's mov sreg does not reject them). */
+const SELECTORS = [0x2b, 0x23, 0x2b, 0x2b, 0, 0, 0, 0];
+
+/** Sets registers, EFLAGS (no lazy record), segments (FS/GS bases fs and gs), the x87 state and the SSE state, so no earlier case leaks in. */
+function resetState(rig: Rig, regs: number[], eflags: number, fs: number, gs: number, fpu: Uint8Array, xmm: Uint8Array): void {
+  const s = rig.cpu.s;
+  s.set(regs, 0);
+  rig.cpu.eflags = eflags;
+  SELECTORS.forEach((sel, k) => { s[S_SEL + k] = sel; s[S_SEGBASE + k] = 0; });
+  s[S_SEGBASE + 4] = fs;
+  s[S_SEGBASE + 5] = gs;
+  rig.mem.u8.set(fpu, FPU_OFF);
+  rig.mem.u8.set(xmm, XMM_OFF);
 }
 
 export interface Outcome {
@@ -488,6 +598,8 @@ export interface Outcome {
   scratch: Uint8Array;
   stack: Uint8Array;
   code: Uint8Array;
+  fpu: Uint8Array;
+  sse: Uint8Array;
   /** Translated run only: whether the translation bailed out, and where. */
   bailAt?: number;
   /** Translated run only: an error that is not a guest fault (a trap in translated code, a missing translation). */
@@ -507,6 +619,8 @@ function finish(rig: Rig, c: Case, slot: number, eip: number, fault: string | nu
     scratch: mem.u8.slice(SCRATCH, SCRATCH + SCRATCH_LEN),
     stack: mem.u8.slice(STACK, STACK + STACK_LEN),
     code: mem.u8.slice(caseAddr(slot), caseAddr(slot) + c.code.length),
+    fpu: mem.u8.slice(FPU_OFF, FPU_OFF + FPU_LEN),
+    sse: mem.u8.slice(XMM_OFF, XMM_OFF + XMM_SIZE),
   };
 }
 
@@ -587,18 +701,19 @@ export function decodeBlock(mem: Memory, eip: number): Insn[] {
  * Returns each block's IR after the passes, by start address, for reproducers.
  */
 export function translateBatch(rig: TransRig, eips: number[], passes: Pass[], optLevel: number): Map<number, Block> {
-  const blocks: Block[] = [];
+  const blocks: Block[] = [], insns: Insn[][] = [];
   for (const eip of eips) {
-    const insns = decodeBlock(rig.mem, eip);
-    const b = insns.length ? liftBlock(insns) : null;
+    const decoded = decodeBlock(rig.mem, eip);
+    const b = decoded.length ? liftBlock(decoded) : null;
     if (!b) continue;
     for (const p of passes) p.run(b);
     blocks.push(b);
+    insns.push(decoded.slice(0, b.addrs.length));
   }
   const out = new Map<number, Block>();
   if (!blocks.length) return out;
   const batch = compileBlocks(blocks, { optLevel });
-  const inst = new WebAssembly.Instance(batch.module, { env: { mem: rig.mem.wasm, cond: rig.cond, updflags: rig.updflags } });
+  const inst = new WebAssembly.Instance(batch.module, { env: { mem: rig.mem.wasm, ...vmmImports(rig.m, insns) } });
   rig.cache.reserve(batch.bytes, blocks.length);
   blocks.forEach((b, n) => {
     const fn = inst.exports[batch.exports[n]] as (...args: unknown[]) => unknown;
@@ -639,6 +754,8 @@ export function compareOutcomes(c: Case, a: Outcome, b: Outcome, strictFlags = f
   };
   mem("mem", SCRATCH, a.scratch, b.scratch);
   mem("stack", STACK, a.stack, b.stack);
+  mem("x87 state", FPU_OFF, a.fpu, b.fpu);
+  mem("SSE state", XMM_OFF, a.sse, b.sse);
   mem("code", CODE, a.code, b.code);
   return d;
 }

@@ -9,7 +9,9 @@
  * INC/DEC), cond becomes one or two integer comparisons on its operands —
  * for a 32-bit `cmp; jl` a single i32.lt_s. Conditions it cannot express
  * (parity, overflow of ADD) are left alone. The setflags stays; dead-flags
- * decides separately whether anyone else still observes it.
+ * decides separately whether anyone else still observes it. A rotate's
+ * `updflags` or an `interp` call (which may write any flag) in between
+ * ends the producer's reach.
  */
 import { K_ADD, K_DEC, K_INC, K_LOGIC, K_SUB } from "../../interp/flags.ts";
 import type { BinOp, Block, Op, Temp } from "../ir.ts";
@@ -23,7 +25,7 @@ export function cmpJccFusion(block: Block): void {
   const def = () => temps++;
   for (const o of block.ops) {
     if (o.op === "setflags") producer = o.when === undefined ? o : null;
-    if (o.op === "updflags") producer = null; // a rotate rewrote CF/OF: the producer no longer describes the flags
+    if (o.op === "updflags" || o.op === "interp") producer = null; // the flags were rewritten behind the producer
     if (o.op !== "cond" || !producer) { out.push(o); continue; }
     const fused = fuse(producer, o.cc, o.dst, def);
     if (fused) out.push(...fused);

@@ -12,10 +12,13 @@
  * `setflags` (shifts by CL, which leave the flags alone for a zero count). The ISA description's
  * flag columns say which instructions write flags; the lifter only emits
  * `setflags` for them, so this pass needs no per-instruction knowledge.
+ * An `interp` call (an instruction run by the interpreter's executor) counts
+ * as reading every flag: the executor may read them, and a fault in it
+ * bails out with the state before it.
  */
 import type { Block, Op } from "../ir.ts";
 
-const OBSERVES_FLAGS = new Set<Op["op"]>(["cond", "exit", "exitif", "load", "store", "guard", "div64"]);
+const OBSERVES_FLAGS = new Set<Op["op"]>(["cond", "exit", "exitif", "load", "store", "guard", "div64", "interp"]);
 
 export function deadFlags(block: Block): void {
   let live = true;

@@ -6,7 +6,9 @@
  * (`flushregs`) and on the bail-out path (the backend flushes the same set).
  * Loading all of them on entry keeps every local valid at every bail point,
  * so a bail-out writes back exactly the state before the bailing
- * instruction. Segment bases and flags stay in memory.
+ * instruction. Segment bases and flags stay in memory. Around an `interp`
+ * call the backend stores the written registers and reloads all cached
+ * ones, since the interpreter's executor works on the register file.
  */
 import type { Block, Op } from "../ir.ts";
 
