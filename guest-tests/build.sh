@@ -25,7 +25,7 @@ CFLAGS_BASE="-m32 -march=i686 -ffunction-sections -fdata-sections -fno-pie -Wall
 LDFLAGS="-m32 -static -s -Wl,--gc-sections -no-pie"
 X87="-mno-sse"
 SSE2="-msse2 -mfpmath=sse"
-SSE2_PROGS="fp_printf fp_convert fp_libm fp_kernels sieve sorting strings crc_md5 bignum"
+SSE2_PROGS="fp_printf fp_convert fp_libm fp_kernels sieve sorting strings crc_md5 bignum vec_int"
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/cdvm-gt-build.XXXXXX")"
 trap 'rm -rf "$WORK"' EXIT

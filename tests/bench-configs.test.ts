@@ -10,6 +10,9 @@ describe("bench configurations", () => {
     expect(cdvmRunArgs(c)).toEqual(["--mode", "staged", "--disable-pass", "dead-flags", "--bbt-threshold", "1000", "--binaryen-opt", "2"]);
     expect(parseConfig("bbt:passes=reg-cache").passes).toEqual(["reg-cache"]);
     expect(parseConfig("native").kind).toBe("native");
+    const f64 = parseConfig("interp:x87=f64");
+    expect(f64.name).toBe("interp:x87=f64");
+    expect(cdvmRunArgs(f64)).toEqual(["--mode", "interp", "--x87", "f64"]);
   });
   it("expands presets from the pass registry", () => {
     expect(parseConfigList("ablation").map((c) => c.name)).toEqual(["staged", ...PASS_NAMES.map((p) => `staged:-${p}`)]);
@@ -17,6 +20,6 @@ describe("bench configurations", () => {
     expect(parseConfigList("interp,interp,default").map((c) => c.name)).toEqual(["interp", "bbt", "staged", "native", "qemu"]);
   });
   it("rejects bad strings", () => {
-    for (const bad of ["fast", "staged:-nope", "staged:opt=9", "interp:threshold=5", "native:-dead-flags", "staged:threshold"]) expect(() => parseConfig(bad), bad).toThrow();
+    for (const bad of ["fast", "staged:-nope", "staged:opt=9", "interp:threshold=5", "native:-dead-flags", "staged:threshold", "interp:x87=f32"]) expect(() => parseConfig(bad), bad).toThrow();
   });
 });

@@ -146,6 +146,13 @@ describe.concurrent("cdvm run: options", () => {
     expect((await run("exit42", ["--mode", "interp"])).status).toBe(42);
   });
 
+  it("--x87 takes f80 or f64; anything else is status 2 with one line naming the models", async () => {
+    expect((await run("exit42", ["--mode", "interp", "--x87", "f64"])).status).toBe(42);
+    const r = await run("exit42", ["--x87", "f32"]);
+    expect(r.status).toBe(2);
+    expect(oneLine(r)).toBe("cdvm: unknown --x87 'f32' (available: f80, f64)");
+  });
+
   it("--strict stops at an unimplemented syscall with status 125; without it the guest sees ENOSYS", async () => {
     // mov eax, 511; int 0x80; mov ebx, eax; neg ebx; mov eax, 1; int 0x80  -> exit(-result)
     const code = [0xb8, 0xff, 0x01, 0, 0, 0xcd, 0x80, 0x89, 0xc3, 0xf7, 0xdb, 0xb8, 1, 0, 0, 0, 0xcd, 0x80];
@@ -351,7 +358,7 @@ describe.concurrent("cdvm disasm and --help", () => {
     expect(top.stdout.toString()).toMatch(/\n {2}disasm \[options\] <elf>/);
     const sub = await cdvm(["run", "--help"]);
     expect(sub.status).toBe(0);
-    for (const o of ["--mode", "--stats", "--stats-json", "--max-insns", "--root", "--strace", "--strict", "-E, --env", "--clear-env", "--argv0"]) {
+    for (const o of ["--mode", "--stats", "--stats-json", "--max-insns", "--root", "--strace", "--strict", "-E, --env", "--clear-env", "--argv0", "--x87"]) {
       expect(sub.stdout.toString()).toContain(o);
     }
   });

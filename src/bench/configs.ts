@@ -10,7 +10,8 @@
  *     threshold=N            --bbt-threshold N
  *     opt=N                  --binaryen-opt N
  *     cache=BYTES            --code-cache-size BYTES
- *   e.g. staged:-dead-flags:threshold=1000:opt=2
+ *     x87=MODEL              --x87 MODEL (f80 or f64; interp takes it too)
+ *   e.g. staged:-dead-flags:threshold=1000:opt=2, interp:x87=f64
  *
  * A --configs list is comma-separated; presets expand in place:
  *   default     interp,bbt,staged,native,qemu
@@ -19,6 +20,7 @@
  * The config string, normalized, is the configuration's name in results.
  */
 import { PASS_NAMES } from "../translate/passes/index.ts";
+import { X87_MODEL_NAMES, type X87ModelName } from "../interp/x87-model.ts";
 
 export type ConfigKind = "native" | "qemu" | "cdvm";
 export const CDVM_MODES = ["interp", "bbt", "staged"] as const;
@@ -34,6 +36,7 @@ export interface BenchConfig {
   threshold?: number;
   opt?: number;
   cacheSize?: number;
+  x87?: X87ModelName;
 }
 
 export const THRESHOLD_SWEEP = [1, 10, 50, 200, 1000, 5000];
@@ -78,7 +81,11 @@ export function parseConfig(text: string): BenchConfig {
       case "opt": c.opt = whole(val, "opt", 4); break;
       case "cache": c.cacheSize = whole(val, "cache"); break;
       case "passes": c.passes = val === "" ? [] : val.split("+").map(knownPass); break;
-      default: throw new ConfigError(`unknown modifier '${key}' in '${text}' (known: -PASS, passes=, threshold=, opt=, cache=)`);
+      case "x87":
+        if (!(X87_MODEL_NAMES as string[]).includes(val)) throw new ConfigError(`unknown x87 model '${val}' in '${text}' (models: ${X87_MODEL_NAMES.join(", ")})`);
+        c.x87 = val as X87ModelName;
+        break;
+      default: throw new ConfigError(`unknown modifier '${key}' in '${text}' (known: -PASS, passes=, threshold=, opt=, cache=, x87=)`);
     }
   }
   if (c.mode === "interp" && (c.disablePasses.length || c.passes || c.threshold !== undefined || c.opt !== undefined || c.cacheSize !== undefined)) {
@@ -97,6 +104,7 @@ export function configName(c: BenchConfig): string {
   if (c.threshold !== undefined) parts.push(`threshold=${c.threshold}`);
   if (c.opt !== undefined) parts.push(`opt=${c.opt}`);
   if (c.cacheSize !== undefined) parts.push(`cache=${c.cacheSize}`);
+  if (c.x87 !== undefined) parts.push(`x87=${c.x87}`);
   return parts.join(":");
 }
 
@@ -122,11 +130,12 @@ export function cdvmRunArgs(c: BenchConfig): string[] {
   if (c.threshold !== undefined) a.push("--bbt-threshold", String(c.threshold));
   if (c.opt !== undefined) a.push("--binaryen-opt", String(c.opt));
   if (c.cacheSize !== undefined) a.push("--code-cache-size", String(c.cacheSize));
+  if (c.x87 !== undefined) a.push("--x87", c.x87);
   return a;
 }
 
 /** What the configuration differs in from plain `staged` — used by the report to find ablation and threshold rows. */
 export function describeConfig(c: BenchConfig): { baseline: string; disabled: string[]; threshold?: number; otherwise: boolean } {
-  const otherwise = c.kind !== "cdvm" || c.mode !== "staged" || c.passes !== undefined || c.opt !== undefined || c.cacheSize !== undefined;
+  const otherwise = c.kind !== "cdvm" || c.mode !== "staged" || c.passes !== undefined || c.opt !== undefined || c.cacheSize !== undefined || c.x87 !== undefined;
   return { baseline: "staged", disabled: c.disablePasses, threshold: c.threshold, otherwise };
 }

@@ -7,6 +7,7 @@ import { runCommand } from "./run.ts";
 import { PASSES } from "../translate/passes/index.ts";
 import { DEFAULT_BINARYEN_OPT, DEFAULT_CODE_CACHE, DEFAULT_THRESHOLD } from "../vmm/vm.ts";
 import { disasmMain } from "./disasm.ts";
+import { DEFAULT_X87_MODEL } from "../interp/x87-model.ts";
 import { EXIT_USAGE, EXIT_VMM } from "../vmm/status.ts";
 import { benchCommand, reportCommand } from "../bench/cli.ts";
 
@@ -23,6 +24,7 @@ program
   .argument("[args...]", "guest arguments")
   .passThroughOptions()
   .addOption(new Option("--mode <mode>", "execution mode: interp, bbt (translate every block) or staged (interpret, translate hot blocks)").default("staged"))
+  .addOption(new Option("--x87 <model>", "x87 precision model: f80 (exact 80-bit extended, as native) or f64 (IEEE double, faster)").default(DEFAULT_X87_MODEL))
   .option("--stats", "print instructions retired, wall time and MIPS to stderr")
   .option("--stats-json <file>", "write the run's statistics as JSON")
   .option("--max-insns <n>", "stop the guest after n instructions")

@@ -5,12 +5,14 @@
  */
 import * as fs from "node:fs";
 import { MODES, runGuest, type Mode, type RunStats } from "../vmm/vm.ts";
+import { X87_MODEL_NAMES, type X87ModelName } from "../interp/x87-model.ts";
 import { EXIT_NOTFOUND, UsageError } from "../vmm/status.ts";
 import { PASS_NAMES } from "../translate/passes/index.ts";
 import { reportProblem } from "./errors.ts";
 
 export interface RunCliOptions {
   mode: string;
+  x87: string;
   stats?: boolean;
   statsJson?: string;
   maxInsns?: string;
@@ -74,6 +76,7 @@ function parseList(v: string | undefined): string[] | undefined {
 export function runCommand(program: string, args: string[], o: RunCliOptions): number {
   try {
     if (!(MODES as readonly string[]).includes(o.mode)) throw new UsageError(`unknown --mode '${o.mode}' (available: ${MODES.join(", ")})`);
+    if (!(X87_MODEL_NAMES as string[]).includes(o.x87)) throw new UsageError(`unknown --x87 '${o.x87}' (available: ${X87_MODEL_NAMES.join(", ")})`);
     const maxInsns = parseCount(o.maxInsns, "--max-insns");
     const threshold = parseCount(o.bbtThreshold, "--bbt-threshold");
     const binaryenOpt = parseCount(o.binaryenOpt, "--binaryen-opt");
@@ -102,7 +105,7 @@ export function runCommand(program: string, args: string[], o: RunCliOptions): n
     let st: RunStats;
     try {
       st = runGuest(bytes, [o.argv0 ?? program, ...args], env, {
-        mode: o.mode as Mode, maxInsns, root: o.root, strace: o.strace, strict: o.strict, execfn: program,
+        mode: o.mode as Mode, x87: o.x87 as X87ModelName, maxInsns, root: o.root, strace: o.strace, strict: o.strict, execfn: program,
         threshold, passes, disablePasses, binaryenOpt, binaryenPasses: parseList(o.binaryenPasses), codeCacheSize,
         dumpTranslations: o.dumpTranslations,
       });

@@ -13,6 +13,9 @@ import { controlExecutors } from "./exec/control.ts";
 import { dataExecutors } from "./exec/data.ts";
 import { muldivExecutors } from "./exec/muldiv.ts";
 import { shiftExecutors } from "./exec/shift.ts";
+import { sseConvertExecutors } from "./exec/sse-convert.ts";
+import { sseFloatExecutors } from "./exec/sse-float.ts";
+import { sseIntExecutors } from "./exec/sse-int.ts";
 import { stringExecutors } from "./exec/string.ts";
 import { systemExecutors } from "./exec/system.ts";
 import { x87Executors } from "./exec/x87.ts";
@@ -20,7 +23,7 @@ import { x87Executors } from "./exec/x87.ts";
 const EXECUTORS: Record<string, Exec> = {
   ...aluExecutors, ...bitExecutors, ...controlExecutors, ...dataExecutors,
   ...muldivExecutors, ...shiftExecutors, ...stringExecutors, ...systemExecutors,
-  ...x87Executors,
+  ...x87Executors, ...sseFloatExecutors, ...sseConvertExecutors, ...sseIntExecutors,
 };
 
 function privileged(_m: unknown, i: Insn): void {

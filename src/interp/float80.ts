@@ -7,7 +7,9 @@
  * mul, div, sqrt, fprem and integer conversion are computed exactly with
  * BigInt and rounded once by round(), which honours the rounding control
  * (RC_*), the precision (24/53/64 significand bits) and the target format's
- * exponent range, raising PE/UE/OE and noting "rounded up" for C1.
+ * exponent range, raising PE/UE/OE and noting "rounded up" for C1. The
+ * arithmetic rounds into the register's exponent range unless given another
+ * (SSE rounds straight into float or double, sse-math.ts).
  * The last section evaluates log2, 2^x - 1 and atan2 in BigInt fixed point
  * (>= 160 bits) for fyl2x/fyl2xp1/f2xm1/fpatan; fsin & co. are in x87.ts.
  */
@@ -131,9 +133,13 @@ function carriesOut(s: number, m: bigint, L: number, p: number, rc: number): boo
   return rc === RC_UP ? s === 0 : rc === RC_DOWN ? s === 1 : false;
 }
 
-/** Rounds an exact value to the register with precision p (24, 53 or 64 bits). */
-function rnd(s: number, m: bigint, q: number, sticky: boolean, p: number, rc: number): F80 {
-  return round(s, m, q, sticky, p, EXT_EMIN, EXT_EMAX, rc);
+/** An exponent range to round into: the register's, or a memory format's (SSE rounds to those directly). */
+export interface Range { emin: number; emax: number }
+const EXT: Range = { emin: EXT_EMIN, emax: EXT_EMAX };
+
+/** Rounds an exact value to precision p (24, 53 or 64 bits) in exponent range r (default: the register's). */
+function rnd(s: number, m: bigint, q: number, sticky: boolean, p: number, rc: number, r: Range): F80 {
+  return round(s, m, q, sticky, p, r.emin, r.emax, rc);
 }
 
 export function quiet(a: F80): F80 {
@@ -167,7 +173,7 @@ function special2(a: F80, b: F80, ca: number, cb: number): F80 | undefined {
   return undefined;
 }
 
-export function add(a: F80, b: F80, negB: boolean, p: number, rc: number): F80 {
+export function add(a: F80, b: F80, negB: boolean, p: number, rc: number, r: Range = EXT): F80 {
   const ca = cls(a), cb = cls(b);
   const sp = special2(a, b, ca, cb);
   if (sp) return sp;
@@ -177,8 +183,8 @@ export function add(a: F80, b: F80, negB: boolean, p: number, rc: number): F80 {
     return ca === CLS_INF ? a : { s: sb, e: 0x7fff, m: J };
   }
   if (ca === CLS_ZERO && cb === CLS_ZERO) return { s: a.s === sb ? a.s : rc === RC_DOWN ? 1 : 0, e: 0, m: 0n };
-  if (cb === CLS_ZERO) { norm(a); return rnd(a.s, nm, nq, false, p, rc); }
-  if (ca === CLS_ZERO) { norm(b); return rnd(sb, nm, nq, false, p, rc); }
+  if (cb === CLS_ZERO) { norm(a); return rnd(a.s, nm, nq, false, p, rc, r); }
+  if (ca === CLS_ZERO) { norm(b); return rnd(sb, nm, nq, false, p, rc, r); }
   norm(a);
   let ma = nm, qa = nq;
   norm(b);
@@ -190,10 +196,10 @@ export function add(a: F80, b: F80, negB: boolean, p: number, rc: number): F80 {
   let sum = (a.s ? -ma : ma) << BigInt(qa - q);
   sum += (sb ? -mb : mb) << BigInt(qb - q);
   if (sum === 0n) return { s: rc === RC_DOWN ? 1 : 0, e: 0, m: 0n };
-  return sum < 0n ? rnd(1, -sum, q, false, p, rc) : rnd(0, sum, q, false, p, rc);
+  return sum < 0n ? rnd(1, -sum, q, false, p, rc, r) : rnd(0, sum, q, false, p, rc, r);
 }
 
-export function mul(a: F80, b: F80, p: number, rc: number): F80 {
+export function mul(a: F80, b: F80, p: number, rc: number, r: Range = EXT): F80 {
   const ca = cls(a), cb = cls(b);
   const sp = special2(a, b, ca, cb);
   if (sp) return sp;
@@ -206,10 +212,10 @@ export function mul(a: F80, b: F80, p: number, rc: number): F80 {
   norm(a);
   const ma = nm, qa = nq;
   norm(b);
-  return rnd(s, ma * nm, qa + nq, false, p, rc);
+  return rnd(s, ma * nm, qa + nq, false, p, rc, r);
 }
 
-export function div(a: F80, b: F80, p: number, rc: number): F80 {
+export function div(a: F80, b: F80, p: number, rc: number, r: Range = EXT): F80 {
   const ca = cls(a), cb = cls(b);
   const sp = special2(a, b, ca, cb);
   if (sp) return sp;
@@ -226,7 +232,7 @@ export function div(a: F80, b: F80, p: number, rc: number): F80 {
   const ma = nm << 68n, qa = nq - 68;
   norm(b);
   const quo = ma / nm;
-  return rnd(s, quo, qa - nq, quo * nm !== ma, p, rc);
+  return rnd(s, quo, qa - nq, quo * nm !== ma, p, rc, r);
 }
 
 /** floor(sqrt(n)) for n > 0. */
@@ -240,7 +246,7 @@ export function isqrt(n: bigint): bigint {
   }
 }
 
-export function sqrt(a: F80, p: number, rc: number): F80 {
+export function sqrt(a: F80, p: number, rc: number, r: Range = EXT): F80 {
   const ca = cls(a);
   if (ca === CLS_BAD) return invalid();
   if (isNaNish(ca)) return propagateNaN(a);
@@ -250,8 +256,8 @@ export function sqrt(a: F80, p: number, rc: number): F80 {
   if (a.e === 0) status.exc |= DE;
   norm(a);
   const k = (nq & 1) ? 71 : 70;
-  const n = nm << BigInt(k), r = isqrt(n);
-  return rnd(0, r, (nq - k) / 2, r * r !== n, p, rc);
+  const n = nm << BigInt(k), root = isqrt(n);
+  return rnd(0, root, (nq - k) / 2, root * root !== n, p, rc, r);
 }
 
 /** Compare: 0 equal, -1 a < b, 1 a > b, 2 unordered. Raises nothing (callers decide IE). */

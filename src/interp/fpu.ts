@@ -3,7 +3,8 @@
  * every tier sees the same state. Byte layout from FPU_OFF:
  *
  *   0x00  R0..R7, the physical data registers, 16 bytes each: significand
- *         low u32, significand high u32, sign|exponent u16 (80-bit format)
+ *         low u32, significand high u32, sign|exponent u16 (80-bit format;
+ *         bytes 10-15 are zero)
  *   0x80  control word XOR 0x037f (u16): zero-filled memory reads as 0x037f
  *   0x84  status word without TOP (u16): IE DE ZE OE UE PE SF, C0-C3; ES and
  *         B are derived when read (ES = an unmasked exception is pending)
@@ -16,11 +17,19 @@
  * All-zero memory is exactly the fninit state (CW 0x037f, TOP 0, all empty),
  * which is what Linux gives a new process.
  *
- * Precision model: values are true 80-bit extended; add/sub/mul/div/sqrt,
- * fprem, frndint, fscale, integer and format conversions are exact and
- * correctly rounded per the control word's RC and PC (float80.ts, BigInt
- * significands), with the IEEE status flags and C1 (rounded up) as hardware
- * sets them. Loads and stores of m32/m64/m80 and integers are bit-exact.
+ * Precision models (x87-model.ts; `cdvm run --x87 f80|f64`, chosen once per
+ * run by setX87Model). The registers hold 80-bit encodings in both, so
+ * fnsave/frstor, fxsave/fxrstor and fnstenv, tags, fxam, comparisons, the
+ * status and control words, stack faults and SIGFPE work the same way (the
+ * executors are shared); the models differ in what a value is and how it is
+ * computed.
+ *
+ * f80, the default because fidelity to native comes first: values are true
+ * 80-bit extended; add/sub/mul/div/sqrt, fprem, frndint, fscale, integer
+ * and format conversions are exact and correctly rounded per the control
+ * word's RC and PC (float80.ts, BigInt significands), with the IEEE status
+ * flags and C1 (rounded up) as hardware sets them. Loads and stores of
+ * m32/m64/m80 and integers are bit-exact.
  * f2xm1, fyl2x, fyl2xp1 and fpatan are evaluated in >= 160-bit fixed point
  * and rounded once (so glibc's x87 exp/log/pow/atan2 match native bit for
  * bit in the tests); the x87 itself is not always correctly rounded there,
@@ -31,20 +40,40 @@
  * Math (about 2^-53 relative instead of 2^-63; glibc's sin/cos/tan do not
  * use them, sinl/cosl/tanl do). Exceptions are flagged as if masked; an unmasked one
  * raises SIGFPE at the next x87 instruction (or fwait), as #MF would.
+ *
+ * f64 (x87-f64.ts): every value is an IEEE double, as on an FPU with 64-bit
+ * registers, computed with JavaScript arithmetic and no BigInt. Loads of
+ * m32, m64 and 16/32-bit integers are exact; m80 loads (and 64-bit integers
+ * beyond 2^53) round to nearest; stores to m80 write the double's exact
+ * extended encoding. The arithmetic rounds to nearest: RC and PC are not
+ * honoured (nor by fst to m32), except that frndint and fist/fistp/fisttp
+ * round per RC, as C casts and rint need. IE, ZE, OE, UE, PE and C1 are
+ * those of the double operation; DE comes only from denormal m32/m64 loads.
+ * Transcendentals are Math's. It costs about a third of f80's CPU time on
+ * x87-heavy programs and differs from native wherever a program relies on
+ * extended intermediates (long double, glibc's exp/pow/cbrt/hyperbolics,
+ * `seq 0.1 0.1 1`): README, "x87 precision models", has the measurements
+ * and tests/x87-models.test.ts records every divergence in the FP tests.
  */
 import { FPU_OFF } from "../vmm/layout.ts";
 import type { Machine } from "./machine.ts";
-import { cls, CLS_FINITE, CLS_INF, CLS_QNAN, CLS_SNAN, CLS_ZERO, INDEFINITE, IE, SF, type F80 } from "./float80.ts";
+import { CLS_BAD, CLS_FINITE, CLS_INF, CLS_QNAN, CLS_SNAN, CLS_ZERO, IE, SF } from "./float80.ts";
+import { DEFAULT_X87_MODEL, X87_MODELS, type X87Model, type X87ModelName } from "./x87-model.ts";
 
 const CW = 0x80, SW = 0x84, TOP = 0x88, TAG = 0x8c;
 export const FIP = 0x94, FCS = 0x98, FOP = 0x9a, FDP = 0x9c, FDS = 0xa0;
 export const C0 = 0x100, C1 = 0x200, C2 = 0x400, C3 = 0x4000;
 export const CW_DEFAULT = 0x037f;
 
+/** A register value of the machine's model (an F80 or a number): only the model looks inside. */
+export type Value = unknown;
+
 export class Fpu {
   readonly i32: Int32Array;
   readonly u16: Uint16Array;
   readonly u8: Uint8Array;
+  /** The precision model register values are read, computed and written in. */
+  model: X87Model<Value> = X87_MODELS[DEFAULT_X87_MODEL];
 
   constructor(buf: ArrayBufferLike) {
     this.i32 = new Int32Array(buf, FPU_OFF, 64);
@@ -75,39 +104,47 @@ export class Fpu {
   physEmpty(p: number): boolean { return this.u8[TAG + p] === 0; }
   setTag(p: number, used: boolean): void { this.u8[TAG + p] = used ? 1 : 0; }
 
-  /** Physical register p as F80. */
-  readPhys(p: number): F80 {
-    const o = p << 2, se = this.u16[(p << 3) + 4];
-    const m = (BigInt(this.i32[o + 1] >>> 0) << 32n) | BigInt(this.i32[o] >>> 0);
-    return { s: se >>> 15, e: se & 0x7fff, m };
+  /** Physical register p's value. */
+  read(p: number): Value {
+    return this.model.fromBits(this.u16[(p << 3) + 4], this.i32[(p << 2) + 1], this.i32[p << 2]);
   }
 
-  writePhys(p: number, v: F80): void {
-    const o = p << 2;
-    this.i32[o] = Number(v.m & 0xffffffffn);
-    this.i32[o + 1] = Number(v.m >> 32n);
-    this.u16[(p << 3) + 4] = (v.s << 15) | v.e;
+  /** Writes v to physical register p (bytes 10-11 of its slot become 0). */
+  write(p: number, v: Value): void {
+    this.model.toBits(v, this.i32, p << 2);
+  }
+
+  /** CLS_* class of physical register p, from its encoding. */
+  physClass(p: number): number {
+    const e = this.u16[(p << 3) + 4] & 0x7fff, hi = this.i32[(p << 2) + 1], lo = this.i32[p << 2];
+    if (e === 0x7fff) {
+      if (hi >= 0) return CLS_BAD;
+      if (hi === (0x80000000 | 0) && lo === 0) return CLS_INF;
+      return hi & 0x40000000 ? CLS_QNAN : CLS_SNAN;
+    }
+    if (e === 0) return hi === 0 && lo === 0 ? CLS_ZERO : CLS_FINITE;
+    return hi < 0 ? CLS_FINITE : CLS_BAD;
   }
 
   /** ST(i); an empty register is a stack underflow (IE|SF, C1=0) and reads as the indefinite QNaN. */
-  st(i: number, fx: { exc: number }): F80 {
+  st(i: number, fx: { exc: number }): Value {
     const p = (this.top + i) & 7;
-    if (this.u8[TAG + p] === 0) { fx.exc |= IE | SF; return INDEFINITE; }
-    return this.readPhys(p);
+    if (this.u8[TAG + p] === 0) { fx.exc |= IE | SF; return this.model.indefinite; }
+    return this.read(p);
   }
 
-  set(i: number, v: F80): void {
+  set(i: number, v: Value): void {
     const p = (this.top + i) & 7;
-    this.writePhys(p, v);
+    this.write(p, v);
     this.u8[TAG + p] = 1;
   }
 
   /** Pushes v; pushing onto a used register is a stack overflow (IE|SF, C1=1) and pushes the indefinite. */
-  push(v: F80, fx: { exc: number; up: boolean }): void {
+  push(v: Value, fx: { exc: number; up: boolean }): void {
     const t = (this.top - 1) & 7;
     this.top = t;
-    if (this.u8[TAG + t] !== 0) { fx.exc |= IE | SF; fx.up = true; v = INDEFINITE; }
-    this.writePhys(t, v);
+    if (this.u8[TAG + t] !== 0) { fx.exc |= IE | SF; fx.up = true; v = this.model.indefinite; }
+    this.write(t, v);
     this.u8[TAG + t] = 1;
   }
 
@@ -126,9 +163,9 @@ export class Fpu {
   /** The 2-bit tag of physical register p: 0 valid, 1 zero, 2 special, 3 empty. */
   fullTag(p: number): number {
     if (this.physEmpty(p)) return 3;
-    const v = this.readPhys(p), c = cls(v);
+    const c = this.physClass(p);
     if (c === CLS_ZERO) return 1;
-    if (c === CLS_FINITE && v.e !== 0) return 0;
+    if (c === CLS_FINITE && (this.u16[(p << 3) + 4] & 0x7fff) !== 0) return 0;
     return 2;
   }
 
@@ -147,20 +184,25 @@ export class Fpu {
 /** fxam class bits: C3 C2 C0 (C1 = sign is added by the caller). */
 export function fxamClass(f: Fpu): number {
   if (f.isEmpty(0)) return C3 | C0;
-  const v = f.readPhys(f.phys(0));
-  switch (cls(v)) {
+  const p = f.phys(0);
+  switch (f.physClass(p)) {
     case CLS_ZERO: return C3;
     case CLS_INF: return C2 | C0;
     case CLS_QNAN: case CLS_SNAN: return C0;
-    case CLS_FINITE: return v.e === 0 ? C3 | C2 : C2;
+    case CLS_FINITE: return (f.u16[(p << 3) + 4] & 0x7fff) === 0 ? C3 | C2 : C2;
   }
   return 0;
 }
 
 interface WithFpu { fpu?: Fpu }
 
-/** The FPU view of a machine (created on first use). */
+/** The FPU view of a machine (created on first use, in the default model). */
 export function fpuOf(m: Machine): Fpu {
   const w = m as unknown as WithFpu;
   return w.fpu ?? (w.fpu = new Fpu(m.mem.wasm.buffer));
+}
+
+/** Chooses the machine's precision model; a run does it once, before the guest starts. */
+export function setX87Model(m: Machine, name: X87ModelName): void {
+  fpuOf(m).model = X87_MODELS[name];
 }

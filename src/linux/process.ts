@@ -10,6 +10,7 @@
  */
 import * as fs from "node:fs";
 import { Cpu } from "../interp/cpu.ts";
+import { CPUID_FEATURES_EDX } from "../interp/exec/system.ts";
 import { GuestExit } from "../vmm/fault.ts";
 import { PROT_READ, R_EAX, R_EBP, R_EBX, R_ECX, R_EDI, R_EDX, R_ESI, R_ESP, STACK_SIZE } from "../vmm/layout.ts";
 import { Memory } from "../vmm/memory.ts";
@@ -39,13 +40,11 @@ export interface ProcessOptions {
   stderr?: (line: string) => void;
   /** Guest path of the program, for AT_EXECFN and /proc/self/exe (Process.create defaults it to argv[0]). */
   execfn?: string;
-  /** AT_HWCAP: the CPUID.1 EDX feature bits the VM advertises (default FPU|TSC|CX8|CMOV). */
+  /** AT_HWCAP: the CPUID.1 EDX feature bits the VM advertises (default: what CPUID reports, interp/exec/system.ts). */
   hwcap?: number;
   /** Seed for AT_RANDOM and getrandom, so runs are reproducible (default 0x1234). */
   seed?: number;
 }
-
-export const DEFAULT_HWCAP = (1 << 0) | (1 << 4) | (1 << 8) | (1 << 15);
 
 export class Process {
   readonly fds: FdTable;
@@ -92,7 +91,7 @@ export class Process {
     const p = new Process(mem, cpu, img.brkStart, { ...opts, execfn });
     const esp = buildStack(mem, {
       argv, env, execfn, entry: img.entry, phdrAddr: img.phdrAddr, phnum: img.phnum, phent: img.phent,
-      hwcap: opts.hwcap ?? DEFAULT_HWCAP, uid: p.uid, gid: p.gid, random: p.rng.bytes(16),
+      hwcap: opts.hwcap ?? CPUID_FEATURES_EDX, uid: p.uid, gid: p.gid, random: p.rng.bytes(16),
     });
     for (const r of [R_EAX, R_EBX, R_ECX, R_EDX, R_ESI, R_EDI, R_EBP]) cpu.s[r] = 0;
     cpu.s[R_ESP] = esp;

@@ -6,11 +6,13 @@
  */
 import { Process, type ProcessOptions } from "../linux/process.ts";
 import { Machine } from "../interp/machine.ts";
+import { setX87Model } from "../interp/fpu.ts";
+import { DEFAULT_X87_MODEL, type X87ModelName } from "../interp/x87-model.ts";
 import { Interpreter } from "../interp/interpreter.ts";
 import { Dispatcher, type Mode, type TranslationTier } from "./dispatcher.ts";
 import { CodeCache } from "./codecache.ts";
 import { S_CHAINS, S_LOOKUPS } from "./layout.ts";
-import { flagImports, Translator } from "../translate/translator.ts";
+import { Translator } from "../translate/translator.ts";
 import { selectPasses } from "../translate/passes/index.ts";
 
 export const MODES: readonly Mode[] = ["interp", "bbt", "staged"];
@@ -37,6 +39,8 @@ export interface TranslationOptions {
 export interface RunOptions extends ProcessOptions, TranslationOptions {
   mode?: Mode;
   maxInsns?: number;
+  /** x87 precision model (default f80, exact extended; see interp/x87-model.ts). */
+  x87?: X87ModelName;
 }
 
 export interface RunStats {
@@ -77,13 +81,14 @@ export function runGuest(bytes: Uint8Array, argv: string[], env: string[], opts:
   const proc = Process.create(bytes, argv, env, opts);
   const m = new Machine(proc.cpu, proc.mem);
   m.host = proc;
+  setX87Model(m, opts.x87 ?? DEFAULT_X87_MODEL);
   const interp = new Interpreter(m);
   const report = opts.stderr ?? ((line: string) => process.stderr.write(line + "\n"));
   let translator: Translator | undefined, cache: CodeCache | undefined;
 
   const createTier = (): TranslationTier => {
     const c = (cache = new CodeCache(proc.mem, opts.codeCacheSize ?? DEFAULT_CODE_CACHE));
-    const t = (translator = new Translator(proc.mem, c, flagImports(proc.cpu.s), {
+    const t = (translator = new Translator(proc.mem, c, m, {
       passes, optLevel: opts.binaryenOpt ?? DEFAULT_BINARYEN_OPT, binaryenPasses: opts.binaryenPasses,
       batchBlocks: opts.batchBlocks ?? (mode === "bbt" ? 8 : 16), dumpDir: opts.dumpTranslations,
     }));

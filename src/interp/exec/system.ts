@@ -1,7 +1,9 @@
 /**
  * Flag manipulation, CPUID, RDTSC and the no-operation forms. CPUID
- * describes a plain i686 (family 6) with FPU, TSC, CX8 and CMOV and nothing
- * the VM lacks, since glibc and busybox pick their code paths from it.
+ * describes a plain i686 (family 6) with FPU, TSC, CX8, CMOV, FXSR, SSE and
+ * SSE2 and nothing the VM lacks, since glibc and busybox pick their code
+ * paths from it (with SSE2, glibc's SSE2 string functions and fesetround's
+ * MXCSR update).
  */
 import type { Insn } from "../../isa/decode.ts";
 import type { Machine } from "../machine.ts";
@@ -9,8 +11,8 @@ import { AF, CF, DF, PF, POPF_MASK, SF, ZF, materializeFlags, setFlagsFrom, upda
 import { R_EAX, R_EBX, R_ECX, R_EDX } from "../../vmm/layout.ts";
 import { pop, push } from "./data.ts";
 
-/** CPUID.1:EDX feature bits advertised: FPU(0) TSC(4) CX8(8) CMOV(15); AT_HWCAP carries the same. */
-export const CPUID_FEATURES_EDX = (1 << 0) | (1 << 4) | (1 << 8) | (1 << 15);
+/** CPUID.1:EDX feature bits advertised: FPU(0) TSC(4) CX8(8) CMOV(15) FXSR(24) SSE(25) SSE2(26); AT_HWCAP carries the same. */
+export const CPUID_FEATURES_EDX = (1 << 0) | (1 << 4) | (1 << 8) | (1 << 15) | (1 << 24) | (1 << 25) | (1 << 26);
 const VENDOR = "GenuineIntel";
 const word = (str: string, k: number) => str.charCodeAt(k) | (str.charCodeAt(k + 1) << 8) | (str.charCodeAt(k + 2) << 16) | (str.charCodeAt(k + 3) << 24);
 

@@ -1,7 +1,11 @@
 /**
- * x87 executors (escape opcodes d8-df, plus fxsave/fxrstor). State lives in
- * fpu.ts; exact extended arithmetic in float80.ts. Every non-control
- * instruction first raises SIGFPE if an unmasked exception is pending, records
+ * x87 executors (escape opcodes d8-df, plus fxsave/fxrstor, whose image
+ * also holds MXCSR and the XMM registers of sse.ts). State lives in fpu.ts;
+ * register values and their arithmetic belong to the machine's precision
+ * model (x87-model.ts: f80, exact extended, or f64, IEEE double), reached
+ * through the Fpu and never looked into here; the x87's stack, tags, status
+ * word and special cases are the same in both. Every non-control instruction
+ * first raises SIGFPE if an unmasked exception is pending, records
  * FIP/FOP/FDP, runs with fresh exception flags, and then merges the flags and
  * C1 into the status word (see finish()).
  */
@@ -9,17 +13,17 @@ import type { Insn } from "../../isa/decode.ts";
 import { K_ST0 } from "../../isa/table.ts";
 import type { Machine } from "../machine.ts";
 import { condition, AF, CF, OF, PF, SF as EF_SF, ZF, updateFlags } from "../flags.ts";
-import { GuestFault, SIGFPE } from "../../vmm/fault.ts";
+import { GuestFault, SIGFPE, SIGSEGV } from "../../vmm/fault.ts";
 import { S_SEL } from "../../vmm/layout.ts";
 import {
-  atan2, exp2m1, ylog2x, add, BIAS, cls, CLS_BAD, CLS_FINITE, CLS_INF, CLS_QNAN, CLS_SNAN, CLS_ZERO, compare, DBL_EMAX, DBL_EMIN, div, EXT_EMAX,
-  EXT_EMIN, FLT_EMAX, FLT_EMIN, fromBigInt, fromF32Bits, fromF64Bits, fromNumber, IE, INDEFINITE, mul, norm, nm, nq,
-  precisionBits, prem, propagateNaN, quiet, round, roundInt, sqrt, status, toF32Bits, toF64Bits, toInt, toNumber, ZE,
-  type F80, PE, SF, RC_UP, RC_DOWN,
+  CLS_BAD, CLS_FINITE, CLS_INF, CLS_QNAN, CLS_SNAN, CLS_ZERO, DE, IE, PE, precisionBits, RC_DOWN, RC_UP, RC_ZERO, SF, status, ZE,
 } from "../float80.ts";
-import { C0, C1, C2, C3, FCS, FDP, FDS, FIP, FOP, Fpu, fpuOf, fxamClass } from "../fpu.ts";
+import { C0, C1, C2, C3, FCS, FDP, FDS, FIP, FOP, Fpu, fpuOf, fxamClass, type Value } from "../fpu.ts";
+import type { X87Model } from "../x87-model.ts";
+import { loadBytes, MXCSR_MASK, sseOf, storeBytes } from "../sse.ts";
 
 type X = (m: Machine, i: Insn) => void;
+type Model = X87Model<Value>;
 
 /** Starts a non-control instruction: pending unmasked exception check, pointers, fresh flags. */
 function begin(m: Machine, i: Insn): Fpu {
@@ -45,58 +49,51 @@ const pc = (f: Fpu) => precisionBits(f.cw);
 
 // ---- memory operands -------------------------------------------------------
 
-function readF32(m: Machine, a: number): F80 { return fromF32Bits(m.mem.read32(a) >>> 0); }
-function readF64(m: Machine, a: number): F80 { return fromF64Bits(m.mem.read32(a + 4), m.mem.read32(a)); }
-function readF80(m: Machine, a: number): F80 {
-  const lo = m.mem.read32(a) >>> 0, hi = m.mem.read32(a + 4) >>> 0, se = m.mem.read16(a + 8);
-  return { s: se >>> 15, e: se & 0x7fff, m: (BigInt(hi) << 32n) | BigInt(lo) };
-}
-function writeF80(m: Machine, a: number, v: F80): void {
-  m.mem.write16(a + 8, (v.s << 15) | v.e); // highest byte first: a fault leaves memory untouched
-  m.mem.write32(a + 4, Number(v.m >> 32n));
-  m.mem.write32(a, Number(v.m & 0xffffffffn));
+/** Scratch words of a value on its way to memory: low, high, sign|exponent. */
+const W = new Int32Array(3);
+
+/** A float operand of n bytes (m32, m64, m80). */
+function loadFloat(md: Model, m: Machine, a: number, n: number): Value {
+  if (n === 4) return md.fromF32(m.ld32(a));
+  if (n === 8) {
+    const hi = m.ld32(a + 4);
+    return md.fromF64(hi, m.ld32(a));
+  }
+  const lo = m.ld32(a), hi = m.ld32(a + 4);
+  return md.fromBits(m.ld16(a + 8), hi, lo);
 }
 
-/** SNaN loaded from m32/m64 raises IE and becomes a QNaN; denormals raise DE. */
-function loadConv(v: F80): F80 {
-  const c = cls(v);
-  if (c === CLS_SNAN) { status.exc |= IE; return quiet(v); }
-  if (c === CLS_FINITE && v.e === 0) status.exc |= 2;
-  return v;
+/** An integer operand of n bytes (m16, m32, m64). */
+function loadInt(md: Model, m: Machine, a: number, n: number): Value {
+  if (n === 2) return md.fromInt((m.ld16(a) << 16) >> 16);
+  if (n === 4) return md.fromInt(m.ld32(a));
+  const hi = m.ld32(a + 4);
+  return md.fromI64(hi, m.ld32(a));
 }
 
-/** Rounds a register value to float32/float64 format (NaN quieted with IE for SNaN). */
-function toFormat(v: F80, p: number, emin: number, emax: number, r: number): F80 {
-  const c = cls(v);
-  if (c === CLS_FINITE) { norm(v); return round(v.s, nm, nq, false, p, emin, emax, r); }
-  if (c === CLS_SNAN) { status.exc |= IE; return quiet(v); }
-  if (c === CLS_BAD) { status.exc |= IE; return INDEFINITE; }
-  return v;
+/** Stores v as an n-byte float rounded per r, highest part first: a fault leaves memory untouched. */
+function storeFloat(md: Model, m: Machine, a: number, n: number, v: Value, r: number): void {
+  if (n === 4) m.st32(a, md.toF32(v, r));
+  else if (n === 8) {
+    md.toF64(v, r, W);
+    m.st32(a + 4, W[1]);
+    m.st32(a, W[0]);
+  } else {
+    md.toBits(v, W, 0);
+    m.st16(a + 8, W[2]);
+    m.st32(a + 4, W[1]);
+    m.st32(a, W[0]);
+  }
 }
 
-function storeF64(m: Machine, a: number, v: F80, r: number): void {
-  const b = toF64Bits(toFormat(v, 53, DBL_EMIN, DBL_EMAX, r));
-  m.mem.write32(a + 4, Number(b >> 32n));
-  m.mem.write32(a, Number(b & 0xffffffffn));
-}
-
-function storeF32(m: Machine, a: number, v: F80, r: number): void {
-  m.mem.write32(a, toF32Bits(toFormat(v, 24, FLT_EMIN, FLT_EMAX, r)));
-}
-
-function readInt(m: Machine, a: number, bytes: number): F80 {
-  if (bytes === 2) return fromBigInt(BigInt((m.mem.read16(a) << 16) >> 16));
-  if (bytes === 4) return fromBigInt(BigInt(m.mem.read32(a)));
-  return fromBigInt((BigInt(m.mem.read32(a + 4)) << 32n) | BigInt(m.mem.read32(a) >>> 0));
-}
-
-function writeInt(m: Machine, a: number, bytes: number, v: bigint | undefined): void {
-  if (bytes === 2) m.mem.write16(a, v === undefined ? 0x8000 : Number(v & 0xffffn));
-  else if (bytes === 4) m.mem.write32(a, v === undefined ? 0x80000000 : Number(v & 0xffffffffn));
+/** fist: v as an n-byte integer rounded per r; an invalid conversion stores the integer indefinite. */
+function storeInt(md: Model, m: Machine, a: number, n: number, v: Value, r: number): void {
+  const ok = md.toInt(v, r, n * 8, W);
+  if (n === 2) m.st16(a, ok ? W[0] : 0x8000);
+  else if (n === 4) m.st32(a, ok ? W[0] : 0x80000000);
   else {
-    const u = v === undefined ? 1n << 63n : BigInt.asUintN(64, v);
-    m.mem.write32(a + 4, Number(u >> 32n));
-    m.mem.write32(a, Number(u & 0xffffffffn));
+    m.st32(a + 4, ok ? W[1] : 0x80000000);
+    m.st32(a, ok ? W[0] : 0);
   }
 }
 
@@ -111,38 +108,38 @@ function memBytes(i: Insn): number {
 }
 
 /** The arithmetic source operand of a d8/da/dc/de memory form. */
-function memOperand(m: Machine, i: Insn): F80 {
+function memOperand(md: Model, m: Machine, i: Insn): Value {
   const a = m.ea(i);
   switch (i.row.opcode) {
-    case 0xd8: return loadConv(readF32(m, a));
-    case 0xdc: return loadConv(readF64(m, a));
-    case 0xda: return readInt(m, a, 4);
+    case 0xd8: return loadFloat(md, m, a, 4);
+    case 0xdc: return loadFloat(md, m, a, 8);
+    case 0xda: return loadInt(md, m, a, 4);
   }
-  return readInt(m, a, 2);
+  return loadInt(md, m, a, 2);
 }
 
 // ---- arithmetic ------------------------------------------------------------
 
-type Op = (a: F80, b: F80, p: number, r: number) => F80;
+type Op = (md: Model, a: Value, b: Value, p: number, r: number) => Value;
 const OPS: Record<string, Op> = {
-  add: (a, b, p, r) => add(a, b, false, p, r),
-  sub: (a, b, p, r) => add(a, b, true, p, r),
-  subr: (a, b, p, r) => add(b, a, true, p, r),
-  mul: (a, b, p, r) => mul(a, b, p, r),
-  div: (a, b, p, r) => div(a, b, p, r),
-  divr: (a, b, p, r) => div(b, a, p, r),
+  add: (md, a, b, p, r) => md.add(a, b, p, r),
+  sub: (md, a, b, p, r) => md.sub(a, b, p, r),
+  subr: (md, a, b, p, r) => md.subr(a, b, p, r),
+  mul: (md, a, b, p, r) => md.mul(a, b, p, r),
+  div: (md, a, b, p, r) => md.div(a, b, p, r),
+  divr: (md, a, b, p, r) => md.divr(a, b, p, r),
 };
 
 /** fop / fiop / fopp: dst = dst op src, dst = ST0 unless the form is "STi,ST". */
 function arith(op: Op, popAfter: boolean): X {
   return (m, i) => {
-    const f = begin(m, i);
-    let d = 0, b: F80;
-    if (i.mod !== 3) b = memOperand(m, i);
+    const f = begin(m, i), md = f.model;
+    let d = 0, b: Value;
+    if (i.mod !== 3) b = memOperand(md, m, i);
     else if (i.row.kinds[0] === K_ST0) b = f.st(i.rm, status);
     else { d = i.rm; b = f.st(0, status); }
     const a = d === 0 ? f.st(0, status) : f.st(d, status);
-    f.set(d, op(a, b, pc(f), rc(f)));
+    f.set(d, op(md, a, b, pc(f), rc(f)));
     if (popAfter) f.pop();
     finish(f);
   };
@@ -151,19 +148,24 @@ function arith(op: Op, popAfter: boolean): X {
 // ---- comparisons -----------------------------------------------------------
 
 /** DE for a denormal operand (the comparison and scaling paths raise it themselves). */
-function denormalCheck(a: F80, b: F80): void {
-  if (cls(a) >= CLS_QNAN || cls(b) >= CLS_QNAN) return;
-  if ((a.e === 0 && a.m !== 0n) || (b.e === 0 && b.m !== 0n)) status.exc |= 2;
+function denormalCheck(md: Model, a: Value, b: Value): void {
+  if (md.cls(a) >= CLS_QNAN || md.cls(b) >= CLS_QNAN) return;
+  if (md.denormal(a) || md.denormal(b)) status.exc |= DE;
 }
 
-/** Sets C3 C2 C0 (C1 cleared) from a comparison; unordered raises IE unless quiet and no SNaN. */
-function setCond(f: Fpu, a: F80, b: F80, unordered: boolean): void {
-  denormalCheck(a, b);
-  const r = compare(a, b);
+/** Compares a with b: 0 equal, -1 less, 1 greater, 2 unordered, which raises IE unless quiet and no SNaN. */
+function compareOperands(md: Model, a: Value, b: Value, unordered: boolean): number {
+  denormalCheck(md, a, b);
+  const r = md.compare(a, b);
   if (r === 2) {
-    const ca = cls(a), cb = cls(b);
+    const ca = md.cls(a), cb = md.cls(b);
     if (!unordered || ca === CLS_SNAN || cb === CLS_SNAN || ca === CLS_BAD || cb === CLS_BAD) status.exc |= IE;
   }
+  return r;
+}
+
+/** Sets C3 C2 C0 (C1 cleared) from a comparison's result. */
+function setCond(f: Fpu, r: number): void {
   const c = r === 2 ? C3 | C2 | C0 : r === 0 ? C3 : r < 0 ? C0 : 0;
   status.up = false;
   f.sw = (f.sw & ~(C0 | C2 | C3)) | c;
@@ -171,9 +173,9 @@ function setCond(f: Fpu, a: F80, b: F80, unordered: boolean): void {
 
 function fcom(pops: number, unordered: boolean): X {
   return (m, i) => {
-    const f = begin(m, i);
-    const b = i.mod !== 3 ? memOperand(m, i) : f.st(i.hasModrm && i.row.modrmByte < 0 ? i.rm : 1, status);
-    setCond(f, f.st(0, status), b, unordered);
+    const f = begin(m, i), md = f.model;
+    const b = i.mod !== 3 ? memOperand(md, m, i) : f.st(i.hasModrm && i.row.modrmByte < 0 ? i.rm : 1, status);
+    setCond(f, compareOperands(md, f.st(0, status), b, unordered));
     for (let k = 0; k < pops; k++) f.pop();
     finish(f);
   };
@@ -183,12 +185,7 @@ function fcomi(pop: boolean, unordered: boolean): X {
   return (m, i) => {
     const f = begin(m, i);
     const a = f.st(0, status), b = f.st(i.rm, status);
-    denormalCheck(a, b);
-    const r = compare(a, b);
-    if (r === 2) {
-      const ca = cls(a), cb = cls(b);
-      if (!unordered || ca === CLS_SNAN || cb === CLS_SNAN || ca === CLS_BAD || cb === CLS_BAD) status.exc |= IE;
-    }
+    const r = compareOperands(f.model, a, b, unordered);
     const fl = r === 2 ? ZF | PF | CF : r === 0 ? ZF : r < 0 ? CF : 0;
     updateFlags(m.s, ZF | PF | CF | OF | EF_SF | AF, fl);
     if (pop) f.pop();
@@ -197,8 +194,8 @@ function fcomi(pop: boolean, unordered: boolean): X {
 }
 
 /** DE for denormal operands unless the operation was invalid. */
-function afterDenormal(a: F80, b: F80, r: F80): F80 {
-  if (!(status.exc & (IE | ZE))) denormalCheck(a, b);
+function afterDenormal(md: Model, a: Value, b: Value, r: Value): Value {
+  if (!(status.exc & (IE | ZE))) denormalCheck(md, a, b);
   return r;
 }
 
@@ -206,13 +203,7 @@ function afterDenormal(a: F80, b: F80, r: F80): F80 {
 
 function fld(m: Machine, i: Insn): void {
   const f = begin(m, i);
-  let v: F80;
-  if (i.mod === 3) v = f.st(i.rm, status);
-  else {
-    const a = m.ea(i), n = memBytes(i);
-    v = n === 4 ? loadConv(readF32(m, a)) : n === 8 ? loadConv(readF64(m, a)) : readF80(m, a);
-  }
-  f.push(v, status);
+  f.push(i.mod === 3 ? f.st(i.rm, status) : loadFloat(f.model, m, m.ea(i), memBytes(i)), status);
   finish(f);
 }
 
@@ -221,12 +212,7 @@ function fst(popAfter: boolean): X {
     const f = begin(m, i);
     const v = f.st(0, status);
     if (i.mod === 3) f.set(i.rm, v);
-    else {
-      const a = m.ea(i), n = memBytes(i);
-      if (n === 4) storeF32(m, a, v, rc(f));
-      else if (n === 8) storeF64(m, a, v, rc(f));
-      else writeF80(m, a, v);
-    }
+    else storeFloat(f.model, m, m.ea(i), memBytes(i), v, rc(f));
     if (popAfter) f.pop();
     finish(f);
   };
@@ -234,16 +220,14 @@ function fst(popAfter: boolean): X {
 
 function fild(m: Machine, i: Insn): void {
   const f = begin(m, i);
-  f.push(readInt(m, m.ea(i), memBytes(i)), status);
+  f.push(loadInt(f.model, m, m.ea(i), memBytes(i)), status);
   finish(f);
 }
 
 function fist(popAfter: boolean, truncate: boolean): X {
   return (m, i) => {
     const f = begin(m, i);
-    const n = memBytes(i);
-    const v = toInt(f.st(0, status), truncate ? 3 : rc(f), n * 8);
-    writeInt(m, m.ea(i), n, v);
+    storeInt(f.model, m, m.ea(i), memBytes(i), f.st(0, status), truncate ? RC_ZERO : rc(f));
     if (popAfter) f.pop();
     finish(f);
   };
@@ -251,23 +235,22 @@ function fist(popAfter: boolean, truncate: boolean): X {
 
 /** Packed BCD: 9 bytes of two digits each, sign in bit 7 of byte 9. */
 function fbld(m: Machine, i: Insn): void {
-  const f = begin(m, i);
+  const f = begin(m, i), md = f.model;
   const a = m.ea(i);
   let v = 0n;
   for (let k = 8; k >= 0; k--) {
     const b = m.mem.read8(a + k);
     v = v * 100n + BigInt((b >> 4) * 10 + (b & 15));
   }
-  const r = fromBigInt(v);
-  if (m.mem.read8(a + 9) & 0x80) r.s = 1;
-  f.push(r, status);
+  const r = md.fromBigInt(v);
+  f.push(m.mem.read8(a + 9) & 0x80 ? md.chs(r) : r, status);
   finish(f);
 }
 
 function fbstp(m: Machine, i: Insn): void {
-  const f = begin(m, i);
+  const f = begin(m, i), md = f.model;
   const src = f.st(0, status), a = m.ea(i);
-  const v = toInt(src, rc(f), 64);
+  const v = md.toBigInt(src, rc(f));
   const bytes = new Uint8Array(10);
   if (v === undefined || v >= 10n ** 18n || v <= -(10n ** 18n)) {
     status.exc |= IE;
@@ -279,73 +262,75 @@ function fbstp(m: Machine, i: Insn): void {
       u /= 100n;
       bytes[k] = ((d / 10) << 4) | (d % 10);
     }
-    bytes[9] = src.s ? 0x80 : 0;
+    bytes[9] = md.sign(src) ? 0x80 : 0;
   }
   for (let k = 9; k >= 0; k--) m.mem.write8(a + k, bytes[k]);
   f.pop();
   finish(f);
 }
 
+/** Physical register p to and from its 10-byte memory image (fnsave, frstor): the bits, in either model. */
+function saveReg(f: Fpu, m: Machine, p: number, a: number): void {
+  m.st16(a + 8, f.u16[(p << 3) + 4]);
+  m.st32(a + 4, f.i32[(p << 2) + 1]);
+  m.st32(a, f.i32[p << 2]);
+}
+
+function restoreReg(f: Fpu, m: Machine, p: number, a: number): void {
+  const lo = m.ld32(a), hi = m.ld32(a + 4);
+  f.u16[(p << 3) + 4] = m.ld16(a + 8);
+  f.i32[(p << 2) + 1] = hi;
+  f.i32[p << 2] = lo;
+}
+
 // ---- constants ---------------------------------------------------------------
 
-/** 64-bit significand rounded to nearest; dir: +1 rounded up, -1 rounded down, 0 exact (RC adjusts). */
-function constant(e: number, mant: bigint, dir: number): X {
+/** A constant's 64-bit significand hi:lo, rounded to nearest; dir: +1 rounded up, -1 rounded down, 0 exact (RC adjusts). */
+function constant(se: number, hi: number, lo: number, dir: number): X {
   return (m, i) => {
     const f = begin(m, i);
     const r = rc(f);
-    let v = mant;
-    if (dir > 0 && (r === RC_DOWN || r === 3)) v -= 1n;
-    if (dir < 0 && r === RC_UP) v += 1n;
-    f.push({ s: 0, e, m: v }, status);
+    let l = lo;
+    if (dir > 0 && (r === RC_DOWN || r === RC_ZERO)) l -= 1;
+    if (dir < 0 && r === RC_UP) l += 1;
+    f.push(f.model.fromBits(se, hi, l), status);
     finish(f);
   };
 }
 
 // ---- one-operand ST0 operations ---------------------------------------------
 
-function unary(fn: (v: F80, f: Fpu) => F80): X {
+function unary(fn: (md: Model, v: Value, f: Fpu) => Value): X {
   return (m, i) => {
     const f = begin(m, i);
     const v = f.st(0, status);
-    f.set(0, fn(v, f));
+    f.set(0, fn(f.model, v, f));
     finish(f);
   };
 }
 
-/** ST0 -> fn(ST0) computed in float64 (transcendentals); NaN/inf handled by the caller's checks. */
-function viaFloat64(v: F80, fn: (x: number) => number): F80 {
-  const c = cls(v);
-  if (c === CLS_QNAN || c === CLS_SNAN) return propagateNaN(v);
-  if (c === CLS_BAD) { status.exc |= IE; return INDEFINITE; }
-  const x = fn(toNumber(v));
-  if (Number.isNaN(x)) { status.exc |= IE; return INDEFINITE; }
-  status.exc |= PE;
-  return fromNumber(x);
-}
-
 /** fsin/fcos/fptan/fsincos operand out of range (|x| >= 2^63): C2 = 1 and ST0 unchanged. */
-function trigOutOfRange(f: Fpu, v: F80): boolean {
-  const c = cls(v);
-  if (c === CLS_INF) { status.exc |= IE; f.set(0, INDEFINITE); return true; }
-  const big = c === CLS_FINITE && v.e - BIAS >= 63;
+function trigOutOfRange(f: Fpu, md: Model, v: Value): boolean {
+  const c = md.cls(v);
+  if (c === CLS_INF) { status.exc |= IE; f.set(0, md.indefinite); return true; }
+  const big = c === CLS_FINITE && md.cmpAbs(v, 63) >= 0;
   f.sw = big ? f.sw | C2 : f.sw & ~C2;
   return big;
 }
 
 function trig(which: "sin" | "cos" | "tan" | "sincos"): X {
   return (m, i) => {
-    const f = begin(m, i);
+    const f = begin(m, i), md = f.model;
     const v = f.st(0, status);
-    if (!trigOutOfRange(f, v)) {
-      const c = cls(v);
-      if (c === CLS_ZERO && which !== "cos") {
-        if (which === "tan") f.push({ s: 0, e: BIAS, m: 1n << 63n }, status);
-        if (which === "sincos") { f.set(0, v); f.push({ s: 0, e: BIAS, m: 1n << 63n }, status); }
-      } else if (which === "sin") f.set(0, viaFloat64(v, Math.sin));
-      else if (which === "cos") f.set(0, viaFloat64(v, Math.cos));
-      else if (which === "tan") { f.set(0, viaFloat64(v, Math.tan)); f.push({ s: 0, e: BIAS, m: 1n << 63n }, status); }
+    if (!trigOutOfRange(f, md, v)) {
+      if (md.cls(v) === CLS_ZERO && which !== "cos") {
+        if (which === "tan") f.push(md.one, status);
+        if (which === "sincos") { f.set(0, v); f.push(md.one, status); }
+      } else if (which === "sin") f.set(0, md.viaMath(v, Math.sin));
+      else if (which === "cos") f.set(0, md.viaMath(v, Math.cos));
+      else if (which === "tan") { f.set(0, md.viaMath(v, Math.tan)); f.push(md.one, status); }
       else {
-        const s = viaFloat64(v, Math.sin), co = viaFloat64(v, Math.cos);
+        const s = md.viaMath(v, Math.sin), co = md.viaMath(v, Math.cos);
         f.set(0, s);
         f.push(co, status);
       }
@@ -355,69 +340,61 @@ function trig(which: "sin" | "cos" | "tan" | "sincos"): X {
 }
 
 /** ST1 = fn(ST1, ST0), then pop (fpatan, fyl2x, fyl2xp1). */
-function binaryPop(fn: (y: F80, x: F80, f: Fpu) => F80): X {
+function binaryPop(fn: (md: Model, y: Value, x: Value, f: Fpu) => Value): X {
   return (m, i) => {
     const f = begin(m, i);
     const x = f.st(0, status), y = f.st(1, status);
-    f.set(1, fn(y, x, f));
+    f.set(1, fn(f.model, y, x, f));
     f.pop();
     finish(f);
   };
 }
 
-function nanOf(a: F80, b: F80): F80 | undefined {
-  const ca = cls(a), cb = cls(b);
-  if (ca === CLS_BAD || cb === CLS_BAD) { status.exc |= IE; return INDEFINITE; }
-  if (ca >= CLS_QNAN || cb >= CLS_QNAN) return propagateNaN(a, b);
+function nanOf(md: Model, a: Value, b: Value): Value | undefined {
+  const ca = md.cls(a), cb = md.cls(b);
+  if (ca === CLS_BAD || cb === CLS_BAD) { status.exc |= IE; return md.indefinite; }
+  if (ca >= CLS_QNAN || cb >= CLS_QNAN) return md.propagate(a, b);
   return undefined;
 }
 
-/** y * log2(x) (plus1: log2(x + 1)), computed to ~2^-100 and rounded once. */
+/** y * log2(x) (plus1: log2(x + 1)); the f80 model computes it to ~2^-100 and rounds once. */
 function ylog2(plus1: boolean) {
-  return (y: F80, x: F80, f: Fpu): F80 => nanOf(y, x) ?? afterDenormal(y, x, ylog2x(y, x, plus1, rc(f)));
+  return (md: Model, y: Value, x: Value, f: Fpu): Value => nanOf(md, y, x) ?? afterDenormal(md, y, x, md.ylog2x(y, x, plus1, rc(f)));
 }
 
-function fscale(v: F80, f: Fpu): F80 {
+function fscale(md: Model, v: Value, f: Fpu): Value {
   const s1 = f.st(1, status);
-  const n = nanOf(v, s1);
-  if (n) return n;
-  const c0 = cls(v), c1 = cls(s1);
-  denormalCheck(v, s1);
+  const n = nanOf(md, v, s1);
+  if (n !== undefined) return n;
+  const c0 = md.cls(v), c1 = md.cls(s1);
+  denormalCheck(md, v, s1);
   if (c1 === CLS_INF) {
-    if (s1.s && c0 === CLS_INF) { status.exc |= IE; return INDEFINITE; }
-    if (!s1.s && c0 === CLS_ZERO) { status.exc |= IE; return INDEFINITE; }
+    const neg = md.sign(s1);
+    if (neg && c0 === CLS_INF) { status.exc |= IE; return md.indefinite; }
+    if (!neg && c0 === CLS_ZERO) { status.exc |= IE; return md.indefinite; }
     if (c0 === CLS_ZERO || c0 === CLS_INF) return v;
-    return s1.s ? { s: v.s, e: 0, m: 0n } : { s: v.s, e: 0x7fff, m: 1n << 63n };
+    return neg ? md.zero(md.sign(v)) : md.inf(md.sign(v));
   }
   if (c0 !== CLS_FINITE) return v;
-  let k = 0;
-  if (c1 === CLS_FINITE) {
-    norm(s1);
-    k = nq >= 0 ? 1 << 20 : Number(nm >> BigInt(Math.min(-nq, 64)));
-    if (nq >= 0 || k > 1 << 20) k = 1 << 20;
-    if (s1.s) k = -k;
-  }
-  norm(v);
-  return round(v.s, nm, nq + k, false, 64, EXT_EMIN, EXT_EMAX, rc(f));
+  return md.scale(v, s1, rc(f));
 }
 
 function fxtract(m: Machine, i: Insn): void {
-  const f = begin(m, i);
-  const v = f.st(0, status), c = cls(v);
+  const f = begin(m, i), md = f.model;
+  const v = f.st(0, status), c = md.cls(v);
   if (c === CLS_ZERO) {
     status.exc |= ZE;
-    f.set(0, { s: 1, e: 0x7fff, m: 1n << 63n });
+    f.set(0, md.inf(1));
     f.push(v, status);
   } else if (c === CLS_FINITE) {
-    if (v.e === 0) status.exc |= 2;
-    norm(v);
-    f.set(0, fromBigInt(BigInt(nq + 63)));
-    f.push({ s: v.s, e: BIAS, m: nm }, status);
+    if (md.denormal(v)) status.exc |= DE;
+    f.set(0, md.exponent(v));
+    f.push(md.significand(v), status);
   } else if (c === CLS_INF) {
-    f.set(0, { s: 0, e: 0x7fff, m: 1n << 63n });
+    f.set(0, md.inf(0));
     f.push(v, status);
   } else {
-    const n = c === CLS_BAD ? (status.exc |= IE, INDEFINITE) : propagateNaN(v);
+    const n = c === CLS_BAD ? (status.exc |= IE, md.indefinite) : md.propagate(v);
     f.set(0, n);
     f.push(n, status);
   }
@@ -427,7 +404,7 @@ function fxtract(m: Machine, i: Insn): void {
 function fpremX(nearest: boolean): X {
   return (m, i) => {
     const f = begin(m, i);
-    const { r, q, partial } = prem(f.st(0, status), f.st(1, status), nearest);
+    const { r, q, partial } = f.model.prem(f.st(0, status), f.st(1, status), nearest);
     f.set(0, r);
     let sw = f.sw & ~(C0 | C1 | C2 | C3);
     if (partial) sw |= C2;
@@ -463,8 +440,9 @@ function loadEnv(f: Fpu, m: Machine, a: number): void {
   f.u16[FDS >> 1] = w[6];
 }
 
-function fxsave(f: Fpu, m: Machine, a: number): void {
-  const img = new Uint8Array(512), dv = new DataView(img.buffer);
+/** The 512-byte fxsave image: x87 state, MXCSR and its mask (24, 28), ST0-7 (32), XMM0-7 (160); 16-byte aligned. */
+function fxsave(f: Fpu, m: Machine, i: Insn): void {
+  const img = new Uint8Array(512), dv = new DataView(img.buffer), sse = sseOf(m);
   dv.setUint16(0, f.cw, true);
   dv.setUint16(2, f.status, true);
   let ftw = 0;
@@ -475,16 +453,17 @@ function fxsave(f: Fpu, m: Machine, a: number): void {
   dv.setUint16(12, f.u16[FCS >> 1], true);
   dv.setUint32(16, f.i32[FDP >> 2], true);
   dv.setUint16(20, f.u16[FDS >> 1], true);
-  dv.setUint32(24, 0x1f80, true);
-  dv.setUint32(28, 0xffff, true);
+  dv.setUint32(24, sse.mxcsr, true);
+  dv.setUint32(28, MXCSR_MASK, true);
   for (let k = 0; k < 8; k++) img.set(f.u8.subarray(f.phys(k) * 16, f.phys(k) * 16 + 10), 32 + 16 * k);
-  if (!m.mem.writeBytes(a, img)) throw new GuestFault(11, a, "fxsave");
+  img.set(sse.u8.subarray(0, 128), 160);
+  storeBytes(m, i, m.ea(i), img, true);
 }
 
-function fxrstor(f: Fpu, m: Machine, a: number): void {
-  const img = m.mem.readBytes(a, 512);
-  if (!img) throw new GuestFault(11, a, "fxrstor");
-  const dv = new DataView(img.buffer, img.byteOffset, 512);
+function fxrstor(f: Fpu, m: Machine, i: Insn): void {
+  const img = loadBytes(m, i, m.ea(i), 512, true), sse = sseOf(m);
+  const dv = new DataView(img.buffer, img.byteOffset, 512), mxcsr = dv.getUint32(24, true);
+  if (mxcsr & ~MXCSR_MASK) throw new GuestFault(SIGSEGV, i.addr, `fxrstor: reserved MXCSR bits in 0x${mxcsr.toString(16)}`);
   f.cw = dv.getUint16(0, true);
   f.status = dv.getUint16(2, true);
   const top = f.top;
@@ -495,6 +474,8 @@ function fxrstor(f: Fpu, m: Machine, a: number): void {
   f.i32[FDP >> 2] = dv.getUint32(16, true);
   f.u16[FDS >> 1] = dv.getUint16(20, true);
   for (let k = 0; k < 8; k++) f.u8.set(img.subarray(32 + 16 * k, 42 + 16 * k), ((top + k) & 7) * 16);
+  sse.mxcsr = mxcsr;
+  sse.u8.set(img.subarray(160, 288), 0);
 }
 
 // ---- executors ---------------------------------------------------------------
@@ -505,18 +486,18 @@ export const x87Executors: Record<string, X> = {
   fld, fild, fbld, fbstp,
   fst: fst(false), fstp: fst(true),
   fist: fist(false, false), fistp: fist(true, false), fisttp: fist(true, true),
-  fld1: constant(BIAS, 1n << 63n, 0),
-  fldz: constant(0, 0n, 0),
-  fldpi: constant(BIAS + 1, 0xc90fdaa22168c235n, 1),
-  fldl2e: constant(BIAS, 0xb8aa3b295c17f0bcn, 1),
-  fldl2t: constant(BIAS + 1, 0xd49a784bcd1b8afen, -1),
-  fldlg2: constant(BIAS - 2, 0x9a209a84fbcff799n, 1),
-  fldln2: constant(BIAS - 1, 0xb17217f7d1cf79acn, 1),
+  fld1: constant(0x3fff, 0x80000000, 0, 0),
+  fldz: constant(0, 0, 0, 0),
+  fldpi: constant(0x4000, 0xc90fdaa2, 0x2168c235, 1),
+  fldl2e: constant(0x3fff, 0xb8aa3b29, 0x5c17f0bc, 1),
+  fldl2t: constant(0x4000, 0xd49a784b, 0xcd1b8afe, -1),
+  fldlg2: constant(0x3ffd, 0x9a209a84, 0xfbcff799, 1),
+  fldln2: constant(0x3ffe, 0xb17217f7, 0xd1cf79ac, 1),
   fcom: fcom(0, false), fcomp: fcom(1, false), fcompp: fcom(2, false),
   fucom: fcom(0, true), fucomp: fcom(1, true), fucompp: fcom(2, true),
   ficom: fcom(0, false), ficomp: fcom(1, false),
   fcomi: fcomi(false, false), fcomip: fcomi(true, false), fucomi: fcomi(false, true), fucomip: fcomi(true, true),
-  ftst: (m, i) => { const f = begin(m, i); setCond(f, f.st(0, status), { s: 0, e: 0, m: 0n }, false); finish(f); },
+  ftst: (m, i) => { const f = begin(m, i); setCond(f, compareOperands(f.model, f.st(0, status), f.model.zero(0), false)); finish(f); },
   fxam: (m, i) => {
     const f = begin(m, i);
     const p = f.phys(0), sign = f.u16[(p << 3) + 4] >> 15;
@@ -531,24 +512,24 @@ export const x87Executors: Record<string, X> = {
   },
   ffree: (m, i) => { const f = begin(m, i); f.setTag(f.phys(i.rm), false); },
   ffreep: (m, i) => { const f = begin(m, i); f.setTag(f.phys(i.rm), false); f.pop(); },
-  fchs: unary((v) => ({ s: v.s ^ 1, e: v.e, m: v.m })),
-  fabs: unary((v) => ({ s: 0, e: v.e, m: v.m })),
-  fsqrt: unary((v, f) => sqrt(v, pc(f), rc(f))),
-  frndint: unary((v, f) => roundInt(v, rc(f))),
+  fchs: unary((md, v) => md.chs(v)),
+  fabs: unary((md, v) => md.abs(v)),
+  fsqrt: unary((md, v, f) => md.sqrt(v, pc(f), rc(f))),
+  frndint: unary((md, v, f) => md.roundInt(v, rc(f))),
   fscale: unary(fscale),
   fxtract,
   fprem: fpremX(false), fprem1: fpremX(true),
   fsin: trig("sin"), fcos: trig("cos"), fptan: trig("tan"), fsincos: trig("sincos"),
-  f2xm1: unary((v, f) => {
-    const c = cls(v);
+  f2xm1: unary((md, v, f) => {
+    const c = md.cls(v);
     if (c === CLS_ZERO) return v;
-    if (c === CLS_INF) return v.s ? { s: 1, e: BIAS, m: 1n << 63n } : v;
-    if (c !== CLS_FINITE) return viaFloat64(v, (x) => x);
-    if (v.e > BIAS || (v.e === BIAS && v.m !== 1n << 63n)) { status.exc |= PE; return v; } // |x| > 1: left as is
-    status.exc |= PE | (v.e === 0 ? 2 : 0);
-    return exp2m1(v, rc(f));
+    if (c === CLS_INF) return md.sign(v) ? md.chs(md.one) : v;
+    if (c !== CLS_FINITE) return md.viaMath(v, (x) => x);
+    if (md.cmpAbs(v, 0) > 0) { status.exc |= PE; return v; } // |x| > 1: left as is
+    status.exc |= PE | (md.denormal(v) ? DE : 0);
+    return md.exp2m1(v, rc(f));
   }),
-  fpatan: binaryPop((y, x, f) => nanOf(y, x) ?? afterDenormal(y, x, atan2(y, x, rc(f)))),
+  fpatan: binaryPop((md, y, x, f) => nanOf(md, y, x) ?? afterDenormal(md, y, x, md.atan2(y, x, rc(f)))),
   fyl2x: binaryPop(ylog2(false)),
   fyl2xp1: binaryPop(ylog2(true)),
   fdecstp: (m, i) => { const f = begin(m, i); f.top = f.top - 1; f.sw &= ~C1; },
@@ -565,17 +546,17 @@ export const x87Executors: Record<string, X> = {
   fldenv: control((f, m, i) => loadEnv(f, m, m.ea(i))),
   fnsave: control((f, m, i) => {
     const a = m.ea(i);
-    for (let k = 7; k >= 0; k--) writeF80(m, a + 28 + 10 * k, f.readPhys(f.phys(k)));
+    for (let k = 7; k >= 0; k--) saveReg(f, m, f.phys(k), a + 28 + 10 * k);
     storeEnv(f, m, a);
     f.init();
   }),
   frstor: control((f, m, i) => {
     const a = m.ea(i);
     loadEnv(f, m, a);
-    for (let k = 0; k < 8; k++) f.writePhys(f.phys(k), readF80(m, a + 28 + 10 * k));
+    for (let k = 0; k < 8; k++) restoreReg(f, m, f.phys(k), a + 28 + 10 * k);
   }),
-  fxsave: control((f, m, i) => fxsave(f, m, m.ea(i))),
-  fxrstor: control((f, m, i) => fxrstor(f, m, m.ea(i))),
+  fxsave: control(fxsave),
+  fxrstor: control(fxrstor),
 };
 
 for (const [name, op] of Object.entries(OPS)) {
@@ -590,7 +571,7 @@ for (const [name, cc] of Object.entries(FCMOV)) {
   x87Executors[name] = (m, i) => {
     const f = begin(m, i);
     if (condition(m.s, cc)) f.set(0, f.st(i.rm, status));
-    else if (f.isEmpty(i.rm) || f.isEmpty(0)) { status.exc |= IE | SF; f.set(0, INDEFINITE); }
+    else if (f.isEmpty(i.rm) || f.isEmpty(0)) { status.exc |= IE | SF; f.set(0, f.model.indefinite); }
     finish(f);
   };
 }
