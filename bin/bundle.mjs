@@ -31,7 +31,7 @@ function newest(dir) {
 /**
  * binaryen.js embeds its 9.9 MB WebAssembly binary as a 14.7 MB string literal, and parsing and
  * decoding that literal is ~200 ms of its ~270 ms load. This writes the binary to a file once,
- * plus a copy of the module whose literal is replaced by a read of that file (load: ~60 ms), and
+ * plus a copy of the module whose literal is replaced by a read of that file (load: ~75 ms), and
  * returns that copy's path; or the package's own entry when its layout is not the expected one.
  */
 function splitBinaryen() {

@@ -2,7 +2,7 @@
  * The backend worker: the part of translation that needs Binaryen — module
  * emission, Binaryen passes, binary encoding and WebAssembly compilation —
  * runs on this thread, so the guest keeps running (interpreted or already
- * translated) on the main thread meanwhile, and Binaryen's load (~60 ms from
+ * translated) on the main thread meanwhile, and Binaryen's load (~75 ms from
  * the split copy bin/bundle.mjs makes; ~270 ms from the package as shipped)
  * happens off the guest's critical path.
  *
