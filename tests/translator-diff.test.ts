@@ -8,7 +8,9 @@
  * into the running block's own code page must bail out so the interpreter
  * handles the self-modification — also when the access is made by an
  * instruction the translation runs through the interpreter's executor (x87,
- * rep string operations).
+ * rep string operations). SSE scalar arithmetic, which the translation runs
+ * natively only when that is exact, is pinned at the edges of that
+ * condition (MXCSR, overflow, underflow, denormals, zero divisors).
  *
  * Seed and size: CDVM_DIFF_SEED (default 0xc0dec0de), CDVM_DIFF_CASES
  * (default 512 cases, run in 16 configurations). A failure prints a
@@ -20,7 +22,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadBackend } from "../src/translate/backend.ts";
 import { PASS_NAMES, selectPasses } from "../src/translate/passes/index.ts";
 import type { Block } from "../src/translate/ir.ts";
-import { S_EXIT } from "../src/vmm/layout.ts";
+import { S_EXIT, XMM_SIZE } from "../src/vmm/layout.ts";
 import {
   BATCH, buildPool, caseAddr, compareOutcomes, FPU_LEN, genCase, hex, loadBatch, makeRig, makeTransRig, newTranslator,
   reproducer, runInterp, runTranslated, SCRATCH, STACK, translateBatch,
@@ -430,5 +432,84 @@ describe("translator regressions found by the random cases", () => {
   it("a shift or rotate of memory by a zero count still reads (and faults on) its operand", () => {
     check(25, [[0x41], [0xc1, 0x2b, 0x20], [0x42], [0xc3]], { ebx: 0x00100000 });  // inc ecx; shr dword [ebx], 32 (unmapped)
     check(26, [[0xc0, 0x03, 0x00], [0xc3]], { ebx: 0x00100000 });                    // rol byte [ebx], 0
+  });
+});
+
+describe("SSE operations of their own: scalar arithmetic native when exact, else the executor", () => {
+  const MX = 0x80;
+  /** A case over XMM registers given as doubles (low qword; the high qword a marker) and MXCSR; returns the interpreter's outcome. */
+  function sse(index: number, insns: number[][], lanes: number[], mxcsr: number, regs: Parameters<typeof manual>[2] = {}, doubles: number[] = []): Outcome {
+    const c = manual(index, [...insns, [0xc3]], { esi: SCRATCH + 0x100, ...regs });
+    const dv = new DataView((c.xmm = new Uint8Array(XMM_SIZE)).buffer);
+    lanes.forEach((x, r) => { dv.setFloat64(16 * r, x, true); dv.setUint32(16 * r + 8, 0x5a5a0000 + r, true); });
+    dv.setUint32(MX, mxcsr ^ 0x1f80, true);
+    doubles.forEach((x, k) => new DataView(c.scratch.buffer).setFloat64(0x100 + 8 * k, x, true));
+    const { want, got } = runEverywhere(c);
+    expectSame(c, want, got);
+    for (const g of got) expect(g.ir?.ops.filter((o) => o.op.startsWith("x")).length, g.config).toBe(insns.length);
+    return want;
+  }
+  const mxcsrOf = (o: Outcome) => new DataView(o.sse.buffer, o.sse.byteOffset).getUint32(MX, true) ^ 0x1f80;
+  const lane = (o: Outcome, r: number) => new DataView(o.sse.buffer, o.sse.byteOffset).getFloat64(16 * r, true);
+  const MULSD = [0xf2, 0x0f, 0x59, 0xc1], ADDSD = [0xf2, 0x0f, 0x58, 0xc1], DIVSD = [0xf2, 0x0f, 0x5e, 0xc1]; // op xmm0, xmm1
+
+  it("ordinary operands with PE set compute in place; with PE clear the first inexact one sets it", () => {
+    const w = sse(30, [MULSD, ADDSD, [0xf2, 0x0f, 0x5c, 0xc8], DIVSD], [1.5, 0.1], 0x1fa0); // mulsd, addsd, subsd xmm1, xmm0, divsd
+    expect(mxcsrOf(w)).toBe(0x1fa0);
+    expect(mxcsrOf(sse(31, [ADDSD, MULSD], [1, 1e-20], 0x1f80))).toBe(0x1fa0);
+    expect(mxcsrOf(sse(32, [ADDSD, ADDSD], [1, 2], 0x1f80))).toBe(0x1f80); // exact: PE stays clear
+  });
+
+  it("overflow, underflow (also to exactly the smallest normal), denormals and zero divisors raise their flags", () => {
+    expect(mxcsrOf(sse(33, [MULSD], [1e300, 1e300], 0x1fa0))).toBe(0x1fa8);                  // OE: +inf
+    expect(mxcsrOf(sse(34, [MULSD], [1e-200, 1e-200], 0x1fa0))).toBe(0x1fb0);                // UE: 0
+    const minNormal = sse(35, [MULSD], [1 - 2 ** -53, 2 ** -1022], 0x1fa0);                   // rounds up to 2^-1022, tiny before rounding
+    expect(lane(minNormal, 0)).toBe(2 ** -1022);
+    expect(mxcsrOf(minNormal)).toBe(0x1fb0);
+    expect(mxcsrOf(sse(36, [ADDSD], [1, 5e-324], 0x1fa0))).toBe(0x1fa2);                     // DE
+    const tiny = sse(45, [ADDSD], [1.5 * 2 ** -1022, -(2 ** -1022)], 0x1fa0);                  // an exact denormal sum: no flags
+    expect(lane(tiny, 0)).toBe(2 ** -1023);
+    expect(mxcsrOf(tiny)).toBe(0x1fa0);
+    expect(mxcsrOf(sse(37, [DIVSD], [3, 0], 0x1fa0))).toBe(0x1fa4);                          // ZE
+    expect(mxcsrOf(sse(38, [DIVSD], [0, 0], 0x1fa0))).toBe(0x1fa1);                          // IE: default NaN
+    expect(mxcsrOf(sse(39, [ADDSD], [1, 2 ** -1022], 0x3fa0))).toBe(0x3fa0);                 // RC down: the executor rounds
+  });
+
+  it("an unmasked exception raises SIGFPE at its instruction, after the native ones before it", () => {
+    const w = sse(40, [ADDSD, MULSD, [0xf2, 0x0f, 0x59, 0xc0]], [1.25, 1e150], 0x1fa0 & ~0x400); // OE unmasked: mulsd xmm0, xmm0 overflows
+    expect(w.fault).toMatch(/^signal 8 /);
+    expect(w.retired).toBe(2);
+  });
+
+  it("cvtsi2sd, 128-bit register moves and bitwise operations", () => {
+    const w = sse(46, [
+      [0xf2, 0x0f, 0x2a, 0xc0],             // cvtsi2sd xmm0, eax
+      [0xf2, 0x0f, 0x2a, 0x0e],             // cvtsi2sd xmm1, [esi]
+      [0x66, 0x0f, 0xef, 0xd2],             // pxor xmm2, xmm2
+      [0x66, 0x0f, 0x28, 0xd8],             // movapd xmm3, xmm0
+      [0x66, 0x0f, 0x55, 0xd9],             // andnpd xmm3, xmm1
+      [0x0f, 0x57, 0xe1],                   // xorps xmm4, xmm1
+      [0x0f, 0x29, 0xe5],                   // movaps xmm5, xmm4
+    ], [1.5, 2.5, 3.5, 4.5, 5.5, 6.5], 0x1f80, { eax: -7 }, [0]);
+    expect(lane(w, 0)).toBe(-7);
+    expect(mxcsrOf(w)).toBe(0x1f80);
+  });
+
+  it("memory operands: loads zero the upper lanes, stores are checked, page-crossing and faulting accesses bail out", () => {
+    const mem = [
+      [0xf2, 0x0f, 0x10, 0x16],             // movsd xmm2, [esi]
+      [0xf2, 0x0f, 0x59, 0x56, 0x08],       // mulsd xmm2, [esi+8]
+      [0xf3, 0x0f, 0x58, 0x5e, 0x10],       // addss xmm3, [esi+16]
+      [0xf2, 0x0f, 0x11, 0x56, 0x18],       // movsd [esi+24], xmm2
+      [0xf3, 0x0f, 0x10, 0xe3],             // movss xmm4, xmm3
+      [0xf2, 0x0f, 0x11, 0x17],             // movsd [edi], xmm2
+    ];
+    const to = { edi: SCRATCH + 0x200 };
+    const ok = sse(41, mem, [0, 0, 0, 1.5, 7], 0x1fa0, to, [2.5, -3.25, 0.75]);
+    expect(ok.fault).toBeNull();
+    expect(lane(ok, 2)).toBe(-8.125);
+    expect(sse(42, mem, [], 0x1fa0, { edi: SCRATCH + 0x2008 }).fault).toMatch(/^signal 11 addr 0x20002008/); // read-only page
+    expect(sse(43, mem, [], 0x1fa0, { ...to, esi: SCRATCH + 0xffc }).fault).toBeNull();                               // m64 across two writable pages
+    expect(sse(44, mem, [], 0x1fa0, { ...to, esi: SCRATCH + 0x2ffc }).fault).toMatch(/^signal 11 addr 0x20003000/);   // runs into the unmapped page
   });
 });

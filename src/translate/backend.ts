@@ -1,8 +1,9 @@
 /**
  * The WebAssembly backend: IR blocks -> one Binaryen module -> compiled
  * WebAssembly.Module; and the dispatcher module that chains translations.
- * This is the only file that imports binaryen (loaded lazily: it costs about
- * half a second, which the guest does not wait for in staged mode).
+ * This is the only file that imports binaryen (loaded lazily, on the worker
+ * thread: ~75 ms from the split copy bin/bundle.mjs makes, which the guest
+ * does not wait for in staged mode).
  *
  * Every translation is a function () -> i32 returning the guest EIP to go to
  * next. It reads and writes guest state in the shared memory: the register
@@ -14,10 +15,22 @@
  * An interp operation calls the imported interp(n, k), which runs
  * instruction k of the module's block n through the interpreter's executor;
  * its result either continues the function or takes the bail-out path.
+ *
+ * SSE scalar arithmetic (xarith) computes with WebAssembly f64/f32 ops —
+ * IEEE round to nearest even, no flags — and keeps the result only when the
+ * executor would have produced the same bits and left MXCSR alone: MXCSR &
+ * 0xffe0 = 0x1fa0 (all exceptions masked, RC nearest, no FTZ/DAZ, PE already
+ * set), both operands zero or normal (no NaN, infinity or denormal: no IE,
+ * DE), a non-zero divisor (no ZE), a finite result (no OE), and for mul/div a
+ * result above the smallest normal in magnitude or exactly zero from a zero
+ * operand (no UE: a result of exactly the smallest normal may be tiny before
+ * rounding; add/sub results that small are exact). Then at most PE could be
+ * raised, and it is set already. Otherwise the executor runs the
+ * instruction, as for an interp operation.
  */
 import type binaryenT from "binaryen";
-import { CACHE_OFF, PAGE_CODE, PAGE_SIZE, PERM_OFF, PROT_READ, PROT_WRITE, REGS_OFF, S_CHAINS, S_EXIT, S_LAZY_A, S_LAZY_B, S_LAZY_CF, S_LAZY_OP, S_LAZY_RES, S_LOOKUPS, S_RETIRED } from "../vmm/layout.ts";
-import { INTERP_FAULT, INTERP_SMC, type BinOp, type Block, type Op } from "./ir.ts";
+import { CACHE_OFF, PAGE_CODE, PAGE_SIZE, PERM_OFF, PROT_READ, PROT_WRITE, REGS_OFF, S_CHAINS, S_EXIT, S_LAZY_A, S_LAZY_B, S_LAZY_CF, S_LAZY_OP, S_LAZY_RES, S_LOOKUPS, S_RETIRED, XMM_OFF } from "../vmm/layout.ts";
+import { INTERP_FAULT, INTERP_SMC, type BinOp, type Block, type LaneWidth, type Op, type SseFn } from "./ir.ts";
 
 type Binaryen = typeof binaryenT;
 type Module = binaryenT.Module;
@@ -41,6 +54,11 @@ export const DIR_SIZE = DIR_ENTRIES * 8;
 export const DIR_TOMBSTONE = 1;
 
 const slotAddr = (slot: number) => REGS_OFF + slot * 4;
+const xmmAddr = (r: number) => (XMM_OFF + r * 16) >>> 0;
+/** MXCSR as stored (XOR 0x1f80) at XMM_OFF + 0x80; xarith's native path needs stored & ~0x1f = 0x1fa0 ^ 0x1f80. */
+const MXCSR_ADDR = (XMM_OFF + 0x80) >>> 0, MXCSR_NATIVE = 0x1fa0 ^ 0x1f80;
+/** Smallest normal float and double. */
+const MIN_NORMAL: Record<LaneWidth, number> = { 4: 2 ** -126, 8: 2 ** -1022 };
 /** Iterations a self-looping translation runs before returning to the dispatcher. */
 const SELF_LOOP_BUDGET = 1 << 12;
 
@@ -147,7 +165,7 @@ function emitBlock(b: Binaryen, mod: Module, blk: Block, n: number, name: string
   for (const o of blk.ops) if (o.op === "const") consts.set(o.dst, o.value >>> 0);
   const loopsBack = (o: Op) => (o.op === "exit" || o.op === "exitif") && consts.get(o.target) === blk.start >>> 0;
   const selfLoop = blk.ops.some(loopsBack);
-  const ITER = T + 13, ACC = T + 14, STATUS = T + 15;
+  const ITER = T + 13, ACC = T + 14, STATUS = T + 15, F64_A = T + 16, F32_A = T + 19;
   /** Cached registers the block writes: what an interp call must find in the register file. */
   const dirty = [...blk.cached].filter((r) => blk.ops.some((o) => o.op === "setreg" && o.reg === r));
   const retired = (count: number) => (selfLoop ? mod.f64.convert_u.i32(mod.i32.add(get(ACC), c(count))) : mod.f64.const(count));
@@ -170,6 +188,58 @@ function emitBlock(b: Binaryen, mod: Module, blk: Block, n: number, name: string
     if (o.op === "cacheregs") { prologue.push(...emitOp(o)); continue; }
     body.push(...emitOp(o));
     if (o.op === "exit" || o.op === "exitif") flush = [];
+  }
+
+  /** Whether a guest read of size bytes at temp a must bail out: its page is not readable, or it crosses a page. */
+  function unreadable(a: number, size: number): Expr {
+    const bad = mod.i32.eqz(mod.i32.and(perm(get(a)), c(PROT_READ)));
+    return size > 1 ? mod.i32.or(bad, crossesPage(get(a), size)) : bad;
+  }
+  /** Whether a guest write must bail out: its page is not writable or holds code, or it crosses a page. */
+  function unwritable(a: number, size: number): Expr {
+    const bad = mod.i32.ne(mod.i32.and(perm(get(a)), c(PROT_WRITE | PAGE_CODE)), c(PROT_WRITE));
+    return size > 1 ? mod.i32.or(bad, crossesPage(get(a), size)) : bad;
+  }
+
+  /** Guest instruction insn through the interpreter's executor: a barrier for cached registers; a fault bails before it, a store into code after it. */
+  function interp(insn: number, next: number): Expr[] {
+    return [
+      ...dirty.map((r) => storeSlot(r, get(regLocal(r)))),
+      mod.local.set(STATUS, mod.call("interp", [c(n), c(insn)], i32)),
+      ...[...blk.cached].map((r) => mod.local.set(regLocal(r), loadSlot(r))),
+      ...bailIf(mod.i32.eq(get(STATUS), c(INTERP_FAULT)), insn),
+      ...bailIf(mod.i32.eq(get(STATUS), c(INTERP_SMC)), insn + 1, next),
+    ];
+  }
+
+  /** Scalar SSE arithmetic: the native result when it is exact (header comment), else the executor. */
+  function xarith(o: Extract<Op, { op: "xarith" }>): Expr[] {
+    const wide = o.w === 8, ty = wide ? b.f64 : b.f32, f = wide ? mod.f64 : mod.f32;
+    const [A, B, R] = wide ? [F64_A, F64_A + 1, F64_A + 2] : [F32_A, F32_A + 1, F32_A + 2];
+    const v = (l: number) => mod.local.get(l, ty);
+    const abs = (l: number) => f.abs(v(l));
+    const finite = (l: number) => f.lt(abs(l), f.const(Infinity));
+    const zero = (l: number) => f.eq(v(l), f.const(0));
+    const ordinary = (l: number) => mod.i32.or(zero(l), mod.i32.and(f.ge(abs(l), f.const(MIN_NORMAL[o.w])), finite(l)));
+    const all = (...xs: Expr[]) => xs.reduce((x, y) => mod.i32.and(x, y));
+    const RESULT: Record<SseFn, () => Expr> = {
+      add: () => finite(R),
+      sub: () => finite(R),
+      mul: () => mod.i32.and(finite(R), mod.i32.or(f.gt(abs(R), f.const(MIN_NORMAL[o.w])), mod.i32.or(zero(A), zero(B)))),
+      div: () => all(mod.i32.eqz(zero(B)), finite(R), mod.i32.or(f.gt(abs(R), f.const(MIN_NORMAL[o.w])), zero(A))),
+    };
+    const exact = all(
+      mod.i32.eq(mod.i32.and(mod.i32.load(0, 4, c(MXCSR_ADDR)), c(~0x1f)), c(MXCSR_NATIVE)),
+      ordinary(A), ordinary(B), RESULT[o.fn](),
+    );
+    const src = o.src >= 0 ? f.load(0, o.w, c(xmmAddr(o.src))) : f.load(0, 1, get(o.addr));
+    return [
+      ...(o.src >= 0 ? [] : bailIf(unreadable(o.addr, o.w), o.insn)),
+      mod.local.set(A, f.load(0, o.w, c(xmmAddr(o.dst)))),
+      mod.local.set(B, src),
+      mod.local.set(R, f[o.fn](v(A), v(B))),
+      mod.if(exact, f.store(0, o.w, c(xmmAddr(o.dst)), v(R)), mod.block(null, interp(o.insn, o.next))),
+    ];
   }
 
   function binop(fn: BinOp, x: Expr, y: Expr): Expr {
@@ -199,16 +269,12 @@ function emitBlock(b: Binaryen, mod: Module, blk: Block, n: number, name: string
       }
       case "select": return [mod.local.set(o.dst, mod.select(get(o.cond), get(o.a), get(o.b)))];
       case "load": {
-        const ok = mod.i32.eqz(mod.i32.and(perm(get(o.addr)), c(PROT_READ)));
-        const checks = o.size > 1 ? mod.i32.or(ok, crossesPage(get(o.addr), o.size)) : ok;
         const v = o.size === 4 ? mod.i32.load(0, 1, get(o.addr)) : o.size === 2 ? mod.i32.load16_u(0, 1, get(o.addr)) : mod.i32.load8_u(0, 1, get(o.addr));
-        return [...bailIf(checks, o.insn), mod.local.set(o.dst, v)];
+        return [...bailIf(unreadable(o.addr, o.size), o.insn), mod.local.set(o.dst, v)];
       }
       case "store": {
-        const bad = mod.i32.ne(mod.i32.and(perm(get(o.addr)), c(PROT_WRITE | PAGE_CODE)), c(PROT_WRITE));
-        const checks = o.size > 1 ? mod.i32.or(bad, crossesPage(get(o.addr), o.size)) : bad;
         const st = o.size === 4 ? mod.i32.store(0, 1, get(o.addr), get(o.src)) : o.size === 2 ? mod.i32.store16(0, 1, get(o.addr), get(o.src)) : mod.i32.store8(0, 1, get(o.addr), get(o.src));
-        return [...bailIf(checks, o.insn), st];
+        return [...bailIf(unwritable(o.addr, o.size), o.insn), st];
       }
       case "guard": return bailIf(mod.i32.eqz(get(o.ok)), o.insn);
       case "div64": {
@@ -243,13 +309,36 @@ function emitBlock(b: Binaryen, mod: Module, blk: Block, n: number, name: string
       }
       case "exit": return [leave(o)];
       case "exitif": return [mod.if(get(o.c), leave(o))];
-      case "interp": return [
-        ...dirty.map((r) => storeSlot(r, get(regLocal(r)))),
-        mod.local.set(STATUS, mod.call("interp", [c(n), c(o.insn)], i32)),
-        ...[...blk.cached].map((r) => mod.local.set(regLocal(r), loadSlot(r))),
-        ...bailIf(mod.i32.eq(get(STATUS), c(INTERP_FAULT)), o.insn),
-        ...bailIf(mod.i32.eq(get(STATUS), c(INTERP_SMC)), o.insn + 1, o.next),
-      ];
+      case "interp": return interp(o.insn, o.next);
+      case "xmov": {
+        const ty = o.w === 4 ? mod.i32 : mod.i64;
+        const copy = (off: number) => ty.store(off, Math.min(o.w, 8), c(xmmAddr(o.dst)), ty.load(off, Math.min(o.w, 8), c(xmmAddr(o.src))));
+        return o.w === 16 ? [copy(0), copy(8)] : [copy(0)];
+      }
+      case "xlogic": {
+        const half = (off: number) => {
+          const d = mod.i64.load(off, 8, c(xmmAddr(o.dst))), s = mod.i64.load(off, 8, c(xmmAddr(o.src)));
+          const v = o.fn === "andn" ? mod.i64.and(mod.i64.xor(d, mod.i64.const(-1n as unknown as number)), s) : mod.i64[o.fn](d, s);
+          return mod.i64.store(off, 8, c(xmmAddr(o.dst)), v);
+        };
+        return [half(0), half(8)];
+      }
+      case "xcvti": return [mod.f64.store(0, 8, c(xmmAddr(o.dst)), mod.f64.convert_s.i32(get(o.src)))];
+      case "xload": {
+        const ty = o.w === 8 ? mod.i64 : mod.i32;
+        const upper = o.w === 8 ? [] : [mod.i32.store(4, 4, c(xmmAddr(o.dst)), c(0))];
+        return [
+          ...bailIf(unreadable(o.addr, o.w), o.insn),
+          ty.store(0, o.w, c(xmmAddr(o.dst)), ty.load(0, 1, get(o.addr))),
+          ...upper,
+          mod.i64.store(8, 8, c(xmmAddr(o.dst)), mod.i64.const(0n as unknown as number)),
+        ];
+      }
+      case "xstore": {
+        const ty = o.w === 8 ? mod.i64 : mod.i32;
+        return [...bailIf(unwritable(o.addr, o.w), o.insn), ty.store(0, 1, get(o.addr), ty.load(0, o.w, c(xmmAddr(o.src))))];
+      }
+      case "xarith": return xarith(o);
       case "cacheregs": return o.regs.map((r) => mod.local.set(regLocal(r), loadSlot(r)));
       case "flushregs": return [];
     }
@@ -261,7 +350,7 @@ function emitBlock(b: Binaryen, mod: Module, blk: Block, n: number, name: string
     storeSlot(S_EXIT, c(1)),
     mod.return(get(BAIL_EIP)),
   ];
-  const locals = [...new Array(T + 10).fill(i32), b.i64, b.i64, b.i64, i32, i32, i32];
+  const locals = [...new Array(T + 10).fill(i32), b.i64, b.i64, b.i64, i32, i32, i32, b.f64, b.f64, b.f64, b.f32, b.f32, b.f32];
   const main = selfLoop ? [...prologue, mod.local.set(ITER, c(SELF_LOOP_BUDGET)), mod.loop("top", mod.block(null, body))] : [...prologue, ...body];
   mod.addFunction(name, b.none, i32, locals, mod.block(null, [mod.block("bail", main), ...bailPath], b.unreachable));
 }

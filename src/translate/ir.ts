@@ -12,11 +12,24 @@
  * own executor for it. That operation is a barrier for everything the
  * translation keeps outside the register file (see its comment below).
  *
+ * The hottest SSE scalar instructions have operations of their own on XMM
+ * registers, which stay in the register file at XMM_OFF (xmov, xlogic,
+ * xcvti, xload, xstore, xarith). xarith is exact by construction: the backend computes it
+ * with WebAssembly float arithmetic only when that cannot differ from the
+ * executor (see backend.ts), and otherwise calls the executor as an `interp`
+ * operation would.
+ *
  * Ordering discipline kept by the lifter, relied on by the backend: within
  * one guest instruction all loads and guards come first, then at most one
  * store, then register and flag writes.
  */
 export type Temp = number;
+/** SSE scalar arithmetic (addsd, subss, ...) with a native path. */
+export type SseFn = "add" | "sub" | "mul" | "div";
+/** Bytes of an SSE scalar lane: 4 (ss: f32) or 8 (sd: f64). */
+export type LaneWidth = 4 | 8;
+/** 128-bit bitwise operations (pand/andps/andpd, ...); andn is ~dst & src. */
+export type XLogicFn = "and" | "andn" | "or" | "xor";
 
 export type BinOp =
   | "add" | "sub" | "mul" | "and" | "or" | "xor" | "shl" | "shr_u" | "shr_s" | "rotl" | "rotr"
@@ -63,6 +76,23 @@ export type Op =
    * bails out after it (the interpreter continues on freshly decoded code).
    */
   | { op: "interp"; insn: number; next: number }
+  /** XMM dst's low w bytes = XMM src's; dst's other bytes kept (movss/movsd/movaps/movapd between registers). */
+  | { op: "xmov"; dst: number; src: number; w: LaneWidth | 16 }
+  /** XMM dst = dst fn src over all 128 bits (register forms only). */
+  | { op: "xlogic"; fn: XLogicFn; dst: number; src: number }
+  /** XMM dst's low double = the signed 32-bit src (cvtsi2sd: always exact, no MXCSR flag); dst's upper qword kept. */
+  | { op: "xcvti"; dst: number; src: Temp }
+  /** Checked guest load of w bytes into XMM dst's low lane, the rest of dst zeroed (movss/movsd loads). */
+  | { op: "xload"; dst: number; w: LaneWidth; addr: Temp; insn: number }
+  /** Checked guest store of XMM src's low w bytes, all or nothing (movss/movsd stores). */
+  | { op: "xstore"; src: number; w: LaneWidth; addr: Temp; insn: number }
+  /**
+   * XMM dst's low lane = dst fn src, src being XMM src or, when src < 0, the
+   * w bytes at addr (a checked load). Native when exact; otherwise the
+   * executor runs guest instruction insn exactly as an `interp` operation
+   * (its barrier, its fault and store-into-code outcomes).
+   */
+  | { op: "xarith"; fn: SseFn; w: LaneWidth; dst: number; src: number; addr: Temp | -1; insn: number; next: number }
   /** Register caching (the reg-cache pass): copy guest registers into locals and back. */
   | { op: "cacheregs"; regs: number[] }
   | { op: "flushregs"; regs: number[] };
@@ -104,6 +134,12 @@ export function formatOp(o: Op): string {
     case "exit": return `exit ${t(o.target)} (${o.count} insns)`;
     case "exitif": return `exit if ${t(o.c)}: ${t(o.target)} (${o.count} insns)`;
     case "interp": return `interp (next 0x${(o.next >>> 0).toString(16)})  @${o.insn}`;
+    case "xmov": return `xmm${o.dst}.${o.w * 8} = xmm${o.src}`;
+    case "xlogic": return `xmm${o.dst} = ${o.fn} xmm${o.dst}, xmm${o.src}`;
+    case "xcvti": return `xmm${o.dst}.64 = f64 ${t(o.src)}`;
+    case "xload": return `xmm${o.dst} = load${o.w * 8} [${t(o.addr)}]  @${o.insn}`;
+    case "xstore": return `store${o.w * 8} [${t(o.addr)}], xmm${o.src}  @${o.insn}`;
+    case "xarith": return `xmm${o.dst}.${o.w * 8} = ${o.fn} xmm${o.dst}, ${o.src >= 0 ? `xmm${o.src}` : `[${t(o.addr)}]`}  @${o.insn}`;
     case "cacheregs": return `cache ${o.regs.map((r) => REG[r]).join(" ")}`;
     case "flushregs": return `flush ${o.regs.map((r) => REG[r]).join(" ")}`;
   }

@@ -9,12 +9,19 @@
  * first instruction that is neither lifted nor interpreted, which the
  * interpreter runs. Differential tests pin every lifted form to the
  * interpreter.
+ *
+ * SSE: movss/movsd (all three shapes), the scalar add/sub/mul/div of
+ * SSE_ARITH, cvtsi2sd, and the register forms of movaps/movapd and of the
+ * bitwise SSE_LOGIC become XMM operations (ir.ts xmov, xlogic, xcvti,
+ * xload, xstore, xarith); the backend runs xarith natively when that is
+ * exact and through the executor otherwise. Every other SSE instruction
+ * (and every MMX form, and the aligned memory forms) is an interp operation.
  */
 import type { Insn } from "../isa/decode.ts";
 import { K_ACC, K_E, K_G, K_IMM, K_MOFFS, K_REL, K_Z, type OpRow } from "../isa/table.ts";
 import { K_ADC, K_ADD, K_DEC, K_INC, K_LOGIC, K_MUL, K_SAR, K_SBB, K_SHL, K_SHR, K_SUB, SIZE_MASK } from "../interp/flags.ts";
 import { R_EAX, R_EBP, R_EDX, R_ESP, S_SEGBASE } from "../vmm/layout.ts";
-import type { BinOp, Block, Op, Temp } from "./ir.ts";
+import type { BinOp, Block, LaneWidth, Op, SseFn, Temp, XLogicFn } from "./ir.ts";
 
 const ALU_KIND: Record<string, number> = { add: K_ADD, or: K_LOGIC, adc: K_ADC, sbb: K_SBB, and: K_LOGIC, sub: K_SUB, xor: K_LOGIC, cmp: K_SUB, test: K_LOGIC };
 const ALU_FN: Record<string, BinOp> = { add: "add", or: "or", adc: "add", sbb: "sub", and: "and", sub: "sub", xor: "xor", cmp: "sub", test: "and" };
@@ -280,6 +287,57 @@ function bitScan(reverse: boolean): Lift {
   };
 }
 
+/** SSE scalar arithmetic with a native path (ir.ts xarith), by mnemonic: the operation and the lane width. */
+const SSE_ARITH: Record<string, { fn: SseFn; w: LaneWidth }> = Object.fromEntries((["add", "sub", "mul", "div"] as const)
+  .flatMap((fn) => [[`${fn}sd`, { fn, w: 8 }], [`${fn}ss`, { fn, w: 4 }]]));
+
+/** movss (w = 4) / movsd (w = 8): register to register keeps the destination's upper bytes, a load zeroes them. */
+function sseMove(w: LaneWidth): Lift {
+  return (b, i) => {
+    const toV = i.row.ops[0][0] === "V";
+    if (i.mod === 3) b.emit({ op: "xmov", dst: toV ? i.reg : i.rm, src: toV ? i.rm : i.reg, w });
+    else if (toV) b.emit({ op: "xload", dst: i.reg, w, addr: b.ea(i), insn: b.k });
+    else b.emit({ op: "xstore", src: i.reg, w, addr: b.ea(i), insn: b.k });
+    return "next";
+  };
+}
+
+/** 128-bit bitwise operations by mnemonic; only their XMM register forms are lifted. */
+const SSE_LOGIC: Record<string, XLogicFn> = {
+  pand: "and", andps: "and", andpd: "and", pandn: "andn", andnps: "andn", andnpd: "andn",
+  por: "or", orps: "or", orpd: "or", pxor: "xor", xorps: "xor", xorpd: "xor",
+};
+
+/** The XMM register-to-register form of a 128-bit instruction; MMX forms and memory operands (alignment checks) stay with the executor. */
+function xmmRegs(i: Insn): void {
+  if (i.row.ops[0][0] !== "V" && i.row.ops[1][0] !== "V") throw new Unliftable("MMX form");
+  if (i.mod !== 3) throw new Unliftable("128-bit memory operand");
+}
+
+function sseLogic(fn: XLogicFn): Lift {
+  return (b, i) => {
+    xmmRegs(i);
+    b.emit({ op: "xlogic", fn, dst: i.reg, src: i.rm });
+    return "next";
+  };
+}
+
+/** movaps/movapd between registers. */
+const sseMove128: Lift = (b, i) => {
+  xmmRegs(i);
+  const toV = i.row.ops[0][0] === "V";
+  b.emit({ op: "xmov", dst: toV ? i.reg : i.rm, src: toV ? i.rm : i.reg, w: 16 });
+  return "next";
+};
+
+function sseArith(fn: SseFn, w: LaneWidth): Lift {
+  return (b, i) => {
+    const mem = i.mod !== 3;
+    b.emit({ op: "xarith", fn, w, dst: i.reg, src: mem ? -1 : i.rm, addr: mem ? b.ea(i) : -1, insn: b.k, next: i.next });
+    return "next";
+  };
+}
+
 function jump(b: Builder, target: Temp): "exit" {
   b.emit({ op: "exit", target, count: b.k + 1 });
   return "exit";
@@ -289,6 +347,16 @@ const LIFTS: Record<string, Lift> = {
   ...Object.fromEntries(Object.keys(ALU_KIND).map((n) => [n, alu(n)])),
   ...Object.fromEntries(Object.entries(SHIFT_KIND).map(([n, k]) => [n, shift(k)])),
   ...Object.fromEntries([...NOPS].map((n) => [n, () => "next" as const])),
+  ...Object.fromEntries(Object.entries(SSE_ARITH).map(([n, { fn, w }]) => [n, sseArith(fn, w)])),
+  ...Object.fromEntries(Object.entries(SSE_LOGIC).map(([n, fn]) => [n, sseLogic(fn)])),
+  movss: sseMove(4),
+  "movsd.v": sseMove(8),
+  movaps: sseMove128,
+  movapd: sseMove128,
+  cvtsi2sd(b, i) {
+    b.emit({ op: "xcvti", dst: i.reg, src: b.get(i, K_E, 2) });
+    return "next";
+  },
   inc: incdec(K_INC),
   dec: incdec(K_DEC),
   neg(b, i) {

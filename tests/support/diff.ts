@@ -215,6 +215,8 @@ export interface Pool {
   rows: OpRow[];
   /** Flag-writing rows usable (register form, no string operands) as the prologue that leaves a lazy flag record. */
   flagRows: OpRow[];
+  /** Rows the lifter turns into XMM operations (movss/movsd, scalar arithmetic): "float" cases draw most of their body from them. */
+  xmmRows: OpRow[];
   probed: Map<number, { tried: number; lifted: number }>;
 }
 
@@ -223,9 +225,10 @@ const PROBE_CTX: EncCtx = { ptrs: [{ reg: 3, value: SCRATCH + 0x800 }], idx: 6, 
 export function buildPool(seed: number): Pool {
   const rng = new Rng(seed ^ 0x5eed);
   const probed = new Map<number, { tried: number; lifted: number }>();
-  const rows: OpRow[] = [];
+  const rows: OpRow[] = [], xmmRows = new Set<OpRow>();
   for (const row of ROWS) {
-    if (row.map > 1 || (row.prefix && row.prefix !== 0xf3)) continue;
+    // Rows with a 66 or F2 prefix: the SSE ones, and of those with 66 only the ones lifted to XMM operations.
+    if (row.map > 1 || (row.prefix && row.prefix !== 0xf3 && !row.attrs.has("simd"))) continue;
     if (EXT.some((t) => row.attrs.has(t)) || CONTROL.some((t) => row.attrs.has(t)) || NONDETERMINISTIC.has(row.mnem)) continue;
     let tried = 0, lifted = 0;
     for (let k = 0; k < 24; k++) {
@@ -234,12 +237,13 @@ export function buildPool(seed: number): Pool {
       const insn = decodeBytes(bytes, CODE);
       const block = insn && insn.row === row ? liftsAlone(insn) : null;
       if (block && writes(insn!, block, PROBE_CTX, bytes)) lifted++;
+      if (block?.ops.some((o) => o.op.startsWith("x"))) xmmRows.add(row);
     }
     probed.set(row.id * 1024 + row.map * 256 + row.opcode, { tried, lifted });
-    if (lifted) rows.push(row);
+    if (lifted && (row.prefix !== 0x66 || xmmRows.has(row))) rows.push(row);
   }
   const flagRows = rows.filter((r) => r.flagsWritten && r.mod !== "mem" && !r.ops.some((o) => "MXY".includes(o[0])));
-  return { rows, flagRows, probed };
+  return { rows, flagRows, xmmRows: [...xmmRows], probed };
 }
 
 /** Whether the lifter takes this instruction by itself (as the only instruction of a block). */
@@ -330,7 +334,7 @@ export interface Case {
   stack: Uint8Array;
   /** Initial x87 state (FPU_LEN bytes at FPU_OFF). */
   fpu: Uint8Array;
-  /** Initial SSE state (XMM_SIZE bytes at XMM_OFF; MXCSR at its reset value). */
+  /** Initial SSE state (XMM_SIZE bytes at XMM_OFF, MXCSR included: see randomXmm). */
   xmm: Uint8Array;
   /** Row of every instruction, and whether the lifter hands it to the interpreter's executor (for coverage). */
   rows: OpRow[];
@@ -364,9 +368,9 @@ export function genCase(seed: number, index: number, pool: Pool): Case {
     const b = liftsAlone(insn);
     interp.push(!!b && interpreted(b));
   };
-  const n = rng.range(5, 20);
+  const n = rng.range(5, 20), float = rng.chance(0.25);
   for (let k = 0; k < n; k++) {
-    const { bytes, insn } = genInsn(rng, pool, ctx);
+    const { bytes, insn } = genInsn(rng, pool, ctx, float && rng.chance(0.7) ? pool.xmmRows : pool.rows);
     add(bytes, insn);
   }
   const terminator = rng.pick(TERMINATORS);
@@ -391,9 +395,48 @@ export function genCase(seed: number, index: number, pool: Pool): Case {
   }
   const scratch = new Uint8Array(SCRATCH_LEN);
   for (let k = 0; k < SCRATCH_LEN; k += 4) new DataView(scratch.buffer).setInt32(k, rng.chance(0.3) ? value(rng) : rng.u32(), true);
+  if (float) for (let k = 0; k < SCRATCH_LEN; k += 8) if (rng.chance(0.5)) ordinaryLane(rng, new DataView(scratch.buffer), k);
   const stack = new Uint8Array(STACK_LEN);
   for (let k = 0; k < STACK_LEN; k += 4) new DataView(stack.buffer).setInt32(k, rng.chance(0.5) ? value(rng) : rng.u32(), true);
-  return { index, code, lens, terminator, regs, fs, gs, eflags, prologue, prologueRegs, scratch, stack, fpu: randomFpu(rng), xmm: randomXmm(rng), rows, interp };
+  return { index, code, lens, terminator, regs, fs, gs, eflags, prologue, prologueRegs, scratch, stack, fpu: randomFpu(rng), xmm: randomXmm(rng, float), rows, interp };
+}
+
+/** Float and integer lane patterns for XMM registers: zeros, ones, infinities, NaNs, denormals, signs, random bits. */
+const XMM_LANES = [0, 0x3f800000, 0xbf800000, 0x7f800000, 0xff800000, 0x7fc00000, 0x7fa00000, 0x00000001, 0x80000000, 0x3ff00000, 0x7ff80000, 0xffffffff, 0x4b000000];
+/**
+ * MXCSR values besides the reset value 0x1f80 (PE clear): PE already set (the
+ * state in which the translator's native scalar arithmetic applies), other
+ * flags set too, and states it leaves to the executor (RC up, DAZ, FTZ, OE
+ * or PE unmasked).
+ */
+const MXCSRS = [0x1fa0, 0x1fa0, 0x1fa0, 0x1fbf, 0x1fa1, 0x5fa0, 0x1fe0, 0x9fa0, 0x17a0, 0x0fa0];
+
+/**
+ * An ordinary double (or a ±0, near the largest or exactly the smallest
+ * normal), or an ordinary float in the low dword, at byte o: operands the
+ * translator's native scalar arithmetic accepts.
+ */
+function ordinaryLane(rng: Rng, dv: DataView, o: number): void {
+  if (rng.chance(0.3)) { dv.setUint32(o, (rng.int(2) << 31) | ((127 + rng.range(-20, 20)) << 23) | rng.int(0x800000), true); return; }
+  const hi = rng.chance(0.1) ? rng.pick([0, 0x80000000, 0x7fefffff, 0x00100000, 0x80100000]) : (rng.int(2) << 31) | ((1023 + rng.range(-40, 40)) << 20) | rng.int(0x100000);
+  dv.setUint32(o, (hi & 0x7fffffff) === 0 || (hi & 0x7fffffff) === 0x00100000 ? 0 : rng.u32(), true);
+  dv.setUint32(o + 4, hi >>> 0, true);
+}
+
+/**
+ * XMM0-7 with lanes drawn from XMM_LANES, random floats near 1 and random
+ * bits; in float cases and half the others the low lane of each register is
+ * an ordinaryLane instead; MXCSR from MXCSRS half the time.
+ */
+function randomXmm(rng: Rng, float: boolean): Uint8Array {
+  const xmm = new Uint8Array(XMM_SIZE), dv = new DataView(xmm.buffer);
+  for (let k = 0; k < 32; k++) {
+    const lane = rng.pick([rng.pick(XMM_LANES), rng.u32(), 0x3f000000 + rng.int(0x1000000), (rng.range(110, 140) << 23) | rng.int(0x800000)]);
+    dv.setUint32(4 * k, lane >>> 0, true);
+  }
+  if (float || rng.chance(0.5)) for (let r = 0; r < 8; r++) ordinaryLane(rng, dv, 16 * r);
+  if (rng.chance(0.5)) dv.setUint32(0x80, rng.pick(MXCSRS) ^ 0x1f80, true);
+  return xmm;
 }
 
 /**
@@ -402,19 +445,6 @@ export function genCase(seed: number, index: number, pool: Pool): Case {
  * infinite, NaN, denormal or unsupported encodings — and now and then an
  * unmasked exception, so that a later x87 instruction raises SIGFPE.
  */
-/** Float and integer lane patterns for XMM registers: zeros, ones, infinities, NaNs, denormals, signs, random bits. */
-const XMM_LANES = [0, 0x3f800000, 0xbf800000, 0x7f800000, 0xff800000, 0x7fc00000, 0x7fa00000, 0x00000001, 0x80000000, 0x3ff00000, 0x7ff80000, 0xffffffff, 0x4b000000];
-
-/** XMM0-7 with lanes drawn from XMM_LANES, random floats near 1 and random bits. */
-function randomXmm(rng: Rng): Uint8Array {
-  const xmm = new Uint8Array(XMM_SIZE), dv = new DataView(xmm.buffer);
-  for (let k = 0; k < 32; k++) {
-    const lane = rng.pick([rng.pick(XMM_LANES), rng.u32(), 0x3f000000 + rng.int(0x1000000), (rng.range(110, 140) << 23) | rng.int(0x800000)]);
-    dv.setUint32(4 * k, lane >>> 0, true);
-  }
-  return xmm;
-}
-
 function randomFpu(rng: Rng): Uint8Array {
   const fpu = new Uint8Array(FPU_LEN), dv = new DataView(fpu.buffer);
   if (rng.chance(0.5)) return fpu;

@@ -11,7 +11,8 @@
  * (parity, overflow of ADD) are left alone. The setflags stays; dead-flags
  * decides separately whether anyone else still observes it. A rotate's
  * `updflags` or an `interp` call (which may write any flag) in between
- * ends the producer's reach.
+ * ends the producer's reach; an `xarith` does not (its executor fallback
+ * runs SSE arithmetic, which writes no EFLAGS).
  */
 import { K_ADD, K_DEC, K_INC, K_LOGIC, K_SUB } from "../../interp/flags.ts";
 import type { BinOp, Block, Op, Temp } from "../ir.ts";

@@ -14,11 +14,12 @@
  * `setflags` for them, so this pass needs no per-instruction knowledge.
  * An `interp` call (an instruction run by the interpreter's executor) counts
  * as reading every flag: the executor may read them, and a fault in it
- * bails out with the state before it.
+ * bails out with the state before it. The SSE operations that may bail out
+ * or call the executor (xload, xstore, xarith) observe them too.
  */
 import type { Block, Op } from "../ir.ts";
 
-const OBSERVES_FLAGS = new Set<Op["op"]>(["cond", "exit", "exitif", "load", "store", "guard", "div64", "interp"]);
+const OBSERVES_FLAGS = new Set<Op["op"]>(["cond", "exit", "exitif", "load", "store", "guard", "div64", "interp", "xload", "xstore", "xarith"]);
 
 export function deadFlags(block: Block): void {
   let live = true;
