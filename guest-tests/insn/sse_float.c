@@ -46,15 +46,19 @@ static const uint32_t mx_default = 0x1f80;
 
 typedef void (*xop)(v128 *, const v128 *, uint32_t *);
 
-/* XOP(name, "insn"): xmm0 = *a, xmm1 = *b, MXCSR = *mx; "insn" runs; *a = xmm0, *mx = MXCSR.
- * XOPM: the same with the second source read from memory (*b, 16-byte aligned). */
-#define XOP(name, insn)                                                                                       \
+/* XASM(name, "asm"): xmm0 = *a, xmm1 = *b, MXCSR = *mx; "asm" runs; *a = xmm0, *mx = MXCSR.
+ * XOP(name, "insn") runs "insn %xmm1, %xmm0"; XRAW(name, bytes) an instruction given as bytes, e.g. the
+ * store (0f 11, 0f 29) forms of register moves. XOPM: "insn" with the second source read from memory
+ * (*b, 16-byte aligned). */
+#define XASM(name, text)                                                                                      \
     static void name(v128 *a, const v128 *b, uint32_t *mx)                                                   \
     {                                                                                                         \
-        __asm__ volatile("ldmxcsr %[mx]\n\tmovaps %[a], %%xmm0\n\tmovaps %[b], %%xmm1\n\t" insn " %%xmm1, %%xmm0\n\t" \
+        __asm__ volatile("ldmxcsr %[mx]\n\tmovaps %[a], %%xmm0\n\tmovaps %[b], %%xmm1\n\t" text "\n\t"           \
                          "stmxcsr %[mx]\n\tmovaps %%xmm0, %[a]\n\tldmxcsr %[def]"                             \
                          : [a] "+m"(*a), [mx] "+m"(*mx) : [b] "m"(*b), [def] "m"(mx_default) : "xmm0", "xmm1"); \
     }
+#define XOP(name, insn) XASM(name, insn " %%xmm1, %%xmm0")
+#define XRAW(name, bytes) XASM(name, ".byte " bytes)
 #define XOPM(name, insn)                                                                                      \
     static void name(v128 *a, const v128 *b, uint32_t *mx)                                                   \
     {                                                                                                         \
@@ -63,14 +67,6 @@ typedef void (*xop)(v128 *, const v128 *, uint32_t *);
                          : [a] "+m"(*a), [mx] "+m"(*mx) : [b] "m"(*b), [def] "m"(mx_default) : "xmm0");        \
     }
 
-/* XRAW: the same for an instruction given as bytes, e.g. the store (0f 11, 0f 29) forms of register moves */
-#define XRAW(name, bytes)                                                                                      \
-    static void name(v128 *a, const v128 *b, uint32_t *mx)                                                   \
-    {                                                                                                         \
-        __asm__ volatile("ldmxcsr %[mx]\n\tmovaps %[a], %%xmm0\n\tmovaps %[b], %%xmm1\n\t.byte " bytes "\n\t"      \
-                         "stmxcsr %[mx]\n\tmovaps %%xmm0, %[a]\n\tldmxcsr %[def]"                             \
-                         : [a] "+m"(*a), [mx] "+m"(*mx) : [b] "m"(*b), [def] "m"(mx_default) : "xmm0", "xmm1"); \
-    }
 XRAW(o_movss_st, "0xf3,0x0f,0x11,0xc8") XRAW(o_movsd_st, "0xf2,0x0f,0x11,0xc8") XRAW(o_movaps_st, "0x0f,0x29,0xc8")
 XRAW(o_movupd_st, "0x66,0x0f,0x11,0xc8")
 
@@ -272,6 +268,20 @@ static void compares(void)
         return r;                                                                              \
     }
 CVT2SI(i_cvtss2si, "cvtss2si") CVT2SI(i_cvttss2si, "cvttss2si") CVT2SI(i_cvtsd2si, "cvtsd2si") CVT2SI(i_cvttsd2si, "cvttsd2si")
+
+/* One line's results of a float -> int pair: cvt in every MXCSR setting, then cvtt by default and with DAZ. */
+static void to_int_results(uint32_t (*cvt)(const v128 *, uint32_t *), uint32_t (*cvtt)(const v128 *, uint32_t *), const v128 *va)
+{
+    for (unsigned c = 0; c < NMX; c++) {
+        uint32_t mx = mxs[c], r = cvt(va, &mx);
+        printf(" %08x/%02x", r, mx & 0x3f);
+    }
+    uint32_t mx = 0x1f80, r = cvtt(va, &mx);
+    printf(" t:%08x/%02x", r, mx & 0x3f);
+    mx = 0x1fc0;
+    r = cvtt(va, &mx);
+    printf(" %08x/%02x\n", r, mx & 0x3f);
+}
 #define SI2F(name, insn)                                                                                   \
     static void name(v128 *a, uint32_t x, uint32_t *mx)                                                   \
     {                                                                                                      \
@@ -297,21 +307,13 @@ static void conversions(void)
         v128 va;
         set32(&va, x, 0x11111111);
         printf("cvtss2si 32 %08x ->", x);
-        for (unsigned c = 0; c < NMX; c++) {
-            uint32_t mx = mxs[c], r = i_cvtss2si(&va, &mx);
-            printf(" %08x/%02x", r, mx & 0x3f);
-        }
-        uint32_t mx = 0x1f80, r = i_cvttss2si(&va, &mx);
-        printf(" t:%08x/%02x", r, mx & 0x3f);
-        mx = 0x1fc0;
-        r = i_cvttss2si(&va, &mx);
-        printf(" %08x/%02x\n", r, mx & 0x3f);
+        to_int_results(i_cvtss2si, i_cvttss2si, &va);
         printf("cvtss2sd 32 %08x ->", x);
         for (unsigned c = 0; c < NMX; c++) {
             v128 vd, vs;
+            uint32_t mx = mxs[c];
             set64(&vd, 0xdeadbeefcafef00dull, 0x11111111);
             set32(&vs, x, 0x22222222);
-            mx = mxs[c];
             o_cvtss2sd(&vd, &vs, &mx);
             printf(" %08x%08x/%02x%s", vd.u[1], vd.u[0], mx & 0x3f, vd.u[2] == 0x11111111 ? "" : "!");
         }
@@ -324,23 +326,15 @@ static void conversions(void)
         printf("cvtsd2si 64 ");
         p64(x);
         printf(" ->");
-        for (unsigned c = 0; c < NMX; c++) {
-            uint32_t mx = mxs[c], r = i_cvtsd2si(&va, &mx);
-            printf(" %08x/%02x", r, mx & 0x3f);
-        }
-        uint32_t mx = 0x1f80, r = i_cvttsd2si(&va, &mx);
-        printf(" t:%08x/%02x", r, mx & 0x3f);
-        mx = 0x1fc0;
-        r = i_cvttsd2si(&va, &mx);
-        printf(" %08x/%02x\n", r, mx & 0x3f);
+        to_int_results(i_cvtsd2si, i_cvttsd2si, &va);
         printf("cvtsd2ss 64 ");
         p64(x);
         printf(" ->");
         for (unsigned c = 0; c < NMX; c++) {
             v128 vd, vs;
+            uint32_t mx = mxs[c];
             set32(&vd, 0xcafef00d, 0x11111111);
             set64(&vs, x, 0x22222222);
-            mx = mxs[c];
             o_cvtsd2ss(&vd, &vs, &mx);
             printf(" %08x/%02x%s", vd.u[0], mx & 0x3f, vd.u[1] == 0x11111111 ? "" : "!");
         }

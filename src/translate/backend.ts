@@ -25,11 +25,26 @@
  * result above the smallest normal in magnitude or exactly zero from a zero
  * operand (no UE: a result of exactly the smallest normal may be tiny before
  * rounding; add/sub results that small are exact). Then at most PE could be
- * raised, and it is set already. Otherwise the executor runs the
- * instruction, as for an interp operation.
+ * raised, and it is set already. sqrt (f64/f32.sqrt, correctly rounded
+ * like the executor's) is kept for a zero or positive normal operand:
+ * finite, no IE or DE, and its result is normal (no UE, OE). Otherwise the
+ * executor runs the instruction, as for an interp operation.
+ *
+ * cvttsd2si/cvttss2si (xcvtt) truncate with i32.trunc_f64_s under the same
+ * MXCSR condition for an operand strictly inside (-2^31 - 1, 2^31) (a float
+ * is widened exactly first): no NaN or out-of-range result (IE), a
+ * denormal raises no DE in a conversion, so at most PE, already set. Else
+ * the executor writes the general register, and xcvtt's result is re-read
+ * from it (after the call's register reload). comis/ucomis (xcomi) are
+ * native under the same MXCSR condition when both operands are zero or
+ * normal (ordered: no IE; no DE): bits = ZF (equal), CF (less) or 0, and
+ * the lifter's updflags of all six arithmetic flags stores them. An
+ * updflags replacing all six is emitted inline: EFLAGS keeps its other bits,
+ * the lazy record becomes NONE — what interp/flags.ts updateFlags computes,
+ * independent of the lazy state before it.
  */
 import type binaryenT from "binaryen";
-import { CACHE_OFF, PAGE_CODE, PAGE_SIZE, PERM_OFF, PROT_READ, PROT_WRITE, REGS_OFF, S_CHAINS, S_EXIT, S_LAZY_A, S_LAZY_B, S_LAZY_CF, S_LAZY_OP, S_LAZY_RES, S_LOOKUPS, S_RETIRED, XMM_OFF } from "../vmm/layout.ts";
+import { CACHE_OFF, PAGE_CODE, PAGE_SIZE, PERM_OFF, PROT_READ, PROT_WRITE, REGS_OFF, S_CHAINS, S_EFLAGS, S_EXIT, S_LAZY_A, S_LAZY_B, S_LAZY_CF, S_LAZY_OP, S_LAZY_RES, S_LOOKUPS, S_RETIRED, XMM_OFF } from "../vmm/layout.ts";
 import { INTERP_FAULT, INTERP_SMC, type BinOp, type Block, type LaneWidth, type Op, type SseFn } from "./ir.ts";
 
 type Binaryen = typeof binaryenT;
@@ -57,6 +72,8 @@ const slotAddr = (slot: number) => REGS_OFF + slot * 4;
 const xmmAddr = (r: number) => (XMM_OFF + r * 16) >>> 0;
 /** MXCSR as stored (XOR 0x1f80) at XMM_OFF + 0x80; xarith's native path needs stored & ~0x1f = 0x1fa0 ^ 0x1f80. */
 const MXCSR_ADDR = (XMM_OFF + 0x80) >>> 0, MXCSR_NATIVE = 0x1fa0 ^ 0x1f80;
+/** CF PF AF ZF SF OF: an updflags of all of them is emitted inline. */
+const ARITH_FLAGS = 0x8d5;
 /** Smallest normal float and double. */
 const MIN_NORMAL: Record<LaneWidth, number> = { 4: 2 ** -126, 8: 2 ** -1022 };
 /** Iterations a self-looping translation runs before returning to the dispatcher. */
@@ -212,33 +229,67 @@ function emitBlock(b: Binaryen, mod: Module, blk: Block, n: number, name: string
     ];
   }
 
-  /** Scalar SSE arithmetic: the native result when it is exact (header comment), else the executor. */
-  function xarith(o: Extract<Op, { op: "xarith" }>): Expr[] {
-    const wide = o.w === 8, ty = wide ? b.f64 : b.f32, f = wide ? mod.f64 : mod.f32;
-    const [A, B, R] = wide ? [F64_A, F64_A + 1, F64_A + 2] : [F32_A, F32_A + 1, F32_A + 2];
+  function all(...xs: Expr[]): Expr { return xs.reduce((x, y) => mod.i32.and(x, y)); }
+  /** MXCSR & 0xffe0 = 0x1fa0 (header comment). */
+  function mxcsrNative(): Expr { return mod.i32.eq(mod.i32.and(mod.i32.load(0, 4, c(MXCSR_ADDR)), c(~0x1f)), c(MXCSR_NATIVE)); }
+  /** Float helpers over the locals of lane width w: value, |value|, finite, zero, zero-or-normal. */
+  function lanes(w: LaneWidth) {
+    const wide = w === 8, ty = wide ? b.f64 : b.f32, f = wide ? mod.f64 : mod.f32;
     const v = (l: number) => mod.local.get(l, ty);
     const abs = (l: number) => f.abs(v(l));
     const finite = (l: number) => f.lt(abs(l), f.const(Infinity));
     const zero = (l: number) => f.eq(v(l), f.const(0));
-    const ordinary = (l: number) => mod.i32.or(zero(l), mod.i32.and(f.ge(abs(l), f.const(MIN_NORMAL[o.w])), finite(l)));
-    const all = (...xs: Expr[]) => xs.reduce((x, y) => mod.i32.and(x, y));
+    const ordinary = (l: number) => mod.i32.or(zero(l), mod.i32.and(f.ge(abs(l), f.const(MIN_NORMAL[w])), finite(l)));
+    const locals = wide ? [F64_A, F64_A + 1, F64_A + 2] : [F32_A, F32_A + 1, F32_A + 2];
+    /** The source operand: XMM src's low lane, or the w bytes at addr (unaligned). */
+    const source = (src: number, addr: number) => (src >= 0 ? f.load(0, w, c(xmmAddr(src))) : f.load(0, 1, get(addr)));
+    return { f, v, abs, finite, zero, ordinary, locals, source };
+  }
+
+  /** Scalar SSE arithmetic: the native result when it is exact (header comment), else the executor. */
+  function xarith(o: Extract<Op, { op: "xarith" }>): Expr[] {
+    const { f, v, abs, finite, zero, ordinary, locals: [A, B, R], source } = lanes(o.w);
+    const unary = o.fn === "sqrt";
     const RESULT: Record<SseFn, () => Expr> = {
       add: () => finite(R),
       sub: () => finite(R),
       mul: () => mod.i32.and(finite(R), mod.i32.or(f.gt(abs(R), f.const(MIN_NORMAL[o.w])), mod.i32.or(zero(A), zero(B)))),
       div: () => all(mod.i32.eqz(zero(B)), finite(R), mod.i32.or(f.gt(abs(R), f.const(MIN_NORMAL[o.w])), zero(A))),
+      sqrt: () => f.ge(v(B), f.const(0)),
     };
-    const exact = all(
-      mod.i32.eq(mod.i32.and(mod.i32.load(0, 4, c(MXCSR_ADDR)), c(~0x1f)), c(MXCSR_NATIVE)),
-      ordinary(A), ordinary(B), RESULT[o.fn](),
-    );
-    const src = o.src >= 0 ? f.load(0, o.w, c(xmmAddr(o.src))) : f.load(0, 1, get(o.addr));
+    const exact = all(mxcsrNative(), ...(unary ? [] : [ordinary(A)]), ordinary(B), RESULT[o.fn]());
     return [
       ...(o.src >= 0 ? [] : bailIf(unreadable(o.addr, o.w), o.insn)),
-      mod.local.set(A, f.load(0, o.w, c(xmmAddr(o.dst)))),
-      mod.local.set(B, src),
-      mod.local.set(R, f[o.fn](v(A), v(B))),
+      ...(unary ? [] : [mod.local.set(A, f.load(0, o.w, c(xmmAddr(o.dst))))]),
+      mod.local.set(B, source(o.src, o.addr)),
+      mod.local.set(R, unary ? f.sqrt(v(B)) : f[o.fn as Exclude<SseFn, "sqrt">](v(A), v(B))),
       mod.if(exact, f.store(0, o.w, c(xmmAddr(o.dst)), v(R)), mod.block(null, interp(o.insn, o.next))),
+    ];
+  }
+
+  /** cvttsd2si/cvttss2si: i32.trunc when exact (header comment), else the executor and the register it wrote. */
+  function xcvtt(o: Extract<Op, { op: "xcvtt" }>): Expr[] {
+    const { source } = lanes(o.w);
+    const x = () => mod.local.get(F64_A, b.f64);
+    const exact = all(mxcsrNative(), mod.f64.gt(x(), mod.f64.const(-2147483649)), mod.f64.lt(x(), mod.f64.const(2147483648)));
+    const written = blk.cached.has(o.reg) ? get(regLocal(o.reg)) : loadSlot(o.reg);
+    return [
+      ...(o.src >= 0 ? [] : bailIf(unreadable(o.addr, o.w), o.insn)),
+      mod.local.set(F64_A, o.w === 8 ? source(o.src, o.addr) : mod.f64.promote(source(o.src, o.addr))),
+      mod.if(exact, mod.local.set(o.dst, mod.i32.trunc_s.f64(x())), mod.block(null, [...interp(o.insn, o.next), mod.local.set(o.dst, written)])),
+    ];
+  }
+
+  /** comis/ucomis: ok = 1 and the flag bits when exact (header comment), else ok = 0 after the executor. */
+  function xcomi(o: Extract<Op, { op: "xcomi" }>): Expr[] {
+    const { f, v, ordinary, locals: [A, B], source } = lanes(o.w);
+    const bits = mod.select(f.eq(v(A), v(B)), c(0x40), mod.select(f.lt(v(A), v(B)), c(0x1), c(0)));
+    return [
+      ...(o.src >= 0 ? [] : bailIf(unreadable(o.addr, o.w), o.insn)),
+      mod.local.set(A, f.load(0, o.w, c(xmmAddr(o.a)))),
+      mod.local.set(B, source(o.src, o.addr)),
+      mod.local.set(o.ok, all(mxcsrNative(), ordinary(A), ordinary(B))),
+      mod.if(get(o.ok), mod.local.set(o.bits, bits), mod.block(null, interp(o.insn, o.next))),
     ];
   }
 
@@ -304,7 +355,13 @@ function emitBlock(b: Binaryen, mod: Module, blk: Block, n: number, name: string
       }
       case "cond": return [mod.local.set(o.dst, mod.call("cond", [c(o.cc)], i32))];
       case "updflags": {
-        const call = mod.call("updflags", [c(o.mask), get(o.bits)], b.none);
+        // All six arithmetic flags replaced: inline, as updateFlags computes it (header comment).
+        const call = o.mask === ARITH_FLAGS
+          ? mod.block(null, [
+            storeSlot(S_EFLAGS, mod.i32.or(mod.i32.and(loadSlot(S_EFLAGS), c(~(ARITH_FLAGS | 0x8))), mod.i32.or(c(0x2), mod.i32.and(get(o.bits), c(ARITH_FLAGS))))),
+            storeSlot(S_LAZY_OP, c(0)),
+          ])
+          : mod.call("updflags", [c(o.mask), get(o.bits)], b.none);
         return [o.when === undefined ? call : mod.if(get(o.when), call)];
       }
       case "exit": return [leave(o)];
@@ -339,6 +396,8 @@ function emitBlock(b: Binaryen, mod: Module, blk: Block, n: number, name: string
         return [...bailIf(unwritable(o.addr, o.w), o.insn), ty.store(0, 1, get(o.addr), ty.load(0, o.w, c(xmmAddr(o.src))))];
       }
       case "xarith": return xarith(o);
+      case "xcvtt": return xcvtt(o);
+      case "xcomi": return xcomi(o);
       case "cacheregs": return o.regs.map((r) => mod.local.set(regLocal(r), loadSlot(r)));
       case "flushregs": return [];
     }

@@ -14,18 +14,21 @@
  *
  * The hottest SSE scalar instructions have operations of their own on XMM
  * registers, which stay in the register file at XMM_OFF (xmov, xlogic,
- * xcvti, xload, xstore, xarith). xarith is exact by construction: the backend computes it
- * with WebAssembly float arithmetic only when that cannot differ from the
+ * xcvti, xload, xstore, xarith, xcvtt, xcomi). xarith (add/sub/mul/div and
+ * sqrt), xcvtt (cvttsd2si/cvttss2si) and xcomi (comisd/ucomisd/comiss/
+ * ucomiss) are exact by construction: the backend computes them with
+ * WebAssembly float operations only when that cannot differ from the
  * executor (see backend.ts), and otherwise calls the executor as an `interp`
- * operation would.
+ * operation would. xcvtt's general-register result and xcomi's flags reach
+ * guest state through an ordinary setreg and a conditional updflags.
  *
  * Ordering discipline kept by the lifter, relied on by the backend: within
  * one guest instruction all loads and guards come first, then at most one
  * store, then register and flag writes.
  */
 export type Temp = number;
-/** SSE scalar arithmetic (addsd, subss, ...) with a native path. */
-export type SseFn = "add" | "sub" | "mul" | "div";
+/** SSE scalar arithmetic (addsd, subss, ..., sqrtsd: dst = sqrt(src)) with a native path. */
+export type SseFn = "add" | "sub" | "mul" | "div" | "sqrt";
 /** Bytes of an SSE scalar lane: 4 (ss: f32) or 8 (sd: f64). */
 export type LaneWidth = 4 | 8;
 /** 128-bit bitwise operations (pand/andps/andpd, ...); andn is ~dst & src. */
@@ -93,6 +96,22 @@ export type Op =
    * (its barrier, its fault and store-into-code outcomes).
    */
   | { op: "xarith"; fn: SseFn; w: LaneWidth; dst: number; src: number; addr: Temp | -1; insn: number; next: number }
+  /**
+   * dst = the low lane (w bytes) of XMM src, or of the w bytes at addr when
+   * src < 0, truncated to a signed 32-bit integer (cvttsd2si/cvttss2si into
+   * general register reg). Native when exact; otherwise the executor runs
+   * insn as xarith's fallback does (writing reg itself) and dst is reg's new
+   * value. The lifter follows it with setreg(reg, dst).
+   */
+  | { op: "xcvtt"; dst: Temp; reg: number; w: LaneWidth; src: number; addr: Temp | -1; insn: number; next: number }
+  /**
+   * Compares the low lanes of XMM a and of XMM src (or the w bytes at addr
+   * when src < 0) for comis/ucomis. Native when exact (ordered, no flag to
+   * raise): ok = 1 and bits = ZF/PF/CF as the executor sets them; otherwise
+   * ok = 0 and the executor has run insn, flags included. The lifter follows
+   * it with updflags(all six arithmetic flags, bits, when ok).
+   */
+  | { op: "xcomi"; ok: Temp; bits: Temp; w: LaneWidth; a: number; src: number; addr: Temp | -1; insn: number; next: number }
   /** Register caching (the reg-cache pass): copy guest registers into locals and back. */
   | { op: "cacheregs"; regs: number[] }
   | { op: "flushregs"; regs: number[] };
@@ -139,7 +158,9 @@ export function formatOp(o: Op): string {
     case "xcvti": return `xmm${o.dst}.64 = f64 ${t(o.src)}`;
     case "xload": return `xmm${o.dst} = load${o.w * 8} [${t(o.addr)}]  @${o.insn}`;
     case "xstore": return `store${o.w * 8} [${t(o.addr)}], xmm${o.src}  @${o.insn}`;
-    case "xarith": return `xmm${o.dst}.${o.w * 8} = ${o.fn} xmm${o.dst}, ${o.src >= 0 ? `xmm${o.src}` : `[${t(o.addr)}]`}  @${o.insn}`;
+    case "xarith": return `xmm${o.dst}.${o.w * 8} = ${o.fn} ${o.fn === "sqrt" ? "" : `xmm${o.dst}, `}${o.src >= 0 ? `xmm${o.src}` : `[${t(o.addr)}]`}  @${o.insn}`;
+    case "xcvtt": return `${t(o.dst)} = trunc${o.w * 8} ${o.src >= 0 ? `xmm${o.src}` : `[${t(o.addr)}]`} (else ${REG[o.reg]} by the executor)  @${o.insn}`;
+    case "xcomi": return `${t(o.ok)}, ${t(o.bits)} = comi${o.w * 8} xmm${o.a}, ${o.src >= 0 ? `xmm${o.src}` : `[${t(o.addr)}]`}  @${o.insn}`;
     case "cacheregs": return `cache ${o.regs.map((r) => REG[r]).join(" ")}`;
     case "flushregs": return `flush ${o.regs.map((r) => REG[r]).join(" ")}`;
   }

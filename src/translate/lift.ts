@@ -10,12 +10,17 @@
  * interpreter runs. Differential tests pin every lifted form to the
  * interpreter.
  *
- * SSE: movss/movsd (all three shapes), the scalar add/sub/mul/div of
- * SSE_ARITH, cvtsi2sd, and the register forms of movaps/movapd and of the
- * bitwise SSE_LOGIC become XMM operations (ir.ts xmov, xlogic, xcvti,
- * xload, xstore, xarith); the backend runs xarith natively when that is
- * exact and through the executor otherwise. Every other SSE instruction
- * (and every MMX form, and the aligned memory forms) is an interp operation.
+ * SSE: movss/movsd (all three shapes), the scalar add/sub/mul/div/sqrt of
+ * SSE_ARITH, cvtsi2sd, the truncating conversions of SSE_CVTT
+ * (cvttsd2si/cvttss2si), the compares of SSE_COMI (comis/ucomis, sd and
+ * ss), and the register forms of movaps/movapd and of the bitwise SSE_LOGIC
+ * become XMM operations (ir.ts xmov, xlogic, xcvti, xload, xstore, xarith,
+ * xcvtt, xcomi); the backend runs xarith, xcvtt and xcomi natively when
+ * that is exact and through the executor otherwise. xcvtt's result goes to
+ * its general register by an ordinary setreg; xcomi's flags by an updflags
+ * of all six arithmetic flags, conditional on the native path (the
+ * executor path has written them itself). Every other SSE instruction (and
+ * every MMX form, and the aligned memory forms) is an interp operation.
  */
 import type { Insn } from "../isa/decode.ts";
 import { K_ACC, K_E, K_G, K_IMM, K_MOFFS, K_REL, K_Z, type OpRow } from "../isa/table.ts";
@@ -288,8 +293,16 @@ function bitScan(reverse: boolean): Lift {
 }
 
 /** SSE scalar arithmetic with a native path (ir.ts xarith), by mnemonic: the operation and the lane width. */
-const SSE_ARITH: Record<string, { fn: SseFn; w: LaneWidth }> = Object.fromEntries((["add", "sub", "mul", "div"] as const)
+const SSE_ARITH: Record<string, { fn: SseFn; w: LaneWidth }> = Object.fromEntries((["add", "sub", "mul", "div", "sqrt"] as const)
   .flatMap((fn) => [[`${fn}sd`, { fn, w: 8 }], [`${fn}ss`, { fn, w: 4 }]]));
+
+/** Truncating conversions to a general register with a native path (ir.ts xcvtt), by mnemonic: the source lane width. */
+const SSE_CVTT: Record<string, LaneWidth> = { cvttsd2si: 8, cvttss2si: 4 };
+
+/** comis/ucomis with a native path (ir.ts xcomi), by mnemonic: the lane width (signaling only matters for NaNs, which the executor handles). */
+const SSE_COMI: Record<string, LaneWidth> = { comisd: 8, ucomisd: 8, comiss: 4, ucomiss: 4 };
+/** The arithmetic flags comis/ucomis write: ZF PF CF from the compare, OF SF AF cleared. */
+const COMI_FLAGS = 0x8d5;
 
 /** movss (w = 4) / movsd (w = 8): register to register keeps the destination's upper bytes, a load zeroes them. */
 function sseMove(w: LaneWidth): Lift {
@@ -338,6 +351,26 @@ function sseArith(fn: SseFn, w: LaneWidth): Lift {
   };
 }
 
+/** cvttsd2si/cvttss2si r32, xmm/m: xcvtt, then the general register write. */
+function sseCvtt(w: LaneWidth): Lift {
+  return (b, i) => {
+    const mem = i.mod !== 3, dst = b.temps++;
+    b.emit({ op: "xcvtt", dst, reg: i.reg, w, src: mem ? -1 : i.rm, addr: mem ? b.ea(i) : -1, insn: b.k, next: i.next });
+    b.set(i.reg, dst);
+    return "next";
+  };
+}
+
+/** comis/ucomis xmm, xmm/m: xcomi, then its flags when it ran natively. */
+function sseComi(w: LaneWidth): Lift {
+  return (b, i) => {
+    const mem = i.mod !== 3, ok = b.temps++, bits = b.temps++;
+    b.emit({ op: "xcomi", ok, bits, w, a: i.reg, src: mem ? -1 : i.rm, addr: mem ? b.ea(i) : -1, insn: b.k, next: i.next });
+    b.emit({ op: "updflags", mask: COMI_FLAGS, bits, when: ok });
+    return "next";
+  };
+}
+
 function jump(b: Builder, target: Temp): "exit" {
   b.emit({ op: "exit", target, count: b.k + 1 });
   return "exit";
@@ -349,6 +382,8 @@ const LIFTS: Record<string, Lift> = {
   ...Object.fromEntries([...NOPS].map((n) => [n, () => "next" as const])),
   ...Object.fromEntries(Object.entries(SSE_ARITH).map(([n, { fn, w }]) => [n, sseArith(fn, w)])),
   ...Object.fromEntries(Object.entries(SSE_LOGIC).map(([n, fn]) => [n, sseLogic(fn)])),
+  ...Object.fromEntries(Object.entries(SSE_CVTT).map(([n, w]) => [n, sseCvtt(w)])),
+  ...Object.fromEntries(Object.entries(SSE_COMI).map(([n, w]) => [n, sseComi(w)])),
   movss: sseMove(4),
   "movsd.v": sseMove(8),
   movaps: sseMove128,

@@ -215,7 +215,7 @@ export interface Pool {
   rows: OpRow[];
   /** Flag-writing rows usable (register form, no string operands) as the prologue that leaves a lazy flag record. */
   flagRows: OpRow[];
-  /** Rows the lifter turns into XMM operations (movss/movsd, scalar arithmetic): "float" cases draw most of their body from them. */
+  /** Rows the lifter turns into XMM operations (movss/movsd, scalar arithmetic and sqrt, cvttsd2si/cvttss2si, comis/ucomis, ...): "float" cases draw most of their body from them. */
   xmmRows: OpRow[];
   probed: Map<number, { tried: number; lifted: number }>;
 }
@@ -412,11 +412,27 @@ const XMM_LANES = [0, 0x3f800000, 0xbf800000, 0x7f800000, 0xff800000, 0x7fc00000
 const MXCSRS = [0x1fa0, 0x1fa0, 0x1fa0, 0x1fbf, 0x1fa1, 0x5fa0, 0x1fe0, 0x9fa0, 0x17a0, 0x0fa0];
 
 /**
+ * Doubles and floats (bits) at the edges of the translator's native
+ * cvttsd2si/cvttss2si range, (-2^31 - 1, 2^31), and a few other values it
+ * decides on: halves, signed zeros, a denormal.
+ */
+const CVT_EDGES = [2 ** 31, -(2 ** 31), -(2 ** 31) - 1, 2 ** 31 - 1, 2 ** 31 - 0.5, -(2 ** 31) - 0.5, -(2 ** 31) - 1.5, -0.5, 0.5, -0, 0, -2.5, 2 ** -1030];
+const CVT_EDGES32 = [0x4f000000, 0xcf000000, 0xcf000001, 0x4effffff, 0xbf000000, 0x3f000000, 0x80000000, 0x00000001];
+
+/**
  * An ordinary double (or a ±0, near the largest or exactly the smallest
  * normal), or an ordinary float in the low dword, at byte o: operands the
- * translator's native scalar arithmetic accepts.
+ * translator's native scalar arithmetic accepts (their signs are random, so
+ * sqrt, comis and cvtt get operands on both sides of their guards; float
+ * cases compare registers holding equal values too, by movsd copies); now
+ * and then a CVT_EDGES value.
  */
 function ordinaryLane(rng: Rng, dv: DataView, o: number): void {
+  if (rng.chance(0.1)) {
+    if (rng.chance(0.7)) dv.setFloat64(o, rng.pick(CVT_EDGES), true);
+    else dv.setUint32(o, rng.pick(CVT_EDGES32), true);
+    return;
+  }
   if (rng.chance(0.3)) { dv.setUint32(o, (rng.int(2) << 31) | ((127 + rng.range(-20, 20)) << 23) | rng.int(0x800000), true); return; }
   const hi = rng.chance(0.1) ? rng.pick([0, 0x80000000, 0x7fefffff, 0x00100000, 0x80100000]) : (rng.int(2) << 31) | ((1023 + rng.range(-40, 40)) << 20) | rng.int(0x100000);
   dv.setUint32(o, (hi & 0x7fffffff) === 0 || (hi & 0x7fffffff) === 0x00100000 ? 0 : rng.u32(), true);

@@ -15,11 +15,14 @@
  * An `interp` call (an instruction run by the interpreter's executor) counts
  * as reading every flag: the executor may read them, and a fault in it
  * bails out with the state before it. The SSE operations that may bail out
- * or call the executor (xload, xstore, xarith) observe them too.
+ * or call the executor (xload, xstore, xarith, xcvtt, xcomi) observe them
+ * too. xcomi's flags are written by the `updflags` (all six flags,
+ * conditional on its native path) the lifter puts after it, which this pass
+ * treats like any conditional partial write.
  */
 import type { Block, Op } from "../ir.ts";
 
-const OBSERVES_FLAGS = new Set<Op["op"]>(["cond", "exit", "exitif", "load", "store", "guard", "div64", "interp", "xload", "xstore", "xarith"]);
+const OBSERVES_FLAGS = new Set<Op["op"]>(["cond", "exit", "exitif", "load", "store", "guard", "div64", "interp", "xload", "xstore", "xarith", "xcvtt", "xcomi"]);
 
 export function deadFlags(block: Block): void {
   let live = true;
