@@ -231,6 +231,16 @@ function emitBlock(b: Binaryen, mod: Module, blk: Block, n: number, name: string
 
   function all(...xs: Expr[]): Expr { return xs.reduce((x, y) => mod.i32.and(x, y)); }
   /** MXCSR & 0xffe0 = 0x1fa0 (header comment). */
+  /** Condition cc (jcc encoding: cc >> 1 picks O B Z BE S P L LE, cc & 1 negates) of the EFLAGS word itself. */
+  function eflagsCond(cc: number): Expr {
+    const f = () => loadSlot(S_EFLAGS);
+    const any = (mask: number) => mod.i32.ne(mod.i32.and(f(), c(mask)), c(0));
+    const less = () => mod.i32.and(mod.i32.xor(mod.i32.shr_u(f(), c(7)), mod.i32.shr_u(f(), c(11))), c(1)); // SF != OF
+    const taken = [() => any(0x800), () => any(0x1), () => any(0x40), () => any(0x41), () => any(0x80), () => any(0x4), less,
+      () => mod.i32.or(any(0x40), less())][cc >> 1]();
+    return cc & 1 ? mod.i32.eqz(taken) : taken;
+  }
+
   function mxcsrNative(): Expr { return mod.i32.eq(mod.i32.and(mod.i32.load(0, 4, c(MXCSR_ADDR)), c(~0x1f)), c(MXCSR_NATIVE)); }
   /** Float helpers over the locals of lane width w: value, |value|, finite, zero, zero-or-normal. */
   function lanes(w: LaneWidth) {
@@ -353,7 +363,8 @@ function emitBlock(b: Binaryen, mod: Module, blk: Block, n: number, name: string
         if (o.cf >= 0) out.push(storeSlot(S_LAZY_CF, get(o.cf)));
         return o.when === undefined ? out : [mod.if(get(o.when), mod.block(null, out))];
       }
-      case "cond": return [mod.local.set(o.dst, mod.call("cond", [c(o.cc)], i32))];
+      // Flags already materialized (lazy kind NONE: rotates, bit tests, comis, popf) are tested here; a lazy record goes to the VMM's flag code.
+      case "cond": return [mod.local.set(o.dst, mod.if(mod.i32.lt_u(loadSlot(S_LAZY_OP), c(4)), eflagsCond(o.cc), mod.call("cond", [c(o.cc)], i32)))];
       case "updflags": {
         // All six arithmetic flags replaced: inline, as updateFlags computes it (header comment).
         const call = o.mask === ARITH_FLAGS
