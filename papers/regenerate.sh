@@ -15,4 +15,6 @@ if [[ "${1:-}" == "ref" ]]; then
         ./bin/cdvm bench --size ref --only $b --configs bbt,staged --runs 3 --timeout 60 --out $R/ref-translated/$b
     done
     ./bin/cdvm report $R/ref-native-qemu/results.json $R/ref-translated/*/results.json --out $R/ref
+    ./bin/cdvm bench --size ref --only nbody_sse2,mandelbrot_sse2,spectral_sse2 --configs staged,native,qemu --runs 1 --timeout 300 --out $R/ref-float
+    ./bin/cdvm report $R/ref-float/results.json --out $R/float
 fi
