@@ -31,6 +31,8 @@ WORK="$(mktemp -d "${TMPDIR:-/tmp}/cdvm-gt-build.XXXXXX")"
 trap 'rm -rf "$WORK"' EXIT
 
 mkdir -p bin golden
+# shellcheck source=multicall.sh
+. "$GT/multicall.sh"
 
 # build_multi <binary-name> <flags> <suffix> <sources...>: compiles each
 # source with its main renamed to cdvm_main_<name><suffix> (insn/sse_*.c also
@@ -50,32 +52,7 @@ build_multi() {
         "$CC" $CFLAGS_BASE $flags $extra -Dmain="cdvm_main_$name" -c "$src" -o "$objdir/$name.o"
         names+=("$name")
     done
-    {
-        echo '#include <string.h>'
-        echo '#include <unistd.h>'
-        for name in "${names[@]}"; do echo "int cdvm_main_$name(int, char **, char **);"; done
-        echo 'static const struct { const char *n; int (*f)(int, char **, char **); } progs[] = {'
-        for name in "${names[@]}"; do echo "    {\"$name\", cdvm_main_$name},"; done
-        echo '};'
-        cat <<'CEOF'
-int main(int argc, char **argv, char **envp)
-{
-    unsigned i, n = sizeof progs / sizeof progs[0];
-    const char *b = argc > 0 && argv[0] ? argv[0] : "";
-    const char *s = strrchr(b, '/');
-    if (s) b = s + 1;
-    for (i = 0; i < n; i++)
-        if (strcmp(b, progs[i].n) == 0) return progs[i].f(argc, argv, envp);
-    if (argc > 1)
-        for (i = 0; i < n; i++)
-            if (strcmp(argv[1], progs[i].n) == 0) return progs[i].f(argc - 1, argv + 1, envp);
-    write(2, "multi-call: unknown program; use argv[0] or argv[1] =", 53);
-    for (i = 0; i < n; i++) { write(2, " ", 1); write(2, progs[i].n, strlen(progs[i].n)); }
-    write(2, "\n", 1);
-    return 127;
-}
-CEOF
-    } > "$objdir/dispatch.c"
+    multicall_c cdvm_main_ "${names[@]}" > "$objdir/dispatch.c"
     "$CC" $CFLAGS_BASE $flags -c "$objdir/dispatch.c" -o "$objdir/dispatch.o"
     local objs=("$objdir/dispatch.o")
     for name in "${names[@]}"; do objs+=("$objdir/$name.o"); done
