@@ -33,11 +33,11 @@ const POLL_EVERY = 255;
 const PROFILE_ENTRIES = PROFILE_SIZE / 4;
 /**
  * Staged mode starts the translation tier (its worker thread) only once the
- * guest has retired this many instructions — some tens of milliseconds of
+ * guest has retired this many instructions — about 0.15 s of
  * interpretation — so short programs (hello, busybox applets) never pay for
  * starting it (README, "Choosing defaults").
  */
-export const TIER_START_INSNS = 1 << 22;
+export const TIER_START_INSNS = 1 << 24;
 
 export type Mode = "interp" | "bbt" | "staged";
 
