@@ -333,16 +333,24 @@ export function fromNumber(x: number): F80 {
   return fromF64Bits(f64w[1], f64w[0]);
 }
 
-export function fromF64Bits(hi: number, lo: number): F80 {
-  const s = hi >>> 31, ex = (hi >>> 20) & 0x7ff;
-  const frac = (BigInt(hi & 0xfffff) << 32n) | BigInt(lo >>> 0);
-  if (ex === 0x7ff) return { s, e: 0x7fff, m: J | (frac << 11n) };
+/**
+ * Exact F80 of an IEEE binary value given as sign, biased exponent ex and
+ * fraction (fbits bits; exponent all-ones emax, bias ebias): denormals are
+ * normalized, infinities and NaNs keep their fraction bits.
+ */
+function fromIeee(s: number, ex: number, frac: bigint, fbits: number, emax: number, ebias: number): F80 {
+  const shift = BigInt(63 - fbits);
+  if (ex === emax) return { s, e: 0x7fff, m: J | (frac << shift) };
   if (ex === 0) {
     if (frac === 0n) return { s, e: 0, m: 0n };
     const l = bitlen(frac);
-    return { s, e: BIAS - 1022 - (53 - l), m: frac << BigInt(64 - l) };
+    return { s, e: BIAS - (ebias - 1) - (fbits + 1 - l), m: frac << BigInt(64 - l) };
   }
-  return { s, e: ex - 1023 + BIAS, m: J | (frac << 11n) };
+  return { s, e: ex - ebias + BIAS, m: J | (frac << shift) };
+}
+
+export function fromF64Bits(hi: number, lo: number): F80 {
+  return fromIeee(hi >>> 31, (hi >>> 20) & 0x7ff, (BigInt(hi & 0xfffff) << 32n) | BigInt(lo >>> 0), 52, 0x7ff, 1023);
 }
 
 /** Nearest float64 of a register value (for the float64 transcendental paths). */
@@ -384,14 +392,7 @@ export function toF32Bits(a: F80): number {
 }
 
 export function fromF32Bits(v: number): F80 {
-  const s = v >>> 31, ex = (v >>> 23) & 0xff, frac = BigInt(v & 0x7fffff);
-  if (ex === 0xff) return { s, e: 0x7fff, m: J | (frac << 40n) };
-  if (ex === 0) {
-    if (frac === 0n) return { s, e: 0, m: 0n };
-    const l = bitlen(frac);
-    return { s, e: BIAS - 126 - (24 - l), m: frac << BigInt(64 - l) };
-  }
-  return { s, e: ex - 127 + BIAS, m: J | (frac << 40n) };
+  return fromIeee(v >>> 31, (v >>> 23) & 0xff, BigInt(v & 0x7fffff), 23, 0xff, 127);
 }
 
 /**
