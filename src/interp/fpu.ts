@@ -206,3 +206,9 @@ export function fpuOf(m: Machine): Fpu {
 export function setX87Model(m: Machine, name: X87ModelName): void {
   fpuOf(m).model = X87_MODELS[name];
 }
+
+/** The name of the machine's precision model (the translator lifts x87 arithmetic natively only in f64). */
+export function x87ModelOf(m: Machine): X87ModelName {
+  const model = fpuOf(m).model;
+  return (Object.keys(X87_MODELS) as X87ModelName[]).find((n) => X87_MODELS[n] === model)!;
+}

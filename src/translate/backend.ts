@@ -1,9 +1,10 @@
 /**
  * The WebAssembly backend: IR blocks -> one Binaryen module -> compiled
  * WebAssembly.Module; and the dispatcher module that chains translations.
- * This is the only file that imports binaryen (loaded lazily, on the worker
- * thread: ~75 ms from the split copy bin/bundle.mjs makes, which the guest
- * does not wait for in staged mode).
+ * This is the only file that loads binaryen (lazily, on the worker thread:
+ * ~75 ms from the split copy bin/bundle.mjs makes, which the guest does not
+ * wait for in staged mode); backend-x87.ts, its x87 part, imports only its
+ * types.
  *
  * Every translation is a function () -> i32 returning the guest EIP to go to
  * next. It reads and writes guest state in the shared memory: the register
@@ -38,13 +39,16 @@
  * from it (after the call's register reload). comis/ucomis (xcomi) are
  * native under the same MXCSR condition when both operands are zero or
  * normal (ordered: no IE; no DE): bits = ZF (equal), CF (less) or 0, and
- * the lifter's updflags of all six arithmetic flags stores them. An
+ * the lifter's updflags of all six arithmetic flags stores them. x87
+ * operations are emitted by backend-x87.ts (its header says when they are
+ * native), which shares this file's checks, bail-out and executor call. An
  * updflags replacing all six is emitted inline: EFLAGS keeps its other bits,
  * the lazy record becomes NONE — what interp/flags.ts updateFlags computes,
  * independent of the lazy state before it.
  */
 import type binaryenT from "binaryen";
 import { CACHE_OFF, PAGE_CODE, PAGE_SIZE, PERM_OFF, PROT_READ, PROT_WRITE, REGS_OFF, S_CHAINS, S_EFLAGS, S_EXIT, S_LAZY_A, S_LAZY_B, S_LAZY_CF, S_LAZY_OP, S_LAZY_RES, S_LOOKUPS, S_RETIRED, XMM_OFF } from "../vmm/layout.ts";
+import { x87Emitter } from "./backend-x87.ts";
 import { INTERP_FAULT, INTERP_SMC, type BinOp, type Block, type LaneWidth, type Op, type SseFn } from "./ir.ts";
 
 type Binaryen = typeof binaryenT;
@@ -183,6 +187,8 @@ function emitBlock(b: Binaryen, mod: Module, blk: Block, n: number, name: string
   const loopsBack = (o: Op) => (o.op === "exit" || o.op === "exitif") && consts.get(o.target) === blk.start >>> 0;
   const selfLoop = blk.ops.some(loopsBack);
   const ITER = T + 13, ACC = T + 14, STATUS = T + 15, F64_A = T + 16, F32_A = T + 19;
+  /** backend-x87.ts's scratch locals. */
+  const X87_I32 = T + 22, X87_I64 = T + 31;
   /** Cached registers the block writes: what an interp call must find in the register file. */
   const dirty = [...blk.cached].filter((r) => blk.ops.some((o) => o.op === "setreg" && o.reg === r));
   const retired = (count: number) => (selfLoop ? mod.f64.convert_u.i32(mod.i32.add(get(ACC), c(count))) : mod.f64.const(count));
@@ -199,13 +205,6 @@ function emitBlock(b: Binaryen, mod: Module, blk: Block, n: number, name: string
       ...out,
     ]);
   };
-  const prologue: Expr[] = [], body: Expr[] = [];
-  for (const o of blk.ops) {
-    if (o.op === "flushregs") { flush = o.regs.map((r) => storeSlot(r, get(regLocal(r)))); continue; }
-    if (o.op === "cacheregs") { prologue.push(...emitOp(o)); continue; }
-    body.push(...emitOp(o));
-    if (o.op === "exit" || o.op === "exitif") flush = [];
-  }
 
   /** Whether a guest read of size bytes at temp a must bail out: its page is not readable, or it crosses a page. */
   function unreadable(a: number, size: number): Expr {
@@ -302,6 +301,11 @@ function emitBlock(b: Binaryen, mod: Module, blk: Block, n: number, name: string
       mod.if(get(o.ok), mod.local.set(o.bits, bits), mod.block(null, interp(o.insn, o.next))),
     ];
   }
+
+  const x87 = x87Emitter({
+    b, mod, c, get, all, loadSlot, bailIf, unreadable, unwritable, interp, addr: (k) => blk.addrs[k],
+    f64: [F64_A, F64_A + 1, F64_A + 2], i32: Array.from({ length: 9 }, (_, k) => X87_I32 + k), i64: Array.from({ length: 8 }, (_, k) => X87_I64 + k),
+  });
 
   function binop(fn: BinOp, x: Expr, y: Expr): Expr {
     switch (fn) {
@@ -409,18 +413,27 @@ function emitBlock(b: Binaryen, mod: Module, blk: Block, n: number, name: string
       case "xarith": return xarith(o);
       case "xcvtt": return xcvtt(o);
       case "xcomi": return xcomi(o);
+      case "x87": return x87(o);
       case "cacheregs": return o.regs.map((r) => mod.local.set(regLocal(r), loadSlot(r)));
       case "flushregs": return [];
     }
   }
 
+  // (after every helper below is defined)
+  const prologue: Expr[] = [], body: Expr[] = [];
+  for (const o of blk.ops) {
+    if (o.op === "flushregs") { flush = o.regs.map((r) => storeSlot(r, get(regLocal(r)))); continue; }
+    if (o.op === "cacheregs") { prologue.push(...emitOp(o)); continue; }
+    body.push(...emitOp(o));
+    if (o.op === "exit" || o.op === "exitif") flush = [];
+  }
   const bailPath = [
     ...[...blk.cached].map((r) => storeSlot(r, get(regLocal(r)))),
     retire(mod.f64.convert_u.i32(selfLoop ? mod.i32.add(get(ACC), get(BAIL_COUNT)) : get(BAIL_COUNT))),
     storeSlot(S_EXIT, c(1)),
     mod.return(get(BAIL_EIP)),
   ];
-  const locals = [...new Array(T + 10).fill(i32), b.i64, b.i64, b.i64, i32, i32, i32, b.f64, b.f64, b.f64, b.f32, b.f32, b.f32];
+  const locals = [...new Array(T + 10).fill(i32), b.i64, b.i64, b.i64, i32, i32, i32, b.f64, b.f64, b.f64, b.f32, b.f32, b.f32, ...new Array(9).fill(i32), ...new Array(8).fill(b.i64)];
   const main = selfLoop ? [...prologue, mod.local.set(ITER, c(SELF_LOOP_BUDGET)), mod.loop("top", mod.block(null, body))] : [...prologue, ...body];
   mod.addFunction(name, b.none, i32, locals, mod.block(null, [mod.block("bail", main), ...bailPath], b.unreachable));
 }

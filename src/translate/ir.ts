@@ -22,10 +22,18 @@
  * operation would. xcvtt's general-register result and xcomi's flags reach
  * guest state through an ordinary setreg and a conditional updflags.
  *
+ * The x87 instructions compilers put in numeric loops — fld/fild/fld1/fldz,
+ * fst/fstp, fxch, fchs, fabs, fsqrt, fcomi/fucomi(p) and the arithmetic of
+ * d8-de in every operand form — are `x87` operations on the register stack
+ * in the FPU state, native when that gives exactly what the executor would
+ * in the run's precision model (backend-x87.ts), the executor otherwise.
+ *
  * Ordering discipline kept by the lifter, relied on by the backend: within
  * one guest instruction all loads and guards come first, then at most one
  * store, then register and flag writes.
  */
+import type { X87ModelName } from "../interp/x87-model.ts";
+
 export type Temp = number;
 /** SSE scalar arithmetic (addsd, subss, ..., sqrtsd: dst = sqrt(src)) with a native path. */
 export type SseFn = "add" | "sub" | "mul" | "div" | "sqrt";
@@ -33,6 +41,12 @@ export type SseFn = "add" | "sub" | "mul" | "div" | "sqrt";
 export type LaneWidth = 4 | 8;
 /** 128-bit bitwise operations (pand/andps/andpd, ...); andn is ~dst & src. */
 export type XLogicFn = "and" | "andn" | "or" | "xor";
+/** x87 arithmetic of d8-de (sub: a - b, subr: b - a, div: a / b, divr: b / a) with a native path. */
+export type X87Arith = "add" | "sub" | "subr" | "mul" | "div" | "divr";
+/** x87 instructions with a native path: push (fld, fild, fld1, fldz), store (fst/fstp), fxch, fchs, fabs, fsqrt, fcomi/fucomi, arithmetic. */
+export type X87Fn = "ld" | "st" | "xch" | "chs" | "abs" | "sqrt" | "comi" | X87Arith;
+/** An x87 memory operand: a float of 4 or 8 bytes, or a 2- or 4-byte integer. */
+export type X87Mem = "f32" | "f64" | "i16" | "i32";
 
 export type BinOp =
   | "add" | "sub" | "mul" | "and" | "or" | "xor" | "shl" | "shr_u" | "shr_s" | "rotl" | "rotr"
@@ -112,6 +126,24 @@ export type Op =
    * it with updflags(all six arithmetic flags, bits, when ok).
    */
   | { op: "xcomi"; ok: Temp; bits: Temp; w: LaneWidth; a: number; src: number; addr: Temp | -1; insn: number; next: number }
+  /**
+   * An x87 instruction on the register stack in the FPU state (FPU_OFF),
+   * native when that is exact, otherwise run by the executor as an `interp`
+   * operation (backend.ts says when). Operands are ST indices relative to
+   * the TOP before the instruction: ld pushes ST(src), the memory operand
+   * (mem, at addr) or the constant konst; st stores ST0 to memory or to
+   * ST(dst); xch swaps ST0 and ST(src); chs, abs and sqrt act on ST0;
+   * arithmetic computes ST(dst) = ST(dst) fn (ST(src) or the memory operand);
+   * comi compares ST0 with ST(src) and, when native, sets ok = 1 and bits to
+   * ZF/PF/CF for the updflags the lifter puts after it. pops: pops after.
+   * model: the run's x87 precision model, whose arithmetic the native path
+   * reproduces (backend-x87.ts).
+   * fop is the instruction's FOP, recorded with FIP (and FDP) as the executor does.
+   */
+  | {
+    op: "x87"; fn: X87Fn; dst: number; src: number; mem: X87Mem | null; addr: Temp | -1; konst: number; pops: number;
+    model: X87ModelName; fop: number; ok: Temp | -1; bits: Temp | -1; insn: number; next: number;
+  }
   /** Register caching (the reg-cache pass): copy guest registers into locals and back. */
   | { op: "cacheregs"; regs: number[] }
   | { op: "flushregs"; regs: number[] };
@@ -161,6 +193,12 @@ export function formatOp(o: Op): string {
     case "xarith": return `xmm${o.dst}.${o.w * 8} = ${o.fn} ${o.fn === "sqrt" ? "" : `xmm${o.dst}, `}${o.src >= 0 ? `xmm${o.src}` : `[${t(o.addr)}]`}  @${o.insn}`;
     case "xcvtt": return `${t(o.dst)} = trunc${o.w * 8} ${o.src >= 0 ? `xmm${o.src}` : `[${t(o.addr)}]`} (else ${REG[o.reg]} by the executor)  @${o.insn}`;
     case "xcomi": return `${t(o.ok)}, ${t(o.bits)} = comi${o.w * 8} xmm${o.a}, ${o.src >= 0 ? `xmm${o.src}` : `[${t(o.addr)}]`}  @${o.insn}`;
+    case "x87": {
+      const from = o.mem ? `${o.mem} [${t(o.addr)}]` : o.src >= 0 ? `st${o.src}` : `${o.konst}`;
+      const what = o.fn === "ld" ? from : o.fn === "st" ? `st0 -> ${o.mem ? `${o.mem} [${t(o.addr)}]` : `st${o.dst}`}`
+        : o.fn === "comi" ? `st0, st${o.src} -> ${t(o.ok)}, ${t(o.bits)}` : o.fn === "xch" ? `st0, st${o.src}` : `st${o.dst}, ${from}`;
+      return `x87 ${o.fn} ${what}${o.pops ? ` pop${o.pops}` : ""}  @${o.insn}`;
+    }
     case "cacheregs": return `cache ${o.regs.map((r) => REG[r]).join(" ")}`;
     case "flushregs": return `flush ${o.regs.map((r) => REG[r]).join(" ")}`;
   }

@@ -21,12 +21,20 @@
  * of all six arithmetic flags, conditional on the native path (the
  * executor path has written them itself). Every other SSE instruction (and
  * every MMX form, and the aligned memory forms) is an interp operation.
+ *
+ * x87: loads, stores, fxch, fchs, fabs, fcomi/fucomi(p), fsqrt (f64 model
+ * only) and the arithmetic in every operand form become ir.ts x87
+ * operations (X87_ARITH and the x87() rows of LIFTS), which the backend
+ * runs natively in the run's precision model when exact; fcomi's flags
+ * follow as xcomi's do. m80 and m64-integer forms, fist/fistp, fldcw,
+ * fnstsw, transcendentals and the rest stay interp operations.
  */
 import type { Insn } from "../isa/decode.ts";
-import { K_ACC, K_E, K_G, K_IMM, K_MOFFS, K_REL, K_Z, type OpRow } from "../isa/table.ts";
+import { K_ACC, K_E, K_G, K_IMM, K_MOFFS, K_REL, K_ST0, K_Z, type OpRow } from "../isa/table.ts";
 import { K_ADC, K_ADD, K_DEC, K_INC, K_LOGIC, K_MUL, K_SAR, K_SBB, K_SHL, K_SHR, K_SUB, SIZE_MASK } from "../interp/flags.ts";
 import { R_EAX, R_EBP, R_EDX, R_ESP, S_SEGBASE } from "../vmm/layout.ts";
-import type { BinOp, Block, LaneWidth, Op, SseFn, Temp, XLogicFn } from "./ir.ts";
+import type { X87ModelName } from "../interp/x87-model.ts";
+import type { BinOp, Block, LaneWidth, Op, SseFn, Temp, X87Arith, X87Fn, X87Mem, XLogicFn } from "./ir.ts";
 
 const ALU_KIND: Record<string, number> = { add: K_ADD, or: K_LOGIC, adc: K_ADC, sbb: K_SBB, and: K_LOGIC, sub: K_SUB, xor: K_LOGIC, cmp: K_SUB, test: K_LOGIC };
 const ALU_FN: Record<string, BinOp> = { add: "add", or: "or", adc: "add", sbb: "sub", and: "and", sub: "sub", xor: "xor", cmp: "sub", test: "and" };
@@ -59,6 +67,9 @@ export class Builder {
   /** Index of the instruction being lifted (for bail-outs). */
   k = 0;
   private addr = -1;
+
+  /** The run's x87 precision model: x87 arithmetic has a native path only in f64. */
+  constructor(readonly x87: X87ModelName = "f80") {}
 
   private def(): Temp { return this.temps++; }
   emit(o: Op): void { this.ops.push(o); }
@@ -371,6 +382,43 @@ function sseComi(w: LaneWidth): Lift {
   };
 }
 
+/** x87 arithmetic by mnemonic (fadd, faddp, fiadd, ...): the operation. */
+const X87_ARITH_FNS = ["add", "sub", "subr", "mul", "div", "divr"] as const;
+const X87_ARITH: Record<string, X87Arith> = Object.fromEntries(X87_ARITH_FNS.flatMap((fn) => [[`f${fn}`, fn], [`f${fn}p`, fn], [`fi${fn}`, fn]]));
+/** The memory operand of an x87 arithmetic form, by escape opcode (d8 m32fp, dc m64fp, da m32int, de m16int). */
+const X87_ARITH_MEM: Record<number, X87Mem> = { 0xd8: "f32", 0xdc: "f64", 0xda: "i32", 0xde: "i16" };
+/** fld/fst/fstp and fild memory operands by the operand form's size letter (m80 and m64int stay with the executor). */
+const X87_FLOAT_MEM: Record<string, X87Mem> = { d: "f32", q: "f64" };
+const X87_INT_MEM: Record<string, X87Mem> = { w: "i16", d: "i32" };
+
+/**
+ * An x87 instruction as an ir.ts x87 operation (konst: fld1/fldz's value),
+ * which the backend runs natively in the run's precision model when that is
+ * exact (backend-x87.ts); fsqrt has a native path only in the f64 model.
+ */
+function x87(fn: X87Fn, pops = 0, konst?: number): Lift {
+  return (b, i) => {
+    const arith = (X87_ARITH_FNS as readonly string[]).includes(fn);
+    if (fn === "sqrt" && b.x87 !== "f64") throw new Unliftable("fsqrt of the f80 model");
+    let dst = 0, src = -1, mem: X87Mem | null = null;
+    if (konst === undefined && i.row.ops.length) {
+      if (i.mod !== 3) {
+        const size = i.row.ops[0][1];
+        mem = (arith ? X87_ARITH_MEM[i.row.opcode] : i.row.mnem === "fild" ? X87_INT_MEM[size] : X87_FLOAT_MEM[size]) ?? null;
+        if (!mem) throw new Unliftable("x87 memory operand");
+      } else if (arith && i.row.kinds[0] !== K_ST0) { dst = i.rm; src = 0; }
+      else if (fn === "st") dst = i.rm;
+      else src = i.rm;
+    }
+    const comi = fn === "comi";
+    const ok = comi ? b.temps++ : -1, bits = comi ? b.temps++ : -1;
+    const fop = ((i.row.opcode & 7) << 8) | (i.mod << 6) | (i.reg << 3) | i.rm;
+    b.emit({ op: "x87", fn, dst, src, mem, addr: mem ? b.ea(i) : -1, konst: konst ?? 0, pops, model: b.x87, fop, ok, bits, insn: b.k, next: i.next });
+    if (comi) b.emit({ op: "updflags", mask: COMI_FLAGS, bits, when: ok });
+    return "next";
+  };
+}
+
 function jump(b: Builder, target: Temp): "exit" {
   b.emit({ op: "exit", target, count: b.k + 1 });
   return "exit";
@@ -384,6 +432,21 @@ const LIFTS: Record<string, Lift> = {
   ...Object.fromEntries(Object.entries(SSE_LOGIC).map(([n, fn]) => [n, sseLogic(fn)])),
   ...Object.fromEntries(Object.entries(SSE_CVTT).map(([n, w]) => [n, sseCvtt(w)])),
   ...Object.fromEntries(Object.entries(SSE_COMI).map(([n, w]) => [n, sseComi(w)])),
+  ...Object.fromEntries(Object.entries(X87_ARITH).map(([n, fn]) => [n, x87(fn, n.endsWith("p") ? 1 : 0)])),
+  fld: x87("ld"),
+  fild: x87("ld"),
+  fldz: x87("ld", 0, 0),
+  fld1: x87("ld", 0, 1),
+  fst: x87("st"),
+  fstp: x87("st", 1),
+  fxch: x87("xch"),
+  fchs: x87("chs"),
+  fabs: x87("abs"),
+  fsqrt: x87("sqrt"),
+  fcomi: x87("comi"),
+  fucomi: x87("comi"),
+  fcomip: x87("comi", 1),
+  fucomip: x87("comi", 1),
   movss: sseMove(4),
   "movsd.v": sseMove(8),
   movaps: sseMove128,
@@ -563,8 +626,8 @@ function liftOne(b: Builder, i: Insn): "next" | "exit" {
  * lifted or interpreted. stops counts, by mnemonic and reason, where blocks
  * ended early.
  */
-export function liftBlock(insns: Insn[], stops?: Map<string, number>): Block | null {
-  const b = new Builder();
+export function liftBlock(insns: Insn[], stops?: Map<string, number>, x87Model: X87ModelName = "f80"): Block | null {
+  const b = new Builder(x87Model);
   const addrs: number[] = [];
   let end = insns[0].addr;
   for (const i of insns) {

@@ -24,6 +24,7 @@ import { K_REL } from "../isa/table.ts";
 import { GuestFault } from "../vmm/fault.ts";
 import type { Machine } from "../interp/machine.ts";
 import { executorFor } from "../interp/dispatch.ts";
+import { x87ModelOf } from "../interp/fpu.ts";
 import { specialize } from "../interp/fast.ts";
 import { PAGE_SHIFT, PROT_EXEC } from "../vmm/layout.ts";
 import type { Memory } from "../vmm/memory.ts";
@@ -170,7 +171,7 @@ export class Translator {
       if (seen.has(at) || this.cache.has(at) || this.pendingEips.has(at) || this.isUntranslatable(at)) continue;
       seen.add(at);
       const insns = this.decodeBlock(at);
-      const block = insns.length ? liftBlock(insns, this.stats.liftStops) : null;
+      const block = insns.length ? liftBlock(insns, this.stats.liftStops, x87ModelOf(this.machine)) : null;
       if (!block) {
         if (insns.length) this.markUntranslatable(at);
         continue;

@@ -37,6 +37,7 @@ import { executorFor } from "../../src/interp/dispatch.ts";
 import { specialize } from "../../src/interp/fast.ts";
 import { materializeFlags } from "../../src/interp/flags.ts";
 import { Interpreter } from "../../src/interp/interpreter.ts";
+import { x87ModelOf } from "../../src/interp/fpu.ts";
 import { Machine } from "../../src/interp/machine.ts";
 import { compileBlocks, compileDispatcher } from "../../src/translate/backend.ts";
 import { formatBlock, type Block } from "../../src/translate/ir.ts";
@@ -457,7 +458,8 @@ function randomXmm(rng: Rng, float: boolean): Uint8Array {
 
 /**
  * An x87 state (interp/fpu.ts layout): half the time the empty fninit state,
- * otherwise a random TOP with some registers in use — ordinary, zero,
+ * otherwise a random TOP with some registers in use — ordinary (some of them
+ * exact doubles, which the f64 model's translated arithmetic takes), zero,
  * infinite, NaN, denormal or unsupported encodings — and now and then an
  * unmasked exception, so that a later x87 instruction raises SIGFPE.
  */
@@ -468,12 +470,13 @@ function randomFpu(rng: Rng): Uint8Array {
   dv.setUint32(0x88, top, true);
   for (let k = rng.int(9); k > 0; k--) {
     const p = (top + k - 1) & 7, hi = rng.u32(), lo = rng.u32();
-    const [exp, lead] = rng.pick([
+    const [exp, lead, double] = rng.pick<[number, number, boolean?]>([
       [0x3fff + rng.range(-70, 70), 0x80000000], [0x3fff + rng.range(-70, 70), 0x80000000], [0x3fff + rng.range(-70, 70), 0x80000000],
+      [0x3fff + rng.range(-70, 70), 0x80000000, true], [0x3fff + rng.range(-70, 70), 0x80000000, true],
       [0, 0], [0x7fff, 0x80000000], [0, 0], [rng.int(0x7fff), 0],
     ]);
     const zero = exp === 0 && rng.chance(0.5), inf = exp === 0x7fff && rng.chance(0.5);
-    dv.setUint32(p * 16, zero || inf ? 0 : lo, true);
+    dv.setUint32(p * 16, zero || inf ? 0 : double ? lo & ~0x7ff : lo, true);
     dv.setUint32(p * 16 + 4, zero ? 0 : inf ? 0x80000000 : lead | (hi & 0x7fffffff), true);
     dv.setUint16(p * 16 + 8, (rng.int(2) << 15) | exp, true);
     fpu[0x8c + p] = 1;
@@ -525,6 +528,8 @@ export interface TransRig extends Rig {
   retiredTranslated(): number;
   /** Called from onCodeWrite so a Translator can forget the page. */
   forget: ((page: number) => void) | null;
+  /** Instructions translated code has run through the interpreter's executor (the interp import) since the last setup. */
+  executorCalls: number;
 }
 
 export function makeRig(): Rig {
@@ -542,7 +547,7 @@ export function makeTransRig(): TransRig {
   const cache = new CodeCache(rig.mem, 64 << 20);
   const s = rig.cpu.s;
   const t: TransRig = {
-    ...rig, cache, forget: null,
+    ...rig, cache, forget: null, executorCalls: 0,
     run: new WebAssembly.Instance(compileDispatcher(), { env: { mem: rig.mem.wasm, table: cache.table } }).exports.run as (eip: number, budget: number) => number,
     retiredTranslated: () => new Float64Array(rig.mem.wasm.buffer, s.byteOffset, 64)[S_RETIRED / 2],
   };
@@ -648,6 +653,8 @@ export interface Outcome {
   sse: Uint8Array;
   /** Translated run only: whether the translation bailed out, and where. */
   bailAt?: number;
+  /** Translated run only: instructions run through the executor from translated code. */
+  executorCalls?: number;
   /** Translated run only: an error that is not a guest fault (a trap in translated code, a missing translation). */
   error?: string;
 }
@@ -701,6 +708,7 @@ export function runTranslated(rig: TransRig, c: Case, slot: number, translate?: 
   const at = caseAddr(slot);
   if (translate) translate(at);
   const r0 = rig.interp.retired, t0 = rig.retiredTranslated();
+  rig.executorCalls = 0;
   let eip = at, fault: string | null = null, bailAt: number | undefined, error: string | undefined;
   try {
     if (!rig.cache.has(at)) error = "no translation installed for the case's first instruction";
@@ -715,6 +723,7 @@ export function runTranslated(rig: TransRig, c: Case, slot: number, translate?: 
   }
   const out = finish(rig, c, slot, eip, fault, rig.interp.retired - r0 + (rig.retiredTranslated() - t0));
   out.bailAt = bailAt;
+  out.executorCalls = rig.executorCalls;
   out.error = error;
   return out;
 }
@@ -750,7 +759,7 @@ export function translateBatch(rig: TransRig, eips: number[], passes: Pass[], op
   const blocks: Block[] = [], insns: Insn[][] = [];
   for (const eip of eips) {
     const decoded = decodeBlock(rig.mem, eip);
-    const b = decoded.length ? liftBlock(decoded) : null;
+    const b = decoded.length ? liftBlock(decoded, undefined, x87ModelOf(rig.m)) : null;
     if (!b) continue;
     for (const p of passes) p.run(b);
     blocks.push(b);
@@ -759,7 +768,9 @@ export function translateBatch(rig: TransRig, eips: number[], passes: Pass[], op
   const out = new Map<number, Block>();
   if (!blocks.length) return out;
   const batch = compileBlocks(blocks, { optLevel });
-  const inst = new WebAssembly.Instance(batch.module, { env: { mem: rig.mem.wasm, ...vmmImports(rig.m, insns) } });
+  const imports = vmmImports(rig.m, insns), executor = imports.interp;
+  imports.interp = (n, k) => { rig.executorCalls++; return executor(n, k); };
+  const inst = new WebAssembly.Instance(batch.module, { env: { mem: rig.mem.wasm, ...imports } });
   rig.cache.reserve(batch.bytes, blocks.length);
   blocks.forEach((b, n) => {
     const fn = inst.exports[batch.exports[n]] as (...args: unknown[]) => unknown;

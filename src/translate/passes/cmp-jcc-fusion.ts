@@ -10,9 +10,10 @@
  * for a 32-bit `cmp; jl` a single i32.lt_s. Conditions it cannot express
  * (parity, overflow of ADD) are left alone. The setflags stays; dead-flags
  * decides separately whether anyone else still observes it. A rotate's
- * `updflags`, an `interp` call (which may write any flag) or an `xcomi`
+ * `updflags`, an `interp` call (which may write any flag), an `xcomi`
  * (comis/ucomis: its executor fallback writes the flags; the native path's
- * `updflags` follows it) in between ends the producer's reach; an `xarith`
+ * `updflags` follows it) or any `x87` operation (fcomi's likewise) in
+ * between ends the producer's reach; an `xarith`
  * or `xcvtt` does not (their executor fallbacks run SSE arithmetic or a
  * conversion, which write no EFLAGS).
  */
@@ -28,7 +29,7 @@ export function cmpJccFusion(block: Block): void {
   const def = () => temps++;
   for (const o of block.ops) {
     if (o.op === "setflags") producer = o.when === undefined ? o : null;
-    if (o.op === "updflags" || o.op === "interp" || o.op === "xcomi") producer = null; // the flags were rewritten behind the producer
+    if (o.op === "updflags" || o.op === "interp" || o.op === "xcomi" || o.op === "x87") producer = null; // the flags were rewritten behind the producer
     if (o.op !== "cond" || !producer) { out.push(o); continue; }
     const fused = fuse(producer, o.cc, o.dst, def);
     if (fused) out.push(...fused);

@@ -14,15 +14,15 @@
  * `setflags` for them, so this pass needs no per-instruction knowledge.
  * An `interp` call (an instruction run by the interpreter's executor) counts
  * as reading every flag: the executor may read them, and a fault in it
- * bails out with the state before it. The SSE operations that may bail out
- * or call the executor (xload, xstore, xarith, xcvtt, xcomi) observe them
- * too. xcomi's flags are written by the `updflags` (all six flags,
- * conditional on its native path) the lifter puts after it, which this pass
- * treats like any conditional partial write.
+ * bails out with the state before it. The SSE and x87 operations that may
+ * bail out or call the executor (xload, xstore, xarith, xcvtt, xcomi, x87)
+ * observe them too. The flags of xcomi and of an x87 fcomi are written by
+ * the `updflags` (all six flags, conditional on the native path) the lifter
+ * puts after it, which this pass treats like any conditional partial write.
  */
 import type { Block, Op } from "../ir.ts";
 
-const OBSERVES_FLAGS = new Set<Op["op"]>(["cond", "exit", "exitif", "load", "store", "guard", "div64", "interp", "xload", "xstore", "xarith", "xcvtt", "xcomi"]);
+const OBSERVES_FLAGS = new Set<Op["op"]>(["cond", "exit", "exitif", "load", "store", "guard", "div64", "interp", "xload", "xstore", "xarith", "xcvtt", "xcomi", "x87"]);
 
 export function deadFlags(block: Block): void {
   let live = true;
