@@ -33,11 +33,14 @@ const POLL_EVERY = 255;
 const PROFILE_ENTRIES = PROFILE_SIZE / 4;
 /**
  * Staged mode starts the translation tier (its worker thread) only once the
- * guest has retired this many instructions — about 0.15 s of
- * interpretation — so short programs (hello, busybox applets) never pay for
- * starting it (README, "Choosing defaults").
+ * guest has retired TIER_START_INSNS instructions — about 0.15 s of
+ * interpreting integer code — or run for TIER_START_MS, whichever comes
+ * first, so short programs (hello, busybox applets) never pay for starting
+ * it, and x87 code, which the interpreter runs 20-40x slower per
+ * instruction, does not wait seconds for it (README, "Choosing defaults").
  */
 export const TIER_START_INSNS = 1 << 24;
+export const TIER_START_MS = 500;
 
 export type Mode = "interp" | "bbt" | "staged";
 
@@ -87,6 +90,8 @@ export class Dispatcher {
     const s = interp.m.s;
     const limit = opts.maxInsns ?? Infinity;
     const staged = opts.mode === "staged", bbt = opts.mode === "bbt";
+    const started = performance.now();
+    let tierDue = false;
     try {
       if (bbt) {
         this.tier = opts.createTier!();
@@ -108,13 +113,16 @@ export class Dispatcher {
         } else if (bbt && !tier!.translator.isUntranslatable(eip) && tier!.translator.translateNow(eip)) {
           continue;
         } else {
-          if (staged && this.hot(eip) && (this.tier || interp.retired >= TIER_START_INSNS)) {
+          if (staged && this.hot(eip) && (this.tier || tierDue)) {
             this.tier ??= opts.createTier!();
             if (!this.tier.translator.isUntranslatable(eip)) this.tier.translator.request(eip);
           }
           eip = interp.runBlock(eip);
         }
-        if ((k & POLL_EVERY) === 0) this.tier?.pump();
+        if ((k & POLL_EVERY) === 0) {
+          this.tier?.pump();
+          tierDue ||= interp.retired >= TIER_START_INSNS || performance.now() - started >= TIER_START_MS;
+        }
         if (limit !== Infinity && this.retired >= limit) {
           s[S_EIP] = eip;
           opts.report(`cdvm: stopped after ${this.retired} guest instructions (--max-insns) at eip 0x${hex(eip)}`);
