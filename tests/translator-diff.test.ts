@@ -788,6 +788,23 @@ describe("x87 operations of their own: native when exact in the run's precision 
         cases.push(c);
       }
     }
+    // division: significands sharing their high halves (the first quotient digit's estimate reaches 2^32)
+    const M = 0x9abcdef0;
+    for (const [a, b] of [[[M, 5], [M, 9]], [[M, 9], [M, 5]], [[M, 0], [M, 0xffffffff]], [[M - 1, 0xffffffff], [M, 0]], [[0xffffffff, 0xffffffff], [0x80000000, 0]],
+      [[0x80000000, 0], [0xffffffff, 0xffffffff]], [[0xffffffff, 0xfffffffe], [0xffffffff, 0xffffffff]], [[0x80000000, 1], [0x80000000, 0]]]) {
+      for (const op of [[0xd8, 0xf1], [0xd8, 0xf9]]) {
+        const c = manual(600 + cases.length, [op, [0xc3]], {});
+        const dv = new DataView(c.fpu.buffer);
+        dv.setUint32(0x88, 6, true);
+        [[0x3fff, ...a], [0x4001, ...b]].forEach(([se, hi, lo], j) => {
+          dv.setUint32((6 + j) * 16, lo, true);
+          dv.setUint32((6 + j) * 16 + 4, hi, true);
+          dv.setUint16((6 + j) * 16 + 8, se, true);
+          c.fpu[0x8c + 6 + j] = 1;
+        });
+        cases.push(c);
+      }
+    }
     setX87Model(rigA.m, "f80");
     const failures: string[] = [];
     let calls = 0;

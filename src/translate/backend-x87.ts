@@ -1,9 +1,11 @@
 /**
  * The backend's x87 part: WebAssembly for ir.ts `x87` operations. Registers
  * stay in the FPU state at FPU_OFF (interp/fpu.ts layout: 80-bit encodings,
- * TOP, tags, status and control words, FIP/FOP/FDP); each operation reads
- * TOP, checks that its native path gives exactly what the executor would,
- * and otherwise calls the executor as an `interp` operation does. The check
+ * TOP, tags, status and control words, FIP/FOP/FDP); each operation finds
+ * its registers at an offset known at translation time from TOP as read by
+ * the block's first x87 operation (or after an executor call), checks that
+ * its native path gives exactly what the executor would, and otherwise
+ * calls the executor as an `interp` operation does. The check
  * comes before any write: no pending unmasked exception, the tags a stack
  * fault would come from, and operands and results as below. The native path
  * then records FIP, FCS, FOP (and FDP, FDS for a memory operand), writes the
@@ -30,7 +32,8 @@
  * f80 model arithmetic (add/sub/subr/mul/div/divr): float80.ts's exact
  * extended arithmetic, redone on 64-bit significands in i64 — a 128-bit
  * product, a 128-bit aligned sum or difference with a sticky bit, a
- * restoring division loop — and rounded to nearest even at 64 bits. Native
+ * 128-by-64-bit long division in two 32-bit digits — and rounded to nearest
+ * even at 64 bits. Native
  * when the control word selects 64-bit precision and round to nearest,
  * both operands are normal (memory operands: nonzero normal floats, nonzero
  * integers) and the result is normal (no underflow or overflow); an exact
@@ -73,33 +76,37 @@ export interface X87Context {
   interp(insn: number, next: number): Expr[];
   /** Guest address of instruction k. */
   addr(k: number): number;
-  /** Scratch locals: three f64, nine i32, eight i64. */
+  /** Scratch locals: three f64, nine i32, ten i64. */
   f64: number[];
   i32: number[];
   i64: number[];
 }
 
-/** Returns the emitter of x87 operations for one block. */
-export function x87Emitter(x: X87Context): (o: X87Op) => Expr[] {
+/** Returns the emitter of x87 operations for one block, used in the block's order. */
+export function x87Emitter(x: X87Context): { emit(o: X87Op): Expr[]; forgetTop(): void } {
   const { b, mod, c, get, all } = x;
   const i32 = mod.i32, i64 = mod.i64, f = mod.f64;
   const [TOP, OK, SA, EA, SB, EB, CNT, NRM, ZR] = x.i32;
-  const [MA, MB, HI, LO, T0, T1, T2, T3] = x.i64;
+  const [MA, MB, HI, LO, T0, T1, T2, T3, T4, T5] = x.i64;
   const [A, B, R] = x.f64;
   const l32 = (l: number) => mod.local.get(l, b.i32), l64 = (l: number) => mod.local.get(l, b.i64), lf = (l: number) => mod.local.get(l, b.f64);
   const set = (l: number, v: Expr) => mod.local.set(l, v);
   const k64 = (v: bigint) => i64.const(v as unknown as number);
   const M32 = () => k64(0xffffffffn), J = () => k64(-(2n ** 63n));
 
-  // ---- registers, relative to the TOP read at the instruction's start (k = -1: the register a push fills) ----
-  const stAddr = (k: number) => i32.add(c(FPU), i32.shl(i32.and(i32.add(l32(TOP), c(k)), c(7)), c(4)));
-  const tagAddr = (k: number) => i32.add(c(FPU_TAG), i32.and(i32.add(l32(TOP), c(k)), c(7)));
+  // ---- registers: ST(k) of the current instruction (k = -1: the register a push fills) ----
+  // TOP is read into a local by the block's first x87 operation and after every executor call of another
+  // instruction; each x87 instruction moves it by the same amount on every path that stays in the block
+  // (native, executor, stack fault), so later ones address their registers at a known offset (rel) from it.
+  let rel: number | null = null;
+  const stAddr = (k: number) => i32.add(c(FPU), i32.shl(i32.and(i32.add(l32(TOP), c(k + rel!)), c(7)), c(4)));
+  const tagAddr = (k: number) => i32.add(c(FPU_TAG), i32.and(i32.add(l32(TOP), c(k + rel!)), c(7)));
   const inUse = (k: number) => i32.load8_u(0, 1, tagAddr(k));
   const seOf = (k: number) => i32.load16_u(8, 2, stAddr(k));
   const expOf = (k: number) => i32.and(seOf(k), c(0x7fff));
   const sigOf = (k: number) => i64.load(0, 8, stAddr(k));
   const setTag = (k: number, v: number) => i32.store8(0, 1, tagAddr(k), c(v));
-  const setTop = (delta: number) => i32.store(0, 4, c(FPU_TOP), i32.and(i32.add(l32(TOP), c(delta)), c(7)));
+  const setTop = (delta: number) => i32.store(0, 4, c(FPU_TOP), i32.and(i32.add(l32(TOP), c(delta + rel!)), c(7)));
   /** ST(k) = sign|exponent se, significand sig (bytes 10-11 zero, as fpu.ts writes). */
   const putBits = (k: number, se: Expr, sig: Expr) => [i64.store(0, 8, stAddr(k), sig), i32.store(8, 4, stAddr(k), se)];
 
@@ -261,22 +268,36 @@ export function x87Emitter(x: X87Context): (o: X87Op) => Expr[] {
     );
   }
 
-  /** a / b: 64 quotient bits by restoring division, the remainder's comparison with half the divisor as round and sticky bits. */
+  /**
+   * a / b: the 64-bit quotient of MA * 2^63 (MA >= MB) or MA * 2^64 by MB, in two 32-bit digits (the
+   * long division of Hacker's Delight's divlu: each digit estimated with i64.div_u by MB's high half and
+   * corrected at most twice), and the remainder's comparison with half the divisor as round and sticky bits.
+   */
   function div80(pre: Expr[], label: string): void {
-    // T0 remainder, HI quotient; while the remainder doubles it may exceed 2^64 (its top bit in T1)
+    const [U1, U0, Q, RH, UN, Q0] = [T0, T1, T2, T3, T4, T5];
+    // MB's high half has its top bit set for a normal divisor; forcing it keeps i64.div_u from trapping on
+    // the operands the guard rejects, which are computed on all the same
+    const vn1 = () => i64.or(i64.shr_u(l64(MB), k64(32n)), k64(1n << 31n)), vn0 = () => i64.and(l64(MB), M32());
+    const TWO32 = () => k64(1n << 32n);
+    /** Digit q of (hi:next) / MB with partial remainder: estimate and correct. */
+    const digit = (q: number, hi: () => Expr, next: () => Expr, name: string) => [
+      set(q, i64.div_u(hi(), vn1())),
+      set(RH, i64.sub(hi(), i64.mul(l64(q), vn1()))),
+      mod.loop(name, mod.if(
+        i32.or(i64.ge_u(l64(q), TWO32()), i64.gt_u(i64.mul(l64(q), vn0()), i64.or(i64.shl(l64(RH), k64(32n)), next()))),
+        mod.block(null, [set(q, i64.sub(l64(q), k64(1n))), set(RH, i64.add(l64(RH), vn1())), mod.br(name, i64.lt_u(l64(RH), TWO32()))]))),
+    ];
     pre.push(
       set(EA, i32.add(i32.sub(l32(EA), l32(EB)), c(BIAS))),
-      set(CNT, c(63)), set(HI, k64(1n)), set(T0, i64.sub(l64(MA), l64(MB))),
-      mod.if(i64.lt_u(l64(MA), l64(MB)), mod.block(null, [set(CNT, c(64)), set(HI, k64(0n)), set(T0, l64(MA)), set(EA, i32.sub(l32(EA), c(1)))])),
-      mod.loop(label, mod.block(null, [
-        set(T1, i64.shr_u(l64(T0), k64(63n))),
-        set(T0, i64.shl(l64(T0), k64(1n))),
-        set(T2, i64.extend_s(i32.or(i64.ne(l64(T1), k64(0n)), i64.ge_u(l64(T0), l64(MB))))),
-        set(T0, i64.sub(l64(T0), i64.mul(l64(T2), l64(MB)))),
-        set(HI, i64.or(i64.shl(l64(HI), k64(1n)), l64(T2))),
-        set(CNT, i32.sub(l32(CNT), c(1))),
-        mod.br(label, l32(CNT)),
-      ])),
+      mod.if(i64.lt_u(l64(MA), l64(MB)),
+        mod.block(null, [set(U1, l64(MA)), set(U0, k64(0n)), set(EA, i32.sub(l32(EA), c(1)))]),
+        mod.block(null, [set(U1, i64.shr_u(l64(MA), k64(1n))), set(U0, i64.shl(l64(MA), k64(63n)))])),
+      ...digit(Q, () => l64(U1), () => i64.shr_u(l64(U0), k64(32n)), `${label}a`),
+      set(UN, i64.sub(i64.or(i64.shl(l64(U1), k64(32n)), i64.shr_u(l64(U0), k64(32n))), i64.mul(l64(Q), l64(MB)))),
+      ...digit(Q0, () => l64(UN), () => i64.and(l64(U0), M32()), `${label}b`),
+      // T0: the remainder; HI: the quotient
+      set(T0, i64.sub(i64.or(i64.shl(l64(UN), k64(32n)), i64.and(l64(U0), M32())), i64.mul(l64(Q0), l64(MB)))),
+      set(HI, i64.or(i64.shl(l64(Q), k64(32n)), l64(Q0))),
       // LO: the half bit (remainder > or = half the divisor) and a sticky bit below it
       set(T1, i64.sub(l64(MB), l64(T0))),
       set(LO, i64.or(
@@ -407,8 +428,9 @@ export function x87Emitter(x: X87Context): (o: X87Op) => Expr[] {
     return mod.select(i64.ne(rest(), k64(0n)), mod.select(l32(CNT), c(PE | C1), c(PE)), c(0));
   }
 
-  return function emit(o: X87Op): Expr[] {
-    const pre: Expr[] = [set(TOP, i32.load(0, 4, c(FPU_TOP)))];
+  function emit(o: X87Op): Expr[] {
+    const pre: Expr[] = rel === null ? [set(TOP, i32.load(0, 4, c(FPU_TOP)))] : [];
+    rel ??= 0;
     const cw = i32.xor(i32.load16_u(0, 2, c(FPU_CW)), c(~0x037f));
     const ok: Expr[] = [i32.eqz(i32.and(i32.and(i32.load16_u(0, 2, c(FPU_SW)), cw), c(0x3f)))];
     const body: Expr[] = [
@@ -466,6 +488,13 @@ export function x87Emitter(x: X87Context): (o: X87Op) => Expr[] {
     body.push(i32.store16(0, 2, c(FPU_SW), i32.or(i32.and(i32.load16_u(0, 2, c(FPU_SW)), c(~C1)), sw)));
     const fallback = [...x.interp(o.insn, o.next), ...(o.ok >= 0 ? [set(o.ok, c(0))] : [])];
     if (o.ok >= 0) body.push(set(o.ok, c(1)));
+    rel += (o.fn === "ld" ? -1 : 0) + o.pops;
     return [...pre, set(OK, all(...ok)), mod.if(l32(OK), mod.block(null, body), mod.block(null, fallback))];
+  }
+
+  return {
+    emit,
+    /** An executor call of another instruction may have moved TOP (fincstp, frstor, ...): the next x87 operation rereads it. */
+    forgetTop: () => { rel = null; },
   };
 }

@@ -304,7 +304,7 @@ function emitBlock(b: Binaryen, mod: Module, blk: Block, n: number, name: string
 
   const x87 = x87Emitter({
     b, mod, c, get, all, loadSlot, bailIf, unreadable, unwritable, interp, addr: (k) => blk.addrs[k],
-    f64: [F64_A, F64_A + 1, F64_A + 2], i32: Array.from({ length: 9 }, (_, k) => X87_I32 + k), i64: Array.from({ length: 8 }, (_, k) => X87_I64 + k),
+    f64: [F64_A, F64_A + 1, F64_A + 2], i32: Array.from({ length: 9 }, (_, k) => X87_I32 + k), i64: Array.from({ length: 10 }, (_, k) => X87_I64 + k),
   });
 
   function binop(fn: BinOp, x: Expr, y: Expr): Expr {
@@ -381,7 +381,7 @@ function emitBlock(b: Binaryen, mod: Module, blk: Block, n: number, name: string
       }
       case "exit": return [leave(o)];
       case "exitif": return [mod.if(get(o.c), leave(o))];
-      case "interp": return interp(o.insn, o.next);
+      case "interp": x87.forgetTop(); return interp(o.insn, o.next);
       case "xmov": {
         const ty = o.w === 4 ? mod.i32 : mod.i64;
         const copy = (off: number) => ty.store(off, Math.min(o.w, 8), c(xmmAddr(o.dst)), ty.load(off, Math.min(o.w, 8), c(xmmAddr(o.src))));
@@ -413,7 +413,7 @@ function emitBlock(b: Binaryen, mod: Module, blk: Block, n: number, name: string
       case "xarith": return xarith(o);
       case "xcvtt": return xcvtt(o);
       case "xcomi": return xcomi(o);
-      case "x87": return x87(o);
+      case "x87": return x87.emit(o);
       case "cacheregs": return o.regs.map((r) => mod.local.set(regLocal(r), loadSlot(r)));
       case "flushregs": return [];
     }
@@ -433,7 +433,7 @@ function emitBlock(b: Binaryen, mod: Module, blk: Block, n: number, name: string
     storeSlot(S_EXIT, c(1)),
     mod.return(get(BAIL_EIP)),
   ];
-  const locals = [...new Array(T + 10).fill(i32), b.i64, b.i64, b.i64, i32, i32, i32, b.f64, b.f64, b.f64, b.f32, b.f32, b.f32, ...new Array(9).fill(i32), ...new Array(8).fill(b.i64)];
+  const locals = [...new Array(T + 10).fill(i32), b.i64, b.i64, b.i64, i32, i32, i32, b.f64, b.f64, b.f64, b.f32, b.f32, b.f32, ...new Array(9).fill(i32), ...new Array(10).fill(b.i64)];
   const main = selfLoop ? [...prologue, mod.local.set(ITER, c(SELF_LOOP_BUDGET)), mod.loop("top", mod.block(null, body))] : [...prologue, ...body];
   mod.addFunction(name, b.none, i32, locals, mod.block(null, [mod.block("bail", main), ...bailPath], b.unreachable));
 }
