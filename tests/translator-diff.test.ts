@@ -708,7 +708,7 @@ describe("x87 operations of their own: native when exact in the run's precision 
     expect(sw(narrow.want) & 0x28).toBe(0x28);
   });
 
-  it("f80 model: moves of any encoding, arithmetic, fcomi and rounding stores are native; fsqrt and other precisions run the executor", () => {
+  it("f80 model: moves of any encoding, arithmetic, fsqrt, fcomi and rounding stores are native; other precisions run the executor", () => {
     const wide: [number, number, number] = [0xbfff, 0xc0000000, 0x00000123];      // not a double
     const moves = x87case(95, "f80", [
       [0xd9, 0xc1],                   // fld st1                (the wide value)
@@ -736,18 +736,20 @@ describe("x87 operations of their own: native when exact in the run's precision 
     expect(arith.calls).toEqual(new Set([0]));
     expect(Object.is(scratchF64(arith.want, 1), 0)).toBe(true);
     expect(sw(arith.want) & PE).toBe(PE);
-    const sqrt = x87case(98, "f80", [[0xd9, 0xfa]], [2]);
-    for (const g of sqrt.got) expect(g.ir?.ops.filter((o) => o.op === "interp").length, g.config).toBe(1);
+    const sqrt = x87case(98, "f80", [[0xd9, 0xfa], [0xd9, 0xc9], [0xd9, 0xfa]], [2, 0.25]); // fsqrt of 2 (inexact), of 0.25 (exact)
+    expect(sqrt.calls).toEqual(new Set([0]));
+    expect(sw(sqrt.want) & (PE | C1)).toBe(PE);
+    expect(x87case(100, "f80", [[0xd9, 0xfa]], [-2]).calls).toEqual(new Set([1]));          // IE: the executor
     const pc53 = x87case(99, "f80", [[0xd9, 0x6e, 0x00], [0xd8, 0xc9]], [wide, 3], [0x027f * 2 ** -1074]); // fldcw (PC = double); fmul
     expect(pc53.calls).toEqual(new Set([2]));
   });
-  it("f80 model: a sweep of the arithmetic on normal operands (cancellation, far exponents, ties) runs natively and matches", () => {
+  it("f80 model: a sweep of the arithmetic and fsqrt on normal operands (cancellation, far exponents, ties) runs natively and matches", () => {
     const rng = new Rng(SEED ^ 0x80f80);
     const FORMS = [
       [0xd8, 0xc1], [0xd8, 0xe1], [0xd8, 0xe9], [0xd8, 0xc9], [0xd8, 0xf1], [0xd8, 0xf9], // fadd fsub fsubr fmul fdiv fdivr st0, st1
       [0xdc, 0xc1], [0xdc, 0xe9], [0xdc, 0xf9], [0xde, 0xc1], [0xde, 0xe1], [0xde, 0xf1],  // st1, st0 forms and popping forms
       [0xdc, 0x46, 0x00], [0xdc, 0x66, 0x00], [0xd8, 0x4e, 0x00], [0xdc, 0x7e, 0x00], [0xda, 0x76, 0x00], [0xde, 0x46, 0x00], // memory forms
-      [0xdd, 0x56, 0x08], [0xd9, 0x56, 0x08], [0xdf, 0xf1],                                // fst m64, fst m32, fcomip
+      [0xdd, 0x56, 0x08], [0xd9, 0x56, 0x08], [0xdf, 0xf1], [0xd9, 0xfa], [0xd9, 0xfa],    // fst m64, fst m32, fcomip, fsqrt
     ];
     const sig = (): [number, number] => rng.pick<[number, number]>([
       [0x80000000, 0], [0xffffffff, 0xffffffff], [0x80000000, 1], [0xc0000000, 0x400],

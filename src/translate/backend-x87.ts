@@ -29,15 +29,15 @@
  * within that range where it applies, and the result is finite and zero or
  * normal: then no flag but PE can arise.
  *
- * f80 model arithmetic (add/sub/subr/mul/div/divr): float80.ts's exact
- * extended arithmetic, redone on 64-bit significands in i64 — a 128-bit
- * product, a 128-bit aligned sum or difference with a sticky bit, a
- * 128-by-64-bit long division in two 32-bit digits — and rounded to nearest
- * even at 64 bits. Native
- * when the control word selects 64-bit precision and round to nearest,
- * both operands are normal (memory operands: nonzero normal floats, nonzero
- * integers) and the result is normal (no underflow or overflow); an exact
- * zero difference is +0. fsqrt and every other case run the executor.
+ * f80 model arithmetic (add/sub/subr/mul/div/divr, fsqrt): float80.ts's
+ * exact extended arithmetic, redone on 64-bit significands in i64 — a
+ * 128-bit product, a 128-bit aligned sum or difference with a sticky bit, a
+ * 128-by-64-bit long division in two 32-bit digits, a digit-by-digit square
+ * root — and rounded to nearest even at 64 bits. Native when the control
+ * word selects 64-bit precision and round to nearest, the operands are
+ * normal (memory operands: nonzero normal floats, nonzero integers; fsqrt:
+ * positive) and the result is normal (no underflow or overflow); an exact
+ * zero difference is +0. Every other case runs the executor.
  */
 import type binaryenT from "binaryen";
 import { FPU_OFF, S_SEL } from "../vmm/layout.ts";
@@ -347,6 +347,54 @@ export function x87Emitter(x: X87Context): { emit(o: X87Op): Expr[]; forgetTop()
     );
   }
 
+  /**
+   * sqrt of the positive normal MA * 2^(EA - BIAS - 63): the 64-bit integer root of MA * 2^63 (even
+   * unbiased exponent) or MA * 2^64 (odd) by the digit-by-digit method, two radicand bits per step
+   * (T2:T3 the radicand still to bring down, T0:T1 the remainder, HI the root), then round and sticky
+   * bits from the final remainder (it exceeds the root exactly when the root is below the true value's
+   * midpoint: no ties).
+   */
+  function sqrt80(pre: Expr[], label: string): void {
+    const [RH, RL, XH, XL] = [T0, T1, T2, T3];
+    const th = () => i64.shr_u(l64(HI), k64(62n)), tl = () => i64.or(i64.shl(l64(HI), k64(2n)), k64(1n));
+    const fits = i32.or(i64.gt_u(l64(RH), th()), i32.and(i64.eq(l64(RH), th()), i64.ge_u(l64(RL), tl())));
+    const odd = i32.and(i32.sub(l32(EA), c(BIAS)), c(1));
+    pre.push(
+      mod.if(odd, mod.block(null, [set(XH, l64(MA)), set(XL, k64(0n))]),
+        mod.block(null, [set(XH, i64.shr_u(l64(MA), k64(1n))), set(XL, i64.shl(l64(MA), k64(63n)))])),
+      set(EA, i32.add(i32.shr_s(i32.sub(l32(EA), c(BIAS)), c(1)), c(BIAS))),
+      set(RH, k64(0n)), set(RL, k64(0n)), set(HI, k64(0n)), set(CNT, c(64)),
+      mod.loop(label, mod.block(null, [
+        set(RH, i64.or(i64.shl(l64(RH), k64(2n)), i64.shr_u(l64(RL), k64(62n)))),
+        set(RL, i64.or(i64.shl(l64(RL), k64(2n)), i64.shr_u(l64(XH), k64(62n)))),
+        set(XH, i64.or(i64.shl(l64(XH), k64(2n)), i64.shr_u(l64(XL), k64(62n)))),
+        set(XL, i64.shl(l64(XL), k64(2n))),
+        mod.if(fits, mod.block(null, [
+          set(RH, i64.sub(i64.sub(l64(RH), th()), i64.extend_s(i64.lt_u(l64(RL), tl())))),
+          set(RL, i64.sub(l64(RL), tl())),
+          set(HI, i64.or(i64.shl(l64(HI), k64(1n)), k64(1n))),
+        ]), set(HI, i64.shl(l64(HI), k64(1n)))),
+        set(CNT, i32.sub(l32(CNT), c(1))),
+        mod.br(label, l32(CNT)),
+      ])),
+      // LO for round64: rounded up when the remainder exceeds the root; inexact when it is nonzero
+      set(LO, i64.or(
+        mod.select(i32.or(i64.ne(l64(RH), k64(0n)), i64.gt_u(l64(RL), l64(HI))), J(), k64(0n)),
+        i64.extend_s(i32.or(i64.ne(l64(RH), k64(0n)), i64.ne(l64(RL), k64(0n)))))),
+    );
+  }
+
+  /** f80-model fsqrt of a positive normal ST0; returns the status bits to merge. */
+  function f80Sqrt(o: X87Op, pre: Expr[], ok: Expr[], body: Expr[]): Expr {
+    ok.push(i32.eqz(i32.and(i32.load16_u(0, 2, c(FPU_CW)), c(0xf00))), inUse(0));
+    pre.push(set(NRM, i32.and(unpackSt(0, SA, EA, MA, pre), i32.eqz(l32(SA)))));
+    sqrt80(pre, `x87sqrt${o.insn}`);
+    const [inexact, up] = round64(pre);
+    ok.push(l32(NRM));
+    body.push(...putBits(0, l32(EA), l64(HI)));
+    return mod.select(inexact, mod.select(up, c(PE | C1), c(PE)), c(0));
+  }
+
   /** f80-model arithmetic into ST(d); returns the status bits to merge. */
   function f80Arith(o: X87Op, d: number, pre: Expr[], ok: Expr[], body: Expr[]): Expr {
     // precision control 64 bits and round to nearest: the stored control word (XOR 0x037f) has bits 8-11 clear
@@ -481,7 +529,7 @@ export function x87Emitter(x: X87Context): { emit(o: X87Op): Expr[]; forgetTop()
         break;
       default: {
         const d = o.fn === "sqrt" ? 0 : o.dst;
-        sw = o.model === "f64" ? f64Arith(o, d, pre, ok, body) : f80Arith(o, d, pre, ok, body);
+        sw = o.model === "f64" ? f64Arith(o, d, pre, ok, body) : o.fn === "sqrt" ? f80Sqrt(o, pre, ok, body) : f80Arith(o, d, pre, ok, body);
         body.push(...pop());
       }
     }

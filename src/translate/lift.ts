@@ -22,8 +22,8 @@
  * executor path has written them itself). Every other SSE instruction (and
  * every MMX form, and the aligned memory forms) is an interp operation.
  *
- * x87: loads, stores, fxch, fchs, fabs, fcomi/fucomi(p), fsqrt (f64 model
- * only) and the arithmetic in every operand form become ir.ts x87
+ * x87: loads, stores, fxch, fchs, fabs, fcomi/fucomi(p), fsqrt and the
+ * arithmetic in every operand form become ir.ts x87
  * operations (X87_ARITH and the x87() rows of LIFTS), which the backend
  * runs natively in the run's precision model when exact; fcomi's flags
  * follow as xcomi's do. m80 and m64-integer forms, fist/fistp, fldcw,
@@ -394,12 +394,11 @@ const X87_INT_MEM: Record<string, X87Mem> = { w: "i16", d: "i32" };
 /**
  * An x87 instruction as an ir.ts x87 operation (konst: fld1/fldz's value),
  * which the backend runs natively in the run's precision model when that is
- * exact (backend-x87.ts); fsqrt has a native path only in the f64 model.
+ * exact (backend-x87.ts).
  */
 function x87(fn: X87Fn, pops = 0, konst?: number): Lift {
   return (b, i) => {
     const arith = (X87_ARITH_FNS as readonly string[]).includes(fn);
-    if (fn === "sqrt" && b.x87 !== "f64") throw new Unliftable("fsqrt of the f80 model");
     let dst = 0, src = -1, mem: X87Mem | null = null;
     if (konst === undefined && i.row.ops.length) {
       if (i.mod !== 3) {
