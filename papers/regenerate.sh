@@ -17,4 +17,6 @@ if [[ "${1:-}" == "ref" ]]; then
     ./bin/cdvm report $R/ref-native-qemu/results.json $R/ref-translated/*/results.json --out $R/ref
     ./bin/cdvm bench --size ref --only nbody_sse2,mandelbrot_sse2,spectral_sse2 --configs staged,native,qemu --runs 1 --timeout 300 --out $R/ref-float
     ./bin/cdvm report $R/ref-float/results.json --out $R/float
+    ./bin/cdvm bench --size ref --only nbody,mandelbrot,spectral --configs staged,staged:x87=f64,native,qemu --runs 1 --timeout 400 --out $R/ref-x87
+    ./bin/cdvm report $R/ref-x87/results.json --out $R/x87
 fi

@@ -40,6 +40,8 @@
  * Math (about 2^-53 relative instead of 2^-63; glibc's sin/cos/tan do not
  * use them, sinl/cosl/tanl do). Exceptions are flagged as if masked; an unmasked one
  * raises SIGFPE at the next x87 instruction (or fwait), as #MF would.
+ * Translated code computes the common cases of either model itself, with
+ * the same results, flags and state (translate/backend-x87.ts).
  *
  * f64 (x87-f64.ts): every value is an IEEE double, as on an FPU with 64-bit
  * registers, computed with JavaScript arithmetic and no BigInt. Loads of
