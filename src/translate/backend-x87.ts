@@ -211,7 +211,7 @@ export function x87Emitter(x: X87Context): { emit(o: X87Op): Expr[]; forgetTop()
     const de = () => i32.and(i32.wrap(i64.shr_u(bits(), k64(52n))), c(0x7ff));
     pre.push(set(B, memValue(mem, addr)), set(s, i32.wrap(i64.shr_u(bits(), k64(63n)))), set(e, i32.add(de(), c(0x3c00))),
       set(m, i64.or(J(), i64.shr_u(i64.shl(bits(), k64(12n)), k64(1n)))));
-    // a float of a normal m32 is a normal double; a denormal m32 becomes a normal double, and a denormal m32 raises DE
+    // ordinaryMem turns away denormal floats (DE), NaNs and infinities; zero is not normal either
     return i32.and(ordinaryMem(mem, B), i32.eqz(isZero(B)));
   }
 
