@@ -60,7 +60,6 @@ const MIN_NORMAL = { f64: 2 ** -1022, f32: 2 ** -126 };
 /** x87-f64.ts's safe(): magnitudes for which Dekker's product needs no scaling; its splitting constant. */
 const SAFE_MAX = 2 ** 400, SAFE_MIN = 2 ** -400, SPLIT = 2 ** 27 + 1;
 const BIAS = 16383, EMAX = 0x7ffe;
-const ARITH = new Set(["add", "sub", "subr", "mul", "div", "divr"]);
 
 /** What the x87 emitter needs from the block being emitted (backend.ts emitBlock). */
 export interface X87Context {
@@ -486,12 +485,12 @@ export function x87Emitter(x: X87Context): { emit(o: X87Op): Expr[]; forgetTop()
       i32.store16(0, 2, c(FPU_FCS), x.loadSlot(S_SEL + 1)),
       i32.store16(0, 2, c(FPU_FOP), c(o.fop)),
     ];
-    const arith = ARITH.has(o.fn) || o.fn === "sqrt";
     if (o.mem) {
       const size = BYTES[o.mem];
       pre.push(...x.bailIf(o.fn === "st" ? x.unwritable(o.addr, size) : x.unreadable(o.addr, size), o.insn));
       body.push(i32.store(0, 4, c(FPU_FDP), get(o.addr)), i32.store16(0, 2, c(FPU_FDS), x.loadSlot(S_SEL + 3)));
-      if (!arith && o.fn !== "st") { pre.push(set(B, memValue(o.mem, o.addr))); ok.push(ordinaryMem(o.mem, B)); }
+      // a push's operand (the arithmetic's read theirs with their model's checks)
+      if (o.fn === "ld") { pre.push(set(B, memValue(o.mem, o.addr))); ok.push(ordinaryMem(o.mem, B)); }
     }
     /** A value ST(k) may be moved as: any encoding in the f80 model, an exact double in f64. */
     const movable = (k: number) => (o.model === "f80" ? c(1) : exactSt(k, "f64"));

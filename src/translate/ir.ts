@@ -42,7 +42,8 @@ export type LaneWidth = 4 | 8;
 /** 128-bit bitwise operations (pand/andps/andpd, ...); andn is ~dst & src. */
 export type XLogicFn = "and" | "andn" | "or" | "xor";
 /** x87 arithmetic of d8-de (sub: a - b, subr: b - a, div: a / b, divr: b / a) with a native path. */
-export type X87Arith = "add" | "sub" | "subr" | "mul" | "div" | "divr";
+export const X87_ARITH = ["add", "sub", "subr", "mul", "div", "divr"] as const;
+export type X87Arith = (typeof X87_ARITH)[number];
 /** x87 instructions with a native path: push (fld, fild, fld1, fldz), store (fst/fstp), fxch, fchs, fabs, fsqrt, fcomi/fucomi, arithmetic. */
 export type X87Fn = "ld" | "st" | "xch" | "chs" | "abs" | "sqrt" | "comi" | X87Arith;
 /** An x87 memory operand: a float of 4 or 8 bytes, or a 2- or 4-byte integer. */

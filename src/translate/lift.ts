@@ -24,7 +24,7 @@
  *
  * x87: loads, stores, fxch, fchs, fabs, fcomi/fucomi(p), fsqrt and the
  * arithmetic in every operand form become ir.ts x87
- * operations (X87_ARITH and the x87() rows of LIFTS), which the backend
+ * operations (X87_ARITH_MNEMS and the x87() rows of LIFTS), which the backend
  * runs natively in the run's precision model when exact; fcomi's flags
  * follow as xcomi's do. m80 and m64-integer forms, fist/fistp, fldcw,
  * fnstsw, transcendentals and the rest stay interp operations.
@@ -34,7 +34,7 @@ import { K_ACC, K_E, K_G, K_IMM, K_MOFFS, K_REL, K_ST0, K_Z, type OpRow } from "
 import { K_ADC, K_ADD, K_DEC, K_INC, K_LOGIC, K_MUL, K_SAR, K_SBB, K_SHL, K_SHR, K_SUB, SIZE_MASK } from "../interp/flags.ts";
 import { R_EAX, R_EBP, R_EDX, R_ESP, S_SEGBASE } from "../vmm/layout.ts";
 import type { X87ModelName } from "../interp/x87-model.ts";
-import type { BinOp, Block, LaneWidth, Op, SseFn, Temp, X87Arith, X87Fn, X87Mem, XLogicFn } from "./ir.ts";
+import { X87_ARITH, type BinOp, type Block, type LaneWidth, type Op, type SseFn, type Temp, type X87Arith, type X87Fn, type X87Mem, type XLogicFn } from "./ir.ts";
 
 const ALU_KIND: Record<string, number> = { add: K_ADD, or: K_LOGIC, adc: K_ADC, sbb: K_SBB, and: K_LOGIC, sub: K_SUB, xor: K_LOGIC, cmp: K_SUB, test: K_LOGIC };
 const ALU_FN: Record<string, BinOp> = { add: "add", or: "or", adc: "add", sbb: "sub", and: "and", sub: "sub", xor: "xor", cmp: "sub", test: "and" };
@@ -383,8 +383,7 @@ function sseComi(w: LaneWidth): Lift {
 }
 
 /** x87 arithmetic by mnemonic (fadd, faddp, fiadd, ...): the operation. */
-const X87_ARITH_FNS = ["add", "sub", "subr", "mul", "div", "divr"] as const;
-const X87_ARITH: Record<string, X87Arith> = Object.fromEntries(X87_ARITH_FNS.flatMap((fn) => [[`f${fn}`, fn], [`f${fn}p`, fn], [`fi${fn}`, fn]]));
+const X87_ARITH_MNEMS: Record<string, X87Arith> = Object.fromEntries(X87_ARITH.flatMap((fn) => [[`f${fn}`, fn], [`f${fn}p`, fn], [`fi${fn}`, fn]]));
 /** The memory operand of an x87 arithmetic form, by escape opcode (d8 m32fp, dc m64fp, da m32int, de m16int). */
 const X87_ARITH_MEM: Record<number, X87Mem> = { 0xd8: "f32", 0xdc: "f64", 0xda: "i32", 0xde: "i16" };
 /** fld/fst/fstp and fild memory operands by the operand form's size letter (m80 and m64int stay with the executor). */
@@ -398,7 +397,7 @@ const X87_INT_MEM: Record<string, X87Mem> = { w: "i16", d: "i32" };
  */
 function x87(fn: X87Fn, pops = 0, konst?: number): Lift {
   return (b, i) => {
-    const arith = (X87_ARITH_FNS as readonly string[]).includes(fn);
+    const arith = (X87_ARITH as readonly string[]).includes(fn);
     let dst = 0, src = -1, mem: X87Mem | null = null;
     if (konst === undefined && i.row.ops.length) {
       if (i.mod !== 3) {
@@ -431,7 +430,7 @@ const LIFTS: Record<string, Lift> = {
   ...Object.fromEntries(Object.entries(SSE_LOGIC).map(([n, fn]) => [n, sseLogic(fn)])),
   ...Object.fromEntries(Object.entries(SSE_CVTT).map(([n, w]) => [n, sseCvtt(w)])),
   ...Object.fromEntries(Object.entries(SSE_COMI).map(([n, w]) => [n, sseComi(w)])),
-  ...Object.fromEntries(Object.entries(X87_ARITH).map(([n, fn]) => [n, x87(fn, n.endsWith("p") ? 1 : 0)])),
+  ...Object.fromEntries(Object.entries(X87_ARITH_MNEMS).map(([n, fn]) => [n, x87(fn, n.endsWith("p") ? 1 : 0)])),
   fld: x87("ld"),
   fild: x87("ld"),
   fldz: x87("ld", 0, 0),
