@@ -609,13 +609,9 @@ describe("x87 operations of their own: native when exact in the run's precision 
     if (e === 0) return [sign, 0, 0];
     return [sign | (e + 15360), (0x80000000 | ((hi & 0xfffff) << 11) | (lo >>> 21)) >>> 0, (lo << 11) >>> 0];
   }
-  /**
-   * A case over an x87 stack holding sts (ST0 first; a number is a double, a triple an 80-bit encoding), in the
-   * given model, with doubles at [esi], [esi+8], ...; checks every configuration against the interpreter and
-   * returns its outcome and the translated runs.
-   */
-  function x87case(index: number, model: "f80" | "f64", insns: number[][], sts: (number | [number, number, number])[], doubles: number[] = [], regs: Parameters<typeof manual>[2] = {}) {
-    const c = manual(index, [...insns, [0xc3]], { esi: SCRATCH + 0x100, ...regs });
+  /** A hand-written case (insns, then ret) whose x87 stack holds sts, ST0 first: doubles, or 80-bit encodings [se, hi, lo]. */
+  function stackCase(index: number, insns: number[][], sts: (number | number[])[], regs: Parameters<typeof manual>[2]): Case {
+    const c = manual(index, [...insns, [0xc3]], regs);
     const dv = new DataView(c.fpu.buffer), top = (8 - sts.length) & 7;
     dv.setUint32(0x88, top, true);
     sts.forEach((v, k) => {
@@ -625,6 +621,15 @@ describe("x87 operations of their own: native when exact in the run's precision 
       dv.setUint16(p * 16 + 8, se, true);
       c.fpu[0x8c + p] = 1;
     });
+    return c;
+  }
+  /**
+   * A case over an x87 stack holding sts (ST0 first; a number is a double, a triple an 80-bit encoding), in the
+   * given model, with doubles at [esi], [esi+8], ...; checks every configuration against the interpreter and
+   * returns its outcome and the translated runs.
+   */
+  function x87case(index: number, model: "f80" | "f64", insns: number[][], sts: (number | [number, number, number])[], doubles: number[] = [], regs: Parameters<typeof manual>[2] = {}) {
+    const c = stackCase(index, insns, sts, { esi: SCRATCH + 0x100, ...regs });
     doubles.forEach((x, k) => new DataView(c.scratch.buffer).setFloat64(0x100 + 8 * k, x, true));
     for (const rig of [rigA, rigB]) setX87Model(rig.m, model);
     try {
@@ -760,15 +765,8 @@ describe("x87 operations of their own: native when exact in the run's precision 
       const e0 = 0x3fff + rng.range(-40, 40);
       const e1 = rng.pick([e0, e0 + 1, e0 - 1, e0 + rng.range(-70, 70), e0 + rng.range(-140, 140), e0 + rng.range(-2, 2)]);
       const [h0, l0] = sig(), [h1, l1] = rng.chance(0.2) ? [h0, (l0 + rng.range(-3, 3)) >>> 0] : sig();
-      const c = manual(300 + k, [rng.pick(FORMS), [0xc3]], { esi: SCRATCH + 0x100 });
-      const dv = new DataView(c.fpu.buffer);
-      dv.setUint32(0x88, 6, true);
-      [[(rng.int(2) << 15) | e0, h0, l0], [(rng.int(2) << 15) | e1, h1, l1]].forEach(([se, hi, lo], j) => {
-        dv.setUint32((6 + j) * 16, lo, true);
-        dv.setUint32((6 + j) * 16 + 4, hi, true);
-        dv.setUint16((6 + j) * 16 + 8, se, true);
-        c.fpu[0x8c + 6 + j] = 1;
-      });
+      const form = rng.pick(FORMS);
+      const c = stackCase(300 + k, [form], [[(rng.int(2) << 15) | e0, h0, l0], [(rng.int(2) << 15) | e1, h1, l1]], { esi: SCRATCH + 0x100 });
       const mem = new DataView(c.scratch.buffer);
       mem.setFloat64(0x100, rng.pick([rng.range(1, 1000), 1 + rng.u32() * 2 ** -32, -(2 ** rng.range(-60, 60)) * (1 + rng.u32() * 2 ** -40)]), true);
       if (rng.chance(0.5)) mem.setInt32(0x100, rng.range(-100000, 100000), true);
@@ -778,16 +776,7 @@ describe("x87 operations of their own: native when exact in the run's precision 
     const ONE: [number, number] = [0x80000000, 0], ONE_ULP: [number, number] = [0x80000000, 1], ALL: [number, number] = [0xffffffff, 0xffffffff];
     for (const d of [0, 1, 2, 62, 63, 64, 65, 66, 126, 127, 128, 129]) {
       for (const a of [ONE, ALL]) for (const b of [ONE, ONE_ULP, ALL]) for (const op of [[0xd8, 0xc1], [0xd8, 0xe1]]) {
-        const c = manual(600 + cases.length, [op, [0xc3]], {});
-        const dv = new DataView(c.fpu.buffer);
-        dv.setUint32(0x88, 6, true);
-        [[0x3fff, ...a], [0x3fff - d, ...b]].forEach(([se, hi, lo], j) => {
-          dv.setUint32((6 + j) * 16, lo, true);
-          dv.setUint32((6 + j) * 16 + 4, hi, true);
-          dv.setUint16((6 + j) * 16 + 8, se, true);
-          c.fpu[0x8c + 6 + j] = 1;
-        });
-        cases.push(c);
+        cases.push(stackCase(600 + cases.length, [op], [[0x3fff, ...a], [0x3fff - d, ...b]], {}));
       }
     }
     // division: significands sharing their high halves (the first quotient digit's estimate reaches 2^32)
@@ -795,16 +784,7 @@ describe("x87 operations of their own: native when exact in the run's precision 
     for (const [a, b] of [[[M, 5], [M, 9]], [[M, 9], [M, 5]], [[M, 0], [M, 0xffffffff]], [[M - 1, 0xffffffff], [M, 0]], [[0xffffffff, 0xffffffff], [0x80000000, 0]],
       [[0x80000000, 0], [0xffffffff, 0xffffffff]], [[0xffffffff, 0xfffffffe], [0xffffffff, 0xffffffff]], [[0x80000000, 1], [0x80000000, 0]]]) {
       for (const op of [[0xd8, 0xf1], [0xd8, 0xf9]]) {
-        const c = manual(600 + cases.length, [op, [0xc3]], {});
-        const dv = new DataView(c.fpu.buffer);
-        dv.setUint32(0x88, 6, true);
-        [[0x3fff, ...a], [0x4001, ...b]].forEach(([se, hi, lo], j) => {
-          dv.setUint32((6 + j) * 16, lo, true);
-          dv.setUint32((6 + j) * 16 + 4, hi, true);
-          dv.setUint16((6 + j) * 16 + 8, se, true);
-          c.fpu[0x8c + 6 + j] = 1;
-        });
-        cases.push(c);
+        cases.push(stackCase(600 + cases.length, [op], [[0x3fff, ...a], [0x4001, ...b]], {}));
       }
     }
     setX87Model(rigA.m, "f80");
