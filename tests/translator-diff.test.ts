@@ -1,7 +1,7 @@
 /**
  * Differential testing of the translator tier against the reference
  * interpreter, block by block (tests/support/diff.ts has the generator, the
- * rigs and the comparison). Every random case runs under all 8 subsets of
+ * rigs and the comparison). Every random case runs under all 16 subsets of
  * the IR passes at Binaryen optimize levels 0 and 1; targeted cases pin the
  * bail-out paths: a faulting memory access must leave the interpreter to
  * raise the fault at the same EIP with the same prior state, and a store
@@ -16,7 +16,7 @@
  * denormals; the flags they leave, read by setcc after a cmp).
  *
  * Seed and size: CDVM_DIFF_SEED (default 0xc0dec0de), CDVM_DIFF_CASES
- * (default 512 cases, run in 16 configurations). A failure prints a
+ * (default 512 cases, run in 32 configurations). A failure prints a
  * reproducer: seed, case index, configuration, bytes, disassembly, initial
  * state, the differing fields and the block's IR after the passes.
  * CDVM_DIFF_STRICT_FLAGS=1 compares EFLAGS without masking undefined flags.
@@ -26,9 +26,10 @@ import { setX87Model } from "../src/interp/fpu.ts";
 import { loadBackend } from "../src/translate/backend.ts";
 import { PASS_NAMES, selectPasses } from "../src/translate/passes/index.ts";
 import type { Block } from "../src/translate/ir.ts";
+import { CodeCache } from "../src/vmm/codecache.ts";
 import { S_EXIT, XMM_SIZE } from "../src/vmm/layout.ts";
 import {
-  BATCH, buildPool, caseAddr, compareOutcomes, FPU_LEN, genCase, hex, loadBatch, makeRig, makeTransRig, newTranslator,
+  BATCH, buildPool, caseAddr, CODE, compareOutcomes, FPU_LEN, genCase, hex, loadBatch, makeRig, makeTransRig, newTranslator,
   reproducer, Rng, runInterp, runTranslated, SCRATCH, STACK, translateBatch,
   type Case, type Outcome, type Pool, type Rig, type TestTranslator, type TransRig,
 } from "./support/diff.ts";
@@ -442,6 +443,102 @@ describe("instructions run through the interpreter's executor", () => {
       expect(g.ir?.addrs.length, g.config).toBe(c.lens.length);
       expect(interpOps(g.ir), g.config).toBe(6);
     }
+  });
+});
+
+describe("blocks linked inside a translation module (link-blocks)", () => {
+  const configs = [selectPasses(), selectPasses(["link-blocks"]), selectPasses(undefined, ["link-blocks"])];
+  const translators: TestTranslator[] = [];
+  afterAll(() => translators.forEach((t) => t.close()));
+  /** Blocks the rigs may run per case: these cases loop. */
+  const LOOP_STEPS = 100_000;
+
+  /** Runs c with the region at its start translated by the Translator, 16 blocks per module, under each pass set. */
+  function runRegion(c: Case) {
+    loadBatch(rigA, [c]);
+    const want = runInterp(rigA, c, 0, LOOP_STEPS);
+    const got = configs.map((passes, k) => {
+      const t = (translators[k] ??= newTranslator(rigB, passes, 1, 16));
+      rigB.forget = (page) => t.tr.forgetPage(page);
+      loadBatch(rigB, [c]);
+      const before = rigB.linkedBranches();
+      const out = runTranslated(rigB, c, 0, (eip) => t.translate(eip), LOOP_STEPS);
+      const linking = passes.some((p) => p.name === "link-blocks");
+      return { config: `Translator(passes=[${passes.map((p) => p.name).join(",")}], 16 blocks per module)`, out, linking, links: rigB.linkedBranches() - before };
+    });
+    for (const g of got) expect(compareOutcomes(c, want, g.out, true), g.config).toEqual([]);
+    return { want, got };
+  }
+
+  it("a loop calling a function runs linked, returns predicted, until the link budget sends it to the dispatcher", () => {
+    const c = manual(40, [
+      [0xb9, 0x88, 0x13, 0x00, 0x00], // mov ecx, 5000
+      [0xe8, 0x06, 0x00, 0x00, 0x00], // loop: call f
+      [0x01, 0xd0],                   // add eax, edx
+      [0x49],                         // dec ecx
+      [0x75, 0xf6],                   // jnz loop
+      [0xc3],                         // ret
+      [0x83, 0xc2, 0x03],             // f: add edx, 3
+      [0xc3],                         // ret
+    ], { eax: 0, edx: 0 });
+    const { want, got } = runRegion(c);
+    expect(want.retired).toBe(2 + 5000 * 6);
+    for (const g of got) {
+      expect(g.out.bailAt, g.config).toBeUndefined();
+      // call, ret (predicted) and jnz are links: the budget of 4096 runs out in the 1366th iteration
+      expect(g.links, g.config).toBe(g.linking ? 4096 : 0);
+    }
+  });
+
+  it("a fault in a linked loop leaves the interpreter's state: same EIP, registers and retired count", () => {
+    const c = manual(41, [
+      [0x89, 0x03],       // loop: mov [ebx], eax
+      [0x83, 0xc3, 0x04], // add ebx, 4
+      [0xa8, 0x01],       // test al, 1
+      [0x74, 0x01],       // jz skip
+      [0x42],             // inc edx
+      [0x40],             // skip: inc eax
+      [0xeb, 0xf3],       // jmp loop
+    ], { eax: 0, edx: 0, ebx: SCRATCH + 2 * 4096 - 40 });
+    const { want, got } = runRegion(c);
+    expect(want.fault).toContain("signal 11");
+    expect(want.regs[0]).toBe(10);
+    for (const g of got) {
+      // linked, the translation runs all ten iterations and bails out at the faulting store; unlinked, one block
+      expect(g.out.bailAt, g.config).toBe(g.linking ? caseAddr(0) : undefined);
+      expect(g.links, g.config).toBe(g.linking ? 20 : 0);
+    }
+  });
+
+  it("a store from a linked loop into another block of its module drops the whole module; the new code runs", () => {
+    const c = manual(42, [
+      [0xb9, 0x03, 0x00, 0x00, 0x00], // mov ecx, 3
+      [0x88, 0x0b],                   // loop: mov byte [ebx], cl
+      [0xeb, 0x00],                   // jmp next
+      [0xba, 0x11, 0x11, 0x11, 0x11], // next: mov edx, 0x11111111
+      [0x01, 0xd0],                   // add eax, edx
+      [0x49],                         // dec ecx
+      [0x75, 0xf2],                   // jnz loop
+      [0xc3],                         // ret
+    ], { eax: 0, ebx: caseAddr(0) + 10 }, true);
+    const { want, got } = runRegion(c);
+    expect(want.regs[0]).toBe((0x11111103 + 0x11111102 + 0x11111101) >>> 0);
+    for (const g of got) expect(g.out.bailAt, g.config).toBe(at(c, 1));
+    for (const k of [0, 5, 9]) expect(rigB.cache.has(caseAddr(0) + k)).toBe(false);
+  });
+
+  it("the code cache drops every entry of a module when any of its pages changes", () => {
+    const cache = new CodeCache(rigB.mem, 1 << 20);
+    // (func (result i32) i32.const 0), exported as "f"
+    const bytes = [0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1, 5, 1, 0x60, 0, 1, 0x7f, 3, 2, 1, 0, 7, 5, 1, 1, 0x66, 0, 0, 10, 6, 1, 4, 0, 0x41, 0, 0x0b];
+    const fn = new WebAssembly.Instance(new WebAssembly.Module(Uint8Array.from(bytes))).exports.f as () => number;
+    const p = CODE >>> 12, q = p + 1;
+    cache.install({ eip: p << 12, pages: [p, q], guestInsns: 1, fn }, 8);
+    cache.install({ eip: (q << 12) + 16, pages: [p, q], guestInsns: 1, fn }, 8);
+    cache.install({ eip: (p << 12) + 32, pages: [p], guestInsns: 1, fn }, 8);
+    cache.invalidatePage(q);
+    expect([cache.has(p << 12), cache.has((q << 12) + 16), cache.has((p << 12) + 32)]).toEqual([false, false, true]);
+    expect(cache.invalidations).toBe(2);
   });
 });
 

@@ -62,7 +62,7 @@ function printStats(st: RunStats): void {
       `cdvm:   translation time: ${t.totalMs.toFixed(1)} ms (${t.usPerGuestInstruction.toFixed(1)} us/guest instruction; ` +
         Object.entries(t.stageMs).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(", ") + ")",
       `cdvm:   code cache: ${t.codeCache.liveBytes} bytes live, ${t.codeCache.slots} slots, ${t.codeCache.flushes} flushes, ${t.codeCache.invalidations} invalidations`,
-      `cdvm:   dispatch: ${t.chainTransitions} chained transitions, ${t.directoryLookups} directory lookups, ${t.directoryMisses} misses, ${t.bailouts} bail-outs`,
+      `cdvm:   dispatch: ${t.linkedBranches} linked branches, ${t.chainTransitions} chained transitions, ${t.directoryLookups} directory lookups, ${t.directoryMisses} misses, ${t.bailouts} bail-outs`,
       `cdvm:   lifter stopped at: ${Object.entries(t.liftStops).map(([k, v]) => `${k} ${v}`).join(", ") || "nothing"}`,
     );
   }

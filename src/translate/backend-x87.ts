@@ -61,7 +61,7 @@ const MIN_NORMAL = { f64: 2 ** -1022, f32: 2 ** -126 };
 const SAFE_MAX = 2 ** 400, SAFE_MIN = 2 ** -400, SPLIT = 2 ** 27 + 1;
 const BIAS = 16383, EMAX = 0x7ffe;
 
-/** What the x87 emitter needs from the block being emitted (backend.ts emitBlock). */
+/** What the x87 emitter needs from the module being emitted (backend.ts emitModule); addr, bailIf and interp refer to the current block. */
 export interface X87Context {
   b: Binaryen;
   mod: Module;
@@ -81,7 +81,7 @@ export interface X87Context {
   i64: number[];
 }
 
-/** Returns the emitter of x87 operations for one block, used in the block's order. */
+/** Returns the emitter of x87 operations for one translation module's function, used in its blocks' order (forgetTop at each block's start). */
 export function x87Emitter(x: X87Context): { emit(o: X87Op): Expr[]; forgetTop(): void } {
   const { b, mod, c, get, all } = x;
   const i32 = mod.i32, i64 = mod.i64, f = mod.f64;
@@ -98,6 +98,8 @@ export function x87Emitter(x: X87Context): { emit(o: X87Op): Expr[]; forgetTop()
   // instruction; each x87 instruction moves it by the same amount on every path that stays in the block
   // (native, executor, stack fault), so later ones address their registers at a known offset (rel) from it.
   let rel: number | null = null;
+  /** Numbers the loops the f80 division and square root emit: labels are unique per function, which holds many blocks. */
+  let labels = 0;
   const stAddr = (k: number) => i32.add(c(FPU), i32.shl(i32.and(i32.add(l32(TOP), c(k + rel!)), c(7)), c(4)));
   const tagAddr = (k: number) => i32.add(c(FPU_TAG), i32.and(i32.add(l32(TOP), c(k + rel!)), c(7)));
   const inUse = (k: number) => i32.load8_u(0, 1, tagAddr(k));
@@ -387,7 +389,7 @@ export function x87Emitter(x: X87Context): { emit(o: X87Op): Expr[]; forgetTop()
   function f80Sqrt(o: X87Op, pre: Expr[], ok: Expr[], body: Expr[]): Expr {
     ok.push(i32.eqz(i32.and(i32.load16_u(0, 2, c(FPU_CW)), c(0xf00))), inUse(0));
     pre.push(set(NRM, i32.and(unpackSt(0, SA, EA, MA, pre), i32.eqz(l32(SA)))));
-    sqrt80(pre, `x87sqrt${o.insn}`);
+    sqrt80(pre, `x87sqrt${labels++}`);
     const [inexact, up] = round64(pre);
     ok.push(l32(NRM));
     body.push(...putBits(0, l32(EA), l64(HI)));
@@ -407,7 +409,7 @@ export function x87Emitter(x: X87Context): { emit(o: X87Op): Expr[]; forgetTop()
     if (reversed) pre.push(set(CNT, l32(SA)), set(SA, l32(SB)), set(SB, l32(CNT)), set(CNT, l32(EA)), set(EA, l32(EB)), set(EB, l32(CNT)),
       set(T0, l64(MA)), set(MA, l64(MB)), set(MB, l64(T0)));
     if (o.fn === "mul") mul80(pre);
-    else if (o.fn === "div" || o.fn === "divr") div80(pre, `x87div${o.insn}`);
+    else if (o.fn === "div" || o.fn === "divr") div80(pre, `x87div${labels++}`);
     else add80(pre, o.fn !== "add");
     // an exact zero difference is +0 (round to nearest); otherwise normalize (a difference may have cancelled)
     pre.push(set(ZR, i32.and(i64.eqz(l64(HI)), i64.eqz(l64(LO)))));

@@ -6,13 +6,16 @@
  * wait for in staged mode); backend-x87.ts, its x87 part, imports only its
  * types.
  *
- * Every translation is a function () -> i32 returning the guest EIP to go to
- * next. It reads and writes guest state in the shared memory: the register
- * file and lazy flags at REGS_OFF, guest memory at its own addresses, each
- * access checked against the page permission byte at PERM_OFF. A failed
- * check branches to the function's bail-out path, which writes back cached
- * registers, counts the instructions before the failing one, sets S_EXIT
- * and returns that instruction's address, so the interpreter re-runs it.
+ * A batch of blocks becomes one module whose blocks share one function
+ * (emitModule), so branches between them stay inside it (link-blocks); each
+ * block's entry is an exported function () -> i32 returning the guest EIP to
+ * go to next. Translated code reads and writes guest state in the shared
+ * memory: the register file and lazy flags at REGS_OFF, guest memory at its
+ * own addresses, each access checked against the page permission byte at
+ * PERM_OFF. A failed check branches to the function's bail-out path, which
+ * writes back cached registers, counts the instructions before the failing
+ * one, sets S_EXIT and returns that instruction's address, so the
+ * interpreter re-runs it.
  * An interp operation calls the imported interp(n, k), which runs
  * instruction k of the module's block n through the interpreter's executor;
  * its result either continues the function or takes the bail-out path.
@@ -47,7 +50,7 @@
  * independent of the lazy state before it.
  */
 import type binaryenT from "binaryen";
-import { CACHE_OFF, PAGE_CODE, PAGE_SIZE, PERM_OFF, PROT_READ, PROT_WRITE, REGS_OFF, S_CHAINS, S_EFLAGS, S_EXIT, S_LAZY_A, S_LAZY_B, S_LAZY_CF, S_LAZY_OP, S_LAZY_RES, S_LOOKUPS, S_RETIRED, XMM_OFF } from "../vmm/layout.ts";
+import { CACHE_OFF, PAGE_CODE, PAGE_SIZE, PERM_OFF, PROT_READ, PROT_WRITE, REGS_OFF, S_CHAINS, S_EFLAGS, S_EXIT, S_LAZY_A, S_LAZY_B, S_LAZY_CF, S_LAZY_OP, S_LAZY_RES, S_LINKS, S_LOOKUPS, S_RETIRED, XMM_OFF } from "../vmm/layout.ts";
 import { x87Emitter } from "./backend-x87.ts";
 import { INTERP_FAULT, INTERP_SMC, type BinOp, type Block, type LaneWidth, type Op, type SseFn } from "./ir.ts";
 
@@ -80,8 +83,8 @@ const MXCSR_ADDR = (XMM_OFF + 0x80) >>> 0, MXCSR_NATIVE = 0x1fa0 ^ 0x1f80;
 const ARITH_FLAGS = 0x8d5;
 /** Smallest normal float and double. */
 const MIN_NORMAL: Record<LaneWidth, number> = { 4: 2 ** -126, 8: 2 ** -1022 };
-/** Iterations a self-looping translation runs before returning to the dispatcher. */
-const SELF_LOOP_BUDGET = 1 << 12;
+/** Linked branches a translation module takes before returning to the dispatcher. */
+const LINK_BUDGET = 1 << 12;
 
 export interface BackendOptions {
   /** Binaryen optimize level 0..4 (0: no Binaryen passes). */
@@ -140,28 +143,45 @@ export function compileBlocks(blocks: Block[], opts: BackendOptions): CompiledBa
   mod.addFunctionImport("cond", "env", "cond", b.createType([b.i32]), b.i32);
   mod.addFunctionImport("updflags", "env", "updflags", b.createType([b.i32, b.i32]), b.none);
   mod.addFunctionImport("interp", "env", "interp", b.createType([b.i32, b.i32]), b.i32);
-  const names = blocks.map((blk, n) => {
+  mod.addGlobal("entry", b.i32, true, mod.i32.const(0));
+  emitModule(b, mod, blocks);
+  // Entry n: the region function entered at block n.
+  const names = blocks.map((_, n) => {
     const name = `b${n}`;
-    emitBlock(b, mod, blk, n, name);
+    mod.addFunction(name, b.none, b.i32, [], mod.block(null, [mod.global.set("entry", mod.i32.const(n)), mod.return(mod.call("region", [], b.i32))], b.i32));
     mod.addFunctionExport(name, name);
     return name;
   });
   return finish(b, mod, opts, names, t0);
 }
 
-/** Emits block blk, the module's n-th, as function name. */
-function emitBlock(b: Binaryen, mod: Module, blk: Block, n: number, name: string): void {
+/**
+ * Emits the module's blocks as one function, "region", entered at the block
+ * whose index the caller put in the global "entry". The blocks sit in a loop
+ * behind a br_table on the current block index (local CUR): a linked exit
+ * (link-blocks) sets CUR and branches to the loop head, so registers stay in
+ * locals and no directory lookup happens; every other exit writes back the
+ * written registers, retires the instructions of the whole run (ACC counts
+ * those of linked blocks already left) and returns the target to the
+ * dispatcher. ITER counts linked branches down from LINK_BUDGET, so control
+ * still returns to the dispatcher regularly; how many were taken is added to
+ * S_LINKS on the way out.
+ */
+function emitModule(b: Binaryen, mod: Module, blocks: Block[]): void {
   const i32 = b.i32;
-  const T = blk.temps;
+  const T = Math.max(...blocks.map((k) => k.temps));
   const regLocal = (r: number) => T + r;
   const BAIL_EIP = T + 8, BAIL_COUNT = T + 9;
   const get = (t: number) => mod.local.get(t, i32);
   const c = (v: number) => mod.i32.const(v | 0);
   const loadSlot = (slot: number) => mod.i32.load(slotAddr(slot) >>> 0, 4, c(0));
   const storeSlot = (slot: number, v: Expr) => mod.i32.store(slotAddr(slot) >>> 0, 4, c(0), v);
-  const retire = (count: Expr) =>
-    mod.f64.store(slotAddr(S_RETIRED) >>> 0, 8, c(0), mod.f64.add(mod.f64.load(slotAddr(S_RETIRED) >>> 0, 8, c(0)), count));
+  const addCounter = (slot: number, count: Expr) =>
+    mod.f64.store(slotAddr(slot) >>> 0, 8, c(0), mod.f64.add(mod.f64.load(slotAddr(slot) >>> 0, 8, c(0)), mod.f64.convert_u.i32(count)));
   const perm = (addr: Expr) => mod.i32.load8_u(PERM_OFF >>> 0, 1, mod.i32.shr_u(addr, c(12)));
+  // The block being emitted and its index: emission is one synchronous pass over the blocks, so the
+  // helpers below that depend on the block (bail-out addresses, executor calls) read these.
+  let blk = blocks[0], n = 0;
   /** Bails out to the interpreter at eip (by default instruction k's), k instructions retired, if cond holds. */
   const bailIf = (cond: Expr, k: number, eip = blk.addrs[k]): Expr[] => [
     mod.local.set(BAIL_EIP, c(eip)),
@@ -178,32 +198,33 @@ function emitBlock(b: Binaryen, mod: Module, blk: Block, n: number, name: string
   const zext64 = (v: Expr) => mod.i64.and(mod.i64.extend_s(v), mod.i64.const(0xffffffffn as unknown as number));
   /** binaryen.js 132's i64.const takes a bigint. */
   const i64c32 = () => mod.i64.const(32n as unknown as number);
-  // A block that branches back to its own start (a tight loop) iterates inside
-  // the function with a wasm loop: registers stay in locals between
-  // iterations. ITER counts down a budget so control still returns to the
-  // dispatcher regularly; ACC counts the instructions of completed iterations.
-  const consts = new Map<number, number>();
-  for (const o of blk.ops) if (o.op === "const") consts.set(o.dst, o.value >>> 0);
-  const loopsBack = (o: Op) => (o.op === "exit" || o.op === "exitif") && consts.get(o.target) === blk.start >>> 0;
-  const selfLoop = blk.ops.some(loopsBack);
-  const ITER = T + 13, ACC = T + 14, STATUS = T + 15, F64_A = T + 16, F32_A = T + 19;
+  const ITER = T + 13, ACC = T + 14, STATUS = T + 15, F64_A = T + 16, F32_A = T + 19, CUR = T + 41;
   /** backend-x87.ts's scratch locals. */
   const X87_I32 = T + 22, X87_I64 = T + 31;
-  /** Cached registers the block writes: what an interp call must find in the register file. */
-  const dirty = [...blk.cached].filter((r) => blk.ops.some((o) => o.op === "setreg" && o.reg === r));
-  const retired = (count: number) => (selfLoop ? mod.f64.convert_u.i32(mod.i32.add(get(ACC), c(count))) : mod.f64.const(count));
-  /** Registers the reg-cache pass flushes before an exit: emitted on the exit path only. */
-  let flush: Expr[] = [];
+  /** Registers in locals (reg-cache), and those any block writes: what exits and interp calls store back. */
+  const cached = [...new Set(blocks.flatMap((k) => [...k.cached]))].sort();
+  const dirty = cached.filter((r) => blocks.some((k) => k.cached.has(r) && k.ops.some((o) => o.op === "setreg" && o.reg === r)));
+  const writeBack = () => dirty.map((r) => storeSlot(r, get(regLocal(r))));
+  /** Leaving translated code: registers and counters to memory, then return eip (instructions: retired in this block). */
+  const leaveFor = (eip: Expr, instructions: Expr): Expr[] => [
+    ...writeBack(),
+    addCounter(S_RETIRED, mod.i32.add(get(ACC), instructions)),
+    addCounter(S_LINKS, mod.i32.sub(c(LINK_BUDGET), get(ITER))),
+    mod.return(eip),
+  ];
+  const consts = new Map<number, number>();
+  const index = new Map(blocks.map((k, i) => [k.start >>> 0, i]));
   const leave = (o: Extract<Op, { op: "exit" | "exitif" }>): Expr => {
-    const out = [...flush, retire(retired(o.count)), mod.return(get(o.target))];
-    if (!loopsBack(o)) return mod.block(null, out);
-    return mod.block(null, [
-      mod.local.set(ACC, mod.i32.add(get(ACC), c(o.count))),
+    const linked = (eip: number) => mod.block(null, [
       mod.local.set(ITER, mod.i32.sub(get(ITER), c(1))),
-      mod.br("top", get(ITER)),
-      mod.local.set(ACC, mod.i32.sub(get(ACC), c(o.count))),
-      ...out,
+      mod.local.set(ACC, mod.i32.add(get(ACC), c(o.count))),
+      mod.local.set(CUR, c(index.get(eip)!)),
+      mod.br("next"),
     ]);
+    const known = consts.get(o.target);
+    const tries = (o.links ?? []).filter((eip) => index.has(eip))
+      .map((eip) => (known === eip ? linked(eip) : mod.if(mod.i32.eq(get(o.target), c(eip)), linked(eip))));
+    return mod.block(null, [...(tries.length ? [mod.if(get(ITER), mod.block(null, tries))] : []), ...leaveFor(get(o.target), c(o.count))]);
   };
 
   /** Whether a guest read of size bytes at temp a must bail out: its page is not readable, or it crosses a page. */
@@ -220,9 +241,9 @@ function emitBlock(b: Binaryen, mod: Module, blk: Block, n: number, name: string
   /** Guest instruction insn through the interpreter's executor: a barrier for cached registers; a fault bails before it, a store into code after it. */
   function interp(insn: number, next: number): Expr[] {
     return [
-      ...dirty.map((r) => storeSlot(r, get(regLocal(r)))),
+      ...writeBack(),
       mod.local.set(STATUS, mod.call("interp", [c(n), c(insn)], i32)),
-      ...[...blk.cached].map((r) => mod.local.set(regLocal(r), loadSlot(r))),
+      ...cached.map((r) => mod.local.set(regLocal(r), loadSlot(r))),
       ...bailIf(mod.i32.eq(get(STATUS), c(INTERP_FAULT)), insn),
       ...bailIf(mod.i32.eq(get(STATUS), c(INTERP_SMC)), insn + 1, next),
     ];
@@ -414,28 +435,29 @@ function emitBlock(b: Binaryen, mod: Module, blk: Block, n: number, name: string
       case "xcvtt": return xcvtt(o);
       case "xcomi": return xcomi(o);
       case "x87": return x87.emit(o);
-      case "cacheregs": return o.regs.map((r) => mod.local.set(regLocal(r), loadSlot(r)));
-      case "flushregs": return [];
     }
   }
 
-  // (after every helper below is defined)
-  const prologue: Expr[] = [], body: Expr[] = [];
-  for (const o of blk.ops) {
-    if (o.op === "flushregs") { flush = o.regs.map((r) => storeSlot(r, get(regLocal(r)))); continue; }
-    if (o.op === "cacheregs") { prologue.push(...emitOp(o)); continue; }
-    body.push(...emitOp(o));
-    if (o.op === "exit" || o.op === "exitif") flush = [];
-  }
-  const bailPath = [
-    ...[...blk.cached].map((r) => storeSlot(r, get(regLocal(r)))),
-    retire(mod.f64.convert_u.i32(selfLoop ? mod.i32.add(get(ACC), get(BAIL_COUNT)) : get(BAIL_COUNT))),
-    storeSlot(S_EXIT, c(1)),
-    mod.return(get(BAIL_EIP)),
+  // (after every helper above is defined) Block n's code follows the end of the wasm block "d<n>", so
+  // br_table CUR [d0 .. d<last>] enters it; every block's code ends in an exit.
+  let dispatch = mod.block("d0", [mod.switch(blocks.map((_, k) => `d${k}`), "d0", get(CUR))]);
+  blocks.forEach((block, k) => {
+    blk = block;
+    n = k;
+    consts.clear();
+    for (const o of blk.ops) if (o.op === "const") consts.set(o.dst, o.value >>> 0);
+    x87.forgetTop();
+    dispatch = mod.block(`d${k + 1}`, [dispatch, ...blk.ops.flatMap(emitOp)]);
+  });
+  const bailPath = [storeSlot(S_EXIT, c(1)), ...leaveFor(get(BAIL_EIP), get(BAIL_COUNT))];
+  const locals = [...new Array(T + 10).fill(i32), b.i64, b.i64, b.i64, i32, i32, i32, b.f64, b.f64, b.f64, b.f32, b.f32, b.f32, ...new Array(9).fill(i32), ...new Array(10).fill(b.i64), i32];
+  const main = [
+    ...cached.map((r) => mod.local.set(regLocal(r), loadSlot(r))),
+    mod.local.set(ITER, c(LINK_BUDGET)),
+    mod.local.set(CUR, mod.global.get("entry", i32)),
+    mod.loop("next", dispatch),
   ];
-  const locals = [...new Array(T + 10).fill(i32), b.i64, b.i64, b.i64, i32, i32, i32, b.f64, b.f64, b.f64, b.f32, b.f32, b.f32, ...new Array(9).fill(i32), ...new Array(10).fill(b.i64)];
-  const main = selfLoop ? [...prologue, mod.local.set(ITER, c(SELF_LOOP_BUDGET)), mod.loop("top", mod.block(null, body))] : [...prologue, ...body];
-  mod.addFunction(name, b.none, i32, locals, mod.block(null, [mod.block("bail", main), ...bailPath], b.unreachable));
+  mod.addFunction("region", b.none, i32, locals, mod.block(null, [mod.block("bail", main), ...bailPath], b.unreachable));
 }
 
 /**

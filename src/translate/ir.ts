@@ -80,10 +80,16 @@ export type Op =
   | { op: "updflags"; mask: number; bits: Temp; when?: Temp }
   /** dst = 1 if condition code cc (jcc's low nibble) holds for the current flags. */
   | { op: "cond"; dst: Temp; cc: number }
-  /** Leaves the block for guest address target, count guest instructions retired. */
-  | { op: "exit"; target: Temp; count: number }
+  /**
+   * Leaves the block for guest address target, count guest instructions
+   * retired. links (the link-blocks pass) lists the guest addresses of
+   * blocks of the same translation module the target may be: when it is one
+   * of them, control branches there inside the module instead of returning
+   * to the dispatcher.
+   */
+  | { op: "exit"; target: Temp; count: number; links?: number[] }
   /** Leaves for target if c is nonzero; otherwise continues. */
-  | { op: "exitif"; c: Temp; target: Temp; count: number }
+  | { op: "exitif"; c: Temp; target: Temp; count: number; links?: number[] }
   /**
    * Guest instruction insn (falling through to next) run by the interpreter's
    * executor, called from translated code. A barrier: the backend writes the
@@ -144,10 +150,27 @@ export type Op =
   | {
     op: "x87"; fn: X87Fn; dst: number; src: number; mem: X87Mem | null; addr: Temp | -1; konst: number; pops: number;
     model: X87ModelName; fop: number; ok: Temp | -1; bits: Temp | -1; insn: number; next: number;
+  };
+
+/** The temporaries an operation reads. */
+export function reads(o: Op): Temp[] {
+  const addr = "addr" in o && o.addr >= 0 ? [o.addr] : [];
+  const when = "when" in o && o.when !== undefined ? [o.when] : [];
+  switch (o.op) {
+    case "setreg": case "xcvti": return [o.src];
+    case "bin": return [o.a, o.b];
+    case "un": return [o.a];
+    case "select": return [o.cond, o.a, o.b];
+    case "store": return [...addr, o.src];
+    case "div64": return [o.hi, o.lo, o.d];
+    case "guard": return [o.ok];
+    case "setflags": return [o.res, o.a, o.b, ...(o.cf >= 0 ? [o.cf] : []), ...when];
+    case "updflags": return [o.bits, ...when];
+    case "exit": return [o.target];
+    case "exitif": return [o.c, o.target];
+    default: return addr;
   }
-  /** Register caching (the reg-cache pass): copy guest registers into locals and back. */
-  | { op: "cacheregs"; regs: number[] }
-  | { op: "flushregs"; regs: number[] };
+}
 
 /** What an interp operation's call reports: the instruction completed, raised a guest fault (and is to be re-run), or completed with a store into code. */
 export const INTERP_DONE = 0, INTERP_FAULT = 1, INTERP_SMC = 2;
@@ -159,9 +182,15 @@ export interface Block {
   addrs: number[];
   /** Byte length of the guest code covered. */
   length: number;
+  /** Whether the last instruction is a call: start + length is then a return address. */
+  endsInCall: boolean;
   ops: Op[];
   temps: number;
-  /** Register-cached guest registers (set by reg-cache): getreg/setreg on them use locals. */
+  /**
+   * Register-cached guest registers (set by reg-cache): getreg/setreg on them
+   * use WebAssembly locals, loaded when translated code is entered and
+   * written back wherever it leaves (backend.ts).
+   */
   cached: Set<number>;
 }
 
@@ -183,8 +212,8 @@ export function formatOp(o: Op): string {
     case "setflags": return `${o.when !== undefined ? `if ${t(o.when)}: ` : ""}flags = kind${o.kind}.${8 << o.size} res=${t(o.res)} a=${t(o.a)} b=${t(o.b)}${o.cf >= 0 ? ` cf=${t(o.cf)}` : ""}`;
     case "cond": return `${t(o.dst)} = cond ${o.cc}`;
     case "updflags": return `${o.when !== undefined ? `if ${t(o.when)}: ` : ""}flags[0x${o.mask.toString(16)}] = ${t(o.bits)}`;
-    case "exit": return `exit ${t(o.target)} (${o.count} insns)`;
-    case "exitif": return `exit if ${t(o.c)}: ${t(o.target)} (${o.count} insns)`;
+    case "exit": return `exit ${t(o.target)} (${o.count} insns)${formatLinks(o.links)}`;
+    case "exitif": return `exit if ${t(o.c)}: ${t(o.target)} (${o.count} insns)${formatLinks(o.links)}`;
     case "interp": return `interp (next 0x${(o.next >>> 0).toString(16)})  @${o.insn}`;
     case "xmov": return `xmm${o.dst}.${o.w * 8} = xmm${o.src}`;
     case "xlogic": return `xmm${o.dst} = ${o.fn} xmm${o.dst}, xmm${o.src}`;
@@ -200,11 +229,12 @@ export function formatOp(o: Op): string {
         : o.fn === "comi" ? `st0, st${o.src} -> ${t(o.ok)}, ${t(o.bits)}` : o.fn === "xch" ? `st0, st${o.src}` : `st${o.dst}, ${from}`;
       return `x87 ${o.fn} ${what}${o.pops ? ` pop${o.pops}` : ""}  @${o.insn}`;
     }
-    case "cacheregs": return `cache ${o.regs.map((r) => REG[r]).join(" ")}`;
-    case "flushregs": return `flush ${o.regs.map((r) => REG[r]).join(" ")}`;
   }
 }
 
+const formatLinks = (links?: number[]) => (links?.length ? `, linked to ${links.map((a) => `0x${(a >>> 0).toString(16)}`).join(" ")}` : "");
+
 export function formatBlock(b: Block): string {
-  return b.ops.map(formatOp).join("\n") + "\n";
+  const cached = b.cached.size ? [`registers in locals: ${[...b.cached].sort().map((r) => REG[r]).join(" ")}`] : [];
+  return [...cached, ...b.ops.map(formatOp)].join("\n") + "\n";
 }

@@ -648,10 +648,10 @@ export function liftBlock(insns: Insn[], stops?: Map<string, number>, x87Model: 
     }
     addrs.push(i.addr);
     end = i.next;
-    if (how === "exit") return { start: insns[0].addr, addrs, length: end - insns[0].addr, ops: b.ops, temps: b.temps, cached: new Set() };
+    if (how === "exit") return { start: insns[0].addr, addrs, length: end - insns[0].addr, endsInCall: i.row.attrs.has("call"), ops: b.ops, temps: b.temps, cached: new Set() };
   }
   if (!addrs.length) return null;
   b.k = addrs.length;
   b.emit({ op: "exit", target: b.c(end), count: addrs.length });
-  return { start: insns[0].addr, addrs, length: end - insns[0].addr, ops: b.ops, temps: b.temps, cached: new Set() };
+  return { start: insns[0].addr, addrs, length: end - insns[0].addr, endsInCall: false, ops: b.ops, temps: b.temps, cached: new Set() };
 }

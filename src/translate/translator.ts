@@ -183,14 +183,13 @@ export class Translator {
     this.stats.ms.decodeLift += t1 - t0;
     if (!blocks.length) return false;
     const dump = !!this.opts.dumpDir;
-    for (const b of blocks) {
-      if (dump) b.stages.push(["lift", formatBlock(b.block)]);
-      for (const pass of this.opts.passes) {
-        pass.run(b.block);
-        if (dump) b.stages.push([pass.name, formatBlock(b.block)]);
-      }
-      this.pendingEips.add(b.block.start);
+    const record = (stage: string) => { if (dump) for (const b of blocks) b.stages.push([stage, formatBlock(b.block)]); };
+    record("lift");
+    for (const pass of this.opts.passes) {
+      pass.run(blocks.map((b) => b.block));
+      record(pass.name);
     }
+    for (const b of blocks) this.pendingEips.add(b.block.start);
     this.stats.ms.passes += performance.now() - t1;
     const id = this.backend.submit(blocks.map((b) => b.block), { optLevel: this.opts.optLevel, passes: this.opts.binaryenPasses, wantText: dump });
     this.pending.set(id, { blocks });
@@ -228,15 +227,19 @@ export class Translator {
     const t0 = performance.now();
     const imports = vmmImports(this.machine, batch.blocks.map((b) => b.insns));
     const instance = new WebAssembly.Instance(r.module, { env: { mem: this.mem.wasm, ...imports } });
-    const live = batch.blocks.filter((b) => this.versionsOf(b.block).every((v, k) => v === b.versions[k]));
-    this.cache.reserve(r.bytes, live.length);
-    batch.blocks.forEach((b, n) => {
-      if (!live.includes(b)) return;
-      const fn = instance.exports[r.exports[n]] as (...args: unknown[]) => unknown;
-      this.cache.install({ eip: b.block.start, length: b.block.length, guestInsns: b.block.addrs.length, fn }, r.bytes / batch.blocks.length);
-      this.stats.blocksTranslated++;
-      this.stats.guestInsnsTranslated += b.block.addrs.length;
-    });
+    // Blocks of a module branch to each other directly (link-blocks), so a module lives or dies whole:
+    // it is dropped if any of its pages changed in flight, and each entry is installed with all its pages.
+    const stale = batch.blocks.some((b) => this.versionsOf(b.block).some((v, k) => v !== b.versions[k]));
+    if (!stale) {
+      const pages = [...new Set(batch.blocks.flatMap((b) => pagesOf(b.block)))];
+      this.cache.reserve(r.bytes, batch.blocks.length);
+      batch.blocks.forEach((b, n) => {
+        const fn = instance.exports[r.exports[n]] as (...args: unknown[]) => unknown;
+        this.cache.install({ eip: b.block.start, pages, guestInsns: b.block.addrs.length, fn }, r.bytes / batch.blocks.length);
+        this.stats.blocksTranslated++;
+        this.stats.guestInsnsTranslated += b.block.addrs.length;
+      });
+    }
     this.stats.modules++;
     this.stats.wasmBytes += r.bytes;
     this.stats.ms.install += performance.now() - t0;
@@ -245,9 +248,7 @@ export class Translator {
 
   /** Code versions of the pages a block covers: a page's version changes when its code is overwritten. */
   private versionsOf(block: Block): number[] {
-    const out: number[] = [];
-    for (let p = block.start >>> PAGE_SHIFT; p <= (block.start + block.length - 1) >>> PAGE_SHIFT; p++) out.push(this.pageVersion.get(p) ?? 0);
-    return out;
+    return pagesOf(block).map((p) => this.pageVersion.get(p) ?? 0);
   }
 
   private markUntranslatable(eip: number): void {
@@ -272,6 +273,13 @@ export class Translator {
       fs.writeFileSync(path.join(dir, name), text);
     }
   }
+}
+
+/** The guest pages a block's code covers. */
+export function pagesOf(block: Block): number[] {
+  const out: number[] = [];
+  for (let p = block.start >>> PAGE_SHIFT; p <= (block.start + Math.max(block.length, 1) - 1) >>> PAGE_SHIFT; p++) out.push(p);
+  return out;
 }
 
 /** Statically known successors of a block's last instruction. */

@@ -6,19 +6,21 @@
  * When entries die:
  * - a page holding translated code is written (Memory.onCodeWrite), or
  *   unmapped/remapped: every translation touching the page is removed
- *   (directory tombstone, table slot cleared) before the store happens;
+ *   (directory tombstone, table slot cleared) before the store happens —
+ *   and with it every entry of the same module, since the module's blocks
+ *   branch to each other directly (each entry lists all its module's pages);
  * - the cache is full — the WebAssembly bytes of live translations would pass
  *   --code-cache-size, or the directory would pass half full: everything is
  *   flushed at once (Dynamo's policy), and hot code is translated again.
  */
-import { CACHE_OFF, CACHE_SIZE, PAGE_CODE, PAGE_SHIFT } from "./layout.ts";
+import { CACHE_OFF, CACHE_SIZE, PAGE_CODE } from "./layout.ts";
 import type { Memory } from "./memory.ts";
 import { DIR_BITS, DIR_ENTRIES, DIR_HASH, DIR_SIZE, DIR_TOMBSTONE } from "../translate/backend.ts";
 
 export interface Translation {
   eip: number;
-  /** Bytes of guest code covered, for page bookkeeping. */
-  length: number;
+  /** Guest pages whose change must drop it: those of every block its module can branch to. */
+  pages: number[];
   guestInsns: number;
   fn: (...args: unknown[]) => unknown;
 }
@@ -67,7 +69,7 @@ export class CodeCache {
     while (this.dir[h * 2] !== 0 && this.dir[h * 2] !== DIR_TOMBSTONE) h = (h + 1) & (DIR_ENTRIES - 1);
     this.dir[h * 2] = eip;
     this.dir[h * 2 + 1] = slot;
-    for (let p = eip >>> PAGE_SHIFT; p <= (eip + Math.max(t.length, 1) - 1) >>> PAGE_SHIFT; p++) {
+    for (const p of t.pages) {
       this.mem.perm[p] |= PAGE_CODE;
       const list = this.byPage.get(p);
       if (list) list.push(eip);

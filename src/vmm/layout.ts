@@ -62,10 +62,11 @@ export const S_LAZY_OP = 10, S_LAZY_RES = 11, S_LAZY_A = 12, S_LAZY_B = 13, S_LA
 /** Segment selectors (ES CS SS DS FS GS order, as in ModRM sreg encoding) then their bases. */
 export const S_SEL = 16;
 export const S_SEGBASE = 24;
-/** Counters kept by translated code, each a float64 over a slot pair: instructions retired, chain transitions, directory lookups. */
+/** Counters kept by translated code, each a float64 over a slot pair: instructions retired, chain transitions, directory lookups, linked branches. */
 export const S_RETIRED = 32;
 export const S_CHAINS = 34;
 export const S_LOOKUPS = 36;
+export const S_LINKS = 40;
 /** Why translated code returned to the VMM: 0 = directory miss or budget, 1 = bail-out to the interpreter. */
 export const S_EXIT = 38;
 export const STATE_SLOTS = 64;

@@ -11,7 +11,7 @@ import { DEFAULT_X87_MODEL, type X87ModelName } from "../interp/x87-model.ts";
 import { Interpreter } from "../interp/interpreter.ts";
 import { Dispatcher, type Mode, type TranslationTier } from "./dispatcher.ts";
 import { CodeCache } from "./codecache.ts";
-import { S_CHAINS, S_LOOKUPS } from "./layout.ts";
+import { S_CHAINS, S_LINKS, S_LOOKUPS } from "./layout.ts";
 import { Translator } from "../translate/translator.ts";
 import { selectPasses } from "../translate/passes/index.ts";
 
@@ -62,6 +62,8 @@ export interface RunStats {
     usPerGuestInstruction: number;
     stageMs: Record<string, number>;
     codeCache: { liveBytes: number; slots: number; flushes: number; invalidations: number };
+    /** Branches between blocks of one module, taken inside WebAssembly without the dispatcher (link-blocks). */
+    linkedBranches: number;
     chainTransitions: number;
     directoryLookups: number;
     directoryMisses: number;
@@ -138,6 +140,7 @@ export function runGuest(bytes: Uint8Array, argv: string[], env: string[], opts:
       usPerGuestInstruction: ts.guestInsnsTranslated ? (totalMs * 1000) / ts.guestInsnsTranslated : 0,
       stageMs: { ...ts.ms },
       codeCache: { liveBytes: Math.round(cache.liveBytes), slots: cache.slotsUsed, flushes: cache.flushes, invalidations: cache.invalidations },
+      linkedBranches: f64[S_LINKS / 2],
       chainTransitions: f64[S_CHAINS / 2],
       directoryLookups: f64[S_LOOKUPS / 2],
       directoryMisses: dispatcher.directoryMisses,

@@ -43,10 +43,10 @@ import { compileBlocks, compileDispatcher } from "../../src/translate/backend.ts
 import { formatBlock, type Block } from "../../src/translate/ir.ts";
 import { liftBlock } from "../../src/translate/lift.ts";
 import type { Pass } from "../../src/translate/passes/index.ts";
-import { Translator, vmmImports } from "../../src/translate/translator.ts";
+import { pagesOf, Translator, vmmImports } from "../../src/translate/translator.ts";
 import { CodeCache } from "../../src/vmm/codecache.ts";
 import { GuestFault, SIGILL } from "../../src/vmm/fault.ts";
-import { FPU_OFF, PAGE_SHIFT, PAGE_SIZE, PROT_EXEC, PROT_READ, PROT_WRITE, S_EIP, S_EXIT, S_RETIRED, S_SEGBASE, S_SEL, XMM_OFF, XMM_SIZE } from "../../src/vmm/layout.ts";
+import { FPU_OFF, PAGE_SHIFT, PAGE_SIZE, PROT_EXEC, PROT_READ, PROT_WRITE, S_EIP, S_EXIT, S_LINKS, S_RETIRED, S_SEGBASE, S_SEL, XMM_OFF, XMM_SIZE } from "../../src/vmm/layout.ts";
 import { Memory } from "../../src/vmm/memory.ts";
 
 // ---------------------------------------------------------------- layout
@@ -526,6 +526,8 @@ export interface TransRig extends Rig {
   cache: CodeCache;
   run: (eip: number, budget: number) => number;
   retiredTranslated(): number;
+  /** Branches translated code has taken between the blocks of one module (link-blocks), in total. */
+  linkedBranches(): number;
   /** Called from onCodeWrite so a Translator can forget the page. */
   forget: ((page: number) => void) | null;
   /** Instructions translated code has run through the interpreter's executor (the interp import) since the last setup. */
@@ -550,6 +552,7 @@ export function makeTransRig(): TransRig {
     ...rig, cache, forget: null, executorCalls: 0,
     run: new WebAssembly.Instance(compileDispatcher(), { env: { mem: rig.mem.wasm, table: cache.table } }).exports.run as (eip: number, budget: number) => number,
     retiredTranslated: () => new Float64Array(rig.mem.wasm.buffer, s.byteOffset, 64)[S_RETIRED / 2],
+    linkedBranches: () => new Float64Array(rig.mem.wasm.buffer, s.byteOffset, 64)[S_LINKS / 2],
   };
   const interpWrite = rig.mem.onCodeWrite;
   rig.mem.onCodeWrite = (page) => { interpWrite(page); cache.invalidatePage(page); t.forget?.(page); };
@@ -570,8 +573,8 @@ export interface TestTranslator {
   close(): void;
 }
 
-export function newTranslator(rig: TransRig, passes: Pass[], optLevel: number): TestTranslator {
-  const tr = new Translator(rig.mem, rig.cache, rig.m, { passes, optLevel, batchBlocks: 1 });
+export function newTranslator(rig: TransRig, passes: Pass[], optLevel: number, batchBlocks = 1): TestTranslator {
+  const tr = new Translator(rig.mem, rig.cache, rig.m, { passes, optLevel, batchBlocks });
   rig.forget = (page) => tr.forgetPage(page);
   const api = tr as unknown as TranslatorApi;
   const entry = api.translateNow ?? api.translateFrom;
@@ -684,12 +687,12 @@ function faultText(e: GuestFault): string {
 }
 
 /** Interprets the case from its first instruction until EIP leaves it (rig A). */
-export function runInterp(rig: Rig, c: Case, slot: number): Outcome {
+export function runInterp(rig: Rig, c: Case, slot: number, steps = MAX_STEPS): Outcome {
   setup(rig, c, slot);
   const r0 = rig.interp.retired;
   let eip = caseAddr(slot), fault: string | null = null;
   try {
-    for (let n = 0; n < MAX_STEPS && inCase(c, slot, eip); n++) eip = rig.interp.runBlock(eip) >>> 0;
+    for (let n = 0; n < steps && inCase(c, slot, eip); n++) eip = rig.interp.runBlock(eip) >>> 0;
   } catch (e) {
     if (!(e instanceof GuestFault)) throw e;
     fault = faultText(e);
@@ -703,7 +706,7 @@ export function runInterp(rig: Rig, c: Case, slot: number): Outcome {
  * then, after a bail-out or when the block ended early, interprets until EIP
  * leaves the case (rig B). translate, if given, is called after setup to make the translation.
  */
-export function runTranslated(rig: TransRig, c: Case, slot: number, translate?: (eip: number) => void): Outcome {
+export function runTranslated(rig: TransRig, c: Case, slot: number, translate?: (eip: number) => void, steps = MAX_STEPS): Outcome {
   setup(rig, c, slot);
   const at = caseAddr(slot);
   if (translate) translate(at);
@@ -715,7 +718,7 @@ export function runTranslated(rig: TransRig, c: Case, slot: number, translate?: 
     else {
       eip = rig.run(at, 1) >>> 0;
       if (rig.cpu.s[S_EXIT]) { rig.cpu.s[S_EXIT] = 0; bailAt = eip; }
-      for (let n = 0; n < MAX_STEPS && inCase(c, slot, eip); n++) eip = rig.interp.runBlock(eip) >>> 0;
+      for (let n = 0; n < steps && inCase(c, slot, eip); n++) eip = rig.interp.runBlock(eip) >>> 0;
     }
   } catch (e) {
     if (e instanceof GuestFault) { fault = faultText(e); eip = rig.cpu.s[S_EIP] >>> 0; }
@@ -761,7 +764,7 @@ export function translateBatch(rig: TransRig, eips: number[], passes: Pass[], op
     const decoded = decodeBlock(rig.mem, eip);
     const b = decoded.length ? liftBlock(decoded, undefined, x87ModelOf(rig.m)) : null;
     if (!b) continue;
-    for (const p of passes) p.run(b);
+    for (const p of passes) p.run([b]); // each case its own module for link-blocks: cases never branch into each other
     blocks.push(b);
     insns.push(decoded.slice(0, b.addrs.length));
   }
@@ -774,7 +777,7 @@ export function translateBatch(rig: TransRig, eips: number[], passes: Pass[], op
   rig.cache.reserve(batch.bytes, blocks.length);
   blocks.forEach((b, n) => {
     const fn = inst.exports[batch.exports[n]] as (...args: unknown[]) => unknown;
-    rig.cache.install({ eip: b.start, length: b.length, guestInsns: b.addrs.length, fn }, batch.bytes / blocks.length);
+    rig.cache.install({ eip: b.start, pages: pagesOf(b), guestInsns: b.addrs.length, fn }, batch.bytes / blocks.length);
     out.set(b.start, b);
   });
   return out;

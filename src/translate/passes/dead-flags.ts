@@ -19,17 +19,27 @@
  * observe them too. The flags of xcomi and of an x87 fcomi are written by
  * the `updflags` (all six flags, conditional on the native path) the lifter
  * puts after it, which this pass treats like any conditional partial write.
+ *
+ * The same backward sweep drops side-effect-free operations whose result
+ * nothing reads any more — above all the `cond` that computed the carry-in
+ * of a dropped record (inc/dec/adc/sbb): a `cond` of lazy flags is a call
+ * into the VMM, and one that is dropped observes nothing, so the record
+ * before it may die too.
  */
-import type { Block, Op } from "../ir.ts";
+import { reads, type Block, type Op } from "../ir.ts";
 
 const OBSERVES_FLAGS = new Set<Op["op"]>(["cond", "exit", "exitif", "load", "store", "guard", "div64", "interp", "xload", "xstore", "xarith", "xcvtt", "xcomi", "x87"]);
+/** Operations with no effect but their result temporary. */
+const PURE = new Set<Op["op"]>(["const", "getreg", "bin", "un", "select", "cond"]);
 
 export function deadFlags(block: Block): void {
   let live = true;
+  const used = new Set<number>();
   const keep: boolean[] = new Array(block.ops.length).fill(true);
   for (let k = block.ops.length - 1; k >= 0; k--) {
     const o = block.ops[k];
-    if (OBSERVES_FLAGS.has(o.op)) live = true;
+    if (PURE.has(o.op) && !used.has((o as { dst: number }).dst)) keep[k] = false;
+    else if (OBSERVES_FLAGS.has(o.op)) live = true;
     else if (o.op === "setflags" && o.when === undefined) {
       keep[k] = live;
       live = false;
@@ -37,6 +47,7 @@ export function deadFlags(block: Block): void {
       // A partial write: dead when nothing observes it; if kept, it reads the flags it preserves.
       keep[k] = live;
     }
+    if (keep[k]) for (const t of reads(o)) used.add(t);
   }
   block.ops = block.ops.filter((_, k) => keep[k]);
 }

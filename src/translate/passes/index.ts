@@ -3,22 +3,28 @@
  * description, in the order the pipeline runs them. `cdvm passes` lists
  * this table; `--passes` / `--disable-pass` select from it; reports name
  * configurations by it. Each pass is correct alone and in any combination.
+ * A pass runs over the blocks of one translation module: most look at one
+ * block at a time (eachBlock), link-blocks at the module.
  */
 import type { Block } from "../ir.ts";
 import { cmpJccFusion } from "./cmp-jcc-fusion.ts";
 import { deadFlags } from "./dead-flags.ts";
+import { linkBlocks } from "./link-blocks.ts";
 import { regCache } from "./reg-cache.ts";
 
 export interface Pass {
   name: string;
   description: string;
-  run(block: Block): void;
+  run(blocks: Block[]): void;
 }
 
+const eachBlock = (f: (b: Block) => void) => (blocks: Block[]) => blocks.forEach(f);
+
 export const PASSES: readonly Pass[] = [
-  { name: "cmp-jcc-fusion", description: "evaluate jcc/setcc/cmovcc/adc carries from the flag producer's operands", run: cmpJccFusion },
-  { name: "dead-flags", description: "drop flag records overwritten before any read, exit or bail-out", run: deadFlags },
-  { name: "reg-cache", description: "keep guest registers in WebAssembly locals across the block", run: regCache },
+  { name: "cmp-jcc-fusion", description: "evaluate jcc/setcc/cmovcc/adc carries from the flag producer's operands", run: eachBlock(cmpJccFusion) },
+  { name: "dead-flags", description: "drop flag records overwritten before any read, exit or bail-out", run: eachBlock(deadFlags) },
+  { name: "reg-cache", description: "keep guest registers in WebAssembly locals across the translation module", run: eachBlock(regCache) },
+  { name: "link-blocks", description: "branch between the blocks of a module (and to predicted return sites) without the dispatcher", run: linkBlocks },
 ];
 
 export const PASS_NAMES = PASSES.map((p) => p.name);

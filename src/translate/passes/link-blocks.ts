@@ -1,0 +1,36 @@
+/**
+ * link-blocks: lets control pass between the blocks of one translation
+ * module (the region a request translates, translator.ts) without returning
+ * to the dispatcher. An exit whose target is a constant (a direct jump, a
+ * conditional branch, a call, a fall-through) that starts another block of
+ * the module, or the block itself, is linked to it. An exit whose target is
+ * computed (ret, an indirect jump or call) is linked to the module's return
+ * sites — the blocks that start right after a block ending in a call — when
+ * there are at most MAX_PREDICTED of them: return-address prediction by
+ * comparison, the common case for a function translated with its callers.
+ * The backend branches to a linked block inside the module's function, with
+ * registers still in locals and no directory lookup, and counts the links
+ * against a budget so control still reaches the dispatcher regularly.
+ * Invalidation stays sound because the code cache drops a whole module when
+ * any page of it changes (translator.ts installs every entry with the pages
+ * of all the module's blocks).
+ */
+import type { Block } from "../ir.ts";
+
+/** Return sites compared against a computed target, at most. */
+const MAX_PREDICTED = 4;
+
+export function linkBlocks(blocks: Block[]): void {
+  const starts = new Set(blocks.map((b) => b.start >>> 0));
+  const returnSites = blocks.filter((b) => b.endsInCall && starts.has((b.start + b.length) >>> 0)).map((b) => (b.start + b.length) >>> 0);
+  for (const b of blocks) {
+    const consts = new Map<number, number>();
+    for (const o of b.ops) {
+      if (o.op === "const") consts.set(o.dst, o.value >>> 0);
+      if (o.op !== "exit" && o.op !== "exitif") continue;
+      const target = consts.get(o.target);
+      if (target !== undefined) { if (starts.has(target)) o.links = [target]; }
+      else if (returnSites.length && returnSites.length <= MAX_PREDICTED) o.links = returnSites;
+    }
+  }
+}
