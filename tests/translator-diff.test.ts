@@ -550,6 +550,26 @@ describe("translator regressions found by the random cases", () => {
     expectSame(c, want, got);
   };
 
+  it("setcc after each common 32-bit flag producer at its overflow and carry edges (the inline flags() path)", () => {
+    // Every producer is followed by seto/setb/setz/sets/setp/setl/setle [ebp+k]: without cmp-jcc-fusion each reads the lazy record.
+    const CCS = [0, 2, 4, 8, 10, 12, 14];
+    let k = 0;
+    const sets = () => CCS.map((cc) => [0x0f, 0x90 + cc, 0x45, k++]);
+    const c = manual(43, [
+      [0x40], ...sets(),       // inc eax: 0x7fffffff -> OF (CF kept from before: set)
+      [0x49], ...sets(),       // dec ecx: 0x80000000 -> OF
+      [0x29, 0xda], ...sets(), // sub edx, ebx: 0x80000000 - 1 -> OF
+      [0x29, 0xcb], ...sets(), // sub ebx, ecx: 1 - 0x7fffffff -> CF
+      [0x01, 0xfe], ...sets(), // add esi, edi: 0x7fffffff + 1 -> OF
+      [0x21, 0xfe], ...sets(), // and esi, edi -> ZF, PF
+      [0x01, 0xd2], ...sets(), // add edx, edx: 0x7fffffff * 2 -> OF
+      [0xc3],
+    ], { eax: 0x7fffffff, ecx: 0x80000000, edx: 0x80000000, ebx: 1, esi: 0x7fffffff, edi: 1, ebp: SCRATCH });
+    const { want, got } = runEverywhere(c);
+    expect(want.fault).toBeNull();
+    expectSame(c, want, got);
+  });
+
   it("cmpxchg whose destination is the accumulator itself (always equal: the destination gets the source)", () => {
     check(20, [[0x0f, 0xb1, 0xc8], [0xc3]], { eax: 5, ecx: 9 });             // cmpxchg eax, ecx -> eax = 9
     check(21, [[0x0f, 0xb0, 0xf0], [0xc3]], { eax: 0x1234, edx: 0x5600 });  // cmpxchg al, dh -> al = 0x56

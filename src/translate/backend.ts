@@ -51,6 +51,7 @@
  */
 import type binaryenT from "binaryen";
 import { CACHE_OFF, PAGE_CODE, PAGE_SIZE, PERM_OFF, PROT_READ, PROT_WRITE, REGS_OFF, S_CHAINS, S_EFLAGS, S_EXIT, S_LAZY_A, S_LAZY_B, S_LAZY_CF, S_LAZY_OP, S_LAZY_RES, S_LINKS, S_LOOKUPS, S_RETIRED, XMM_OFF } from "../vmm/layout.ts";
+import { OP_ADD32, OP_DEC32, OP_INC32, OP_LOGIC32, OP_SUB32 } from "../interp/flags.ts";
 import { x87Emitter } from "./backend-x87.ts";
 import { INTERP_FAULT, INTERP_SMC, type BinOp, type Block, type LaneWidth, type Op, type SseFn } from "./ir.ts";
 
@@ -144,6 +145,7 @@ export function compileBlocks(blocks: Block[], opts: BackendOptions): CompiledBa
   mod.addFunctionImport("updflags", "env", "updflags", b.createType([b.i32, b.i32]), b.none);
   mod.addFunctionImport("interp", "env", "interp", b.createType([b.i32, b.i32]), b.i32);
   mod.addGlobal("entry", b.i32, true, mod.i32.const(0));
+  emitFlags(b, mod);
   emitModule(b, mod, blocks);
   // Entry n: the region function entered at block n.
   const names = blocks.map((_, n) => {
@@ -153,6 +155,42 @@ export function compileBlocks(blocks: Block[], opts: BackendOptions): CompiledBa
     return name;
   });
   return finish(b, mod, opts, names, t0);
+}
+
+/**
+ * Emits flags() -> i32: the arithmetic flags (CF PF ZF SF OF at their EFLAGS
+ * bits) of the lazy flag record when it is one of the common 32-bit kinds
+ * interp/flags.ts computes first (sub, add, logic, inc, dec) or already
+ * materialized (NONE: the EFLAGS word itself); -1 otherwise, when a `cond`
+ * asks the VMM's flag code (the cond import) instead.
+ */
+function emitFlags(b: Binaryen, mod: Module): void {
+  const i32 = mod.i32, c = (v: number) => i32.const(v | 0);
+  const OP = 0, RES = 1, A = 2, B = 3;
+  const get = (l: number) => mod.local.get(l, b.i32);
+  const slot = (k: number) => i32.load(slotAddr(k) >>> 0, 4, c(0));
+  const bit = (v: Expr, at: number) => (at ? i32.shl(v, c(at)) : v);
+  const sign = (v: Expr) => i32.shr_u(v, c(31));
+  /** The flags of result RES with carry cf and overflow of (each 0 or 1). */
+  const word = (cf: Expr, of: Expr) => i32.or(
+    i32.or(cf, bit(i32.eqz(i32.and(i32.popcnt(i32.and(get(RES), c(0xff))), c(1))), 2)),
+    i32.or(i32.or(bit(i32.eqz(get(RES)), 6), bit(sign(get(RES)), 7)), bit(of, 11)),
+  );
+  const is = (op: number) => i32.eq(get(OP), c(op));
+  const lazyCf = () => i32.and(slot(S_LAZY_CF), c(1));
+  mod.addFunction("flags", b.none, b.i32, [b.i32, b.i32, b.i32, b.i32], mod.block(null, [
+    mod.local.set(OP, slot(S_LAZY_OP)),
+    mod.if(i32.lt_u(get(OP), c(4)), mod.return(slot(S_EFLAGS))),
+    mod.local.set(RES, slot(S_LAZY_RES)),
+    mod.local.set(A, slot(S_LAZY_A)),
+    mod.local.set(B, slot(S_LAZY_B)),
+    mod.if(is(OP_SUB32), mod.return(word(i32.lt_u(get(A), get(B)), sign(i32.and(i32.xor(get(A), get(B)), i32.xor(get(A), get(RES))))))),
+    mod.if(is(OP_ADD32), mod.return(word(i32.lt_u(get(RES), get(A)), sign(i32.and(i32.xor(get(A), get(RES)), i32.xor(get(B), get(RES))))))),
+    mod.if(is(OP_LOGIC32), mod.return(word(c(0), c(0)))),
+    mod.if(is(OP_INC32), mod.return(word(lazyCf(), i32.eq(get(RES), c(0x80000000))))),
+    mod.if(is(OP_DEC32), mod.return(word(lazyCf(), i32.eq(get(RES), c(0x7fffffff))))),
+    c(-1),
+  ], b.i32));
 }
 
 /**
@@ -198,7 +236,7 @@ function emitModule(b: Binaryen, mod: Module, blocks: Block[]): void {
   const zext64 = (v: Expr) => mod.i64.and(mod.i64.extend_s(v), mod.i64.const(0xffffffffn as unknown as number));
   /** binaryen.js 132's i64.const takes a bigint. */
   const i64c32 = () => mod.i64.const(32n as unknown as number);
-  const ITER = T + 13, ACC = T + 14, STATUS = T + 15, F64_A = T + 16, F32_A = T + 19, CUR = T + 41;
+  const ITER = T + 13, ACC = T + 14, STATUS = T + 15, F64_A = T + 16, F32_A = T + 19, CUR = T + 41, FLAGS = T + 42;
   /** backend-x87.ts's scratch locals. */
   const X87_I32 = T + 22, X87_I64 = T + 31;
   /** Registers in locals (reg-cache), and those any block writes: what exits and interp calls store back. */
@@ -250,10 +288,9 @@ function emitModule(b: Binaryen, mod: Module, blocks: Block[]): void {
   }
 
   function all(...xs: Expr[]): Expr { return xs.reduce((x, y) => mod.i32.and(x, y)); }
-  /** MXCSR & 0xffe0 = 0x1fa0 (header comment). */
-  /** Condition cc (jcc encoding: cc >> 1 picks O B Z BE S P L LE, cc & 1 negates) of the EFLAGS word itself. */
+  /** Condition cc (jcc encoding: cc >> 1 picks O B Z BE S P L LE, cc & 1 negates) of the EFLAGS word in local FLAGS. */
   function eflagsCond(cc: number): Expr {
-    const f = () => loadSlot(S_EFLAGS);
+    const f = () => get(FLAGS);
     const any = (mask: number) => mod.i32.ne(mod.i32.and(f(), c(mask)), c(0));
     const less = () => mod.i32.and(mod.i32.xor(mod.i32.shr_u(f(), c(7)), mod.i32.shr_u(f(), c(11))), c(1)); // SF != OF
     const taken = [() => any(0x800), () => any(0x1), () => any(0x40), () => any(0x41), () => any(0x80), () => any(0x4), less,
@@ -261,6 +298,7 @@ function emitModule(b: Binaryen, mod: Module, blocks: Block[]): void {
     return cc & 1 ? mod.i32.eqz(taken) : taken;
   }
 
+  /** MXCSR & 0xffe0 = 0x1fa0 (header comment). */
   function mxcsrNative(): Expr { return mod.i32.eq(mod.i32.and(mod.i32.load(0, 4, c(MXCSR_ADDR)), c(~0x1f)), c(MXCSR_NATIVE)); }
   /** Float helpers over the locals of lane width w: value, |value|, finite, zero, zero-or-normal. */
   function lanes(w: LaneWidth) {
@@ -388,8 +426,11 @@ function emitModule(b: Binaryen, mod: Module, blocks: Block[]): void {
         if (o.cf >= 0) out.push(storeSlot(S_LAZY_CF, get(o.cf)));
         return o.when === undefined ? out : [mod.if(get(o.when), mod.block(null, out))];
       }
-      // Flags already materialized (lazy kind NONE: rotates, bit tests, comis, popf) are tested here; a lazy record goes to the VMM's flag code.
-      case "cond": return [mod.local.set(o.dst, mod.if(mod.i32.lt_u(loadSlot(S_LAZY_OP), c(4)), eflagsCond(o.cc), mod.call("cond", [c(o.cc)], i32)))];
+      // Flags materialized (kind NONE) or of a common 32-bit kind are tested here (flags()); any other lazy record goes to the VMM's flag code.
+      case "cond": return [
+        mod.local.set(FLAGS, mod.call("flags", [], i32)),
+        mod.local.set(o.dst, mod.if(mod.i32.eq(get(FLAGS), c(-1)), mod.call("cond", [c(o.cc)], i32), eflagsCond(o.cc))),
+      ];
       case "updflags": {
         // All six arithmetic flags replaced: inline, as updateFlags computes it (header comment).
         const call = o.mask === ARITH_FLAGS
@@ -450,7 +491,7 @@ function emitModule(b: Binaryen, mod: Module, blocks: Block[]): void {
     dispatch = mod.block(`d${k + 1}`, [dispatch, ...blk.ops.flatMap(emitOp)]);
   });
   const bailPath = [storeSlot(S_EXIT, c(1)), ...leaveFor(get(BAIL_EIP), get(BAIL_COUNT))];
-  const locals = [...new Array(T + 10).fill(i32), b.i64, b.i64, b.i64, i32, i32, i32, b.f64, b.f64, b.f64, b.f32, b.f32, b.f32, ...new Array(9).fill(i32), ...new Array(10).fill(b.i64), i32];
+  const locals = [...new Array(T + 10).fill(i32), b.i64, b.i64, b.i64, i32, i32, i32, b.f64, b.f64, b.f64, b.f32, b.f32, b.f32, ...new Array(9).fill(i32), ...new Array(10).fill(b.i64), i32, i32];
   const main = [
     ...cached.map((r) => mod.local.set(regLocal(r), loadSlot(r))),
     mod.local.set(ITER, c(LINK_BUDGET)),
