@@ -15,6 +15,8 @@ if [[ "${1:-}" == "ref" ]]; then
         ./bin/cdvm bench --size ref --only $b --configs bbt,staged --runs 3 --timeout 60 --out $R/ref-translated/$b
     done
     ./bin/cdvm report $R/ref-native-qemu/results.json $R/ref-translated/*/results.json --out $R/ref
+    ./bin/cdvm bench --size ref --only "$(echo $INT | tr ' ' ,)" --configs staged,staged:-link-blocks --runs 1 --timeout 300 --out $R/ref-linked
+    ./bin/cdvm report $R/ref-native-qemu/results.json $R/ref-linked/results.json --out $R/linked
     ./bin/cdvm bench --size ref --only nbody_sse2,mandelbrot_sse2,spectral_sse2 --configs staged,native,qemu --runs 1 --timeout 300 --out $R/ref-float
     ./bin/cdvm report $R/ref-float/results.json --out $R/float
     ./bin/cdvm bench --size ref --only nbody,mandelbrot,spectral --configs staged,staged:x87=f64,native,qemu --runs 1 --timeout 400 --out $R/ref-x87

@@ -174,12 +174,12 @@ function translation(ctx: Context, out: Block[]): void {
         blocks: median(tr.map((x) => x.blocksTranslated)), insns: median(tr.map((x) => x.guestInstructionsTranslated)), wasm: median(tr.map((x) => x.wasmBytes)),
         frac: median(rs.map((r) => (r.stats!.guestInstructions ? r.stats!.translatedInstructions / r.stats!.guestInstructions : 0))),
         flushes: median(tr.map((x) => x.codeCache.flushes)), inval: median(tr.map((x) => x.codeCache.invalidations)), live: median(tr.map((x) => x.codeCache.liveBytes)),
-        bail: median(tr.map((x) => x.bailouts)), chain: median(tr.map((x) => x.chainTransitions)), miss: median(tr.map((x) => x.directoryMisses)),
+        bail: median(tr.map((x) => x.bailouts)), linked: median(tr.map((x) => x.linkedBranches ?? 0)), chain: median(tr.map((x) => x.chainTransitions)), miss: median(tr.map((x) => x.directoryMisses)),
       };
     }).filter((p) => p.n);
     if (!per.length) continue;
-    out.push({ k: "table", header: ["benchmark", ...stageNames.map((s) => `${s} ms`), "total ms", "% of VM time", "blocks", "guest insns translated", "wasm bytes", "% insns run translated", "cache live bytes", "flushes", "invalidations", "chained", "dir misses", "bail-outs"],
-      rows: per.map((p) => [p.b, ...p.stages.map((v) => fx(v, 1)), fx(p.total, 1), fx((p.total / 1000 / p.vm) * 100, 1), fx(p.blocks, 0), fx(p.insns, 0), fx(p.wasm, 0), fx(p.frac * 100, 1), fx(p.live, 0), fx(p.flushes, 0), fx(p.inval, 0), fx(p.chain, 0), fx(p.miss, 0), fx(p.bail, 0)]),
+    out.push({ k: "table", header: ["benchmark", ...stageNames.map((s) => `${s} ms`), "total ms", "% of VM time", "blocks", "guest insns translated", "wasm bytes", "% insns run translated", "cache live bytes", "flushes", "invalidations", "linked", "chained", "dir misses", "bail-outs"],
+      rows: per.map((p) => [p.b, ...p.stages.map((v) => fx(v, 1)), fx(p.total, 1), fx((p.total / 1000 / p.vm) * 100, 1), fx(p.blocks, 0), fx(p.insns, 0), fx(p.wasm, 0), fx(p.frac * 100, 1), fx(p.live, 0), fx(p.flushes, 0), fx(p.inval, 0), fx(p.linked, 0), fx(p.chain, 0), fx(p.miss, 0), fx(p.bail, 0)]),
       caption: caption(ctx, [c], "Stage times from the run's --stats-json (translation.stageMs; emit, optimize and compile run on the backend worker thread, concurrently with the guest in staged mode, so their sum can exceed the guest's stall time). % of VM time = total / RunStats.wallSeconds.") });
     out.push({ k: "fig", name: `translation-${c.replace(/[^a-z0-9]+/gi, "_")}-${ctx.size}`, title: `Translation stages (${c})`, svg: stackedBarChart({ title: `Translation time by stage: ${c} (size ${ctx.size})`, categories: per.map((p) => p.b), stacks: stageNames.map((s, i) => ({ name: s, values: per.map((p) => p.stages[i]) })), xLabel: "milliseconds (median over runs)" }) });
   }

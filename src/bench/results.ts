@@ -78,7 +78,7 @@ export interface Results {
 const CSV_COLUMNS = [
   "benchmark", "category", "size", "config", "kind", "purpose", "run", "ok", "failure", "status", "wall_s", "peak_rss_kb",
   "guest_insns", "mips", "vm_s", "interpreted_insns", "translated_insns", "max_insns", "translation_ms", "blocks_translated",
-  "wasm_bytes", "cache_live_bytes", "cache_flushes", "cache_invalidations", "chain_transitions", "bailouts",
+  "wasm_bytes", "cache_live_bytes", "cache_flushes", "cache_invalidations", "linked_branches", "chain_transitions", "bailouts",
 ] as const;
 
 function csvField(v: unknown): string {
@@ -98,7 +98,7 @@ export function toCsv(rows: RunRow[]): string {
       interpreted_insns: r.stats?.interpretedInstructions, translated_insns: r.stats?.translatedInstructions, max_insns: r.maxInsns,
       translation_ms: t?.totalMs.toFixed(2), blocks_translated: t?.blocksTranslated, wasm_bytes: t?.wasmBytes,
       cache_live_bytes: t?.codeCache.liveBytes, cache_flushes: t?.codeCache.flushes, cache_invalidations: t?.codeCache.invalidations,
-      chain_transitions: t?.chainTransitions, bailouts: t?.bailouts,
+      linked_branches: t?.linkedBranches, chain_transitions: t?.chainTransitions, bailouts: t?.bailouts,
     };
     lines.push(CSV_COLUMNS.map((c) => csvField(rec[c])).join(","));
   }
