@@ -30,7 +30,7 @@ const hex = (v: number) => (v >>> 0).toString(16).padStart(8, "0");
 const CHAIN_BUDGET = 4096;
 /** Dispatch iterations between polls for finished translations. */
 const POLL_EVERY = 255;
-const PROFILE_ENTRIES = PROFILE_SIZE / 4;
+const PROFILE_ENTRIES = PROFILE_SIZE / 4, PROFILE_BITS = Math.log2(PROFILE_ENTRIES);
 /**
  * Staged mode starts the translation tier (its worker thread) only once the
  * guest has retired TIER_START_INSNS instructions — about 0.15 s of
@@ -136,7 +136,7 @@ export class Dispatcher {
 
   /** Counts a block entry; true when it reaches the threshold. */
   private hot(eip: number): boolean {
-    const h = Math.imul(eip, 0x9e3779b1) >>> 12;
+    const h = Math.imul(eip, 0x9e3779b1) >>> (32 - PROFILE_BITS);
     return ++this.profile[h] === this.opts.threshold || (this.profile[h] > this.opts.threshold && (this.profile[h] & 1023) === 0);
   }
 
