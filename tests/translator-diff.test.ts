@@ -527,6 +527,32 @@ describe("blocks linked inside a translation module (link-blocks)", () => {
     for (const k of [0, 5, 9]) expect(rigB.cache.has(caseAddr(0) + k)).toBe(false);
   });
 
+  it("a switch through a jump table runs linked to the table's entries; a changed entry leaves through the dispatcher", () => {
+    const A = caseAddr(0), TABLE = SCRATCH + 0x100;
+    const le = (v: number) => [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, v >>> 24];
+    const c = manual(44, [
+      [0xb9, 40, 0, 0, 0],                    // 0: mov ecx, 40
+      [0x89, 0xc8],                           // 5: loop: mov eax, ecx
+      [0x83, 0xe0, 0x03],                     // 7: and eax, 3
+      [0xff, 0x24, 0x85, ...le(TABLE)],       // 10: jmp [eax*4 + TABLE]
+      [0x83, 0xc2, 0x01], [0xeb, 25],         // 17: h0: add edx, 1; jmp next
+      [0x83, 0xc2, 0x10], [0xeb, 20],         // 22: h1: add edx, 16; jmp next
+      [0x81, 0xc2, 0, 1, 0, 0], [0xeb, 12],   // 27: h2: add edx, 256; 33: jmp next (not a block start)
+      [0xc7, 0x05, ...le(TABLE + 4), ...le(A + 33)], [0xeb, 0], // 35: h3: table[1] = 33; jmp next
+      [0x49],                                 // 47: next: dec ecx
+      [0x75, 0xd3],                           // 48: jnz loop
+      [0xc3],                                 // 50: ret
+    ], { ecx: 0, edx: 0 });
+    const table = new DataView(c.scratch.buffer, c.scratch.byteOffset + 0x100);
+    [17, 22, 27, 35].forEach((off, k) => table.setUint32(4 * k, A + off, true));
+    const { want, got } = runRegion(c);
+    // ecx 40..1: h0 and h2 ten times each; h3 (ecx = 39) redirects entry 1 before h1's first turn, to 33
+    expect(want.fault).toBeNull();
+    expect(want.regs[2]).toBe(10 * 1 + 10 * 256);
+    // linked: h0, then h3 and h2 through the table and back around the loop (9 links), until entry 1, now 33, matches no candidate
+    for (const g of got) expect(g.links, g.config).toBe(g.linking ? 9 : 0);
+  });
+
   it("the code cache drops every entry of a module when any of its pages changes", () => {
     const cache = new CodeCache(rigB.mem, 1 << 20);
     // (func (result i32) i32.const 0), exported as "f"

@@ -184,6 +184,13 @@ export interface Block {
   length: number;
   /** Whether the last instruction is a call: start + length is then a return address. */
   endsInCall: boolean;
+  /**
+   * The entries of the jump table the last instruction (jmp [table + index*4])
+   * reads, as they were at translation time (translator.ts): candidates for
+   * link-blocks, compared with the loaded target at run time, since the table
+   * may change.
+   */
+  jumpTable?: number[];
   ops: Op[];
   temps: number;
   /**

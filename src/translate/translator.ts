@@ -7,8 +7,11 @@
  * A translation whose guest pages were overwritten while it was in flight is
  * dropped at install (per-page code versions), so SMC never installs stale code.
  * A request translates a region: the block at EIP and, breadth first, the
- * blocks its direct branches reach, up to a batch size, all in one module —
- * module creation has a fixed cost of about a millisecond, so batching pays.
+ * blocks its direct branches reach and the entries of the jump table a
+ * switch's indirect jmp reads (jumpTable), up to a batch size, all in one
+ * module — module creation has a fixed cost of about a millisecond, so
+ * batching pays, and the module's blocks branch to each other directly
+ * (link-blocks).
  * Blocks whose first instruction can be neither lifted nor interpreted are
  * remembered (per page, forgotten when the page changes) and left to the
  * interpreter.
@@ -26,7 +29,7 @@ import type { Machine } from "../interp/machine.ts";
 import { executorFor } from "../interp/dispatch.ts";
 import { x87ModelOf } from "../interp/fpu.ts";
 import { specialize } from "../interp/fast.ts";
-import { PAGE_SHIFT, PROT_EXEC } from "../vmm/layout.ts";
+import { PAGE_SHIFT, PROT_EXEC, PROT_READ } from "../vmm/layout.ts";
 import type { Memory } from "../vmm/memory.ts";
 import type { CodeCache } from "../vmm/codecache.ts";
 import { condition, updateFlags } from "../interp/flags.ts";
@@ -37,6 +40,8 @@ import { liftBlock } from "./lift.ts";
 import type { Pass } from "./passes/index.ts";
 
 const MAX_BLOCK_INSNS = 64;
+/** Jump-table entries read at most (jumpTable). */
+const MAX_TABLE = 256;
 
 export interface VmmImports {
   cond: (cc: number) => number;
@@ -177,7 +182,10 @@ export class Translator {
         continue;
       }
       blocks.push({ block, insns: insns.slice(0, block.addrs.length), stages: [], versions: this.versionsOf(block) });
-      if (block.addrs.length === insns.length) queue.push(...successors(insns[insns.length - 1]));
+      if (block.addrs.length < insns.length) continue;
+      const last = insns[insns.length - 1];
+      block.jumpTable = this.jumpTable(last);
+      queue.push(...successors(last), ...(block.jumpTable ?? []));
     }
     const t1 = performance.now();
     this.stats.ms.decodeLift += t1 - t0;
@@ -249,6 +257,25 @@ export class Translator {
   /** Code versions of the pages a block covers: a page's version changes when its code is overwritten. */
   private versionsOf(block: Block): number[] {
     return pagesOf(block).map((p) => this.pageVersion.get(p) ?? 0);
+  }
+
+  /**
+   * The distinct targets of the jump table an indirect jmp [table + index*4] (a
+   * compiled switch) reads, as the table holds them now: its entries from the
+   * first on, up to the first one that is not executable guest code, at most
+   * MAX_TABLE of them. Undefined for any other instruction.
+   */
+  private jumpTable(i: Insn): number[] | undefined {
+    if (i.row.mnem !== "jmp" || !i.isMem || i.base >= 0 || i.index < 0 || i.scale !== 2 || i.segOverride >= 0) return undefined;
+    const out = new Set<number>();
+    for (let k = 0; k < MAX_TABLE; k++) {
+      const at = (i.disp + 4 * k) >>> 0;
+      if (!(this.mem.perm[at >>> PAGE_SHIFT] & PROT_READ) || (at & 0xfff) > 0xffc) break;
+      const target = this.mem.dv.getUint32(at, true);
+      if (!(this.mem.perm[target >>> PAGE_SHIFT] & PROT_EXEC)) break;
+      out.add(target);
+    }
+    return out.size ? [...out] : undefined;
   }
 
   private markUntranslatable(eip: number): void {

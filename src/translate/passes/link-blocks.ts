@@ -4,10 +4,15 @@
  * to the dispatcher. An exit whose target is a constant (a direct jump, a
  * conditional branch, a call, a fall-through) that starts another block of
  * the module, or the block itself, is linked to it. An exit whose target is
- * computed (ret, an indirect jump or call) is linked to the module's return
- * sites — the blocks that start right after a block ending in a call — when
- * there are at most MAX_PREDICTED of them: return-address prediction by
- * comparison, the common case for a function translated with its callers.
+ * computed is linked, for a jump through a jump table (a compiled switch),
+ * to the table's entries that start blocks of the module (the translator read
+ * the table and put its targets in the region), and otherwise (ret, other
+ * indirect jumps and calls) to the module's return sites — the blocks that
+ * start right after a block ending in a call — when there are at most
+ * MAX_PREDICTED of them: return-address prediction by comparison, the common
+ * case for a function translated with its callers. A computed target is
+ * compared with each candidate at run time, so a changed table or an
+ * unexpected return address simply leaves through the dispatcher.
  * The backend branches to a linked block inside the module's function, with
  * registers still in locals and no directory lookup, and counts the links
  * against a budget so control still reaches the dispatcher regularly.
@@ -30,6 +35,7 @@ export function linkBlocks(blocks: Block[]): void {
       if (o.op !== "exit" && o.op !== "exitif") continue;
       const target = consts.get(o.target);
       if (target !== undefined) { if (starts.has(target)) o.links = [target]; }
+      else if (b.jumpTable) o.links = b.jumpTable.filter((t) => starts.has(t));
       else if (returnSites.length && returnSites.length <= MAX_PREDICTED) o.links = returnSites;
     }
   }
