@@ -8,7 +8,8 @@
  * dropped at install (per-page code versions), so SMC never installs stale code.
  * A request translates a region: the block at EIP and, breadth first, the
  * blocks its direct branches reach and the entries of the jump table a
- * switch's indirect jmp reads (jumpTable), up to a batch size, all in one
+ * switch's indirect jmp reads (jumpTable) — in staged mode only blocks the
+ * interpreter has entered, so cold paths do not fill it — up to a batch size, all in one
  * module — module creation has a fixed cost of about a millisecond, so
  * batching pays, and the module's blocks branch to each other directly
  * (link-blocks).
@@ -93,6 +94,8 @@ export interface TranslatorOptions {
   binaryenPasses?: string[];
   batchBlocks: number;
   dumpDir?: string;
+  /** Staged mode: whether the interpreter has run the block at eip; a region then grows only into such blocks. */
+  entered?: (eip: number) => boolean;
 }
 
 export interface TranslatorStats {
@@ -174,6 +177,7 @@ export class Translator {
     while (queue.length && blocks.length < this.opts.batchBlocks) {
       const at = queue.shift()!;
       if (seen.has(at) || this.cache.has(at) || this.pendingEips.has(at) || this.isUntranslatable(at)) continue;
+      if (at !== eip >>> 0 && this.opts.entered && !this.opts.entered(at)) continue;
       seen.add(at);
       const insns = this.decodeBlock(at);
       const block = insns.length ? liftBlock(insns, this.stats.liftStops, x87ModelOf(this.machine)) : null;

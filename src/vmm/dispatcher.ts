@@ -31,6 +31,7 @@ const CHAIN_BUDGET = 4096;
 /** Dispatch iterations between polls for finished translations. */
 const POLL_EVERY = 255;
 const PROFILE_ENTRIES = PROFILE_SIZE / 4, PROFILE_BITS = Math.log2(PROFILE_ENTRIES);
+const profileSlot = (eip: number) => Math.imul(eip, 0x9e3779b1) >>> (32 - PROFILE_BITS);
 /**
  * Staged mode starts the translation tier (its worker thread) only once the
  * guest has retired TIER_START_INSNS instructions — about 0.15 s of
@@ -136,8 +137,13 @@ export class Dispatcher {
 
   /** Counts a block entry; true when it reaches the threshold. */
   private hot(eip: number): boolean {
-    const h = Math.imul(eip, 0x9e3779b1) >>> (32 - PROFILE_BITS);
+    const h = profileSlot(eip);
     return ++this.profile[h] === this.opts.threshold || (this.profile[h] > this.opts.threshold && (this.profile[h] & 1023) === 0);
+  }
+
+  /** Whether the interpreter has entered a block at eip (staged mode's profile; a hash collision may say yes). */
+  entered(eip: number): boolean {
+    return this.profile[profileSlot(eip)] > 0;
   }
 
   private end(e: unknown): number {

@@ -92,7 +92,8 @@ export function runGuest(bytes: Uint8Array, argv: string[], env: string[], opts:
     const c = (cache = new CodeCache(proc.mem, opts.codeCacheSize ?? DEFAULT_CODE_CACHE));
     const t = (translator = new Translator(proc.mem, c, m, {
       passes, optLevel: opts.binaryenOpt ?? DEFAULT_BINARYEN_OPT, binaryenPasses: opts.binaryenPasses,
-      batchBlocks: opts.batchBlocks ?? (mode === "bbt" ? 8 : 32), dumpDir: opts.dumpTranslations,
+      batchBlocks: opts.batchBlocks ?? (mode === "bbt" ? 8 : 16), dumpDir: opts.dumpTranslations,
+      entered: mode === "staged" ? (eip) => dispatcher.entered(eip) : undefined,
     }));
     const interpWrite = proc.mem.onCodeWrite;
     proc.mem.onCodeWrite = (page) => { interpWrite(page); c.invalidatePage(page); t.forgetPage(page); };
