@@ -53,6 +53,14 @@ describe.concurrent("cdvm run: options", () => {
     expect(Number(/after (\d+)/.exec(line)![1])).toBeGreaterThanOrEqual(1000);
   });
 
+  it("--max-insns stops translated code within a block of the limit (bbt: sieve's loops run linked)", async () => {
+    const r = await run("sieve", ["--mode", "bbt", "--max-insns", "5000000"]);
+    expect(r.status, r.stderr).toBe(124);
+    const n = Number(/after (\d+)/.exec(oneLine(r))![1]);
+    expect(n).toBeGreaterThanOrEqual(5_000_000);
+    expect(n).toBeLessThan(5_000_000 + 128);
+  });
+
   it("--max-insns larger than the run changes nothing", async () => {
     const r = await run("exit42", ["--max-insns", "100000000"]);
     expect(r.status).toBe(42);

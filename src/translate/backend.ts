@@ -50,7 +50,7 @@
  * independent of the lazy state before it.
  */
 import type binaryenT from "binaryen";
-import { CACHE_OFF, PAGE_CODE, PAGE_SIZE, PERM_OFF, PROT_READ, PROT_WRITE, REGS_OFF, S_CHAINS, S_EFLAGS, S_EXIT, S_LAZY_A, S_LAZY_B, S_LAZY_CF, S_LAZY_OP, S_LAZY_RES, S_LINKS, S_LOOKUPS, S_RETIRED, XMM_OFF } from "../vmm/layout.ts";
+import { CACHE_OFF, PAGE_CODE, PAGE_SIZE, PERM_OFF, PROT_READ, PROT_WRITE, REGS_OFF, S_CHAINS, S_EFLAGS, S_EXIT, S_LAZY_A, S_LAZY_B, S_LAZY_CF, S_LAZY_OP, S_LAZY_RES, S_LINK_BUDGET, S_LINKS, S_LOOKUPS, S_RETIRED, XMM_OFF } from "../vmm/layout.ts";
 import { OP_ADD32, OP_DEC32, OP_INC32, OP_LOGIC32, OP_SUB32 } from "../interp/flags.ts";
 import { x87Emitter } from "./backend-x87.ts";
 import { INTERP_FAULT, INTERP_SMC, type BinOp, type Block, type LaneWidth, type Op, type SseFn } from "./ir.ts";
@@ -84,8 +84,6 @@ const MXCSR_ADDR = (XMM_OFF + 0x80) >>> 0, MXCSR_NATIVE = 0x1fa0 ^ 0x1f80;
 const ARITH_FLAGS = 0x8d5;
 /** Smallest normal float and double. */
 const MIN_NORMAL: Record<LaneWidth, number> = { 4: 2 ** -126, 8: 2 ** -1022 };
-/** Linked branches a translation module takes before returning to the dispatcher. */
-const LINK_BUDGET = 1 << 12;
 
 export interface BackendOptions {
   /** Binaryen optimize level 0..4 (0: no Binaryen passes). */
@@ -201,9 +199,9 @@ function emitFlags(b: Binaryen, mod: Module): void {
  * locals and no directory lookup happens; every other exit writes back the
  * written registers, retires the instructions of the whole run (ACC counts
  * those of linked blocks already left) and returns the target to the
- * dispatcher. ITER counts linked branches down from LINK_BUDGET, so control
- * still returns to the dispatcher regularly; how many were taken is added to
- * S_LINKS on the way out.
+ * dispatcher. ITER counts linked branches down from the budget in
+ * S_LINK_BUDGET, so control still returns to the dispatcher regularly; how
+ * many were taken is added to S_LINKS on the way out.
  */
 function emitModule(b: Binaryen, mod: Module, blocks: Block[]): void {
   const i32 = b.i32;
@@ -247,7 +245,7 @@ function emitModule(b: Binaryen, mod: Module, blocks: Block[]): void {
   const leaveFor = (eip: Expr, instructions: Expr): Expr[] => [
     ...writeBack(),
     addCounter(S_RETIRED, mod.i32.add(get(ACC), instructions)),
-    addCounter(S_LINKS, mod.i32.sub(c(LINK_BUDGET), get(ITER))),
+    addCounter(S_LINKS, mod.i32.sub(loadSlot(S_LINK_BUDGET), get(ITER))),
     mod.return(eip),
   ];
   const consts = new Map<number, number>();
@@ -494,7 +492,7 @@ function emitModule(b: Binaryen, mod: Module, blocks: Block[]): void {
   const locals = [...new Array(T + 10).fill(i32), b.i64, b.i64, b.i64, i32, i32, i32, b.f64, b.f64, b.f64, b.f32, b.f32, b.f32, ...new Array(9).fill(i32), ...new Array(10).fill(b.i64), i32, i32];
   const main = [
     ...cached.map((r) => mod.local.set(regLocal(r), loadSlot(r))),
-    mod.local.set(ITER, c(LINK_BUDGET)),
+    mod.local.set(ITER, loadSlot(S_LINK_BUDGET)),
     mod.local.set(CUR, mod.global.get("entry", i32)),
     mod.loop("next", dispatch),
   ];

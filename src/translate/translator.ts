@@ -40,7 +40,8 @@ import { formatBlock, INTERP_DONE, INTERP_FAULT, INTERP_SMC, type Block } from "
 import { liftBlock } from "./lift.ts";
 import type { Pass } from "./passes/index.ts";
 
-const MAX_BLOCK_INSNS = 64;
+/** Guest instructions in one block, at most. */
+export const MAX_BLOCK_INSNS = 64;
 /** Jump-table entries read at most (jumpTable). */
 const MAX_TABLE = 256;
 

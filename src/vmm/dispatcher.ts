@@ -16,14 +16,15 @@
  * Translated code chains inside WebAssembly (backend.ts run()); it comes back
  * here on a directory miss, a bail-out (S_EXIT = 1: the interpreter re-runs
  * the bailing instruction's block, faulting precisely if it must), or after
- * a budget of transitions so the limits below are checked.
+ * a budget of transitions so the limits below are checked (near --max-insns
+ * the budgets shrink, so a run stops within a block or so of its limit).
  */
 import { GuestExit, GuestFault, SIGSEGV } from "./fault.ts";
-import { PROFILE_OFF, PROFILE_SIZE, S_EIP, S_EXIT, S_RETIRED } from "./layout.ts";
+import { LINK_BUDGET, PROFILE_OFF, PROFILE_SIZE, S_EIP, S_EXIT, S_LINK_BUDGET, S_RETIRED } from "./layout.ts";
 import { EXIT_INSN_LIMIT } from "./status.ts";
 import type { Interpreter } from "../interp/interpreter.ts";
 import { signalName } from "../interp/signals.ts";
-import type { Translator } from "../translate/translator.ts";
+import { MAX_BLOCK_INSNS, type Translator } from "../translate/translator.ts";
 
 const hex = (v: number) => (v >>> 0).toString(16).padStart(8, "0");
 /** Block transitions per call into the WebAssembly dispatcher before limits are checked. */
@@ -100,11 +101,12 @@ export class Dispatcher {
         this.tier.pump();
       }
       let eip = s[S_EIP] >>> 0;
+      s[S_LINK_BUDGET] = LINK_BUDGET;
       for (let k = 0; ; k++) {
         const tier = this.tier;
         if (tier?.run && tier.has(eip)) {
           const t0 = performance.now();
-          eip = tier.run(eip, CHAIN_BUDGET) >>> 0;
+          eip = tier.run(eip, limit === Infinity ? CHAIN_BUDGET : this.budgetFor(limit)) >>> 0;
           this.translatedMs += performance.now() - t0;
           if (s[S_EXIT]) {
             s[S_EXIT] = 0;
@@ -133,6 +135,18 @@ export class Dispatcher {
     } catch (e) {
       return this.end(e);
     }
+  }
+
+  /**
+   * Near --max-insns, budgets that keep translated code from running far past
+   * the limit: a call into it runs at most chains * (links + 1) blocks of at
+   * most MAX_BLOCK_INSNS instructions. Sets the link budget; returns the chain budget.
+   */
+  private budgetFor(limit: number): number {
+    const blocks = Math.max(1, Math.floor((limit - this.retired) / MAX_BLOCK_INSNS));
+    const chains = Math.min(CHAIN_BUDGET, blocks);
+    this.interp.m.s[S_LINK_BUDGET] = Math.min(LINK_BUDGET, Math.floor(blocks / chains) - 1);
+    return chains;
   }
 
   /** Counts a block entry; true when it reaches the threshold. */

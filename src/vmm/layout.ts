@@ -75,6 +75,12 @@ export const S_LOOKUPS = 36;
 export const S_LINKS = 40;
 /** Why translated code returned to the VMM: 0 = directory miss or budget, 1 = bail-out to the interpreter. */
 export const S_EXIT = 38;
+/**
+ * Linked branches a translation module may take per entry before it returns
+ * to the dispatcher (read on entry; the dispatcher lowers it near --max-insns).
+ */
+export const S_LINK_BUDGET = 42;
+export const LINK_BUDGET = 1 << 12;
 export const STATE_SLOTS = 64;
 /** x87 FPU state (interp/fpu.ts defines its internal layout). */
 export const FPU_OFF = REGS_OFF + 0x400;

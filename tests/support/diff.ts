@@ -46,7 +46,7 @@ import type { Pass } from "../../src/translate/passes/index.ts";
 import { pagesOf, Translator, vmmImports } from "../../src/translate/translator.ts";
 import { CodeCache } from "../../src/vmm/codecache.ts";
 import { GuestFault, SIGILL } from "../../src/vmm/fault.ts";
-import { FPU_OFF, PAGE_SHIFT, PAGE_SIZE, PROT_EXEC, PROT_READ, PROT_WRITE, S_EIP, S_EXIT, S_LINKS, S_RETIRED, S_SEGBASE, S_SEL, XMM_OFF, XMM_SIZE } from "../../src/vmm/layout.ts";
+import { FPU_OFF, LINK_BUDGET, PAGE_SHIFT, PAGE_SIZE, PROT_EXEC, PROT_READ, PROT_WRITE, S_EIP, S_EXIT, S_LINK_BUDGET, S_LINKS, S_RETIRED, S_SEGBASE, S_SEL, XMM_OFF, XMM_SIZE } from "../../src/vmm/layout.ts";
 import { Memory } from "../../src/vmm/memory.ts";
 
 // ---------------------------------------------------------------- layout
@@ -556,6 +556,7 @@ export function makeTransRig(): TransRig {
   };
   const interpWrite = rig.mem.onCodeWrite;
   rig.mem.onCodeWrite = (page) => { interpWrite(page); cache.invalidatePage(page); t.forget?.(page); };
+  s[S_LINK_BUDGET] = LINK_BUDGET;
   return t;
 }
 
