@@ -6,13 +6,13 @@
  *   back on the main thread: instantiate and install in the code cache.
  * A translation whose guest pages were overwritten while it was in flight is
  * dropped at install (per-page code versions), so SMC never installs stale code.
- * A request translates a region: the block at EIP and, breadth first, the
- * blocks its direct branches reach and the entries of the jump table a
- * switch's indirect jmp reads (jumpTable) — in staged mode only blocks the
- * interpreter has entered, so cold paths do not fill it — up to a batch size, all in one
- * module — module creation has a fixed cost of about a millisecond, so
- * batching pays, and the module's blocks branch to each other directly
- * (link-blocks).
+ * A request translates a region, all in one module: the block at EIP and,
+ * breadth first, the blocks its direct branches reach and the entries of
+ * the jump table a switch's indirect jmp reads (jumpTable), up to a batch
+ * size; in staged mode only blocks the interpreter has entered, so cold
+ * paths do not fill it. Module creation has a fixed cost of about a
+ * millisecond, so batching pays, and the module's blocks branch to each
+ * other directly (link-blocks).
  * Blocks whose first instruction can be neither lifted nor interpreted are
  * remembered (per page, forgotten when the page changes) and left to the
  * interpreter.

@@ -22,7 +22,7 @@ const eachBlock = (f: (b: Block) => void) => (blocks: Block[]) => blocks.forEach
 
 export const PASSES: readonly Pass[] = [
   { name: "cmp-jcc-fusion", description: "evaluate jcc/setcc/cmovcc/adc carries from the flag producer's operands", run: eachBlock(cmpJccFusion) },
-  { name: "dead-flags", description: "drop flag records overwritten before any read, exit or bail-out", run: eachBlock(deadFlags) },
+  { name: "dead-flags", description: "drop flag records overwritten before any read, exit or bail-out, and what only they used", run: eachBlock(deadFlags) },
   { name: "reg-cache", description: "keep guest registers in WebAssembly locals across the translation module", run: eachBlock(regCache) },
   { name: "link-blocks", description: "branch between the blocks of a module (and to predicted return sites) without the dispatcher", run: linkBlocks },
 ];
