@@ -10,6 +10,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { cdvm, GUEST_BIN, guestElf, oneLine, ROOT, tempDir } from "./support/cli.ts";
 import { golden, GUEST_TESTS } from "./support/guest.ts";
+import { TIER_START_INSNS, TIER_START_MS } from "../src/vmm/dispatcher.ts";
 
 const bin = (name: string) => path.join(GUEST_BIN, name);
 const run = (name: string, opts: string[] = [], args: string[] = []) =>
@@ -88,6 +89,26 @@ describe.concurrent("cdvm run: options", () => {
       expect(typeof st.wallSeconds).toBe("number");
       expect(st.wallSeconds).toBeGreaterThan(0);
       expect(st.mips).toBeCloseTo(st.guestInstructions / st.wallSeconds / 1e6, 6);
+    } finally {
+      t.cleanup();
+    }
+  });
+
+  it("--stats in staged mode: short programs never start the tier; long ones report when it started and when translated code ran", async () => {
+    const t = tempDir("cdvm-tier-");
+    try {
+      const short = path.join(t.dir, "short.json"), long = path.join(t.dir, "long.json");
+      const r = await run("exit42", ["--mode", "staged", "--stats", "--stats-json", short]);
+      expect(r.status).toBe(42);
+      expect(JSON.parse(fs.readFileSync(short, "utf8")).translation).toBeUndefined();
+      const s = await run("sieve", ["--mode", "staged", "--stats", "--stats-json", long]);
+      expect(s.status, s.stderr).toBe(0);
+      expect(s.stderr).toMatch(/^cdvm: {3}tier timeline: started at \d+ ms \(after \d+ instructions\); Binaryen ready: (\d+ ms|never); translated code first ran: (\d+ ms|never)$/m);
+      const tl = JSON.parse(fs.readFileSync(long, "utf8")).translation.timeline;
+      // After TIER_START_INSNS instructions, or TIER_START_MS of a slow (loaded) run, whichever came first.
+      expect(tl.startInsns >= TIER_START_INSNS || tl.startMs >= TIER_START_MS, JSON.stringify(tl)).toBe(true);
+      if (tl.readyMs !== null) expect(tl.readyMs).toBeGreaterThan(tl.startMs);
+      if (tl.firstRunMs !== null) expect(tl.firstRunMs).toBeGreaterThanOrEqual(tl.readyMs);
     } finally {
       t.cleanup();
     }

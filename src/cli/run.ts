@@ -41,12 +41,14 @@ export function guestEnvironment(vars: string[], clear: boolean): string[] {
   return [...env].map(([k, v]) => `${k}=${v}`);
 }
 
-
 function parseCount(v: string | undefined, what: string): number | undefined {
   if (v === undefined) return undefined;
   if (!/^\d+$/.test(v)) throw new UsageError(`${what} expects a whole number, got '${v}'`);
   return Number(v);
 }
+
+/** Milliseconds since the guest started, or "never" for what did not happen before it ended. */
+const ms = (v: number | null) => (v === null ? "never" : `${v.toFixed(0)} ms`);
 
 function printStats(st: RunStats): void {
   const lines = [
@@ -63,6 +65,8 @@ function printStats(st: RunStats): void {
         Object.entries(t.stageMs).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(", ") + ")",
       `cdvm:   code cache: ${t.codeCache.liveBytes} bytes live, ${t.codeCache.slots} slots, ${t.codeCache.flushes} flushes, ${t.codeCache.invalidations} invalidations`,
       `cdvm:   dispatch: ${t.linkedBranches} linked branches, ${t.chainTransitions} chained transitions, ${t.directoryLookups} directory lookups, ${t.directoryMisses} misses, ${t.bailouts} bail-outs`,
+      `cdvm:   tier timeline: started at ${ms(t.timeline.startMs)} (after ${t.timeline.startInsns} instructions); ` +
+        `Binaryen ready: ${ms(t.timeline.readyMs)}; translated code first ran: ${ms(t.timeline.firstRunMs)}`,
       `cdvm:   lifter stopped at: ${Object.entries(t.liftStops).map(([k, v]) => `${k} ${v}`).join(", ") || "nothing"}`,
     );
   }

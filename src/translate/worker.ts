@@ -30,12 +30,20 @@ function reply(r: WorkReply): void {
   Atomics.notify(done, 0);
 }
 
+// Listen from the start: requests the main thread sends while Binaryen loads wait in `queued`
+// (attached only after the load, the listener first heard of them 50-80 ms after it was ready).
+const queued: WorkRequest[] = [];
+let ready = false;
+parentPort!.on("message", (req: WorkRequest) => (ready ? serve(req) : queued.push(req)));
 await loadBackend();
 reply({ kind: "dispatcher", module: compileDispatcher() });
-parentPort!.on("message", (req: WorkRequest) => {
+ready = true;
+for (const req of queued.splice(0)) serve(req);
+
+function serve(req: WorkRequest): void {
   try {
     reply({ kind: "batch", id: req.id, ...compileBlocks(req.blocks, req.opts) });
   } catch (e) {
     reply({ kind: "error", id: req.id, message: e instanceof Error ? e.message : String(e) });
   }
-});
+}

@@ -64,12 +64,24 @@ export interface TranslationTier {
   pump(): void;
 }
 
+export interface TierTimeline {
+  /** The tier (its backend worker) was started, after startInsns interpreted instructions. */
+  startMs: number;
+  startInsns: number;
+  /** The worker delivered the WebAssembly dispatcher (Binaryen loaded). */
+  readyMs: number;
+  /** Translated code ran for the first time. */
+  firstRunMs: number;
+}
+
 export class Dispatcher {
   tier: TranslationTier | undefined;
   bailouts = 0;
   directoryMisses = 0;
   /** Wall milliseconds spent inside translated code (for the MIPS of translated code). */
   translatedMs = 0;
+  /** When the tier got going, in milliseconds since the run started: --stats' time to translated code. */
+  readonly timeline: TierTimeline = { startMs: NaN, startInsns: 0, readyMs: NaN, firstRunMs: NaN };
   private readonly profile: Uint32Array;
   private readonly counters: Float64Array;
 
@@ -92,13 +104,19 @@ export class Dispatcher {
     const s = interp.m.s;
     const limit = opts.maxInsns ?? Infinity;
     const staged = opts.mode === "staged", bbt = opts.mode === "bbt";
-    const started = performance.now();
+    const started = performance.now(), timeline = this.timeline;
+    const startTier = () => {
+      timeline.startMs = performance.now() - started;
+      timeline.startInsns = interp.retired;
+      return opts.createTier!();
+    };
     let tierDue = false;
     try {
       if (bbt) {
-        this.tier = opts.createTier!();
+        this.tier = startTier();
         this.tier.translator.waitReady();
         this.tier.pump();
+        timeline.readyMs = performance.now() - started;
       }
       let eip = s[S_EIP] >>> 0;
       s[S_LINK_BUDGET] = LINK_BUDGET;
@@ -106,8 +124,11 @@ export class Dispatcher {
         const tier = this.tier;
         if (tier?.run && tier.has(eip)) {
           const t0 = performance.now();
+          if (Number.isNaN(timeline.firstRunMs)) timeline.firstRunMs = t0 - started;
           eip = tier.run(eip, limit === Infinity ? CHAIN_BUDGET : this.budgetFor(limit)) >>> 0;
           this.translatedMs += performance.now() - t0;
+          // One call may run for milliseconds: collect finished translations after each.
+          tier.pump();
           if (s[S_EXIT]) {
             s[S_EXIT] = 0;
             this.bailouts++;
@@ -117,13 +138,14 @@ export class Dispatcher {
           continue;
         } else {
           if (staged && this.hot(eip) && (this.tier || tierDue)) {
-            this.tier ??= opts.createTier!();
+            this.tier ??= startTier();
             if (!this.tier.translator.isUntranslatable(eip)) this.tier.translator.request(eip);
           }
           eip = interp.runBlock(eip);
         }
         if ((k & POLL_EVERY) === 0) {
           this.tier?.pump();
+          if (this.tier?.run && Number.isNaN(timeline.readyMs)) timeline.readyMs = performance.now() - started;
           tierDue ||= interp.retired >= TIER_START_INSNS || performance.now() - started >= TIER_START_MS;
         }
         if (limit !== Infinity && this.retired >= limit) {

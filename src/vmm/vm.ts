@@ -73,8 +73,16 @@ export interface RunStats {
     translatedMips: number;
     /** The ten commonest instructions blocks stopped at because the lifter does not cover them, with counts. */
     liftStops: Record<string, number>;
+    /**
+     * Milliseconds since the guest started: when the tier was started (after startInsns
+     * interpreted instructions), when its worker had Binaryen loaded, when translated code
+     * first ran (null: not before the guest ended).
+     */
+    timeline: { startMs: number; startInsns: number; readyMs: number | null; firstRunMs: number | null };
   };
 }
+
+const orNull = (ms: number) => (Number.isNaN(ms) ? null : ms);
 
 export function runGuest(bytes: Uint8Array, argv: string[], env: string[], opts: RunOptions = {}): RunStats {
   const t0 = process.hrtime.bigint();
@@ -87,6 +95,10 @@ export function runGuest(bytes: Uint8Array, argv: string[], env: string[], opts:
   const interp = new Interpreter(m);
   const report = opts.stderr ?? ((line: string) => process.stderr.write(line + "\n"));
   let translator: Translator | undefined, cache: CodeCache | undefined;
+  // Installed once, before any guest code runs: replacing Memory.onCodeWrite when the tier
+  // started made V8 deoptimize the interpreter's compiled stores (node --trace-deopt shows it).
+  const interpWrite = proc.mem.onCodeWrite;
+  proc.mem.onCodeWrite = (page) => { interpWrite(page); cache?.invalidatePage(page); translator?.forgetPage(page); };
 
   const createTier = (): TranslationTier => {
     const c = (cache = new CodeCache(proc.mem, opts.codeCacheSize ?? DEFAULT_CODE_CACHE));
@@ -95,8 +107,6 @@ export function runGuest(bytes: Uint8Array, argv: string[], env: string[], opts:
       batchBlocks: opts.batchBlocks ?? (mode === "bbt" ? 8 : 16), dumpDir: opts.dumpTranslations,
       entered: mode === "staged" ? (eip) => dispatcher.entered(eip) : undefined,
     }));
-    const interpWrite = proc.mem.onCodeWrite;
-    proc.mem.onCodeWrite = (page) => { interpWrite(page); c.invalidatePage(page); t.forgetPage(page); };
     const tier: TranslationTier = {
       translator: t,
       has: (eip) => c.has(eip),
@@ -149,6 +159,7 @@ export function runGuest(bytes: Uint8Array, argv: string[], env: string[], opts:
       translatedSeconds: dispatcher.translatedMs / 1000,
       translatedMips: dispatcher.translatedMs ? dispatcher.translatedRetired / dispatcher.translatedMs / 1000 : 0,
       liftStops: Object.fromEntries([...ts.liftStops].sort((a, b) => b[1] - a[1]).slice(0, 10)),
+      timeline: { ...dispatcher.timeline, readyMs: orNull(dispatcher.timeline.readyMs), firstRunMs: orNull(dispatcher.timeline.firstRunMs) },
     };
   }
   return stats;
