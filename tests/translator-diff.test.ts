@@ -27,6 +27,7 @@ import { loadBackend } from "../src/translate/backend.ts";
 import { PASS_NAMES, selectPasses } from "../src/translate/passes/index.ts";
 import type { Block } from "../src/translate/ir.ts";
 import { CodeCache } from "../src/vmm/codecache.ts";
+import { MAX_BLOCK_INSNS } from "../src/translate/translator.ts";
 import { S_EXIT, XMM_SIZE } from "../src/vmm/layout.ts";
 import {
   BATCH, buildPool, caseAddr, CODE, compareOutcomes, FPU_LEN, genCase, hex, loadBatch, makeRig, makeTransRig, newTranslator,
@@ -594,6 +595,47 @@ describe("translator regressions found by the random cases", () => {
     const { want, got } = runEverywhere(c);
     expect(want.fault).toBeNull();
     expectSame(c, want, got);
+  });
+
+  it("setcc, a rotate's partial flag write and lahf after 8/16-bit and adc/sbb producers (flags() any size, eflags())", () => {
+    // Each producer at an edge, then setcc [ebp+k] (cond through flags()), rol edi,1 (updflags of CF OF:
+    // eflags() materializes AF PF ZF SF), lahf and seto recording what the rotate left. Four producers
+    // per case keep each case one translated block.
+    const CCS = [0, 2, 4, 8, 10, 12, 14];
+    let k = 0;
+    const after = () => [...CCS.map((cc) => [0x0f, 0x90 + cc, 0x45, k++]), [0xd1, 0xc7], [0x9f], [0x88, 0x65, k++], [0x0f, 0x90, 0x45, k++]];
+    const movAlBl = (al: number, bl: number) => [[0xb0, al], [0xb3, bl]];
+    const movAxBx = (ax: number, bx: number) => [[0x66, 0xb8, ax & 0xff, ax >> 8], [0x66, 0xbb, bx & 0xff, bx >> 8]];
+    const le32 = (v: number) => [0, 8, 16, 24].map((sh) => (v >>> sh) & 0xff);
+    const movEaxEbx = (eax: number, ebx: number) => [[0xb8, ...le32(eax)], [0xbb, ...le32(ebx)]];
+    const STC = [0xf9];
+    const producers = [
+      [...movAlBl(0x7f, 1), [0x00, 0xd8]],                // add al, bl: OF, AF
+      [...movAlBl(0x80, 1), [0x28, 0xd8]],                // sub al, bl: OF, AF
+      [...movAlBl(0, 1), [0x28, 0xd8]],                   // sub al, bl: CF
+      [STC, ...movAlBl(0x10, 0xff), [0x10, 0xd8]],        // stc; adc al, bl: result = al, carry only with the carry-in
+      [STC, ...movAlBl(5, 5), [0x18, 0xd8]],              // stc; sbb al, bl: al = bl, borrow only with the borrow-in
+      [[0xb0, 0x7f], [0xfe, 0xc0]],                       // inc al: OF
+      [[0xb1, 0x80], [0xfe, 0xc9]],                       // dec cl: OF
+      [...movAlBl(0x8f, 0xf0), [0x20, 0xd8]],             // and al, bl: SF, PF
+      [...movAxBx(0x7fff, 1), [0x66, 0x01, 0xd8]],        // add ax, bx: OF
+      [...movAxBx(0, 1), [0x66, 0x29, 0xd8]],             // sub ax, bx: CF
+      [STC, ...movAxBx(0x8000, 0), [0x66, 0x19, 0xd8]],   // stc; sbb ax, bx: OF
+      [[0x66, 0xb8, 0xff, 0x7f], [0x66, 0x40]],           // inc ax: OF
+      [[0x66, 0xb9, 0x00, 0x80], [0x66, 0x49]],           // dec cx: OF
+      [STC, ...movEaxEbx(0x10, 0xffffffff), [0x11, 0xd8]], // stc; adc eax, ebx: carry only with the carry-in
+      [STC, ...movEaxEbx(0x80000000, 0), [0x19, 0xd8]],   // stc; sbb eax, ebx: OF
+      [STC, ...movEaxEbx(7, 7), [0x19, 0xd8]],            // stc; sbb eax, ebx: borrow only with the borrow-in
+    ];
+    for (let p = 0; p < producers.length; p += 4) {
+      k = 0;
+      const insns = [...producers.slice(p, p + 4).flatMap((q) => [...q, ...after()]), [0xc3]];
+      expect(insns.length).toBeLessThanOrEqual(MAX_BLOCK_INSNS);
+      const c = manual(44 + p, insns, { edi: 0x80000001, ebp: SCRATCH });
+      const { want, got } = runEverywhere(c);
+      expect(want.fault).toBeNull();
+      expectSame(c, want, got);
+    }
   });
 
   it("cmpxchg whose destination is the accumulator itself (always equal: the destination gets the source)", () => {

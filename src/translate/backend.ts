@@ -44,14 +44,18 @@
  * normal (ordered: no IE; no DE): bits = ZF (equal), CF (less) or 0, and
  * the lifter's updflags of all six arithmetic flags stores them. x87
  * operations are emitted by backend-x87.ts (its header says when they are
- * native), which shares this file's checks, bail-out and executor call. An
- * updflags replacing all six is emitted inline: EFLAGS keeps its other bits,
- * the lazy record becomes NONE — what interp/flags.ts updateFlags computes,
- * independent of the lazy state before it.
+ * native), which shares this file's checks, bail-out and executor call.
+ *
+ * Flags: `cond` and `updflags` read the lazy record interp/flags.ts keeps in
+ * the register file through the module's flags() and eflags() (emitFlags),
+ * which evaluate it as that file does for every kind but shifts and
+ * multiplies; for those they call the VMM (the cond and updflags imports).
+ * An updflags replacing all six arithmetic flags needs no evaluation: EFLAGS
+ * keeps its other bits and the lazy record becomes NONE, as updateFlags does.
  */
 import type binaryenT from "binaryen";
 import { CACHE_OFF, PAGE_CODE, PAGE_SIZE, PERM_OFF, PROT_READ, PROT_WRITE, REGS_OFF, S_CHAINS, S_EFLAGS, S_EXIT, S_LAZY_A, S_LAZY_B, S_LAZY_CF, S_LAZY_OP, S_LAZY_RES, S_LINK_BUDGET, S_LINKS, S_LOOKUPS, S_RETIRED, XMM_OFF } from "../vmm/layout.ts";
-import { OP_ADD32, OP_DEC32, OP_INC32, OP_LOGIC32, OP_SUB32 } from "../interp/flags.ts";
+import { K_ADC, K_DEC, K_INC, K_LOGIC, K_SBB, OP_ADD32, OP_DEC32, OP_INC32, OP_LOGIC32, OP_SUB32 } from "../interp/flags.ts";
 import { x87Emitter } from "./backend-x87.ts";
 import { INTERP_FAULT, INTERP_SMC, type BinOp, type Block, type LaneWidth, type Op, type SseFn } from "./ir.ts";
 
@@ -156,38 +160,74 @@ export function compileBlocks(blocks: Block[], opts: BackendOptions): CompiledBa
 }
 
 /**
- * Emits flags() -> i32: the arithmetic flags (CF PF ZF SF OF at their EFLAGS
- * bits) of the lazy flag record when it is one of the common 32-bit kinds
- * interp/flags.ts computes first (sub, add, logic, inc, dec) or already
- * materialized (NONE: the EFLAGS word itself); -1 otherwise, when a `cond`
- * asks the VMM's flag code (the cond import) instead.
+ * Emits the module's flag functions, which evaluate the lazy flag record as
+ * interp/flags.ts does, so translated code calls into the VMM only for the
+ * rare kinds (shifts, multiplies):
+ *   flags() -> i32: CF PF ZF SF OF at their EFLAGS bits for add, adc, sub,
+ *     sbb, logic, inc and dec at any operand size — the common 32-bit sub,
+ *     add, logic, inc and dec tested first — or the EFLAGS word itself when
+ *     the flags are materialized (kind NONE); -1 for the other kinds, when a
+ *     `cond` asks the VMM's flag code (the cond import) instead;
+ *   eflags() -> i32: the whole EFLAGS word materializeFlags would give (AF
+ *     and the non-arithmetic bits too), or -1: what a partial updflags
+ *     (rotates, bt, bsf/bsr) merges its bits into.
  */
 function emitFlags(b: Binaryen, mod: Module): void {
   const i32 = mod.i32, c = (v: number) => i32.const(v | 0);
-  const OP = 0, RES = 1, A = 2, B = 3;
+  const OP = 0, RES = 1, A = 2, B = 3, K = 4, SH = 5, M = 6, LCF = 7;
   const get = (l: number) => mod.local.get(l, b.i32);
+  const set = (l: number, v: Expr) => mod.local.set(l, v);
   const slot = (k: number) => i32.load(slotAddr(k) >>> 0, 4, c(0));
   const bit = (v: Expr, at: number) => (at ? i32.shl(v, c(at)) : v);
-  const sign = (v: Expr) => i32.shr_u(v, c(31));
-  /** The flags of result RES with carry cf and overflow of (each 0 or 1). */
-  const word = (cf: Expr, of: Expr) => i32.or(
+  const sign = (v: Expr, sh: Expr) => i32.and(i32.shr_u(v, sh), c(1));
+  /** The flags of result RES (sign bit at sh) with carry cf and overflow of (each 0 or 1). */
+  const word = (cf: Expr, of: Expr, sh: () => Expr = () => c(31)) => i32.or(
     i32.or(cf, bit(i32.eqz(i32.and(i32.popcnt(i32.and(get(RES), c(0xff))), c(1))), 2)),
-    i32.or(i32.or(bit(i32.eqz(get(RES)), 6), bit(sign(get(RES)), 7)), bit(of, 11)),
+    i32.or(i32.or(bit(i32.eqz(get(RES)), 6), bit(sign(get(RES), sh()), 7)), bit(of, 11)),
   );
-  const is = (op: number) => i32.eq(get(OP), c(op));
-  const lazyCf = () => i32.and(slot(S_LAZY_CF), c(1));
-  mod.addFunction("flags", b.none, b.i32, [b.i32, b.i32, b.i32, b.i32], mod.block(null, [
-    mod.local.set(OP, slot(S_LAZY_OP)),
+  const is = (l: number, v: number) => i32.eq(get(l), c(v));
+  const signBit = () => i32.shl(c(1), get(SH));
+  mod.addFunction("flags", b.none, b.i32, [b.i32, b.i32, b.i32, b.i32, b.i32, b.i32, b.i32, b.i32], mod.block(null, [
+    set(OP, slot(S_LAZY_OP)),
     mod.if(i32.lt_u(get(OP), c(4)), mod.return(slot(S_EFLAGS))),
-    mod.local.set(RES, slot(S_LAZY_RES)),
-    mod.local.set(A, slot(S_LAZY_A)),
-    mod.local.set(B, slot(S_LAZY_B)),
-    mod.if(is(OP_SUB32), mod.return(word(i32.lt_u(get(A), get(B)), sign(i32.and(i32.xor(get(A), get(B)), i32.xor(get(A), get(RES))))))),
-    mod.if(is(OP_ADD32), mod.return(word(i32.lt_u(get(RES), get(A)), sign(i32.and(i32.xor(get(A), get(RES)), i32.xor(get(B), get(RES))))))),
-    mod.if(is(OP_LOGIC32), mod.return(word(c(0), c(0)))),
-    mod.if(is(OP_INC32), mod.return(word(lazyCf(), i32.eq(get(RES), c(0x80000000))))),
-    mod.if(is(OP_DEC32), mod.return(word(lazyCf(), i32.eq(get(RES), c(0x7fffffff))))),
-    c(-1),
+    set(RES, slot(S_LAZY_RES)),
+    set(A, slot(S_LAZY_A)),
+    set(B, slot(S_LAZY_B)),
+    set(LCF, i32.and(slot(S_LAZY_CF), c(1))),
+    mod.if(is(OP, OP_SUB32), mod.return(word(i32.lt_u(get(A), get(B)), sign(i32.and(i32.xor(get(A), get(B)), i32.xor(get(A), get(RES))), c(31))))),
+    mod.if(is(OP, OP_ADD32), mod.return(word(i32.lt_u(get(RES), get(A)), sign(i32.and(i32.xor(get(A), get(RES)), i32.xor(get(B), get(RES))), c(31))))),
+    mod.if(is(OP, OP_LOGIC32), mod.return(word(c(0), c(0)))),
+    mod.if(is(OP, OP_INC32), mod.return(word(get(LCF), i32.eq(get(RES), c(0x80000000))))),
+    mod.if(is(OP, OP_DEC32), mod.return(word(get(LCF), i32.eq(get(RES), c(0x7fffffff))))),
+    // Any size: operands masked to it, the sign bit at SH.
+    set(K, i32.shr_u(get(OP), c(2))),
+    mod.if(i32.gt_u(get(K), c(K_DEC)), mod.return(c(-1))),
+    set(SH, i32.sub(i32.shl(c(8), i32.and(get(OP), c(3))), c(1))),
+    set(M, mod.select(i32.eq(get(SH), c(31)), c(-1), i32.sub(i32.shl(signBit(), c(1)), c(1)))),
+    set(RES, i32.and(get(RES), get(M))),
+    set(A, i32.and(get(A), get(M))),
+    set(B, i32.and(get(B), get(M))),
+    mod.if(is(K, K_LOGIC), mod.return(word(c(0), c(0), () => get(SH)))),
+    mod.if(is(K, K_INC), mod.return(word(get(LCF), i32.eq(get(RES), signBit()), () => get(SH)))),
+    mod.if(is(K, K_DEC), mod.return(word(get(LCF), i32.eq(get(RES), i32.sub(signBit(), c(1))), () => get(SH)))),
+    // add/adc and sub/sbb: a carry-in (adc/sbb with CF set) makes the borrow or carry inclusive.
+    mod.if(i32.le_u(get(K), c(K_ADC)), mod.return(word(
+      mod.select(i32.and(is(K, K_ADC), get(LCF)), i32.le_u(get(RES), get(A)), i32.lt_u(get(RES), get(A))),
+      sign(i32.and(i32.xor(get(A), get(RES)), i32.xor(get(B), get(RES))), get(SH)), () => get(SH)))),
+    word(
+      mod.select(i32.and(is(K, K_SBB), get(LCF)), i32.le_u(get(A), get(B)), i32.lt_u(get(A), get(B))),
+      sign(i32.and(i32.xor(get(A), get(B)), i32.xor(get(A), get(RES))), get(SH)), () => get(SH)),
+  ], b.i32));
+  const F = 0, OP2 = 1;
+  mod.addFunction("eflags", b.none, b.i32, [b.i32, b.i32], mod.block(null, [
+    set(OP2, slot(S_LAZY_OP)),
+    mod.if(i32.lt_u(get(OP2), c(4)), mod.return(slot(S_EFLAGS))),
+    set(F, mod.call("flags", [], b.i32)),
+    mod.if(is(F, -1), mod.return(c(-1))),
+    // AF: bit 4 of a ^ b ^ result for every kind flags() evaluates but logic, where it is 0.
+    i32.or(i32.or(i32.and(slot(S_EFLAGS), c(~ARITH_FLAGS)), get(F)),
+      mod.select(i32.eq(i32.shr_u(get(OP2), c(2)), c(K_LOGIC)), c(0),
+        i32.and(i32.xor(i32.xor(slot(S_LAZY_A), slot(S_LAZY_B)), slot(S_LAZY_RES)), c(0x10)))),
   ], b.i32));
 }
 
@@ -424,20 +464,25 @@ function emitModule(b: Binaryen, mod: Module, blocks: Block[]): void {
         if (o.cf >= 0) out.push(storeSlot(S_LAZY_CF, get(o.cf)));
         return o.when === undefined ? out : [mod.if(get(o.when), mod.block(null, out))];
       }
-      // Flags materialized (kind NONE) or of a common 32-bit kind are tested here (flags()); any other lazy record goes to the VMM's flag code.
+      // Flags materialized (kind NONE) or of an add/sub/logic/inc/dec kind are tested here (flags()); shifts and multiplies go to the VMM's flag code.
       case "cond": return [
         mod.local.set(FLAGS, mod.call("flags", [], i32)),
         mod.local.set(o.dst, mod.if(mod.i32.eq(get(FLAGS), c(-1)), mod.call("cond", [c(o.cc)], i32), eflagsCond(o.cc))),
       ];
       case "updflags": {
-        // All six arithmetic flags replaced: inline, as updateFlags computes it (header comment).
-        const call = o.mask === ARITH_FLAGS
-          ? mod.block(null, [
-            storeSlot(S_EFLAGS, mod.i32.or(mod.i32.and(loadSlot(S_EFLAGS), c(~(ARITH_FLAGS | 0x8))), mod.i32.or(c(0x2), mod.i32.and(get(o.bits), c(ARITH_FLAGS))))),
-            storeSlot(S_LAZY_OP, c(0)),
-          ])
-          : mod.call("updflags", [c(o.mask), get(o.bits)], b.none);
-        return [o.when === undefined ? call : mod.if(get(o.when), call)];
+        // As updateFlags computes it: the materialized word with o.mask's bits replaced, bit 1 set, bit 3
+        // clear, the lazy record NONE. Replacing all six arithmetic flags needs no materializing; otherwise
+        // eflags() materializes, and only for the kinds it cannot evaluate the VMM does it all (the import).
+        const merged = (old: Expr) => storeSlot(S_EFLAGS, mod.i32.or(mod.i32.and(old, c(~(o.mask | 0x8))), mod.i32.or(c(0x2), mod.i32.and(get(o.bits), c(o.mask)))));
+        const update = o.mask === ARITH_FLAGS
+          ? mod.block(null, [merged(loadSlot(S_EFLAGS)), storeSlot(S_LAZY_OP, c(0))])
+          : mod.block(null, [
+            mod.local.set(FLAGS, mod.call("eflags", [], i32)),
+            mod.if(mod.i32.eq(get(FLAGS), c(-1)),
+              mod.call("updflags", [c(o.mask), get(o.bits)], b.none),
+              mod.block(null, [merged(get(FLAGS)), storeSlot(S_LAZY_OP, c(0))])),
+          ]);
+        return [o.when === undefined ? update : mod.if(get(o.when), update)];
       }
       case "exit": return [leave(o)];
       case "exitif": return [mod.if(get(o.c), leave(o))];
