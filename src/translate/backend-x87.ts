@@ -69,9 +69,9 @@ export interface X87Context {
   get(t: number): Expr;
   all(...xs: Expr[]): Expr;
   loadSlot(slot: number): Expr;
-  bailIf(cond: Expr, k: number): Expr[];
-  unreadable(addr: number, size: number): Expr;
-  unwritable(addr: number, size: number): Expr;
+  bailIf(conds: Expr | Expr[], k: number): Expr[];
+  unreadable(addr: number, size: number): Expr[];
+  unwritable(addr: number, size: number): Expr[];
   interp(insn: number, next: number): Expr[];
   /** Guest address of instruction k. */
   addr(k: number): number;

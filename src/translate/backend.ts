@@ -258,12 +258,14 @@ function emitModule(b: Binaryen, mod: Module, blocks: Block[]): void {
   // The block being emitted and its index: emission is one synchronous pass over the blocks, so the
   // helpers below that depend on the block (bail-out addresses, executor calls) read these.
   let blk = blocks[0], n = 0;
-  /** Bails out to the interpreter at eip (by default instruction k's), k instructions retired, if cond holds. */
-  const bailIf = (cond: Expr, k: number, eip = blk.addrs[k]): Expr[] => [
-    mod.local.set(BAIL_EIP, c(eip)),
-    mod.local.set(BAIL_COUNT, c(k)),
-    mod.br("bail", cond),
-  ];
+  /**
+   * Bails out to the interpreter at eip (by default instruction k's), k instructions retired, if
+   * any of the conditions holds: one branch each, the bail-out's locals set only on its cold path
+   * (setting them before one br_if on an `or` of the conditions cost every guest access a few
+   * instructions and spills).
+   */
+  const bailIf = (conds: Expr | Expr[], k: number, eip = blk.addrs[k]): Expr[] => [conds].flat().map((cond) =>
+    mod.if(cond, mod.block(null, [mod.local.set(BAIL_EIP, c(eip)), mod.local.set(BAIL_COUNT, c(k)), mod.br("bail")])));
   const crossesPage = (addr: Expr, size: number) => mod.i32.gt_u(mod.i32.and(addr, c(PAGE_SIZE - 1)), c(PAGE_SIZE - size));
 
   /**
@@ -303,15 +305,15 @@ function emitModule(b: Binaryen, mod: Module, blocks: Block[]): void {
     return mod.block(null, [...(tries.length ? [mod.if(get(ITER), mod.block(null, tries))] : []), ...leaveFor(get(o.target), c(o.count))]);
   };
 
-  /** Whether a guest read of size bytes at temp a must bail out: its page is not readable, or it crosses a page. */
-  function unreadable(a: number, size: number): Expr {
+  /** When a guest read of size bytes at temp a must bail out: its page is not readable; it crosses a page. */
+  function unreadable(a: number, size: number): Expr[] {
     const bad = mod.i32.eqz(mod.i32.and(perm(get(a)), c(PROT_READ)));
-    return size > 1 ? mod.i32.or(bad, crossesPage(get(a), size)) : bad;
+    return size > 1 ? [bad, crossesPage(get(a), size)] : [bad];
   }
-  /** Whether a guest write must bail out: its page is not writable or holds code, or it crosses a page. */
-  function unwritable(a: number, size: number): Expr {
+  /** When a guest write must bail out: its page is not writable or holds code; it crosses a page. */
+  function unwritable(a: number, size: number): Expr[] {
     const bad = mod.i32.ne(mod.i32.and(perm(get(a)), c(PROT_WRITE | PAGE_CODE)), c(PROT_WRITE));
-    return size > 1 ? mod.i32.or(bad, crossesPage(get(a), size)) : bad;
+    return size > 1 ? [bad, crossesPage(get(a), size)] : [bad];
   }
 
   /** Guest instruction insn through the interpreter's executor: a barrier for cached registers; a fault bails before it, a store into code after it. */
