@@ -47,7 +47,7 @@
  * native), which shares this file's checks, bail-out and executor call.
  *
  * Flags: `cond` and `updflags` read the lazy record interp/flags.ts keeps in
- * the register file through the module's flags() and eflags() (emitFlags),
+ * the register file through the module's flags(), carry() and eflags() (emitFlags),
  * which evaluate it as that file does for every kind but shifts and
  * multiplies; for those they call the VMM (the cond and updflags imports).
  * An updflags replacing all six arithmetic flags needs no evaluation: EFLAGS
@@ -162,7 +162,9 @@ export function compileBlocks(blocks: Block[], opts: BackendOptions): CompiledBa
 /**
  * Emits the module's flag functions, which evaluate the lazy flag record as
  * interp/flags.ts does, so translated code calls into the VMM only for the
- * rare kinds (shifts, multiplies):
+ * rare kinds (shifts, multiplies) — flags(), eflags() below and carry(), CF
+ * alone for a jb/jae and the carry-in of inc/dec/adc/sbb (without the
+ * parity, zero and sign work of flags()):
  *   flags() -> i32: CF PF ZF SF OF at their EFLAGS bits for add, adc, sub,
  *     sbb, logic, inc and dec at any operand size — the common 32-bit sub,
  *     add, logic, inc and dec tested first — or the EFLAGS word itself when
@@ -217,6 +219,17 @@ function emitFlags(b: Binaryen, mod: Module): void {
     word(
       mod.select(i32.and(is(K, K_SBB), get(LCF)), i32.le_u(get(A), get(B)), i32.lt_u(get(A), get(B))),
       sign(i32.and(i32.xor(get(A), get(B)), i32.xor(get(A), get(RES))), get(SH)), () => get(SH)),
+  ], b.i32));
+  // carry(): CF alone (0 or 1), or -1 — what the carry-in of inc, dec, adc and sbb and a jb/jae ask.
+  mod.addFunction("carry", b.none, b.i32, [b.i32], mod.block(null, [
+    set(OP, slot(S_LAZY_OP)),
+    mod.if(i32.lt_u(get(OP), c(4)), mod.return(i32.and(slot(S_EFLAGS), c(1)))),
+    mod.if(is(OP, OP_SUB32), mod.return(i32.lt_u(slot(S_LAZY_A), slot(S_LAZY_B)))),
+    mod.if(is(OP, OP_ADD32), mod.return(i32.lt_u(slot(S_LAZY_RES), slot(S_LAZY_A)))),
+    mod.if(is(OP, OP_LOGIC32), mod.return(c(0))),
+    mod.if(i32.or(is(OP, OP_INC32), is(OP, OP_DEC32)), mod.return(i32.and(slot(S_LAZY_CF), c(1)))),
+    set(OP, mod.call("flags", [], b.i32)),
+    mod.select(is(OP, -1), c(-1), i32.and(get(OP), c(1))),
   ], b.i32));
   const F = 0, OP2 = 1;
   mod.addFunction("eflags", b.none, b.i32, [b.i32, b.i32], mod.block(null, [
@@ -467,10 +480,15 @@ function emitModule(b: Binaryen, mod: Module, blocks: Block[]): void {
         return o.when === undefined ? out : [mod.if(get(o.when), mod.block(null, out))];
       }
       // Flags materialized (kind NONE) or of an add/sub/logic/inc/dec kind are tested here (flags()); shifts and multiplies go to the VMM's flag code.
-      case "cond": return [
-        mod.local.set(FLAGS, mod.call("flags", [], i32)),
-        mod.local.set(o.dst, mod.if(mod.i32.eq(get(FLAGS), c(-1)), mod.call("cond", [c(o.cc)], i32), eflagsCond(o.cc))),
-      ];
+      case "cond": return o.cc >> 1 === 1
+        ? [ // b/ae: CF alone
+          mod.local.set(FLAGS, mod.call("carry", [], i32)),
+          mod.local.set(o.dst, mod.if(mod.i32.eq(get(FLAGS), c(-1)), mod.call("cond", [c(o.cc)], i32), o.cc & 1 ? mod.i32.xor(get(FLAGS), c(1)) : get(FLAGS))),
+        ]
+        : [
+          mod.local.set(FLAGS, mod.call("flags", [], i32)),
+          mod.local.set(o.dst, mod.if(mod.i32.eq(get(FLAGS), c(-1)), mod.call("cond", [c(o.cc)], i32), eflagsCond(o.cc))),
+        ];
       case "updflags": {
         // As updateFlags computes it: the materialized word with o.mask's bits replaced, bit 1 set, bit 3
         // clear, the lazy record NONE. Replacing all six arithmetic flags needs no materializing; otherwise
