@@ -18,6 +18,7 @@ if [[ "${1:-}" == "ref" ]]; then
     ./bin/cdvm bench --size ref --only "$(echo $INT | tr ' ' ,)" --configs staged,staged:-link-blocks --runs 1 --timeout 300 --out $R/ref-linked
     ./bin/cdvm bench --size ref --only crc32,sort_int,matmul --configs interp --runs 1 --timeout 400 --out $R/ref-interp
     ./bin/cdvm report $R/ref-native-qemu/results.json $R/ref-interp/results.json $R/ref-linked/results.json --out $R/linked
+    ./bin/cdvm bench --size ref --only "$(echo $INT | tr ' ' ,)" --configs staged --runs 1 --timeout 300 --out $R/ref-flags
     ./bin/cdvm bench --size ref --only nbody_sse2,mandelbrot_sse2,spectral_sse2 --configs staged,native,qemu --runs 1 --timeout 300 --out $R/ref-float
     ./bin/cdvm report $R/ref-float/results.json --out $R/float
     ./bin/cdvm bench --size ref --only nbody,mandelbrot,spectral --configs staged,staged:x87=f64,native,qemu --runs 1 --timeout 400 --out $R/ref-x87
