@@ -27,7 +27,7 @@ import { loadBackend } from "../src/translate/backend.ts";
 import { PASS_NAMES, selectPasses } from "../src/translate/passes/index.ts";
 import type { Block } from "../src/translate/ir.ts";
 import { CodeCache } from "../src/vmm/codecache.ts";
-import { MAX_BLOCK_INSNS } from "../src/translate/translator.ts";
+import { MAX_BLOCK_INSNS, VOLATILE_PAGE_WRITES } from "../src/translate/translator.ts";
 import { S_EXIT, XMM_SIZE } from "../src/vmm/layout.ts";
 import {
   BATCH, buildPool, caseAddr, CODE, compareOutcomes, FPU_LEN, genCase, hex, loadBatch, makeRig, makeTransRig, newTranslator,
@@ -324,6 +324,28 @@ describe("translator bail-outs", () => {
     s[S_EXIT] = 0;
     expect(eip).toBe(at(c, 1));
     expect(s[0]).toBe(9);
+  });
+});
+
+describe("code rewritten over and over", () => {
+  it(`a page whose code changed ${VOLATILE_PAGE_WRITES} times is left to the interpreter; the interpreter still sees each new version`, () => {
+    const rig = makeTransRig(), t = newTranslator(rig, selectPasses(), 1);
+    try {
+      const c = manual(8, [[0xb8, 0x07, 0x00, 0x00, 0x00], [0xc3]], {}, true); // mov eax, 7; ret, on a writable code page
+      loadBatch(rig, [c]);
+      const imm = caseAddr(0) + 1;
+      for (let k = 1; k <= VOLATILE_PAGE_WRITES; k++) {
+        expect(t.translate(caseAddr(0)), `before write ${k}`).toBe(true);
+        rig.m.st32(imm, k); // a guest store into the code page: translations and decoded blocks dropped
+        expect(rig.cache.has(caseAddr(0))).toBe(false);
+      }
+      expect(t.tr.isUntranslatable(caseAddr(0))).toBe(true);
+      expect(t.translate(caseAddr(0))).toBe(false);
+      const want = runInterp(rig, c, 0);
+      expect(want.regs[0]).toBe(VOLATILE_PAGE_WRITES);
+    } finally {
+      t.close();
+    }
   });
 });
 

@@ -15,7 +15,10 @@
  * other directly (link-blocks).
  * Blocks whose first instruction can be neither lifted nor interpreted are
  * remembered (per page, forgotten when the page changes) and left to the
- * interpreter.
+ * interpreter; so is, for the rest of the run, every block on a page whose
+ * code has changed VOLATILE_PAGE_WRITES times (code rewritten in a loop:
+ * translating it anew after every write cost a bbt run of such a program
+ * ~1 ms per write, 99 s for 100 000).
  * Each module is instantiated with the VMM's imports (vmmImports): the
  * interpreter's flag logic and, for interp operations, its executors over
  * the batch's decoded instructions, which live as long as the instance.
@@ -110,6 +113,9 @@ export interface TranslatorStats {
   liftStops: Map<string, number>;
 }
 
+/** Code changes to a page after which its blocks are no longer translated. */
+export const VOLATILE_PAGE_WRITES = 64;
+
 export class Translator {
   readonly stats: TranslatorStats = {
     blocksTranslated: 0, guestInsnsTranslated: 0, modules: 0, wasmBytes: 0,
@@ -135,7 +141,13 @@ export class Translator {
   }
 
   isUntranslatable(eip: number): boolean {
-    return this.untranslatable.get(eip >>> PAGE_SHIFT)?.has(eip) ?? false;
+    const page = eip >>> PAGE_SHIFT;
+    return this.volatile(page) || (this.untranslatable.get(page)?.has(eip) ?? false);
+  }
+
+  /** Whether the page's code has changed too often to be worth translating again. */
+  private volatile(page: number): boolean {
+    return (this.pageVersion.get(page) ?? 0) >= VOLATILE_PAGE_WRITES;
   }
 
   /** Called when a page's code changes: earlier verdicts and in-flight translations of it no longer hold. */
@@ -186,6 +198,7 @@ export class Translator {
         if (insns.length) this.markUntranslatable(at);
         continue;
       }
+      if (pagesOf(block).some((p) => this.volatile(p))) continue;
       blocks.push({ block, insns: insns.slice(0, block.addrs.length), stages: [], versions: this.versionsOf(block) });
       if (block.addrs.length < insns.length) continue;
       const last = insns[insns.length - 1];
