@@ -328,7 +328,7 @@ describe("translator bail-outs", () => {
 });
 
 describe("code rewritten over and over", () => {
-  it(`a page whose code changed ${VOLATILE_PAGE_WRITES} times is left to the interpreter; the interpreter still sees each new version`, () => {
+  it(`a page whose code was written ${VOLATILE_PAGE_WRITES} times since it was mapped is left to the interpreter, which sees each new version`, () => {
     const rig = makeTransRig(), t = newTranslator(rig, selectPasses(), 1);
     try {
       const c = manual(8, [[0xb8, 0x07, 0x00, 0x00, 0x00], [0xc3]], {}, true); // mov eax, 7; ret, on a writable code page
@@ -343,6 +343,9 @@ describe("code rewritten over and over", () => {
       expect(t.translate(caseAddr(0))).toBe(false);
       const want = runInterp(rig, c, 0);
       expect(want.regs[0]).toBe(VOLATILE_PAGE_WRITES);
+      loadBatch(rig, [c]); // mapped afresh: translated again
+      expect(t.tr.isUntranslatable(caseAddr(0))).toBe(false);
+      expect(t.translate(caseAddr(0))).toBe(true);
     } finally {
       t.close();
     }
@@ -482,7 +485,7 @@ describe("blocks linked inside a translation module (link-blocks)", () => {
     const want = runInterp(rigA, c, 0, LOOP_STEPS);
     const got = configs.map((passes, k) => {
       const t = (translators[k] ??= newTranslator(rigB, passes, 1, 16));
-      rigB.forget = (page) => t.tr.forgetPage(page);
+      rigB.forget = (page, remapped) => t.tr.forgetPage(page, remapped);
       loadBatch(rigB, [c]);
       const before = rigB.linkedBranches();
       const out = runTranslated(rigB, c, 0, (eip) => t.translate(eip), LOOP_STEPS);

@@ -15,8 +15,8 @@
  * other directly (link-blocks).
  * Blocks whose first instruction can be neither lifted nor interpreted are
  * remembered (per page, forgotten when the page changes) and left to the
- * interpreter; so is, for the rest of the run, every block on a page whose
- * code has changed VOLATILE_PAGE_WRITES times (code rewritten in a loop:
+ * interpreter; so is every block on a page whose code has been written
+ * VOLATILE_PAGE_WRITES times since it was mapped (code rewritten in a loop:
  * translating it anew after every write cost a bbt run of such a program
  * ~1 ms per write, 99 s for 100 000).
  * Each module is instantiated with the VMM's imports (vmmImports): the
@@ -113,7 +113,7 @@ export interface TranslatorStats {
   liftStops: Map<string, number>;
 }
 
-/** Code changes to a page after which its blocks are no longer translated. */
+/** Writes into a page's code (since it was mapped) after which its blocks are no longer translated. */
 export const VOLATILE_PAGE_WRITES = 64;
 
 export class Translator {
@@ -124,6 +124,8 @@ export class Translator {
   };
   private readonly untranslatable = new Map<number, Set<number>>();
   private readonly pageVersion = new Map<number, number>();
+  /** Writes into each page's code since the page was mapped. */
+  private readonly rewrites = new Map<number, number>();
   private readonly pending = new Map<number, Pending>();
   private readonly pendingEips = new Set<number>();
   private readonly backend = new RemoteBackend();
@@ -145,15 +147,20 @@ export class Translator {
     return this.volatile(page) || (this.untranslatable.get(page)?.has(eip) ?? false);
   }
 
-  /** Whether the page's code has changed too often to be worth translating again. */
+  /** Whether the page's code has been rewritten too often to be worth translating again. */
   private volatile(page: number): boolean {
-    return (this.pageVersion.get(page) ?? 0) >= VOLATILE_PAGE_WRITES;
+    return (this.rewrites.get(page) ?? 0) >= VOLATILE_PAGE_WRITES;
   }
 
-  /** Called when a page's code changes: earlier verdicts and in-flight translations of it no longer hold. */
-  forgetPage(page: number): void {
+  /**
+   * Called when a page's code changes — written, or (remapped) mapped over or unmapped: earlier
+   * verdicts and in-flight translations of it no longer hold.
+   */
+  forgetPage(page: number, remapped = false): void {
     this.untranslatable.delete(page);
     this.pageVersion.set(page, (this.pageVersion.get(page) ?? 0) + 1);
+    if (remapped) this.rewrites.delete(page);
+    else this.rewrites.set(page, (this.rewrites.get(page) ?? 0) + 1);
   }
 
   close(): void {

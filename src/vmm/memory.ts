@@ -7,8 +7,9 @@
  *   table lookup both enforces protection and keeps the VMM region concealed;
  * - an unmapped page reads as zero bytes in the underlying memory: unmapping
  *   zero-fills, so a later mapping starts clean;
- * - a store to a page marked PAGE_CODE calls onCodeWrite(page) before the
- *   bytes change, so cached decodings and translations of it die first.
+ * - a store to a page marked PAGE_CODE calls onCodeWrite(page, false) before
+ *   the bytes change, so cached decodings and translations of it die first;
+ *   mapping over or unmapping such a page calls onCodeWrite(page, true).
  */
 import {
   GUEST_LIMIT, MEMORY_BYTES, PAGE_CODE, PAGE_MAPPED, PAGE_MASK, PAGE_SHIFT, PAGE_SIZE,
@@ -23,7 +24,7 @@ export class Memory {
   readonly u8: Uint8Array;
   readonly dv: DataView;
   readonly perm: Uint8Array;
-  onCodeWrite: (page: number) => void = () => {};
+  onCodeWrite: (page: number, remapped: boolean) => void = () => {};
 
   constructor() {
     const pages = MEMORY_BYTES / WASM_PAGE;
@@ -82,7 +83,7 @@ export class Memory {
       if (!(f & PROT_WRITE)) this.fault(Math.max(a, p << PAGE_SHIFT) >>> 0, "write");
       if (f & PAGE_CODE) {
         this.perm[p] = f & ~PAGE_CODE;
-        this.onCodeWrite(p);
+        this.onCodeWrite(p, false);
       }
     }
   }
@@ -158,7 +159,7 @@ export class Memory {
   map(addr: number, len: number, prot: number): void {
     for (let p = addr >>> PAGE_SHIFT; p < pageEnd(addr, len); p++) {
       const f = this.perm[p];
-      if (f & PAGE_CODE) this.onCodeWrite(p);
+      if (f & PAGE_CODE) this.onCodeWrite(p, true);
       if (f & PAGE_MAPPED) this.u8.fill(0, p << PAGE_SHIFT >>> 0, ((p + 1) << PAGE_SHIFT) >>> 0);
       this.perm[p] = PAGE_MAPPED | (prot & 7);
     }
@@ -168,7 +169,7 @@ export class Memory {
     for (let p = addr >>> PAGE_SHIFT; p < pageEnd(addr, len); p++) {
       const f = this.perm[p];
       if (!(f & PAGE_MAPPED)) continue;
-      if (f & PAGE_CODE) this.onCodeWrite(p);
+      if (f & PAGE_CODE) this.onCodeWrite(p, true);
       this.u8.fill(0, p << PAGE_SHIFT >>> 0, ((p + 1) << PAGE_SHIFT) >>> 0);
       this.perm[p] = 0;
     }
@@ -180,7 +181,7 @@ export class Memory {
     for (let p = addr >>> PAGE_SHIFT; p < end; p++) if (!(this.perm[p] & PAGE_MAPPED)) return false;
     for (let p = addr >>> PAGE_SHIFT; p < end; p++) {
       const f = this.perm[p];
-      if ((f & PAGE_CODE) && !(prot & PROT_READ)) { this.onCodeWrite(p); }
+      if ((f & PAGE_CODE) && !(prot & PROT_READ)) { this.onCodeWrite(p, false); }
       this.perm[p] = PAGE_MAPPED | (prot & 7) | (prot & PROT_READ ? f & PAGE_CODE : 0);
     }
     return true;

@@ -98,7 +98,7 @@ export function runGuest(bytes: Uint8Array, argv: string[], env: string[], opts:
   // Installed once, before any guest code runs: replacing Memory.onCodeWrite when the tier
   // started made V8 deoptimize the interpreter's compiled stores (node --trace-deopt shows it).
   const interpWrite = proc.mem.onCodeWrite;
-  proc.mem.onCodeWrite = (page) => { interpWrite(page); cache?.invalidatePage(page); translator?.forgetPage(page); };
+  proc.mem.onCodeWrite = (page, remapped) => { interpWrite(page, remapped); cache?.invalidatePage(page); translator?.forgetPage(page, remapped); };
 
   const createTier = (): TranslationTier => {
     const c = (cache = new CodeCache(proc.mem, opts.codeCacheSize ?? DEFAULT_CODE_CACHE));

@@ -529,7 +529,7 @@ export interface TransRig extends Rig {
   /** Branches translated code has taken between the blocks of one module (link-blocks), in total. */
   linkedBranches(): number;
   /** Called from onCodeWrite so a Translator can forget the page. */
-  forget: ((page: number) => void) | null;
+  forget: ((page: number, remapped: boolean) => void) | null;
   /** Instructions translated code has run through the interpreter's executor (the interp import) since the last setup. */
   executorCalls: number;
 }
@@ -555,7 +555,7 @@ export function makeTransRig(): TransRig {
     linkedBranches: () => new Float64Array(rig.mem.wasm.buffer, s.byteOffset, 64)[S_LINKS / 2],
   };
   const interpWrite = rig.mem.onCodeWrite;
-  rig.mem.onCodeWrite = (page) => { interpWrite(page); cache.invalidatePage(page); t.forget?.(page); };
+  rig.mem.onCodeWrite = (page, remapped) => { interpWrite(page, remapped); cache.invalidatePage(page); t.forget?.(page, remapped); };
   s[S_LINK_BUDGET] = LINK_BUDGET;
   return t;
 }
@@ -576,7 +576,7 @@ export interface TestTranslator {
 
 export function newTranslator(rig: TransRig, passes: Pass[], optLevel: number, batchBlocks = 1): TestTranslator {
   const tr = new Translator(rig.mem, rig.cache, rig.m, { passes, optLevel, batchBlocks });
-  rig.forget = (page) => tr.forgetPage(page);
+  rig.forget = (page, remapped) => tr.forgetPage(page, remapped);
   const api = tr as unknown as TranslatorApi;
   const entry = api.translateNow ?? api.translateFrom;
   if (!entry) throw new Error("Translator has neither translateNow nor translateFrom");
