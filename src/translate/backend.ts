@@ -46,7 +46,9 @@
  * operations are emitted by backend-x87.ts (its header says when they are
  * native), which shares this file's checks, bail-out and executor call.
  *
- * Flags: `cond` and `updflags` read the lazy record interp/flags.ts keeps in
+ * Flags: a block keeps its last flag record in locals and stores it in the
+ * register file only on the way out or before an operation that may read it
+ * (emitModule's `pending`). `cond` and `updflags` read the lazy record interp/flags.ts keeps in
  * the register file through the module's flags(), carry() and eflags() (emitFlags),
  * which evaluate it as that file does for every kind but shifts and
  * multiplies; for those they call the VMM (the cond and updflags imports).
@@ -245,6 +247,13 @@ function emitFlags(b: Binaryen, mod: Module): void {
 }
 
 /**
+ * Operations before which a pending flag record is stored (emitModule): those that read the
+ * register file's flags (cond, updflags) and those that may call an executor, which may read or
+ * write them.
+ */
+const FLUSH_BEFORE = new Set<Op["op"]>(["cond", "updflags", "interp", "x87", "xarith", "xcvtt", "xcomi"]);
+
+/**
  * Emits the module's blocks as one function, "region", entered at the block
  * whose index the caller put in the global "entry". The blocks sit in a loop
  * behind a br_table on the current block index (local CUR): a linked exit
@@ -278,7 +287,20 @@ function emitModule(b: Binaryen, mod: Module, blocks: Block[]): void {
    * instructions and spills).
    */
   const bailIf = (conds: Expr | Expr[], k: number, eip = blk.addrs[k]): Expr[] => [conds].flat().map((cond) =>
-    mod.if(cond, mod.block(null, [mod.local.set(BAIL_EIP, c(eip)), mod.local.set(BAIL_COUNT, c(k)), mod.br("bail")])));
+    mod.if(cond, mod.block(null, [...pendingFlags(), mod.local.set(BAIL_EIP, c(eip)), mod.local.set(BAIL_COUNT, c(k)), mod.br("bail")])));
+  type SetFlags = Extract<Op, { op: "setflags" }>;
+  /**
+   * The block's last unconditional flag record not yet stored: records live in locals until
+   * something may read the register file's copy — on the way out (exits, linked branches,
+   * bail-outs) it is stored there, and before any operation that reads it or may call into the
+   * VMM (FLUSH_BEFORE), so a superseded record costs nothing.
+   */
+  let pending: SetFlags | null = null;
+  const storeFlags = (o: SetFlags): Expr[] => [
+    storeSlot(S_LAZY_OP, c((o.kind << 2) | o.size)), storeSlot(S_LAZY_RES, get(o.res)), storeSlot(S_LAZY_A, get(o.a)), storeSlot(S_LAZY_B, get(o.b)),
+    ...(o.cf >= 0 ? [storeSlot(S_LAZY_CF, get(o.cf))] : []),
+  ];
+  const pendingFlags = (): Expr[] => (pending ? storeFlags(pending) : []);
   const crossesPage = (addr: Expr, size: number) => mod.i32.gt_u(mod.i32.and(addr, c(PAGE_SIZE - 1)), c(PAGE_SIZE - size));
 
   /**
@@ -315,7 +337,7 @@ function emitModule(b: Binaryen, mod: Module, blocks: Block[]): void {
     const known = consts.get(o.target);
     const tries = (o.links ?? []).filter((eip) => index.has(eip))
       .map((eip) => (known === eip ? linked(eip) : mod.if(mod.i32.eq(get(o.target), c(eip)), linked(eip))));
-    return mod.block(null, [...(tries.length ? [mod.if(get(ITER), mod.block(null, tries))] : []), ...leaveFor(get(o.target), c(o.count))]);
+    return mod.block(null, [...pendingFlags(), ...(tries.length ? [mod.if(get(ITER), mod.block(null, tries))] : []), ...leaveFor(get(o.target), c(o.count))]);
   };
 
   /** When a guest read of size bytes at temp a must bail out: its page is not readable; it crosses a page. */
@@ -427,6 +449,17 @@ function emitModule(b: Binaryen, mod: Module, blocks: Block[]): void {
     }
   }
 
+  /** emitOp, keeping unconditional flag records in locals until they must be stored (pending). */
+  function emitWithFlags(o: Op): Expr[] {
+    if (o.op === "setflags" && o.when === undefined) {
+      pending = o;
+      return [];
+    }
+    const before = pending && (o.op === "setflags" || FLUSH_BEFORE.has(o.op)) ? storeFlags(pending) : [];
+    if (before.length) pending = null;
+    return [...before, ...emitOp(o)];
+  }
+
   function emitOp(o: Op): Expr[] {
     switch (o.op) {
       case "const": return [mod.local.set(o.dst, c(o.value))];
@@ -474,11 +507,7 @@ function emitModule(b: Binaryen, mod: Module, blocks: Block[]): void {
           mod.local.set(o.r, mod.i32.wrap(o.signed ? mod.i64.rem_s(g64(N), g64(D)) : mod.i64.rem_u(g64(N), g64(D)))),
         ];
       }
-      case "setflags": {
-        const out = [storeSlot(S_LAZY_OP, c((o.kind << 2) | o.size)), storeSlot(S_LAZY_RES, get(o.res)), storeSlot(S_LAZY_A, get(o.a)), storeSlot(S_LAZY_B, get(o.b))];
-        if (o.cf >= 0) out.push(storeSlot(S_LAZY_CF, get(o.cf)));
-        return o.when === undefined ? out : [mod.if(get(o.when), mod.block(null, out))];
-      }
+      case "setflags": return [mod.if(get(o.when!), mod.block(null, storeFlags(o)))]; // unconditional ones: emitWithFlags
       // Flags materialized (kind NONE) or of an add/sub/logic/inc/dec kind are tested here (flags()); shifts and multiplies go to the VMM's flag code.
       case "cond": return o.cc >> 1 === 1
         ? [ // b/ae: CF alone
@@ -551,7 +580,8 @@ function emitModule(b: Binaryen, mod: Module, blocks: Block[]): void {
     consts.clear();
     for (const o of blk.ops) if (o.op === "const") consts.set(o.dst, o.value >>> 0);
     x87.forgetTop();
-    dispatch = mod.block(`d${k + 1}`, [dispatch, ...blk.ops.flatMap(emitOp)]);
+    pending = null;
+    dispatch = mod.block(`d${k + 1}`, [dispatch, ...blk.ops.flatMap(emitWithFlags)]);
   });
   const bailPath = [storeSlot(S_EXIT, c(1)), ...leaveFor(get(BAIL_EIP), get(BAIL_COUNT))];
   const locals = [...new Array(T + 10).fill(i32), b.i64, b.i64, b.i64, i32, i32, i32, b.f64, b.f64, b.f64, b.f32, b.f32, b.f32, ...new Array(9).fill(i32), ...new Array(10).fill(b.i64), i32, i32];
