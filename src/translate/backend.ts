@@ -455,9 +455,10 @@ function emitModule(b: Binaryen, mod: Module, blocks: Block[]): void {
       pending = o;
       return [];
     }
-    const before = pending && (o.op === "setflags" || FLUSH_BEFORE.has(o.op)) ? storeFlags(pending) : [];
-    if (before.length) pending = null;
-    return [...before, ...emitOp(o)];
+    if (!pending || !(o.op === "setflags" || FLUSH_BEFORE.has(o.op))) return emitOp(o);
+    const stored = storeFlags(pending);
+    pending = null;
+    return [...stored, ...emitOp(o)];
   }
 
   function emitOp(o: Op): Expr[] {

@@ -33,7 +33,7 @@ import type { Machine } from "../interp/machine.ts";
 import { executorFor } from "../interp/dispatch.ts";
 import { x87ModelOf } from "../interp/fpu.ts";
 import { specialize } from "../interp/fast.ts";
-import { PAGE_SHIFT, PROT_EXEC, PROT_READ } from "../vmm/layout.ts";
+import { PAGE_SHIFT, PAGE_SIZE, PROT_EXEC, PROT_READ } from "../vmm/layout.ts";
 import type { Memory } from "../vmm/memory.ts";
 import type { CodeCache } from "../vmm/codecache.ts";
 import { condition, updateFlags } from "../interp/flags.ts";
@@ -295,7 +295,7 @@ export class Translator {
     const out = new Set<number>();
     for (let k = 0; k < MAX_TABLE; k++) {
       const at = (i.disp + 4 * k) >>> 0;
-      if (!(this.mem.perm[at >>> PAGE_SHIFT] & PROT_READ) || (at & 0xfff) > 0xffc) break;
+      if (!(this.mem.perm[at >>> PAGE_SHIFT] & PROT_READ) || (at & (PAGE_SIZE - 1)) > PAGE_SIZE - 4) break;
       const target = this.mem.dv.getUint32(at, true);
       if (!(this.mem.perm[target >>> PAGE_SHIFT] & PROT_EXEC)) break;
       out.add(target);
