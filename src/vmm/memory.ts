@@ -144,6 +144,25 @@ export class Memory {
     return null;
   }
 
+  /**
+   * A store that ignores protection but not mapping, as the kernel's forced
+   * access (/proc/self/mem, ptrace) does: false when any page of the range is
+   * unmapped or concealed; code pages in it are invalidated first.
+   */
+  forceWrite(addr: number, data: Uint8Array): boolean {
+    const a = addr >>> 0;
+    if (!this.accessible(a, data.length, PAGE_MAPPED)) return false;
+    for (let p = a >>> PAGE_SHIFT; data.length && p <= (a + data.length - 1) >>> PAGE_SHIFT; p++) {
+      const f = this.perm[p];
+      if (f & PAGE_CODE) {
+        this.perm[p] = f & ~PAGE_CODE;
+        this.onCodeWrite(p, false);
+      }
+    }
+    this.u8.set(data, a);
+    return true;
+  }
+
   /** Loader-side store that ignores protection (segments are filled before mprotect). */
   poke(addr: number, data: Uint8Array): void {
     this.u8.set(data, addr >>> 0);
