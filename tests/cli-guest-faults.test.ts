@@ -53,6 +53,17 @@ describe.concurrent("a guest fault ends the run with 128+N and one line", () => 
     expect(r.stdout.length).toBe(0);
   });
 
+  // A loop calls a function through EBX 1000 times, then through EBX = 0: in translated code the
+  // dispatcher's directory probe once matched EIP 0 against an empty slot and the VMM died (status 125).
+  const nullCall = [0xb9, ...le32(1000), 0xbb, ...le32(CODE_ADDR + 19), 0xff, 0xd3, 0x49, 0x75, 0xfb, 0x31, 0xdb, 0xff, 0xd3, 0xc3];
+  it.each(["interp", "bbt", "staged"])("a call through a pointer that became NULL, --mode %s", async (mode) => {
+    const file = path.join(t.dir, `null-call-${mode}`);
+    fs.writeFileSync(file, guestElf(nullCall));
+    const r = await cdvm(["run", "--mode", mode, file]);
+    expect(oneLine(r)).toBe("cdvm: guest killed by SIGSEGV at eip 0x00000000, address 0x00000000: instruction fetch of unmapped address");
+    expect(r.status).toBe(128 + SIGSEGV);
+  });
+
   it("the same fault under --strace still ends with exactly one report line after the trace", async () => {
     const file = path.join(t.dir, "ud0-strace");
     fs.writeFileSync(file, guestElf([0x0f, 0xff]));

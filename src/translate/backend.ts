@@ -614,8 +614,9 @@ export function compileDispatcher(): WebAssembly.Module {
   const probe = mod.loop("probe", mod.block(null, [
     mod.local.set(E, mod.i32.add(c(CACHE_OFF), mod.i32.shl(get(H), c(3)))),
     mod.local.set(KEY, mod.i32.load(0, 4, get(E))),
-    mod.br("found", mod.i32.eq(get(KEY), get(EIP))),
+    // Empty slot first: EIP 0 (a call through a NULL pointer) must miss, not match an empty key.
     mod.if(mod.i32.eqz(get(KEY)), mod.return(get(EIP))),
+    mod.br("found", mod.i32.eq(get(KEY), get(EIP))),
     mod.local.set(H, mod.i32.and(mod.i32.add(get(H), c(1)), c(DIR_ENTRIES - 1))),
     mod.br("probe"),
   ]));
