@@ -2,11 +2,17 @@
  * `cdvm run`: start a static i386 Linux program under the VM. Every guest
  * problem ends as a one-line message and a defined status (vmm/status.ts);
  * the process's exit status is the guest's.
+ *
+ * Only a regular file of at most MAX_PROGRAM_BYTES is a program: anything
+ * else (a device such as /dev/zero, a FIFO, a directory) is refused as
+ * execve refuses it with EACCES, status EXIT_NOEXEC (126, what a shell
+ * reports for EACCES), before a byte is read; the program is read with at
+ * most its fstat size, so its reading is bounded whatever the file is.
  */
 import * as fs from "node:fs";
 import { MODES, runGuest, type Mode, type RunStats } from "../vmm/vm.ts";
 import { X87_MODEL_NAMES, type X87ModelName } from "../interp/x87-model.ts";
-import { EXIT_NOTFOUND, UsageError } from "../vmm/status.ts";
+import { EXIT_NOEXEC, EXIT_NOTFOUND, UsageError } from "../vmm/status.ts";
 import { PASS_NAMES } from "../translate/passes/index.ts";
 import { reportProblem } from "./errors.ts";
 
@@ -77,6 +83,47 @@ function parseList(v: string | undefined): string[] | undefined {
   return v === undefined ? undefined : v.split(",").map((x) => x.trim()).filter(Boolean);
 }
 
+/**
+ * Largest program file cdvm reads: a static i386 program's segments share a
+ * 3 GiB address space with its heap and stack, and real ones are megabytes;
+ * a bigger file would only cost the host its size in memory.
+ */
+const MAX_PROGRAM_BYTES = 1 << 30;
+
+/** The program's bytes, or the exit status after a one-line report of why it cannot be run. */
+function readProgram(program: string): Uint8Array | number {
+  let fd: number;
+  try {
+    // O_NONBLOCK: opening a FIFO must not wait for a writer (it is refused below).
+    fd = fs.openSync(program, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+  } catch (e) {
+    process.stderr.write(`cdvm: cannot read '${program}': ${(e as NodeJS.ErrnoException).code ?? e}\n`);
+    return EXIT_NOTFOUND;
+  }
+  try {
+    const st = fs.fstatSync(fd);
+    const why = !st.isFile() ? "not a regular file (EACCES)"
+      : st.size > MAX_PROGRAM_BYTES ? `larger than ${MAX_PROGRAM_BYTES >> 20} MiB` : null;
+    if (why) {
+      process.stderr.write(`cdvm: cannot execute '${program}': ${why}\n`);
+      return EXIT_NOEXEC;
+    }
+    const bytes = new Uint8Array(st.size);
+    let n = 0;
+    while (n < bytes.length) {
+      const got = fs.readSync(fd, bytes, n, bytes.length - n, n);
+      if (got === 0) break; // truncated since the fstat
+      n += got;
+    }
+    return bytes.subarray(0, n);
+  } catch (e) {
+    process.stderr.write(`cdvm: cannot read '${program}': ${(e as NodeJS.ErrnoException).code ?? e}\n`);
+    return EXIT_NOTFOUND;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 export function runCommand(program: string, args: string[], o: RunCliOptions): number {
   try {
     if (!(MODES as readonly string[]).includes(o.mode)) throw new UsageError(`unknown --mode '${o.mode}' (available: ${MODES.join(", ")})`);
@@ -90,13 +137,8 @@ export function runCommand(program: string, args: string[], o: RunCliOptions): n
     for (const n of [...(passes ?? []), ...disablePasses]) if (!PASS_NAMES.includes(n)) throw new UsageError(`unknown pass '${n}' (see cdvm passes)`);
     if (o.root !== undefined && !fs.statSync(o.root, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`--root '${o.root}' is not a directory`);
     const env = guestEnvironment(o.env, !!o.clearEnv);
-    let bytes: Uint8Array;
-    try {
-      bytes = fs.readFileSync(program);
-    } catch (e) {
-      process.stderr.write(`cdvm: cannot read '${program}': ${(e as NodeJS.ErrnoException).code ?? e}\n`);
-      return EXIT_NOTFOUND;
-    }
+    const bytes = readProgram(program);
+    if (typeof bytes === "number") return bytes;
     // Opened before the run, as a shell opens a redirection, so a bad path is a usage error, not a lost run.
     let statsFd: number | undefined;
     if (o.statsJson !== undefined) {
