@@ -12,4 +12,4 @@ export const GUEST_PID = 1000;
 export const GUEST_PPID = 1;
 
 /** RLIMIT_* resources the VMM gives meaning to. */
-export const RLIMIT_STACK = 3, RLIMIT_NOFILE = 7, RLIM_NLIMITS = 16;
+export const RLIMIT_STACK = 3, RLIMIT_NOFILE = 7, RLIMIT_AS = 9, RLIM_NLIMITS = 16;

@@ -7,8 +7,12 @@
  * platform string, 16 AT_RANDOM bytes, padding, then the auxv pairs above
  * the envp and argv pointer arrays (each NULL-terminated) and argc at esp.
  * Invariant: the returned esp is 16-byte aligned and points at argc.
+ *
+ * As on Linux, the stack is mapped down to STACK_EXPAND below the lowest
+ * byte written here and grows on demand from there to STACK_SIZE
+ * (Memory.setStack), so the rest of its reserve stays free for MAP_FIXED.
  */
-import { PROT_READ, PROT_WRITE, STACK_SIZE, STACK_TOP } from "../vmm/layout.ts";
+import { PAGE_MASK, STACK_SIZE, STACK_TOP } from "../vmm/layout.ts";
 import type { Memory } from "../vmm/memory.ts";
 
 export const AT = {
@@ -17,6 +21,8 @@ export const AT = {
 } as const;
 
 export const PLATFORM = "i686";
+/** How far below the initial stack contents the stack is mapped at exec (the kernel's stack_expand, 128 KiB). */
+export const STACK_EXPAND = 128 << 10;
 
 export interface StackParams {
   argv: string[];
@@ -34,9 +40,8 @@ export interface StackParams {
   random: Uint8Array;
 }
 
-/** Maps the stack region and builds the initial stack; returns the initial esp. */
+/** Builds the initial stack and maps it; returns the initial esp. */
 export function buildStack(mem: Memory, sp: StackParams): number {
-  mem.map(STACK_TOP - STACK_SIZE, STACK_SIZE, PROT_READ | PROT_WRITE);
   const enc = new TextEncoder();
   let p = STACK_TOP - 4; // NULL end marker
   const pushBytes = (b: Uint8Array): number => {
@@ -67,5 +72,8 @@ export function buildStack(mem: Memory, sp: StackParams): number {
   const table = new DataView(new ArrayBuffer(words.length * 4));
   words.forEach((w, i) => table.setUint32(i * 4, w >>> 0, true));
   mem.poke(esp, new Uint8Array(table.buffer));
+  // Mapping after the pokes keeps their bytes: only pages already mapped are zeroed by map().
+  const limit = STACK_TOP - STACK_SIZE;
+  mem.setStack(limit, Math.max(limit, ((esp & ~PAGE_MASK) >>> 0) - STACK_EXPAND), STACK_TOP);
   return esp;
 }

@@ -5,6 +5,12 @@
  * Invariants:
  * - the permission byte of every page at or above GUEST_LIMIT is 0, so one
  *   table lookup both enforces protection and keeps the VMM region concealed;
+ *   map, unmap and protect refuse such pages whatever their caller computed
+ *   (a second line of defence behind the syscalls' own range checks);
+ * - `runs` knows exactly which pages are mapped, and mappedPages counts them;
+ * - the stack grows down on demand as Linux's does: an access to an unmapped
+ *   page in [stackLimit, stackBottom) that keeps STACK_GUARD_GAP free below it
+ *   maps everything from that page up to the stack, and the access proceeds;
  * - an unmapped page reads as zero bytes in the underlying memory: unmapping
  *   zero-fills, so a later mapping starts clean;
  * - a store to a page marked PAGE_CODE calls onCodeWrite(page, false) before
@@ -16,8 +22,12 @@ import {
   PERM_ENTRIES, PERM_OFF, PROT_READ, PROT_WRITE, WASM_PAGE,
 } from "./layout.ts";
 import { GuestFault, SIGSEGV } from "./fault.ts";
+import { PageRuns } from "./pageruns.ts";
 
 const WRITABLE = PROT_WRITE | PAGE_CODE;
+const GUEST_PAGES = GUEST_LIMIT / PAGE_SIZE;
+/** Pages kept free below a growing stack (Linux's stack_guard_gap, 1 MiB). */
+export const STACK_GUARD_GAP = 256 * PAGE_SIZE;
 
 export class Memory {
   readonly wasm: WebAssembly.Memory;
@@ -25,6 +35,11 @@ export class Memory {
   readonly dv: DataView;
   readonly perm: Uint8Array;
   onCodeWrite: (page: number, remapped: boolean) => void = () => {};
+  private readonly runs = new PageRuns();
+  mappedPages = 0;
+  /** The stack's mapped bottom and how far down it may grow (both page-aligned; equal: no growth). */
+  stackBottom = GUEST_LIMIT;
+  stackLimit = GUEST_LIMIT;
 
   constructor() {
     const pages = MEMORY_BYTES / WASM_PAGE;
@@ -38,14 +53,14 @@ export class Memory {
 
   read8(addr: number): number {
     const a = addr >>> 0;
-    if (!(this.perm[a >>> PAGE_SHIFT] & PROT_READ)) this.fault(a, "read");
+    if (!(this.perm[a >>> PAGE_SHIFT] & PROT_READ)) this.fault(a, "read", PROT_READ);
     return this.u8[a];
   }
 
   read16(addr: number): number {
     const a = addr >>> 0;
     if ((a & PAGE_MASK) > PAGE_SIZE - 2) return this.read8(a) | (this.read8(a + 1) << 8);
-    if (!(this.perm[a >>> PAGE_SHIFT] & PROT_READ)) this.fault(a, "read");
+    if (!(this.perm[a >>> PAGE_SHIFT] & PROT_READ)) this.fault(a, "read", PROT_READ);
     return this.dv.getUint16(a, true);
   }
 
@@ -53,7 +68,7 @@ export class Memory {
   read32(addr: number): number {
     const a = addr >>> 0;
     if ((a & PAGE_MASK) > PAGE_SIZE - 4) return this.read16(a) | (this.read16(a + 2) << 16);
-    if (!(this.perm[a >>> PAGE_SHIFT] & PROT_READ)) this.fault(a, "read");
+    if (!(this.perm[a >>> PAGE_SHIFT] & PROT_READ)) this.fault(a, "read", PROT_READ);
     return this.dv.getInt32(a, true);
   }
 
@@ -80,7 +95,7 @@ export class Memory {
     if (a + len > GUEST_LIMIT) this.fault(a, "write");
     for (let p = a >>> PAGE_SHIFT; p <= (a + len - 1) >>> PAGE_SHIFT; p++) {
       const f = this.perm[p];
-      if (!(f & PROT_WRITE)) this.fault(Math.max(a, p << PAGE_SHIFT) >>> 0, "write");
+      if (!(f & PROT_WRITE)) this.fault(Math.max(a, p * PAGE_SIZE), "write", PROT_WRITE);
       if (f & PAGE_CODE) {
         this.perm[p] = f & ~PAGE_CODE;
         this.onCodeWrite(p, false);
@@ -88,20 +103,44 @@ export class Memory {
     }
   }
 
-  fault(a: number, what: string): never {
+  /**
+   * A failed check at a: returns when growing the stack over a gives the
+   * page the permission bits `need` (the access then proceeds); otherwise
+   * throws SIGSEGV.
+   */
+  fault(a: number, what: string, need = 0): void {
+    if (need && this.grow(a) && (this.perm[a >>> PAGE_SHIFT] & need) === need) return;
     const f = this.perm[a >>> PAGE_SHIFT];
     const reason = f & PAGE_MAPPED ? `${what} of protected page` : `${what} of unmapped address`;
     throw new GuestFault(SIGSEGV, a >>> 0, reason);
   }
 
-  /** Whether [a, a+len) is entirely accessible with the given PROT_* bits. */
+  /** Whether [a, a+len) is entirely accessible with the given PROT_* bits (growing the stack as an access would). */
   accessible(addr: number, len: number, prot: number): boolean {
     const a = addr >>> 0;
     if (len === 0) return true;
     if (a + len > GUEST_LIMIT) return false;
     for (let p = a >>> PAGE_SHIFT; p <= (a + len - 1) >>> PAGE_SHIFT; p++) {
-      if ((this.perm[p] & prot) !== prot) return false;
+      if ((this.perm[p] & prot) !== prot && !(this.grow(p * PAGE_SIZE) && (this.perm[p] & prot) === prot)) return false;
     }
+    return true;
+  }
+
+  /** Sets up the growable stack: [bottom, top) is mapped read-write; it may grow down to limit. */
+  setStack(limit: number, bottom: number, top: number): void {
+    this.map(bottom, top - bottom, PROT_READ | PROT_WRITE);
+    this.stackLimit = limit;
+    this.stackBottom = bottom;
+  }
+
+  /** Maps the stack down over address a if a lies in its growth range and the guard gap below stays free. */
+  private grow(a: number): boolean {
+    if (a < this.stackLimit || a >= this.stackBottom) return false;
+    const page = (a & ~PAGE_MASK) >>> 0;
+    const gapLo = Math.max(0, page - STACK_GUARD_GAP) >>> PAGE_SHIFT;
+    if (this.runs.highest(this.stackBottom / PAGE_SIZE - gapLo, gapLo, this.stackBottom / PAGE_SIZE) < 0) return false;
+    this.map(page, this.stackBottom - page, PROT_READ | PROT_WRITE);
+    this.stackBottom = page;
     return true;
   }
 
@@ -176,29 +215,35 @@ export class Memory {
 
   /** Maps [addr, addr+len) (page-rounded) with prot; newly mapped pages are zero. */
   map(addr: number, len: number, prot: number): void {
-    for (let p = addr >>> PAGE_SHIFT; p < pageEnd(addr, len); p++) {
+    const [lo, hi] = guestPages(addr, len);
+    for (let p = lo; p < hi; p++) {
       const f = this.perm[p];
       if (f & PAGE_CODE) this.onCodeWrite(p, true);
       if (f & PAGE_MAPPED) this.u8.fill(0, p << PAGE_SHIFT >>> 0, ((p + 1) << PAGE_SHIFT) >>> 0);
+      else this.mappedPages++;
       this.perm[p] = PAGE_MAPPED | (prot & 7);
     }
+    this.runs.set(lo, hi, false);
   }
 
   unmap(addr: number, len: number): void {
-    for (let p = addr >>> PAGE_SHIFT; p < pageEnd(addr, len); p++) {
+    const [lo, hi] = guestPages(addr, len);
+    for (let p = lo; p < hi; p++) {
       const f = this.perm[p];
       if (!(f & PAGE_MAPPED)) continue;
       if (f & PAGE_CODE) this.onCodeWrite(p, true);
       this.u8.fill(0, p << PAGE_SHIFT >>> 0, ((p + 1) << PAGE_SHIFT) >>> 0);
       this.perm[p] = 0;
+      this.mappedPages--;
     }
+    this.runs.set(lo, hi, true);
   }
 
   /** Changes protection of mapped pages; returns false if any page in range is unmapped. */
   protect(addr: number, len: number, prot: number): boolean {
-    const end = pageEnd(addr, len);
-    for (let p = addr >>> PAGE_SHIFT; p < end; p++) if (!(this.perm[p] & PAGE_MAPPED)) return false;
-    for (let p = addr >>> PAGE_SHIFT; p < end; p++) {
+    const [lo, end] = guestPages(addr, len);
+    for (let p = lo; p < end; p++) if (!(this.perm[p] & PAGE_MAPPED)) return false;
+    for (let p = lo; p < end; p++) {
       const f = this.perm[p];
       if ((f & PAGE_CODE) && !(prot & PROT_READ)) { this.onCodeWrite(p, false); }
       this.perm[p] = PAGE_MAPPED | (prot & 7) | (prot & PROT_READ ? f & PAGE_CODE : 0);
@@ -206,16 +251,29 @@ export class Memory {
     return true;
   }
 
-  /** Highest free, page-aligned range of len bytes below top, or -1. */
+  /** Highest free, page-aligned range of len bytes inside [bottom, top), or -1. */
   findFree(len: number, top: number, bottom = 0x10000): number {
-    const need = pageEnd(0, len);
-    let run = 0;
-    for (let p = (top >>> PAGE_SHIFT) - 1; p >= bottom >>> PAGE_SHIFT; p--) {
-      run = this.perm[p] & PAGE_MAPPED ? 0 : run + 1;
-      if (run === need) return (p << PAGE_SHIFT) >>> 0;
-    }
-    return -1;
+    const p = this.runs.highest(pageEnd(0, len), Math.ceil(bottom / PAGE_SIZE), Math.floor(Math.min(top, GUEST_LIMIT) / PAGE_SIZE));
+    return p < 0 ? -1 : p * PAGE_SIZE;
   }
+
+  /** Whether no page of [addr, addr+len) is mapped (false for a range reaching GUEST_LIMIT). */
+  isFree(addr: number, len: number): boolean {
+    const lo = Math.floor(addr / PAGE_SIZE), hi = Math.ceil((addr + len) / PAGE_SIZE);
+    return hi <= GUEST_PAGES && this.runs.highest(hi - lo, lo, hi) === lo;
+  }
+}
+
+/**
+ * The pages [lo, hi) of [addr, addr+len), which must lie below GUEST_LIMIT:
+ * the check no caller can skip before mapping or changing a page.
+ */
+function guestPages(addr: number, len: number): [number, number] {
+  const lo = Math.floor(addr / PAGE_SIZE), hi = Math.ceil((addr + len) / PAGE_SIZE);
+  if (!(addr >= 0 && len >= 0 && hi <= GUEST_PAGES)) {
+    throw new RangeError(`cdvm: internal error: page range 0x${addr.toString(16)}+0x${len.toString(16)} reaches concealed memory`);
+  }
+  return [lo, hi];
 }
 
 /** One past the last page index touched by [addr, addr+len). */

@@ -2,12 +2,20 @@
  * Address-space syscalls: brk, mmap (mmap2 and the old struct-argument
  * mmap), munmap, mremap, mprotect, and advice calls that need no action.
  *
- * Invariants: mappings are page-granular and stay inside [0, GUEST_LIMIT);
- * new anonymous memory is zero; a file mapping is a private copy of the file
- * taken at mmap time (writes to a MAP_SHARED mapping never reach the file);
- * a W-only or X-only protection also grants READ (no NX in this model).
+ * Sizes and addresses are the guest's unsigned 32-bit values, checked as a
+ * 32-bit kernel with a 3G/1G split (TASK_SIZE = GUEST_LIMIT) checks them:
+ * page rounding wraps at 2^32, so a size within a page of 4 GiB rounds to 0.
+ *
+ * Invariants: mappings are page-granular and stay inside [0, GUEST_LIMIT)
+ * (Memory refuses anything else as well); new anonymous memory is zero; a
+ * file mapping is a private copy of the file taken at mmap time (writes to
+ * a MAP_SHARED mapping never reach the file); a W-only or X-only protection
+ * also grants READ (no NX in this model); the mapped total stays within
+ * RLIMIT_AS (ENOMEM beyond, as Linux answers).
  */
 import { GUEST_LIMIT, MMAP_TOP, PAGE_MASK, PAGE_SHIFT, PAGE_SIZE, PROT_EXEC, PROT_READ, PROT_WRITE } from "../../vmm/layout.ts";
+import { STACK_GUARD_GAP } from "../../vmm/memory.ts";
+import { RLIMIT_AS } from "../abi.ts";
 import { E, fail } from "../errno.ts";
 import type { Process } from "../process.ts";
 import { type SyscallRow, int, sys } from "./row.ts";
@@ -18,7 +26,12 @@ const MREMAP_MAYMOVE = 1, MREMAP_FIXED = 2;
 /** PROT_GROWSDOWN / PROT_GROWSUP: accepted and ignored. */
 const PROT_GROWS = 0x03000000;
 
-const pageUp = (n: number) => Math.ceil(n / PAGE_SIZE) * PAGE_SIZE;
+/** The kernel's PAGE_ALIGN on a 32-bit unsigned long: wraps to 0 near 4 GiB. */
+const pageUp = (n: number) => ((n + PAGE_MASK) & ~PAGE_MASK) >>> 0;
+/** Linux's mmap_min_addr: hints below it are not honoured. */
+const MMAP_MIN = 0x10000;
+/** madvise advice values Linux accepts from an unprivileged process (MADV_NORMAL .. MADV_COLLAPSE). */
+const MADVICE = new Set([0, 1, 2, 3, 4, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25]);
 
 function guestProt(prot: number): number {
   if (prot & ~(7 | PROT_GROWS)) fail(E.EINVAL);
@@ -26,21 +39,22 @@ function guestProt(prot: number): number {
   return p & (PROT_WRITE | PROT_EXEC) ? p | PROT_READ : p;
 }
 
-function allUnmapped(p: Process, addr: number, len: number): boolean {
-  for (let pg = addr >>> PAGE_SHIFT; pg < (addr + len) / PAGE_SIZE; pg++) if (p.mem.isMapped(pg)) return false;
-  return true;
-}
-
 function allMapped(p: Process, addr: number, len: number): boolean {
   for (let pg = addr >>> PAGE_SHIFT; pg < (addr + len) / PAGE_SIZE; pg++) if (!p.mem.isMapped(pg)) return false;
   return true;
 }
 
+/** ENOMEM unless mapping `more` bytes keeps the process within RLIMIT_AS. */
+function charge(p: Process, more: number): void {
+  if (p.mem.mappedPages * PAGE_SIZE + more > p.rlimits[RLIMIT_AS][0]) fail(E.ENOMEM);
+}
+
 function brk(p: Process, addr: number): number {
-  if (addr < p.brkStart) return p.brk;
-  const oldEnd = pageUp(p.brk), newEnd = pageUp(addr);
+  if (addr < p.brkStart || addr > GUEST_LIMIT) return p.brk;
+  const oldEnd = Math.ceil(p.brk / PAGE_SIZE) * PAGE_SIZE, newEnd = Math.ceil(addr / PAGE_SIZE) * PAGE_SIZE;
   if (newEnd > oldEnd) {
-    if (newEnd > GUEST_LIMIT || !allUnmapped(p, oldEnd, newEnd - oldEnd)) return p.brk;
+    const more = newEnd - oldEnd;
+    if (!p.mem.isFree(oldEnd, more) || p.mem.mappedPages * PAGE_SIZE + more > p.rlimits[RLIMIT_AS][0]) return p.brk;
     p.mem.map(oldEnd, newEnd - oldEnd, PROT_READ | PROT_WRITE);
   } else if (newEnd < oldEnd) {
     p.mem.unmap(newEnd, oldEnd - newEnd);
@@ -49,11 +63,17 @@ function brk(p: Process, addr: number): number {
   return addr;
 }
 
-/** Where a non-fixed mapping of size bytes goes: the hint if that range is free, else top-down from MMAP_TOP. */
+/**
+ * Where a non-fixed mapping of size bytes goes, as the kernel's top-down
+ * allocator decides: the hint (rounded up to a page) when the whole range is
+ * free, at or above mmap_min_addr, and clear of the stack's guard gap; else
+ * the highest free range below MMAP_TOP; else any free range below the stack.
+ */
 function placeMapping(p: Process, hint: number, size: number): number {
-  const h = hint & ~PAGE_MASK;
-  if (h && h + size <= MMAP_TOP && allUnmapped(p, h, size)) return h >>> 0;
-  const at = p.mem.findFree(size, MMAP_TOP);
+  const h = pageUp(hint), below = p.mem.stackBottom - STACK_GUARD_GAP;
+  if (h >= MMAP_MIN && h + size <= below && p.mem.isFree(h, size)) return h;
+  let at = p.mem.findFree(size, MMAP_TOP);
+  if (at < 0) at = p.mem.findFree(size, below);
   return at < 0 ? fail(E.ENOMEM) : at;
 }
 
@@ -62,7 +82,8 @@ function mmap(p: Process, addr: number, len: number, prot: number, flags: number
   if (len === 0 || offset % PAGE_SIZE || (type !== MAP_SHARED && type !== MAP_PRIVATE && type !== MAP_SHARED_VALIDATE)) fail(E.EINVAL);
   const gprot = guestProt(prot);
   const size = pageUp(len);
-  if (size > GUEST_LIMIT) fail(E.ENOMEM);
+  if (size === 0 || size > GUEST_LIMIT) fail(E.ENOMEM);
+  charge(p, size);
   let data: Uint8Array | null = null;
   if (!(flags & MAP_ANONYMOUS)) {
     const f = p.fds.get(int(fd));
@@ -77,7 +98,7 @@ function mmap(p: Process, addr: number, len: number, prot: number, flags: number
   if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
     if (addr & PAGE_MASK) fail(E.EINVAL);
     if (addr + size > GUEST_LIMIT) fail(E.ENOMEM);
-    if (flags & MAP_FIXED_NOREPLACE && !allUnmapped(p, addr, size)) fail(E.EEXIST);
+    if (flags & MAP_FIXED_NOREPLACE && !p.mem.isFree(addr, size)) fail(E.EEXIST);
     start = addr;
   } else {
     start = placeMapping(p, addr, size);
@@ -87,24 +108,30 @@ function mmap(p: Process, addr: number, len: number, prot: number, flags: number
   return start;
 }
 
+/** mremap, with the kernel's order of checks (EINVAL for the arguments, EFAULT for the old range, ENOMEM for room). */
 function mremap(p: Process, old: number, oldSize: number, newSize: number, flags: number, newAddr: number): number {
-  if (old & PAGE_MASK || newSize === 0 || flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED)) fail(E.EINVAL);
+  if (old & PAGE_MASK || flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED)) fail(E.EINVAL);
   if (flags & MREMAP_FIXED && (!(flags & MREMAP_MAYMOVE) || newAddr & PAGE_MASK)) fail(E.EINVAL);
   const oldLen = pageUp(oldSize), newLen = pageUp(newSize);
-  if (!allMapped(p, old, oldLen || PAGE_SIZE)) fail(E.EFAULT);
+  if (newLen === 0) fail(E.EINVAL);
+  if (flags & MREMAP_FIXED) {
+    if (newLen > GUEST_LIMIT || newAddr > GUEST_LIMIT - newLen) fail(E.EINVAL);
+    if (old + oldLen > newAddr && newAddr + newLen > old) fail(E.EINVAL);
+  }
+  if (old >= GUEST_LIMIT || old + oldLen > GUEST_LIMIT || !allMapped(p, old, oldLen || PAGE_SIZE)) fail(E.EFAULT);
+  if (newLen > oldLen) charge(p, newLen - oldLen);
   if (!(flags & MREMAP_FIXED)) {
     if (newLen <= oldLen) {
       p.mem.unmap(old + newLen, oldLen - newLen);
       return old;
     }
-    if (old + newLen <= GUEST_LIMIT && allUnmapped(p, old + oldLen, newLen - oldLen)) {
+    if (old + newLen <= GUEST_LIMIT && p.mem.isFree(old + oldLen, newLen - oldLen)) {
       p.mem.map(old + oldLen, newLen - oldLen, p.mem.perm[(old + oldLen - 1) >>> PAGE_SHIFT] & 7);
       return old;
     }
     if (!(flags & MREMAP_MAYMOVE)) fail(E.ENOMEM);
   }
   const dest = flags & MREMAP_FIXED ? newAddr : placeMapping(p, 0, newLen);
-  if (dest + newLen > GUEST_LIMIT) fail(E.EINVAL);
   const keep = Math.min(oldLen, newLen);
   const bytes = p.mem.u8.slice(old, old + keep);
   const prots = Array.from({ length: newLen / PAGE_SIZE }, (_, i) =>
@@ -117,7 +144,8 @@ function mremap(p: Process, old: number, oldSize: number, newSize: number, flags
 }
 
 function munmap(p: Process, addr: number, len: number): number {
-  if (addr & PAGE_MASK || len === 0 || addr + len > GUEST_LIMIT) fail(E.EINVAL);
+  const size = pageUp(len);
+  if (addr & PAGE_MASK || size === 0 || addr + size > GUEST_LIMIT) fail(E.EINVAL);
   p.mem.unmap(addr, len);
   return 0;
 }
@@ -127,6 +155,20 @@ function mprotect(p: Process, addr: number, len: number, prot: number): number {
   const gprot = guestProt(prot);
   if (len === 0) return 0;
   if (addr + len > GUEST_LIMIT || !p.mem.protect(addr, len, gprot)) fail(E.ENOMEM);
+  return 0;
+}
+
+/**
+ * madvise: advice is only a hint here (MADV_DONTNEED keeps the contents, which
+ * Linux's anonymous memory would zero), but the answers are Linux's: EINVAL for
+ * a misaligned start, unknown advice or a wrapping range; ENOMEM when any page
+ * of the range is not mapped, the concealed region included.
+ */
+function madvise(p: Process, addr: number, len: number, advice: number): number {
+  const size = pageUp(len);
+  if (!MADVICE.has(advice) || addr & PAGE_MASK || (len && !size) || addr + size > 0x100000000) fail(E.EINVAL);
+  if (size === 0) return 0;
+  if (addr + size > GUEST_LIMIT || !allMapped(p, addr, size)) fail(E.ENOMEM);
   return 0;
 }
 
@@ -141,7 +183,7 @@ export const memorySyscalls: SyscallRow[] = [
   sys("munmap", ["ptr", "uint"], (p, a) => munmap(p, a[0], a[1])),
   sys("mremap", ["ptr", "uint", "uint", "hex", "ptr"], (p, a) => mremap(p, a[0], a[1], a[2], a[3], a[4]), true),
   sys("mprotect", ["ptr", "uint", "prot"], (p, a) => mprotect(p, a[0], a[1], a[2])),
-  sys("madvise", ["ptr", "uint", "int"], () => 0),
+  sys("madvise", ["ptr", "uint", "int"], (p, a) => madvise(p, a[0], a[1], a[2])),
   sys("msync", ["ptr", "uint", "hex"], () => 0),
   sys("mlock", ["ptr", "uint"], () => 0),
   sys("munlock", ["ptr", "uint"], () => 0),

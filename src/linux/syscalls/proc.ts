@@ -81,10 +81,8 @@ function setrlimit32(p: Process, res: number, addr: number): number {
 
 /** struct sysinfo (64 bytes, mem_unit 1): guest-sized memory figures. */
 function sysinfo(p: Process, addr: number): number {
-  let mapped = 0;
-  for (let pg = 0; pg < p.mem.perm.length; pg++) if (p.mem.isMapped(pg)) mapped++;
   const total = 0xc0000000;
-  p.put(addr, new Struct(64).u32(0, Math.floor(os.uptime())).u32(16, total).u32(20, total - mapped * 4096)
+  p.put(addr, new Struct(64).u32(0, Math.floor(os.uptime())).u32(16, total).u32(20, total - p.mem.mappedPages * 4096)
     .u16(40, 1).u32(52, 1).bytes);
   return 0;
 }

@@ -1,0 +1,81 @@
+/**
+ * Free-page runs over the 2^20 pages of the 32-bit address space, for
+ * placing mappings in O(log n): a segment tree whose nodes hold the longest
+ * run of free pages in their span and the free runs touching its two ends.
+ * Memory updates it on every map and unmap; mmap asks it for the highest
+ * free range of a size below a limit (the kernel's top-down placement).
+ *
+ * Invariants: leaf P is free exactly when page P is not PAGE_MAPPED; an
+ * internal node's values follow from its children's; every node starts free
+ * (pages at or above GUEST_LIMIT are never mapped, and no query reaches
+ * above GUEST_LIMIT).
+ */
+const LEAVES = 1 << 20;
+
+export class PageRuns {
+  /** Heap order: node 1 is the root, node i has children 2i and 2i+1, leaf P is node LEAVES + P. */
+  private readonly best = new Int32Array(2 * LEAVES);
+  private readonly pre = new Int32Array(2 * LEAVES);
+  private readonly suf = new Int32Array(2 * LEAVES);
+  /** Query state: the range [qlo, qhi) searched and the free pages just above the node being visited. */
+  private qlo = 0;
+  private qhi = 0;
+  private carry = 0;
+
+  constructor() {
+    for (let first = 1; first < 2 * LEAVES; first *= 2) {
+      for (const a of [this.best, this.pre, this.suf]) a.fill(spanOf(first), first, 2 * first);
+    }
+  }
+
+  /** Marks pages [lo, hi) free or used, then recomputes their ancestors level by level. */
+  set(lo: number, hi: number, free: boolean): void {
+    if (lo >= hi) return;
+    const v = free ? 1 : 0;
+    for (let i = LEAVES + lo; i < LEAVES + hi; i++) this.best[i] = this.pre[i] = this.suf[i] = v;
+    for (let a = (LEAVES + lo) >> 1, b = (LEAVES + hi - 1) >> 1; a >= 1; a >>= 1, b >>= 1) {
+      for (let i = a; i <= b; i++) this.pull(i);
+    }
+  }
+
+  private pull(i: number): void {
+    const l = 2 * i, r = l + 1, half = spanOf(l);
+    this.pre[i] = this.pre[l] === half ? half + this.pre[r] : this.pre[l];
+    this.suf[i] = this.suf[r] === half ? half + this.suf[l] : this.suf[r];
+    this.best[i] = Math.max(this.best[l], this.best[r], this.suf[l] + this.pre[r]);
+  }
+
+  /** First page of the highest run of `need` free pages inside [lo, hi), or -1. */
+  highest(need: number, lo: number, hi: number): number {
+    if (need <= 0 || hi - lo < need) return -1;
+    this.qlo = lo;
+    this.qhi = hi;
+    this.carry = 0;
+    const end = this.search(1, 0, LEAVES, need);
+    return end < 0 ? -1 : end - need;
+  }
+
+  /**
+   * Scans node i (span [lo, hi)) right to left within the query range.
+   * Returns the end of the highest fitting run, or -1 after adding the
+   * node's free prefix to carry (all of it when the node is free throughout).
+   */
+  private search(i: number, lo: number, hi: number, need: number): number {
+    if (hi <= this.qlo || lo >= this.qhi) return -1;
+    if (lo >= this.qlo && hi <= this.qhi) {
+      if (this.suf[i] + this.carry >= need) return hi + this.carry;
+      if (this.best[i] < need) {
+        this.carry = this.pre[i] === hi - lo ? hi - lo + this.carry : this.pre[i];
+        return -1;
+      }
+    }
+    const mid = (lo + hi) >> 1;
+    const r = this.search(2 * i + 1, mid, hi, need);
+    return r >= 0 ? r : this.search(2 * i, lo, mid, need);
+  }
+}
+
+/** Pages spanned by node i. */
+function spanOf(i: number): number {
+  return LEAVES >>> (31 - Math.clz32(i));
+}
