@@ -93,6 +93,11 @@ export class Sandbox {
   }
 }
 
+/** Whether a host path names something, a symlink included (existsSync would follow the link). */
+export function lexists(host: string): boolean {
+  return fs.lstatSync(host, { throwIfNoEntry: false }) !== undefined;
+}
+
 function split(p: string): string[] {
   return p.split("/").filter((c) => c !== "");
 }

@@ -14,6 +14,7 @@ import {
   O_WRONLY, type OpenFile, PipeEnd, SETFL_MASK, sleepMs,
 } from "../fdtable.ts";
 import { AT_FDCWD, GUEST_PID, RLIMIT_NOFILE } from "../abi.ts";
+import { lexists } from "../fs.ts";
 import type { Process } from "../process.ts";
 import { SIGPIPE } from "../signals.ts";
 import { Struct } from "../struct.ts";
@@ -64,7 +65,7 @@ const off64 = (lo: number, hi: number) => hi * 0x100000000 + lo;
 function openAt(p: Process, dirfd: number, pathAddr: number, flags: number, mode: number): number {
   const exclCreate = (flags & (O_CREAT | O_EXCL)) === (O_CREAT | O_EXCL);
   const r = p.resolveAt(dirfd, p.path(pathAddr), !(flags & O_NOFOLLOW) && !exclCreate);
-  const created = (flags & O_CREAT) !== 0 && !fs.existsSync(r.host);
+  const created = (flags & O_CREAT) !== 0 && !lexists(r.host);
   // O_APPEND is emulated (HostFile.write) so that F_SETFL can change it.
   const hostFd = fs.openSync(r.host, flags & ~(O_CLOEXEC | O_APPEND | O_LARGEFILE), mode & 0o7777);
   try {

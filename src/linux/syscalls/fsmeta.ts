@@ -5,13 +5,16 @@
  *
  * Invariants: every guest path goes through Process.resolveAt (so through
  * the sandbox); calls that act on a final symlink itself resolve with
- * followLast=false. /proc/self/exe and /proc/self/fd/N are answered for the
+ * followLast=false and then use only host calls that do not follow it
+ * (lstat, readlink, lchown, lutimes, unlink, rename, link): its target is
+ * a host path the sandbox has not re-rooted. /proc/self/exe and /proc/self/fd/N are answered for the
  * guest (the host's /proc/self is the VMM).
  */
 import * as fs from "node:fs";
 import * as posix from "node:path/posix";
 import { AT_EACCESS, AT_EMPTY_PATH, AT_FDCWD, AT_REMOVEDIR, AT_SYMLINK_FOLLOW, AT_SYMLINK_NOFOLLOW, GUEST_PID } from "../abi.ts";
 import { E, fail } from "../errno.ts";
+import { lexists } from "../fs.ts";
 import { type DirEntry, HostFile } from "../fdtable.ts";
 import type { Process } from "../process.ts";
 import { type StatInfo, encodeStat64, encodeStatx, foldIno, fromHostStats } from "../stat.ts";
@@ -32,7 +35,11 @@ function statAt(p: Process, dirfd: number, pathAddr: number, flags: number): Sta
 
 function accessAt(p: Process, dirfd: number, pathAddr: number, mode: number, flags: number): number {
   if (mode & ~7 || flags & ~(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) fail(E.EINVAL);
-  fs.accessSync(p.resolveAt(dirfd, p.path(pathAddr), !(flags & AT_SYMLINK_NOFOLLOW)).host, mode);
+  const host = p.resolveAt(dirfd, p.path(pathAddr), !(flags & AT_SYMLINK_NOFOLLOW)).host;
+  // A final symlink the sandbox left unfollowed must not be followed by the host either: its target
+  // is a host path, outside the root. Linux checks the link's own permissions, which are rwx.
+  if (flags & AT_SYMLINK_NOFOLLOW && fs.lstatSync(host).isSymbolicLink()) return 0;
+  fs.accessSync(host, mode);
   return 0;
 }
 
@@ -80,7 +87,7 @@ function renameAt(p: Process, oldfd: number, oldAddr: number, newfd: number, new
   if (flags & ~RENAME_NOREPLACE) fail(E.EINVAL);
   const from = p.resolveAt(oldfd, p.path(oldAddr), false).host;
   const to = p.resolveAt(newfd, p.path(newAddr), false).host;
-  if (flags & RENAME_NOREPLACE && fs.existsSync(to)) fail(E.EEXIST);
+  if (flags & RENAME_NOREPLACE && lexists(to)) fail(E.EEXIST);
   fs.renameSync(from, to);
   return 0;
 }
