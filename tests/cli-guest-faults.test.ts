@@ -23,6 +23,8 @@ const CASES: [string, number[], number, RegExp][] = [
   ["in al,dx (privileged I/O)", [0xec], SIGSEGV, new RegExp(`^SIGSEGV at eip 0x${at}, address 0x${at}: privileged instruction`)],
   ["cli (privileged)", [0xfa], SIGSEGV, new RegExp(`^SIGSEGV at eip 0x${at}, address 0x${at}: privileged instruction 'cli'$`)],
   ["int 0x05 (not int 0x80)", [0xcd, 0x05], SIGSEGV, new RegExp(`^SIGSEGV at eip 0x${at}, address 0x${at}: int 0x5`)],
+  ["lock nop (LOCK not allowed)", [0xf0, 0x90], SIGILL, new RegExp(`^SIGILL at eip 0x${at}: invalid opcode: lock prefix not allowed \\(bytes `)],
+  ["lock add ebx,eax (LOCK with a register destination)", [0xf0, 0x01, 0xc3], SIGILL, new RegExp(`^SIGILL at eip 0x${at}: invalid opcode: lock prefix not allowed \\(bytes `)],
   ["int3", [0xcc], SIGTRAP, new RegExp(`^SIGTRAP at eip 0x${at}: breakpoint`)],
   ["read of address 0", [0xa1, 0, 0, 0, 0], SIGSEGV, new RegExp(`^SIGSEGV at eip 0x${at}, address 0x00000000: read of unmapped address$`)],
   ["read of the VMM region (0xc0000000)", [0xa1, 0, 0, 0, 0xc0], SIGSEGV,

@@ -88,7 +88,7 @@ export class Interpreter {
         if (insns.length) break;
         if (e instanceof DecodeError) {
           const bytes = e.bytes.map((b) => b.toString(16).padStart(2, "0")).join(" ");
-          throw new GuestFault(e.reason === "invalid opcode" ? SIGILL : SIGSEGV, a, `${e.reason} (bytes ${bytes})`);
+          throw new GuestFault(e.reason.startsWith("invalid opcode") ? SIGILL : SIGSEGV, a, `${e.reason} (bytes ${bytes})`);
         }
         throw e;
       }

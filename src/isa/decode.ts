@@ -116,6 +116,8 @@ export function decode(fetch: (addr: number) => number, addr: number): Insn {
     insn.rm = modrm & 7;
     if (insn.mod !== 3) decodeEA(insn, next);
   }
+  // LOCK is #UD unless the row allows it and the destination is memory.
+  if (insn.lock && (!row.attrs.has("lock") || insn.mod === 3 || modrm < 0)) throw new DecodeError(addr, "invalid opcode: lock prefix not allowed", bytes);
   if (row.plusReg) insn.rm = b & 7;
   insn.sz = row.size >= 0 ? row.size : insn.osz16 ? 1 : 2;
   const kinds = row.kinds;
