@@ -9,6 +9,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { E } from "../src/linux/errno.ts";
+import { OpenFile } from "../src/linux/fdtable.ts";
 import { cdvm, oneLine, tempDir } from "./support/cli.ts";
 import { BUF, mk } from "./support/process.ts";
 
@@ -89,4 +90,118 @@ describe("only regular files are programs", () => {
     expect(oneLine(r)).toBe(`cdvm: cannot execute '${big}': larger than 1024 MiB`);
     expect(r.status).toBe(126);
   }, 20_000);
+});
+
+describe("I/O is bounded per call and streamed", () => {
+  const MAX_RW_COUNT = 0x7ffff000, MiB = 1 << 20, RW = 3 /* PROT_READ|PROT_WRITE */;
+  const O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2, O_CREAT = 0o100;
+
+  /** A file that records the buffers it is given, to see how a transfer reaches it. */
+  class Recorder extends OpenFile {
+    calls: { len: number; view: boolean }[] = [];
+    constructor(private readonly guest: ArrayBufferLike) { super(O_RDWR, "/recorder"); }
+    write(data: Uint8Array): number { this.calls.push({ len: data.length, view: data.buffer === this.guest }); return data.length; }
+    read(buf: Uint8Array): number { this.calls.push({ len: buf.length, view: buf.buffer === this.guest }); buf.fill(7); return buf.length; }
+    stat(): never { throw new Error("unused"); }
+    release(): void {}
+    fillsReads(): boolean { return true; }
+  }
+
+  /** Places iovecs {base, len}[] at BUF and returns BUF. */
+  function iov(p: ReturnType<typeof mk>["p"], v: [number, number][]): number {
+    v.forEach(([b, l], i) => { p.mem.poke(BUF + 8 * i, new Uint8Array(new Uint32Array([b, l]).buffer)); });
+    return BUF;
+  }
+
+  it("writev and readv move guest memory in chunks of views, not in one host copy", () => {
+    const { p, call } = mk();
+    p.mem.map(0x20000000, 3 * MiB, RW);
+    const rec = new Recorder(p.mem.u8.buffer);
+    const fd = p.fds.install(rec, false);
+    expect(call("writev", fd, iov(p, [[0x20000000, 2.5 * MiB], [0x20000000, 10]]), 2)).toBe(2.5 * MiB + 10);
+    expect(rec.calls.every((c) => c.view && c.len <= MiB)).toBe(true);
+    expect(rec.calls.reduce((t, c) => t + c.len, 0)).toBe(2.5 * MiB + 10);
+    rec.calls = [];
+    expect(call("readv", fd, iov(p, [[0x20000000, 3 * MiB]]), 1)).toBe(3 * MiB);
+    expect(rec.calls.every((c) => c.view && c.len <= MiB)).toBe(true);
+    expect(p.mem.read8(0x20000000 + 3 * MiB - 1)).toBe(7);
+    rec.calls = [];
+    expect(call("read", fd, 0x20000000, 3 * MiB)).toBe(3 * MiB);
+    expect(rec.calls.every((c) => c.view && c.len <= MiB)).toBe(true);
+  });
+
+  it("writev of 3 x 1.375 GiB is cut to MAX_RW_COUNT without host memory growth", () => {
+    const { p, call, str } = mk();
+    p.mem.map(0x20000000, 0x58000000, RW); // untouched: reading it costs the host nothing
+    const fd = call("open", str("/dev/null"), O_WRONLY, 0);
+    const rss = process.memoryUsage().rss, t0 = performance.now();
+    expect(call("writev", fd, iov(p, [[0x20000000, 0x58000000], [0x20000000, 0x58000000], [0x20000000, 0x58000000]]), 3)).toBe(MAX_RW_COUNT);
+    expect(call("write", fd, 0x20000000, 0x58000000)).toBe(0x58000000);
+    expect(process.memoryUsage().rss - rss).toBeLessThan(64 * MiB);
+    expect(performance.now() - t0).toBeLessThan(5000);
+  });
+
+  it("write of 2 GiB from an untouched mapping is cut to MAX_RW_COUNT, fast and without a host copy", () => {
+    const { p, call, str } = mk();
+    p.mem.map(0x10000000, 0x80000000, RW);
+    const fd = call("open", str("/dev/null"), O_WRONLY, 0);
+    const rss = process.memoryUsage().rss, t0 = performance.now();
+    expect(call("write", fd, 0x10000000, 0x80000000)).toBe(MAX_RW_COUNT);
+    expect(call("pwrite64", fd, 0x10000000, 0x80000000, 0, 0)).toBe(-E.ESPIPE);
+    expect(process.memoryUsage().rss - rss).toBeLessThan(64 * MiB);
+    expect(performance.now() - t0).toBeLessThan(5000);
+  });
+
+  it("iovec lengths that are negative as ssize_t, and too many iovecs, are EINVAL", () => {
+    const { p, call, str } = mk();
+    const fd = call("open", str("/dev/null"), O_RDWR, 0);
+    expect(call("writev", fd, iov(p, [[BUF + 0x100, 16], [BUF + 0x100, 0x80000000]]), 2)).toBe(-E.EINVAL);
+    expect(call("readv", fd, iov(p, [[BUF + 0x100, 0xffffffff]]), 1)).toBe(-E.EINVAL);
+    expect(call("writev", fd, BUF, 1025)).toBe(-E.EINVAL);
+    expect(call("writev", fd, BUF, 0)).toBe(0);
+    // An iovec past the guest limit is EFAULT even where the total cut would not reach it.
+    expect(call("writev", fd, iov(p, [[BUF + 0x100, 0x7ffff000], [0xbffff000, 0x2000]]), 2)).toBe(-E.EFAULT);
+  });
+
+  it("read, pread64 and sendfile stream a file of several chunks", () => {
+    const { p, call, str } = mk();
+    const data = Buffer.alloc(2.5 * MiB + 123);
+    for (let i = 0; i < data.length; i++) data[i] = (i * 7 + (i >> 12)) & 0xff;
+    const src = path.join(tmp.dir, "chunks"), dst = path.join(tmp.dir, "chunks.copy");
+    fs.writeFileSync(src, data);
+    p.mem.map(0x20000000, 3 * MiB, RW);
+    const fd = call("open", str(src), O_RDONLY, 0);
+    expect(call("read", fd, 0x20000000, 3 * MiB)).toBe(data.length);
+    expect(Buffer.from(p.mem.readBytes(0x20000000, data.length)!).equals(data)).toBe(true);
+    expect(call("pread64", fd, 0x20000000, 3 * MiB, 1000, 0)).toBe(data.length - 1000);
+    expect(Buffer.from(p.mem.readBytes(0x20000000, data.length - 1000)!).equals(data.subarray(1000))).toBe(true);
+    expect(call("pread64", fd, 0x20000000, 16, 0, 0xffffffff)).toBe(-E.EINVAL);
+    const out = call("open", str(dst), O_WRONLY | O_CREAT, 0o644);
+    expect(call("lseek", fd, 100, 0)).toBe(100);
+    expect(call("sendfile", out, fd, 0, 0xffffffff)).toBe(data.length - 100);
+    expect(call("lseek", fd, 0, 1)).toBe(data.length);
+    expect(fs.readFileSync(dst).equals(data.subarray(100))).toBe(true);
+  });
+
+  it("read of /dev/zero fills a buffer of several chunks", () => {
+    const { p, call, str } = mk();
+    p.mem.map(0x20000000, 3 * MiB, RW);
+    p.mem.u8.fill(0xff, 0x20000000, 0x20000000 + 3 * MiB);
+    const fd = call("open", str("/dev/zero"), O_RDONLY, 0);
+    expect(call("read", fd, 0x20000000, 3 * MiB)).toBe(3 * MiB);
+    expect(p.mem.u8.subarray(0x20000000, 0x20000000 + 3 * MiB).every((b) => b === 0)).toBe(true);
+  });
+
+  it("readv of a pipe returns what is there across iovecs; the pipe holds 64 KiB", () => {
+    const { p, call, str, bytes } = mk();
+    expect(call("pipe", BUF + 0x200)).toBe(0);
+    const [r, w] = [p.mem.read32(BUF + 0x200), p.mem.read32(BUF + 0x204)];
+    expect(call("write", w, str("hello, world"), 12)).toBe(12);
+    expect(call("readv", r, iov(p, [[BUF + 0x1000, 5], [BUF + 0x1100, 100]]), 2)).toBe(12);
+    expect(bytes(BUF + 0x1000, 5) + bytes(BUF + 0x1100, 7)).toBe("hello, world");
+    p.mem.map(0x20000000, 128 << 10, RW);
+    expect(call("write", w, 0x20000000, 100 << 10)).toBe(64 << 10);
+    expect(call("write", w, 0x20000000, 1)).toBe(-E.EAGAIN);
+    expect(call("read", r, 0x20000000, 128 << 10)).toBe(64 << 10);
+  });
 });

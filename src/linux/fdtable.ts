@@ -4,7 +4,8 @@
  * An OpenFile is shared by every fd dup'ed from it (offset and status flags
  * are shared, as in Linux); it is released when its last fd closes.
  * Kinds: HostFile (a host fd: regular file, device, directory, or inherited
- * stdio stream) and PipeEnd (an in-process pipe buffer).
+ * stdio stream) and PipeEnd (an in-process pipe buffer, holding at most
+ * PIPE_CAPACITY bytes, so the host memory a guest pipe costs is bounded).
  *
  * Node has no lseek, so a HostFile the VMM opened tracks its own offset and
  * uses positional I/O; inherited fds 0-2 stream through the host offset
@@ -66,6 +67,13 @@ export abstract class OpenFile {
   /** poll: whether a read would not block / a write would not block. */
   readyToRead(): boolean { return true; }
   readyToWrite(): boolean { return true; }
+  /**
+   * Whether a read returns less than asked only at the end of the data, so
+   * one guest read may be served by several host reads without waiting
+   * where Linux's one read would have returned (false for pipes, sockets
+   * and terminals, which return what is there).
+   */
+  fillsReads(): boolean { return false; }
   /** Bytes available without blocking (FIONREAD); null when not meaningful. */
   available(): number | null { return null; }
   /** Host fd for metadata calls (fchmod, ftruncate, futimens, fsync), or null. */
@@ -131,14 +139,22 @@ export class HostFile extends OpenFile {
     return this.pos;
   }
 
-  private seekableCache: boolean | undefined;
+  /** The host fd's stat, for its file type (which never changes). */
+  private typeCache: fs.Stats | undefined;
+
+  private type(): fs.Stats {
+    return (this.typeCache ??= fs.fstatSync(this.fd));
+  }
 
   private seekable(): boolean {
-    if (this.seekableCache === undefined) {
-      const st = fs.fstatSync(this.fd);
-      this.seekableCache = st.isFile() || st.isBlockDevice() || st.isDirectory();
-    }
-    return this.seekableCache;
+    const t = this.type();
+    return t.isFile() || t.isBlockDevice() || t.isDirectory();
+  }
+
+  /** Regular files, block devices and character devices but terminals (/dev/zero, /dev/urandom fill every read). */
+  fillsReads(): boolean {
+    const t = this.type();
+    return t.isFile() || t.isBlockDevice() || (t.isCharacterDevice() && !this.isTty());
   }
 
   stat(): StatInfo { return fromHostStats(fs.fstatSync(this.fd, { bigint: true })); }
@@ -158,6 +174,9 @@ function hostOffset(fd: number): number {
     return 0;
   }
 }
+
+/** A Linux pipe's default capacity (what F_GETPIPE_SZ reports) and its atomic write size. */
+export const PIPE_CAPACITY = 65536, PIPE_BUF = 4096;
 
 let nextPipeIno = 1n;
 
@@ -199,13 +218,21 @@ export class PipeEnd extends OpenFile {
     return n;
   }
 
-  /** Writes never block: the buffer grows past the 64 KiB a Linux pipe would hold. */
+  /**
+   * Writes up to the pipe's capacity. With one guest thread, a blocking
+   * write into a full pipe could never complete; like the read of an empty
+   * one it reports EAGAIN (or the count written) instead of hanging. A
+   * write of at most PIPE_BUF bytes is all or nothing, as in Linux.
+   */
   write(data: Uint8Array): number {
     if (!this.writeEnd) fail(E.EBADF);
     if (!this.pipe.readers) fail(E.EPIPE);
-    this.pipe.chunks.push(data.slice());
-    this.pipe.size += data.length;
-    return data.length;
+    const room = PIPE_CAPACITY - this.pipe.size;
+    if (room === 0 || (data.length <= PIPE_BUF && data.length > room)) fail(E.EAGAIN);
+    const n = Math.min(room, data.length);
+    this.pipe.chunks.push(data.slice(0, n));
+    this.pipe.size += n;
+    return n;
   }
 
   stat(): StatInfo {
@@ -217,7 +244,7 @@ export class PipeEnd extends OpenFile {
   }
 
   readyToRead(): boolean { return !this.writeEnd && (this.pipe.size > 0 || this.pipe.writers === 0); }
-  readyToWrite(): boolean { return this.writeEnd; }
+  readyToWrite(): boolean { return this.writeEnd && this.pipe.size < PIPE_CAPACITY; }
   available(): number { return this.pipe.size; }
 
   release(): void {

@@ -3,15 +3,18 @@
  * vectored and positional variants), seeking, dup, pipes, fcntl, ioctl on
  * terminals, and readiness (poll, select).
  *
- * Invariant: a guest buffer is checked for accessibility before any input
- * is consumed, so an EFAULT never loses data.
+ * Invariants: a guest buffer is checked for accessibility before any input
+ * is consumed, so an EFAULT never loses data. A transfer is bounded as
+ * Linux bounds it (MAX_IO per call, across all its iovecs) and moves at
+ * most CHUNK bytes per host call on views of guest memory, so no
+ * guest-chosen size makes the VMM hold more than CHUNK bytes of it.
  */
 import * as fs from "node:fs";
-import { PROT_WRITE } from "../../vmm/layout.ts";
+import { GUEST_LIMIT, PROT_READ, PROT_WRITE } from "../../vmm/layout.ts";
 import { E, SysError, fail } from "../errno.ts";
 import {
   HostFile, O_APPEND, O_CLOEXEC, O_CREAT, O_EXCL, O_LARGEFILE, O_NOCTTY, O_NOFOLLOW, O_NONBLOCK, O_TRUNC,
-  O_WRONLY, type OpenFile, PipeEnd, SETFL_MASK, sleepMs,
+  O_WRONLY, type OpenFile, PIPE_CAPACITY, PipeEnd, SEEK_CUR, SEEK_SET, SETFL_MASK, sleepMs,
 } from "../fdtable.ts";
 import { AT_FDCWD, GUEST_PID, RLIMIT_NOFILE } from "../abi.ts";
 import { lexists } from "../fs.ts";
@@ -20,9 +23,14 @@ import { SIGPIPE } from "../signals.ts";
 import { Struct } from "../struct.ts";
 import { type SyscallRow, int, sys } from "./row.ts";
 
-/** Largest single transfer, like the kernel's MAX_RW_COUNT (short counts are allowed). */
+/** Largest transfer of one call, Linux's MAX_RW_COUNT: a longer request is cut to it (a short count). */
 const MAX_IO = 0x7ffff000;
+/** Bytes moved per host call: no host buffer of a transfer is larger, and 2 GiB is 2048 calls. */
+const CHUNK = 1 << 20;
 const IOV_MAX = 1024;
+
+/** Guest ranges [addr, len] of one transfer, checked and cut to MAX_IO in total. */
+type Ranges = [number, number][];
 
 function readable(p: Process, fd: number): OpenFile {
   const f = p.fds.get(fd);
@@ -34,12 +42,80 @@ function writable(p: Process, fd: number): OpenFile {
   return f.writable ? f : fail(E.EBADF);
 }
 
-/** Reads up to len bytes with read(buf) into guest memory at addr. */
-function readInto(p: Process, addr: number, len: number, read: (buf: Uint8Array) => number): number {
-  if (!p.mem.accessible(addr, len, PROT_WRITE)) fail(E.EFAULT);
-  const buf = new Uint8Array(Math.min(len, MAX_IO));
-  const n = read(buf);
-  p.put(addr, buf.subarray(0, n));
+/**
+ * The ranges of a transfer, as Linux takes them: each must lie below the
+ * guest limit at its full length (EFAULT), then the total is cut to MAX_IO;
+ * what remains must be accessible with prot, checked before any byte moves.
+ */
+function ranges(p: Process, raw: Ranges, prot: number): Ranges {
+  if (raw.some(([a, l]) => (a >>> 0) + l > GUEST_LIMIT)) fail(E.EFAULT);
+  let left = MAX_IO;
+  const out: Ranges = [];
+  for (const [a, l] of raw) {
+    const len = Math.min(l, left);
+    if (!p.mem.accessible(a, len, prot)) fail(E.EFAULT);
+    if (len) out.push([a >>> 0, len]);
+    left -= len;
+  }
+  return out;
+}
+
+/** The iovec array {base, len}[cnt] at addr; a length that is negative as ssize_t is EINVAL. */
+function iovecs(p: Process, addr: number, cnt: number, prot: number): Ranges {
+  if (cnt > IOV_MAX) fail(E.EINVAL);
+  const s = p.struct(addr, cnt * 8);
+  const raw = Array.from({ length: cnt }, (_, i): [number, number] => [s.getU32(8 * i), s.getU32(8 * i + 4)]);
+  if (raw.some(([, l]) => l >= 0x80000000)) fail(E.EINVAL);
+  return ranges(p, raw, prot);
+}
+
+/**
+ * Moves the bytes of checked ranges with step, at most CHUNK per call, on
+ * views of guest memory (nothing is copied on the VMM side; toGuest: code
+ * pages are invalidated before their bytes change). Ends at a short step,
+ * or after a step when more() says another could wait where Linux's one
+ * call would have returned; an error after some bytes ends it with the
+ * count so far, as Linux does.
+ */
+function stream(p: Process, rs: Ranges, toGuest: boolean, step: (view: Uint8Array, done: number) => number,
+  more: () => boolean = () => true): number {
+  let done = 0;
+  for (const [base, len] of rs) {
+    for (let off = 0; off < len;) {
+      if (done > 0 && !more()) return done;
+      const a = base + off, n = Math.min(CHUNK, len - off);
+      if (toGuest) p.mem.prepareWrite(a, n);
+      let got: number;
+      try {
+        got = step(p.mem.u8.subarray(a, a + n), done);
+      } catch (e) {
+        if (done > 0 && e instanceof SysError) return done;
+        throw e;
+      }
+      done += got;
+      off += got;
+      if (got < n) return done;
+    }
+  }
+  return done;
+}
+
+/**
+ * Reads into checked ranges. A file whose reads may return early without
+ * being at its end (pipe, socket, terminal) gets one host read, as Linux's
+ * one call returns what is there: through a bounce buffer of at most CHUNK
+ * bytes when there are several ranges.
+ */
+function readRanges(p: Process, f: OpenFile, rs: Ranges, read: (buf: Uint8Array, done: number) => number): number {
+  if (rs.length <= 1 || f.fillsReads()) return stream(p, rs, true, read, () => f.fillsReads());
+  const buf = new Uint8Array(Math.min(rs.reduce((t, [, l]) => t + l, 0), CHUNK));
+  const n = read(buf, 0);
+  let done = 0;
+  for (const [a, l] of rs) {
+    if (done >= n) break;
+    p.put(a, buf.subarray(done, Math.min(n, done + l)));
+    done += l;
+  }
   return n;
 }
 
@@ -53,14 +129,14 @@ function writeOrSigpipe(p: Process, write: () => number): number {
   }
 }
 
-/** The iovec array {base, len}[cnt] at addr. */
-function iovecs(p: Process, addr: number, cnt: number): [number, number][] {
-  if (cnt > IOV_MAX) fail(E.EINVAL);
-  const s = p.struct(addr, cnt * 8);
-  return Array.from({ length: cnt }, (_, i) => [s.getU32(8 * i), s.getU32(8 * i + 4)]);
+function writeRanges(p: Process, rs: Ranges, write: (data: Uint8Array, done: number) => number): number {
+  return stream(p, rs, false, (view, done) => writeOrSigpipe(p, () => write(view, done)));
 }
 
 const off64 = (lo: number, hi: number) => hi * 0x100000000 + lo;
+
+/** A positional-I/O offset (low, high words): negative is EINVAL. */
+const offset = (lo: number, hi: number) => (int(hi) < 0 ? fail(E.EINVAL) : off64(lo, hi));
 
 function openAt(p: Process, dirfd: number, pathAddr: number, flags: number, mode: number): number {
   const exclCreate = (flags & (O_CREAT | O_EXCL)) === (O_CREAT | O_EXCL);
@@ -117,7 +193,7 @@ function fcntl(p: Process, fd: number, cmd: number, arg: number): number {
     case F_GETLK: case F_GETLK64: p.put(arg, new Struct(2).u16(0, F_UNLCK).bytes); return 0;
     case F_SETLK: case F_SETLKW: case F_SETLK64: case F_SETLKW64: return 0;
     case F_GETOWN: case F_SETOWN: return 0;
-    case F_GETPIPE_SZ: return f instanceof PipeEnd ? 65536 : fail(E.EINVAL);
+    case F_GETPIPE_SZ: return f instanceof PipeEnd ? PIPE_CAPACITY : fail(E.EINVAL);
     default: fail(E.EINVAL);
   }
 }
@@ -213,39 +289,37 @@ function select(p: Process, nfds: number, rAddr: number, wAddr: number, xAddr: n
 }
 
 export const fileIoSyscalls: SyscallRow[] = [
-  sys("read", ["fd", { buf: 2 }, "uint"], (p, a) => readInto(p, a[1], a[2], (b) => readable(p, int(a[0])).read(b))),
+  sys("read", ["fd", { buf: 2 }, "uint"], (p, a) => {
+    const f = readable(p, int(a[0]));
+    return readRanges(p, f, ranges(p, [[a[1], a[2]]], PROT_WRITE), (b) => f.read(b));
+  }),
   sys("write", ["fd", { buf: 2 }, "uint"], (p, a) => {
     const f = writable(p, int(a[0]));
-    const data = p.get(a[1], Math.min(a[2], MAX_IO));
-    return writeOrSigpipe(p, () => f.write(data));
+    return writeRanges(p, ranges(p, [[a[1], a[2]]], PROT_READ), (d) => f.write(d));
   }),
   sys("readv", ["fd", "ptr", "int"], (p, a) => {
     const f = readable(p, int(a[0]));
-    const iov = iovecs(p, a[1], a[2]);
-    if (!iov.every(([b, l]) => p.mem.accessible(b, l, PROT_WRITE))) fail(E.EFAULT);
-    const buf = new Uint8Array(Math.min(iov.reduce((t, [, l]) => t + l, 0), MAX_IO));
-    const n = f.read(buf);
-    let done = 0;
-    for (const [b, l] of iov) {
-      if (done >= n) break;
-      p.put(b, buf.subarray(done, Math.min(n, done + l)));
-      done += l;
-    }
-    return n;
+    return readRanges(p, f, iovecs(p, a[1], a[2], PROT_WRITE), (b) => f.read(b));
   }),
   sys("writev", ["fd", "ptr", "int"], (p, a) => {
     const f = writable(p, int(a[0]));
-    const data = Buffer.concat(iovecs(p, a[1], a[2]).map(([b, l]) => p.get(b, l)));
-    return writeOrSigpipe(p, () => f.write(data));
+    return writeRanges(p, iovecs(p, a[1], a[2], PROT_READ), (d) => f.write(d));
   }),
   sys("pread64", ["fd", { buf: 2 }, "uint", "uint", "uint"], (p, a) => {
-    const f = readable(p, int(a[0]));
-    return readInto(p, a[1], a[2], (b) => f.pread(b, off64(a[3], a[4])));
+    const f = readable(p, int(a[0])), pos = offset(a[3], a[4]);
+    return readRanges(p, f, ranges(p, [[a[1], a[2]]], PROT_WRITE), (b, done) => f.pread(b, pos + done));
   }),
   sys("pwrite64", ["fd", { buf: 2 }, "uint", "uint", "uint"], (p, a) => {
-    const f = writable(p, int(a[0]));
-    const data = p.get(a[1], Math.min(a[2], MAX_IO));
-    return writeOrSigpipe(p, () => f.pwrite(data, off64(a[3], a[4])));
+    const f = writable(p, int(a[0])), pos = offset(a[3], a[4]);
+    return writeRanges(p, ranges(p, [[a[1], a[2]]], PROT_READ), (d, done) => f.pwrite(d, pos + done));
+  }),
+  sys("preadv", ["fd", "ptr", "int", "uint", "uint"], (p, a) => {
+    const f = readable(p, int(a[0])), pos = offset(a[3], a[4]);
+    return readRanges(p, f, iovecs(p, a[1], a[2], PROT_WRITE), (b, done) => f.pread(b, pos + done));
+  }),
+  sys("pwritev", ["fd", "ptr", "int", "uint", "uint"], (p, a) => {
+    const f = writable(p, int(a[0])), pos = offset(a[3], a[4]);
+    return writeRanges(p, iovecs(p, a[1], a[2], PROT_READ), (d, done) => f.pwrite(d, pos + done));
   }),
   sys("lseek", ["fd", "int", "int"], (p, a) => {
     const pos = seek(p, int(a[0]), int(a[1]), a[2]);
@@ -291,20 +365,51 @@ export const fileIoSyscalls: SyscallRow[] = [
   sys("ftruncate64", ["fd", "uint", "int"], (p, a) => ftruncate(p, int(a[0]), off64(a[1], int(a[2])))),
 ];
 
-/** sendfile: copies up to count bytes from in_fd (at *offp when offp is given, advancing it) to out_fd. */
+/**
+ * sendfile: copies up to count bytes (cut to MAX_IO) from in_fd to out_fd
+ * through one buffer of at most CHUNK bytes. The source is read at *offp
+ * (then advanced) when offp is given, else at its own offset, which moves
+ * by what was written; a source without one (a pipe) is read as a stream.
+ */
 function sendfile(p: Process, outFd: number, inFd: number, offp: number, count: number, wideOff: boolean): number {
   const out = writable(p, outFd), src = readable(p, inFd);
-  const buf = new Uint8Array(Math.min(count, 1 << 20));
-  if (!offp) {
-    const n = src.read(buf);
-    return writeOrSigpipe(p, () => out.write(buf.subarray(0, n)));
+  let start: number | null;
+  if (offp) {
+    const o = p.struct(offp, wideOff ? 8 : 4);
+    start = wideOff ? Number(o.getI64(0)) : o.getI32(0);
+    if (start < 0) fail(E.EINVAL);
+  } else {
+    start = offsetOf(src);
   }
-  const o = p.struct(offp, wideOff ? 8 : 4);
-  const pos = wideOff ? Number(o.getI64(0)) : o.getI32(0);
-  if (pos < 0) fail(E.EINVAL);
-  const n = writeOrSigpipe(p, () => out.write(buf.subarray(0, src.pread(buf, pos))));
-  p.put(offp, wideOff ? new Struct(8).u64(0, pos + n).bytes : new Struct(4).u32(0, pos + n).bytes);
-  return n;
+  const total = Math.min(count, MAX_IO);
+  const buf = new Uint8Array(Math.min(total, CHUNK));
+  let done = 0;
+  while (done < total) {
+    const want = buf.subarray(0, Math.min(buf.length, total - done));
+    let written: number;
+    try {
+      const n = start === null ? src.read(want) : src.pread(want, start + done);
+      written = n && writeOrSigpipe(p, () => out.write(want.subarray(0, n)));
+    } catch (e) {
+      if (done > 0 && e instanceof SysError) break;
+      throw e;
+    }
+    done += written;
+    if (written < want.length) break;
+  }
+  if (offp) p.put(offp, wideOff ? new Struct(8).u64(0, start! + done).bytes : new Struct(4).u32(0, start! + done).bytes);
+  else if (start !== null) src.seek(start + done, SEEK_SET);
+  return done;
+}
+
+/** The file's offset, or null when it has none (a pipe, a terminal). */
+function offsetOf(f: OpenFile): number | null {
+  try {
+    return f.seek(0, SEEK_CUR);
+  } catch (e) {
+    if (e instanceof SysError) return null;
+    throw e;
+  }
 }
 
 function ftruncate(p: Process, fd: number, len: number): number {
