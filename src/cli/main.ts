@@ -28,6 +28,8 @@ program
   .option("--stats", "print instructions retired, wall time and MIPS to stderr")
   .option("--stats-json <file>", "write the run's statistics as JSON")
   .option("--max-insns <n>", "stop the guest after n instructions")
+  .option("--timeout <seconds>", "wall-clock limit: the guest dies by SIGXCPU when it is reached")
+  .option("--max-memory <bytes>", "RLIMIT_AS: guest mappings beyond this many bytes fail with ENOMEM")
   .option("--root <dir>", "host directory the guest sees as /", "/")
   .option("--strace", "trace each syscall to stderr")
   .option("--strict", "stop at the first unimplemented syscall")

@@ -15,6 +15,7 @@ import { X87_MODEL_NAMES, type X87ModelName } from "../interp/x87-model.ts";
 import { EXIT_NOEXEC, EXIT_NOTFOUND, UsageError } from "../vmm/status.ts";
 import { PASS_NAMES } from "../translate/passes/index.ts";
 import { reportProblem } from "./errors.ts";
+import { armWatchdog } from "./watchdog.ts";
 
 export interface RunCliOptions {
   mode: string;
@@ -22,6 +23,8 @@ export interface RunCliOptions {
   stats?: boolean;
   statsJson?: string;
   maxInsns?: string;
+  timeout?: string;
+  maxMemory?: string;
   root?: string;
   strace?: boolean;
   strict?: boolean;
@@ -129,6 +132,9 @@ export function runCommand(program: string, args: string[], o: RunCliOptions): n
     if (!(MODES as readonly string[]).includes(o.mode)) throw new UsageError(`unknown --mode '${o.mode}' (available: ${MODES.join(", ")})`);
     if (!(X87_MODEL_NAMES as string[]).includes(o.x87)) throw new UsageError(`unknown --x87 '${o.x87}' (available: ${X87_MODEL_NAMES.join(", ")})`);
     const maxInsns = parseCount(o.maxInsns, "--max-insns");
+    const maxMemory = parseCount(o.maxMemory, "--max-memory");
+    if (o.timeout !== undefined && !(Number(o.timeout) > 0)) throw new UsageError(`--timeout expects a positive number of seconds, got '${o.timeout}'`);
+    const timeoutMs = o.timeout === undefined ? undefined : Number(o.timeout) * 1000;
     const threshold = parseCount(o.bbtThreshold, "--bbt-threshold");
     const binaryenOpt = parseCount(o.binaryenOpt, "--binaryen-opt");
     if (binaryenOpt !== undefined && binaryenOpt > 4) throw new UsageError("--binaryen-opt takes 0 to 4");
@@ -149,15 +155,18 @@ export function runCommand(program: string, args: string[], o: RunCliOptions): n
       }
     }
     let st: RunStats;
+    const disarm = timeoutMs === undefined ? undefined : armWatchdog(timeoutMs);
     try {
       st = runGuest(bytes, [o.argv0 ?? program, ...args], env, {
-        mode: o.mode as Mode, x87: o.x87 as X87ModelName, maxInsns, root: o.root, strace: o.strace, strict: o.strict, execfn: program,
-        threshold, passes, disablePasses, binaryenOpt, binaryenPasses: parseList(o.binaryenPasses), codeCacheSize,
-        dumpTranslations: o.dumpTranslations,
+        mode: o.mode as Mode, x87: o.x87 as X87ModelName, maxInsns, timeoutMs, maxMemory, root: o.root, strace: o.strace,
+        strict: o.strict, execfn: program, threshold, passes, disablePasses, binaryenOpt,
+        binaryenPasses: parseList(o.binaryenPasses), codeCacheSize, dumpTranslations: o.dumpTranslations,
       });
     } catch (e) {
       if (statsFd !== undefined) { fs.closeSync(statsFd); fs.rmSync(o.statsJson!, { force: true }); }
       throw e;
+    } finally {
+      disarm?.();
     }
     if (o.stats) printStats(st);
     if (statsFd !== undefined) {

@@ -17,7 +17,7 @@ import { Memory } from "../vmm/memory.ts";
 import { EXIT_VMM } from "../vmm/status.ts";
 import { loadElf } from "./elf.ts";
 import { E, SysError, fail, hostErrno } from "./errno.ts";
-import { AT_FDCWD, RLIMIT_NOFILE, RLIMIT_STACK, RLIM_NLIMITS } from "./abi.ts";
+import { AT_FDCWD, RLIMIT_AS, RLIMIT_NOFILE, RLIMIT_STACK, RLIM_NLIMITS } from "./abi.ts";
 import { FdTable, MAX_FDS } from "./fdtable.ts";
 import { type Resolved, Sandbox } from "./fs.ts";
 import { Prng } from "./prng.ts";
@@ -44,6 +44,8 @@ export interface ProcessOptions {
   hwcap?: number;
   /** Seed for AT_RANDOM and getrandom, so runs are reproducible (default 0x1234). */
   seed?: number;
+  /** RLIMIT_AS, soft and hard, in bytes: mapped guest memory beyond it is ENOMEM (default: unlimited). */
+  maxMemory?: number;
 }
 
 export class Process {
@@ -80,6 +82,7 @@ export class Process {
     this.rlimits = Array.from({ length: RLIM_NLIMITS }, () => [Infinity, Infinity]);
     this.rlimits[RLIMIT_STACK] = [STACK_SIZE, Infinity];
     this.rlimits[RLIMIT_NOFILE] = [MAX_FDS, MAX_FDS];
+    if (opts.maxMemory !== undefined) this.rlimits[RLIMIT_AS] = [opts.maxMemory, opts.maxMemory];
   }
 
   /** Loads a static i386 ELF into a fresh address space and builds its initial stack. */

@@ -1,7 +1,7 @@
 /**
  * The dispatch loop: runs the guest until it exits, choosing per block
  * between the tiers, and turns what ends the run — exit, fatal fault,
- * --max-insns — into a status and at most one line on stderr.
+ * --max-insns, --timeout — into a status and at most one line on stderr.
  *
  * Modes:
  *   interp  every block runs in the interpreter;
@@ -19,7 +19,7 @@
  * a budget of transitions so the limits below are checked (near --max-insns
  * the budgets shrink, so a run stops within a block or so of its limit).
  */
-import { GuestExit, GuestFault, SIGSEGV } from "./fault.ts";
+import { GuestExit, GuestFault, SIGSEGV, SIGXCPU } from "./fault.ts";
 import { LINK_BUDGET, PROFILE_OFF, PROFILE_SIZE, S_EIP, S_EXIT, S_LINK_BUDGET, S_RETIRED } from "./layout.ts";
 import { EXIT_INSN_LIMIT } from "./status.ts";
 import type { Interpreter } from "../interp/interpreter.ts";
@@ -50,6 +50,11 @@ export interface DispatchOptions {
   mode: Mode;
   threshold: number;
   maxInsns?: number;
+  /**
+   * Wall-clock limit in ms: checked between blocks, at most every POLL_EVERY
+   * dispatches; past it the guest dies by SIGXCPU, as at RLIMIT_CPU's soft limit.
+   */
+  timeoutMs?: number;
   report: (line: string) => void;
   /** Starts the translation tier (its backend worker starts loading at once). */
   createTier?: () => TranslationTier;
@@ -126,7 +131,10 @@ export class Dispatcher {
           const t0 = performance.now();
           if (Number.isNaN(timeline.firstRunMs)) timeline.firstRunMs = t0 - started;
           eip = tier.run(eip, limit === Infinity ? CHAIN_BUDGET : this.budgetFor(limit)) >>> 0;
-          this.translatedMs += performance.now() - t0;
+          const t1 = performance.now();
+          this.translatedMs += t1 - t0;
+          // One call may run for 10^8 instructions: the deadline is checked after each.
+          this.checkDeadline(t1 - started, eip);
           // One call may run for milliseconds: collect finished translations after each.
           tier.pump();
           if (s[S_EXIT]) {
@@ -146,7 +154,9 @@ export class Dispatcher {
         if ((k & POLL_EVERY) === 0) {
           this.tier?.pump();
           if (this.tier?.run && Number.isNaN(timeline.readyMs)) timeline.readyMs = performance.now() - started;
-          tierDue ||= interp.retired >= TIER_START_INSNS || performance.now() - started >= TIER_START_MS;
+          const elapsed = performance.now() - started;
+          tierDue ||= interp.retired >= TIER_START_INSNS || elapsed >= TIER_START_MS;
+          this.checkDeadline(elapsed, eip);
         }
         if (limit !== Infinity && this.retired >= limit) {
           s[S_EIP] = eip;
@@ -157,6 +167,13 @@ export class Dispatcher {
     } catch (e) {
       return this.end(e);
     }
+  }
+
+  /** Past --timeout the guest dies by SIGXCPU, at eip. */
+  private checkDeadline(elapsedMs: number, eip: number): void {
+    if (elapsedMs < (this.opts.timeoutMs ?? Infinity)) return;
+    this.interp.m.s[S_EIP] = eip;
+    throw new GuestExit(128 + SIGXCPU, `cdvm: guest killed by SIGXCPU at eip 0x${hex(eip)}: --timeout reached after ${(elapsedMs / 1000).toFixed(1)} s`);
   }
 
   /**

@@ -39,6 +39,8 @@ export interface TranslationOptions {
 export interface RunOptions extends ProcessOptions, TranslationOptions {
   mode?: Mode;
   maxInsns?: number;
+  /** Wall-clock limit in ms (the dispatcher's timeoutMs). */
+  timeoutMs?: number;
   /** x87 precision model (default f80, exact extended; see interp/x87-model.ts). */
   x87?: X87ModelName;
 }
@@ -122,7 +124,7 @@ export function runGuest(bytes: Uint8Array, argv: string[], env: string[], opts:
   };
 
   const dispatcher = new Dispatcher(interp, {
-    mode, threshold: opts.threshold ?? DEFAULT_THRESHOLD, maxInsns: opts.maxInsns, report,
+    mode, threshold: opts.threshold ?? DEFAULT_THRESHOLD, maxInsns: opts.maxInsns, timeoutMs: opts.timeoutMs, report,
     createTier: mode === "interp" ? undefined : createTier,
   });
   const status = dispatcher.run();
