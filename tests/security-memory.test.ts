@@ -7,6 +7,9 @@
  * demand within its reserve, placement agrees with a brute-force search, and
  * RLIMIT_AS bounds what a guest may map.
  */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { E } from "../src/linux/errno.ts";
 import { GUEST_LIMIT, PAGE_SIZE, PERM_ENTRIES, PROT_READ, PROT_WRITE, STACK_SIZE, STACK_TOP } from "../src/vmm/layout.ts";
@@ -158,6 +161,25 @@ describe("placement", () => {
     let mapped = 0;
     for (let p = 0; p < GUEST_LIMIT / PAGE_SIZE; p++) if (mem.isMapped(p)) mapped++;
     expect(mem.mappedPages).toBe(mapped);
+  });
+});
+
+describe("file mappings", () => {
+  it("read the file straight into guest pages, chunk by chunk, zeros past its end", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cdvm-map-"));
+    try {
+      const data = Buffer.alloc(3 * (1 << 20) + 123);
+      for (let i = 0; i < data.length; i++) data[i] = (i * 7 + (i >> 12)) & 0xff;
+      fs.writeFileSync(path.join(dir, "f"), data);
+      const { p, call, str } = mk();
+      const fd = call("open", str(path.join(dir, "f")), 0);
+      const a = call("mmap2", 0, data.length + 2 * PAGE_SIZE, PROT_READ, MAP_PRIVATE, fd, 1) >>> 0;
+      const got = p.mem.readBytes(a, data.length - PAGE_SIZE + 2 * PAGE_SIZE)!;
+      expect(Buffer.from(got.subarray(0, data.length - PAGE_SIZE)).equals(data.subarray(PAGE_SIZE))).toBe(true);
+      expect(got.subarray(data.length - PAGE_SIZE).every((b) => b === 0)).toBe(true);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -28,6 +28,8 @@ const PROT_GROWS = 0x03000000;
 
 /** The kernel's PAGE_ALIGN on a 32-bit unsigned long: wraps to 0 near 4 GiB. */
 const pageUp = (n: number) => ((n + PAGE_MASK) & ~PAGE_MASK) >>> 0;
+/** Bytes a file mapping reads per host call. */
+const FILE_CHUNK = 1 << 20;
 /** Linux's mmap_min_addr: hints below it are not honoured. */
 const MMAP_MIN = 0x10000;
 /** madvise advice values Linux accepts from an unprivileged process (MADV_NORMAL .. MADV_COLLAPSE). */
@@ -84,14 +86,10 @@ function mmap(p: Process, addr: number, len: number, prot: number, flags: number
   const size = pageUp(len);
   if (size === 0 || size > GUEST_LIMIT) fail(E.ENOMEM);
   charge(p, size);
-  let data: Uint8Array | null = null;
-  if (!(flags & MAP_ANONYMOUS)) {
-    const f = p.fds.get(int(fd));
-    if (!f.readable || (type !== MAP_PRIVATE && prot & PROT_WRITE && !f.writable)) fail(E.EACCES);
-    if (f.hostFd() === null) fail(E.ENODEV);
-    data = new Uint8Array(size);
-    const n = f.pread(data, offset);
-    data = data.subarray(0, n);
+  const file = flags & MAP_ANONYMOUS ? null : p.fds.get(int(fd));
+  if (file) {
+    if (!file.readable || (type !== MAP_PRIVATE && prot & PROT_WRITE && !file.writable)) fail(E.EACCES);
+    if (file.hostFd() === null) fail(E.ENODEV);
     if (type !== MAP_PRIVATE && prot & PROT_WRITE) p.note("shared writable file mappings are private copies: writes do not reach the file");
   }
   let start: number;
@@ -104,7 +102,10 @@ function mmap(p: Process, addr: number, len: number, prot: number, flags: number
     start = placeMapping(p, addr, size);
   }
   p.mem.map(start, size, gprot);
-  if (data) p.mem.poke(start, data);
+  // Read straight into the fresh (zero) pages, a chunk per host call: no host copy of the mapping.
+  for (let n = 0, k = 1; file && n < size && k > 0; n += k) {
+    k = file.pread(p.mem.u8.subarray(start + n, start + Math.min(size, n + FILE_CHUNK)), offset + n);
+  }
   return start;
 }
 
