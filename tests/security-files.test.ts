@@ -205,3 +205,91 @@ describe("I/O is bounded per call and streamed", () => {
     expect(call("read", r, 0x20000000, 128 << 10)).toBe(64 << 10);
   });
 });
+
+describe("/proc/self is the guest's own, never the VMM's", () => {
+  const O_RDONLY = 0, O_RDWR = 2, O_DIRECTORY = 0o200000, TEXT_PAGE = 0x08048000;
+
+  function readAll(call: ReturnType<typeof mk>["call"], p: ReturnType<typeof mk>["p"], fd: number): string {
+    p.mem.map(0x30000000, 1 << 20, 3);
+    const n = call("read", fd, 0x30000000, 1 << 20);
+    expect(n).toBeGreaterThanOrEqual(0);
+    return Buffer.from(p.mem.readBytes(0x30000000, n)!).toString("latin1");
+  }
+
+  it("links: self, thread-self, exe, cwd, fd", () => {
+    const { p, call, str } = mk({ execfn: "/bin/prog" });
+    const link = (path: string) => {
+      const n = call("readlink", str(path), BUF, 200);
+      return n < 0 ? n : Buffer.from(p.mem.readBytes(BUF, n)!).toString();
+    };
+    expect(link("/proc/self")).toBe("1000");
+    expect(link("/proc/thread-self")).toBe("1000/task/1000");
+    expect(link("/proc/self/exe")).toBe(p.exePath);
+    expect(link("/proc/1000/task/1000/exe")).toBe(p.exePath);
+    expect(link("/proc/self/cwd")).toBe(p.fsys.cwd);
+    const fd = call("open", str("/dev/null"), O_RDONLY, 0);
+    expect(link(`/proc/self/fd/${fd}`)).toBe("/dev/null");
+    expect(link("/dev/fd/" + fd)).toBe("/dev/null");
+    expect(link("/proc/self/fd/77")).toBe(-E.ENOENT);
+  });
+
+  it("maps lists the guest's mappings from the page table", () => {
+    const { p, call, str } = mk();
+    const brk = call("brk", 0);
+    call("brk", brk + 0x3000);
+    const maps = readAll(call, p, call("open", str("/proc/self/maps"), O_RDONLY, 0));
+    const lines = maps.trimEnd().split("\n");
+    expect(lines[0]).toMatch(/^08048000-[0-9a-f]{8} r-xp 00000000 00:00 0 $/);
+    expect(maps).toContain("0804a000-0804e000 rw-p 00000000 00:00 0 \n");
+    expect(lines.find((l) => l.endsWith("[heap]"))).toMatch(/^[0-9a-f]{8}-[0-9a-f]{8} rw-p 00000000 00:00 0 +\[heap\]$/);
+    expect(lines.at(-1)).toMatch(/-c0000000 rw-p 00000000 00:00 0 +\[stack\]$/);
+    for (const l of lines) expect(parseInt(l.slice(9, 17), 16)).toBeLessThanOrEqual(0xc0000000);
+  });
+
+  it("mem reads and writes guest memory at offset = address, EIO where nothing is mapped", () => {
+    const { p, call, str, bytes } = mk();
+    const fd = call("open", str("/proc/self/mem"), O_RDWR, 0);
+    expect(fd).toBeGreaterThan(2);
+    p.mem.poke(BUF + 0x100, Buffer.from("guest bytes"));
+    expect(call("pread64", fd, BUF + 0x200, 11, BUF + 0x100, 0)).toBe(11);
+    expect(bytes(BUF + 0x200, 11)).toBe("guest bytes");
+    // Writes ignore protection, as the kernel's forced access does: the text page is r-x.
+    expect(call("pwrite64", fd, BUF + 0x100, 5, TEXT_PAGE + 0x10, 0)).toBe(5);
+    expect(bytes(TEXT_PAGE + 0x10, 5)).toBe("guest");
+    expect(call("_llseek", fd, 0, BUF + 0x100, BUF + 0x300, 0)).toBe(0);
+    expect(call("read", fd, BUF + 0x200, 5)).toBe(5);
+    expect(call("pread64", fd, BUF + 0x200, 16, 0xc0000000, 0)).toBe(-E.EIO);
+    expect(call("pread64", fd, BUF + 0x200, 16, 0xc0010000, 0)).toBe(-E.EIO);
+    expect(call("pwrite64", fd, BUF + 0x200, 16, 0xc0010000, 0)).toBe(-E.EIO);
+    expect(call("pread64", fd, BUF + 0x200, 16, 0x30000000, 0)).toBe(-E.EIO);
+    // A read that runs into an unmapped page stops there.
+    expect(call("pread64", fd, BUF, 0x1000, BUF + 0x4000 - 8, 0)).toBe(8);
+  });
+
+  it("the VMM's own /proc entries do not exist for the guest", () => {
+    const { call, str } = mk();
+    for (const path of [`/proc/${process.pid}/mem`, `/proc/${process.pid}/maps`, `/proc/${process.pid}`, `/proc/${process.pid}/task/${process.pid}/mem`,
+      "/proc/self/environ", "/proc/self/cmdline", "/proc/self/auxv", "/proc/self/status", "/proc/self/pagemap", "/proc/thread-self/mem/x"]) {
+      expect([path, call("open", str(path), O_RDONLY, 0)]).toEqual([path, path.endsWith("/x") ? -E.ENOENT : -E.ENOENT]);
+    }
+    expect(call("stat64", str(`/proc/${process.pid}`), BUF)).toBe(-E.ENOENT);
+  });
+
+  it("lists /proc/self and /proc/self/fd", () => {
+    const { p, call, str } = mk();
+    const names = (dir: string) => {
+      const fd = call("open", str(dir), O_RDONLY | O_DIRECTORY, 0);
+      const n = call("getdents64", fd, BUF, 0x1000);
+      const out: string[] = [];
+      for (let off = 0; off < n;) {
+        const reclen = p.mem.read16(BUF + off + 16);
+        out.push(p.mem.readCString(BUF + off + 19)!);
+        off += reclen;
+      }
+      call("close", fd);
+      return out;
+    };
+    expect(names("/proc/self")).toEqual([".", "..", "cwd", "exe", "fd", "maps", "mem", "root", "task"]);
+    expect(names("/proc/self/fd")).toEqual([".", "..", "0", "1", "2", "3"]);
+  });
+});

@@ -292,6 +292,11 @@ export class FdTable {
     if (--file.refs === 0) file.release();
   }
 
+  /** The open fds, ascending. */
+  open(): number[] {
+    return this.slots.flatMap((s, fd) => (s ? [fd] : []));
+  }
+
   getCloexec(fd: number): boolean { this.get(fd); return this.slots[fd]!.cloexec; }
   setCloexec(fd: number, on: boolean): void { this.get(fd); this.slots[fd]!.cloexec = on; }
 }

@@ -4,14 +4,23 @@
  * path, `..` or symlink target (absolute targets are re-rooted) can leave
  * the root. With root "/" the mapping is the identity.
  *
+ * The host's /proc/self, /proc/thread-self and /proc/<pid of any VMM
+ * thread> are the VMM (its memory, maps, environment): under the guest's
+ * /proc and under every host procfs mount inside the root, `self` and
+ * `thread-self` are virtual links to the guest's own <GUEST_PID> directory,
+ * which is never looked up on the host (Resolved.proc names the entry;
+ * linux/procfs.ts serves it), and the VMM's thread ids do not exist.
+ *
  * Invariants: cwd is always a canonical absolute guest path (no `.`, `..`,
  * symlinks or repeated slashes); every host path returned is root joined
- * with a canonical guest path, so it lies inside root. A symlink swapped in
- * by another host process between resolution and use is not defended
- * against.
+ * with a canonical guest path, so it lies inside root, or "" (which every
+ * host call refuses) for a virtual /proc entry. A symlink swapped in by
+ * another host process between resolution and use is not defended
+ * against, nor a procfs mounted after the sandbox was made.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { GUEST_PID } from "./abi.ts";
 import { E, SysError, fail, hostErrno } from "./errno.ts";
 
 /** Linux's limit on symlinks followed during one lookup. */
@@ -21,20 +30,41 @@ const PATH_MAX = 4096;
 export interface Resolved {
   /** Canonical absolute guest path. */
   guest: string;
-  /** Host path: root + guest (plus a trailing "/" when the guest path had one). */
+  /** Host path: root + guest (plus a trailing "/" when the guest path had one); "" when proc is set. */
   host: string;
+  /**
+   * For the guest's own /proc entries: the path below the proc mount,
+   * "self", "thread-self", or "<GUEST_PID>" and what follows it.
+   */
+  proc?: string;
 }
+
+const PID_DIR = String(GUEST_PID);
+/** Where /proc/self and /proc/thread-self lead, below the proc mount. */
+const PROC_LINKS: Record<string, string> = { "self": PID_DIR, "thread-self": `${PID_DIR}/task/${PID_DIR}` };
 
 export class Sandbox {
   /** Absolute host path of the root, without a trailing slash ("" for "/"). */
   private readonly rootPrefix: string;
   cwd: string;
+  /** Guest paths, as component lists, where the guest's /proc is: "/proc" and every host procfs mount inside root. */
+  private readonly procMounts: string[][];
 
   /** The initial cwd is the host's, when it lies inside root; otherwise "/". */
   constructor(root = "/") {
     const real = fs.realpathSync(root);
     this.rootPrefix = real === "/" ? "" : real;
     this.cwd = this.guestOf(fs.realpathSync(process.cwd())) ?? "/";
+    const mounts = new Set(["/proc", ...hostProcMounts().map((m) => this.guestOf(m)).filter((g) => g !== null)]);
+    this.procMounts = [...mounts].map(split);
+  }
+
+  /** The path of done below a proc mount, or null when it is not below one. */
+  private procPath(done: string[]): string | null {
+    for (const m of this.procMounts) {
+      if (done.length > m.length && m.every((c, i) => done[i] === c)) return done.slice(m.length).join("/");
+    }
+    return null;
   }
 
   /** Host path of a canonical guest path. */
@@ -70,8 +100,11 @@ export class Sandbox {
       if (name === ".") continue;
       if (name === "..") { done.pop(); continue; }
       done.push(name);
+      const proc = this.procPath(done);
+      if (proc !== null && !proc.includes("/") && /^\d+$/.test(proc) && proc !== PID_DIR && isVmmThread(proc)) fail(E.ENOENT);
+      if (proc !== null && (proc === PID_DIR || proc.startsWith(PID_DIR + "/"))) continue; // virtual: nothing to follow here
       if (!todo.length && !follow) break;
-      const target = readLinkOrNull(this.hostOf("/" + done.join("/")));
+      const target = proc !== null && proc in PROC_LINKS ? PROC_LINKS[proc] : readLinkOrNull(this.hostOf("/" + done.join("/")));
       if (target === null) continue;
       if (++links > MAX_SYMLINKS) fail(E.ELOOP);
       done.pop();
@@ -79,6 +112,8 @@ export class Sandbox {
       todo.push(...split(target).reverse());
     }
     const guest = "/" + done.join("/");
+    const proc = this.procPath(done);
+    if (proc !== null && (proc in PROC_LINKS || proc === PID_DIR || proc.startsWith(PID_DIR + "/"))) return { guest, host: "", proc };
     const host = this.hostOf(guest);
     return { guest, host: trailingSlash && guest !== "/" ? host + "/" : host };
   }
@@ -91,6 +126,24 @@ export class Sandbox {
     if (!st.isDirectory()) fail(E.ENOTDIR);
     this.cwd = r.guest;
   }
+}
+
+/** Mount points of the host's procfs file systems (from the VMM's mountinfo; none if unreadable). */
+function hostProcMounts(): string[] {
+  let info: string;
+  try {
+    info = fs.readFileSync("/proc/self/mountinfo", "utf8");
+  } catch {
+    return [];
+  }
+  // "id parent dev root mountpoint options [optional...] - fstype source superoptions"; spaces are escaped as \040.
+  return info.split("\n").filter((l) => / - proc /.test(l))
+    .map((l) => l.split(" ")[4].replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8))));
+}
+
+/** Whether tid (decimal) is a thread of the VMM's own process, whose /proc entries are its memory. */
+function isVmmThread(tid: string): boolean {
+  return fs.existsSync(`/proc/${process.pid}/task/${tid}`);
 }
 
 /** Whether a host path names something, a symlink included (existsSync would follow the link). */

@@ -19,6 +19,7 @@ import {
 import { AT_FDCWD, GUEST_PID, RLIMIT_NOFILE } from "../abi.ts";
 import { lexists } from "../fs.ts";
 import type { Process } from "../process.ts";
+import { procOpen, resolvePath } from "../procfs.ts";
 import { SIGPIPE } from "../signals.ts";
 import { Struct } from "../struct.ts";
 import { type SyscallRow, int, sys } from "./row.ts";
@@ -140,7 +141,9 @@ const offset = (lo: number, hi: number) => (int(hi) < 0 ? fail(E.EINVAL) : off64
 
 function openAt(p: Process, dirfd: number, pathAddr: number, flags: number, mode: number): number {
   const exclCreate = (flags & (O_CREAT | O_EXCL)) === (O_CREAT | O_EXCL);
-  const r = p.resolveAt(dirfd, p.path(pathAddr), !(flags & O_NOFOLLOW) && !exclCreate);
+  const follow = !(flags & O_NOFOLLOW) && !exclCreate;
+  const r = resolvePath(p, dirfd, p.path(pathAddr), follow);
+  if (r.proc !== undefined) return p.fds.install(procOpen(p, r, flags, follow), (flags & O_CLOEXEC) !== 0);
   const created = (flags & O_CREAT) !== 0 && !lexists(r.host);
   // O_APPEND is emulated (HostFile.write) so that F_SETFL can change it.
   const hostFd = fs.openSync(r.host, flags & ~(O_CLOEXEC | O_APPEND | O_LARGEFILE), mode & 0o7777);

@@ -3,20 +3,22 @@
  * creation/removal/listing, links, renames, permissions, ownership, times,
  * truncation and file-system statistics.
  *
- * Invariants: every guest path goes through Process.resolveAt (so through
+ * Invariants: every guest path goes through procfs.resolvePath (so through
  * the sandbox); calls that act on a final symlink itself resolve with
  * followLast=false and then use only host calls that do not follow it
  * (lstat, readlink, lchown, lutimes, unlink, rename, link): its target is
- * a host path the sandbox has not re-rooted. /proc/self/exe and /proc/self/fd/N are answered for the
- * guest (the host's /proc/self is the VMM).
+ * a host path the sandbox has not re-rooted. The guest's own /proc entries
+ * (Resolved.proc) are answered by linux/procfs.ts; every other call finds
+ * their host path "" and fails with ENOENT, never reaching the VMM's.
  */
 import * as fs from "node:fs";
 import * as posix from "node:path/posix";
-import { AT_EACCESS, AT_EMPTY_PATH, AT_FDCWD, AT_REMOVEDIR, AT_SYMLINK_FOLLOW, AT_SYMLINK_NOFOLLOW, GUEST_PID } from "../abi.ts";
+import { AT_EACCESS, AT_EMPTY_PATH, AT_FDCWD, AT_REMOVEDIR, AT_SYMLINK_FOLLOW, AT_SYMLINK_NOFOLLOW } from "../abi.ts";
 import { E, fail } from "../errno.ts";
 import { lexists } from "../fs.ts";
 import { type DirEntry, HostFile } from "../fdtable.ts";
 import type { Process } from "../process.ts";
+import { ProcDir, procAccess, procReadlink, procStat, resolvePath } from "../procfs.ts";
 import { type StatInfo, encodeStat64, encodeStatx, foldIno, fromHostStats } from "../stat.ts";
 import { Struct } from "../struct.ts";
 import { type SyscallRow, int, sys } from "./row.ts";
@@ -29,13 +31,16 @@ function statAt(p: Process, dirfd: number, pathAddr: number, flags: number): Sta
   if (path === "" && flags & AT_EMPTY_PATH) {
     return dirfd === AT_FDCWD ? fromHostStats(fs.statSync(p.fsys.hostOf(p.fsys.cwd), { bigint: true })) : p.fds.get(dirfd).stat();
   }
-  const r = p.resolveAt(dirfd, path, !(flags & AT_SYMLINK_NOFOLLOW));
-  return fromHostStats(fs.lstatSync(r.host, { bigint: true }));
+  const follow = !(flags & AT_SYMLINK_NOFOLLOW);
+  const r = resolvePath(p, dirfd, path, follow);
+  return r.proc !== undefined ? procStat(p, r, follow) : fromHostStats(fs.lstatSync(r.host, { bigint: true }));
 }
 
 function accessAt(p: Process, dirfd: number, pathAddr: number, mode: number, flags: number): number {
   if (mode & ~7 || flags & ~(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) fail(E.EINVAL);
-  const host = p.resolveAt(dirfd, p.path(pathAddr), !(flags & AT_SYMLINK_NOFOLLOW)).host;
+  const r = resolvePath(p, dirfd, p.path(pathAddr), !(flags & AT_SYMLINK_NOFOLLOW));
+  if (r.proc !== undefined) return procAccess(p, r, mode);
+  const host = r.host;
   // A final symlink the sandbox left unfollowed must not be followed by the host either: its target
   // is a host path, outside the root. Linux checks the link's own permissions, which are rwx.
   if (flags & AT_SYMLINK_NOFOLLOW && fs.lstatSync(host).isSymbolicLink()) return 0;
@@ -43,25 +48,17 @@ function accessAt(p: Process, dirfd: number, pathAddr: number, mode: number, fla
   return 0;
 }
 
-/** readlink, with the /proc entries that must describe the guest rather than the VMM. */
 function readlinkAt(p: Process, dirfd: number, pathAddr: number, buf: number, size: number): number {
   if (int(size) <= 0) fail(E.EINVAL);
-  const path = p.path(pathAddr);
-  const abs = posix.normalize(path.startsWith("/") ? path : posix.join(p.fsys.cwd, path));
-  const proc = /^\/proc\/(?:self|\d+)\/(exe|fd\/(\d+))$/.exec(abs);
-  let target: Buffer;
-  if (proc && (abs.startsWith("/proc/self/") || abs.startsWith(`/proc/${GUEST_PID}/`))) {
-    target = utf8(proc[2] === undefined ? p.exePath : p.fds.get(Number(proc[2])).guestPath);
-  } else {
-    target = fs.readlinkSync(p.resolveAt(dirfd, path, false).host, { encoding: "buffer" });
-  }
+  const r = resolvePath(p, dirfd, p.path(pathAddr), false);
+  const target = r.proc !== undefined ? utf8(procReadlink(p, r)) : fs.readlinkSync(r.host, { encoding: "buffer" });
   const n = Math.min(target.length, size);
   p.put(buf, target.subarray(0, n));
   return n;
 }
 
 function mkdirAt(p: Process, dirfd: number, pathAddr: number, mode: number): number {
-  const host = p.resolveAt(dirfd, p.path(pathAddr), false).host;
+  const host = resolvePath(p, dirfd, p.path(pathAddr), false).host;
   fs.mkdirSync(host, mode & 0o7777);
   fs.chmodSync(host, mode & ~p.umask & 0o7777);
   return 0;
@@ -74,9 +71,9 @@ function unlinkAt(p: Process, dirfd: number, pathAddr: number, flags: number): n
     const last = posix.basename(path);
     if (last === ".") fail(E.EINVAL);
     if (last === "..") fail(E.ENOTEMPTY);
-    fs.rmdirSync(p.resolveAt(dirfd, path, false).host);
+    fs.rmdirSync(resolvePath(p, dirfd, path, false).host);
   } else {
-    fs.unlinkSync(p.resolveAt(dirfd, path, false).host);
+    fs.unlinkSync(resolvePath(p, dirfd, path, false).host);
   }
   return 0;
 }
@@ -85,8 +82,8 @@ const RENAME_NOREPLACE = 1;
 
 function renameAt(p: Process, oldfd: number, oldAddr: number, newfd: number, newAddr: number, flags: number): number {
   if (flags & ~RENAME_NOREPLACE) fail(E.EINVAL);
-  const from = p.resolveAt(oldfd, p.path(oldAddr), false).host;
-  const to = p.resolveAt(newfd, p.path(newAddr), false).host;
+  const from = resolvePath(p, oldfd, p.path(oldAddr), false).host;
+  const to = resolvePath(p, newfd, p.path(newAddr), false).host;
   if (flags & RENAME_NOREPLACE && lexists(to)) fail(E.EEXIST);
   fs.renameSync(from, to);
   return 0;
@@ -94,26 +91,26 @@ function renameAt(p: Process, oldfd: number, oldAddr: number, newfd: number, new
 
 function linkAt(p: Process, oldfd: number, oldAddr: number, newfd: number, newAddr: number, flags: number): number {
   if (flags & ~AT_SYMLINK_FOLLOW) fail(E.EINVAL);
-  const from = p.resolveAt(oldfd, p.path(oldAddr), (flags & AT_SYMLINK_FOLLOW) !== 0).host;
-  fs.linkSync(from, p.resolveAt(newfd, p.path(newAddr), false).host);
+  const from = resolvePath(p, oldfd, p.path(oldAddr), (flags & AT_SYMLINK_FOLLOW) !== 0).host;
+  fs.linkSync(from, resolvePath(p, newfd, p.path(newAddr), false).host);
   return 0;
 }
 
 function symlinkAt(p: Process, targetAddr: number, dirfd: number, pathAddr: number): number {
-  fs.symlinkSync(p.path(targetAddr), p.resolveAt(dirfd, p.path(pathAddr), false).host);
+  fs.symlinkSync(p.path(targetAddr), resolvePath(p, dirfd, p.path(pathAddr), false).host);
   return 0;
 }
 
 function chmodAt(p: Process, dirfd: number, pathAddr: number, mode: number, flags: number): number {
   if (flags & AT_SYMLINK_NOFOLLOW) fail(E.EOPNOTSUPP);
   if (flags) fail(E.EINVAL);
-  fs.chmodSync(p.resolveAt(dirfd, p.path(pathAddr), true).host, mode & 0o7777);
+  fs.chmodSync(resolvePath(p, dirfd, p.path(pathAddr), true).host, mode & 0o7777);
   return 0;
 }
 
 function chownAt(p: Process, dirfd: number, pathAddr: number, uid: number, gid: number, flags: number): number {
   const nofollow = (flags & AT_SYMLINK_NOFOLLOW) !== 0;
-  const host = p.resolveAt(dirfd, p.path(pathAddr), !nofollow).host;
+  const host = resolvePath(p, dirfd, p.path(pathAddr), !nofollow).host;
   (nofollow ? fs.lchownSync : fs.chownSync)(host, int(uid), int(gid));
   return 0;
 }
@@ -127,7 +124,7 @@ const UTIME_NOW = (1 << 30) - 1, UTIME_OMIT = (1 << 30) - 2;
 /** utimensat: times are two timespecs of 32-bit (tsSize 8) or 64-bit (tsSize 16) fields. */
 function utimensAt(p: Process, dirfd: number, pathAddr: number, timesAddr: number, flags: number, tsSize: 8 | 16): number {
   if (flags & ~AT_SYMLINK_NOFOLLOW) fail(E.EINVAL);
-  const target = pathAddr === 0 ? null : p.resolveAt(dirfd, p.path(pathAddr), !(flags & AT_SYMLINK_NOFOLLOW)).host;
+  const target = pathAddr === 0 ? null : resolvePath(p, dirfd, p.path(pathAddr), !(flags & AT_SYMLINK_NOFOLLOW)).host;
   const hostFd = target === null ? hostFdOf(p, dirfd) : null;
   const now = Date.now() / 1000;
   let times = [now, now];
@@ -179,12 +176,13 @@ function listDir(p: Process, dir: HostFile): DirEntry[] {
  */
 function getdents(p: Process, fd: number, addr: number, count: number, wide: boolean): number {
   const f = p.fds.get(fd);
-  if (!(f instanceof HostFile) || !f.isDir) fail(E.ENOTDIR);
-  f.dirEntries ??= listDir(p, f);
+  if (f instanceof HostFile && f.isDir) f.dirEntries ??= listDir(p, f);
+  else if (!(f instanceof ProcDir)) fail(E.ENOTDIR);
+  const entries = f.dirEntries!, first = f.dirIndex;
   const out = new Struct(Math.min(count, 1 << 20));
   let off = 0;
-  while (f.dirIndex < f.dirEntries.length) {
-    const e = f.dirEntries[f.dirIndex];
+  while (f.dirIndex < entries.length) {
+    const e = entries[f.dirIndex];
     const name = utf8(e.name);
     const reclen = wide ? (19 + name.length + 1 + 7) & ~7 : (10 + name.length + 2 + 3) & ~3;
     if (off + reclen > out.bytes.length) {
@@ -197,7 +195,10 @@ function getdents(p: Process, fd: number, addr: number, count: number, wide: boo
     off += reclen;
     f.dirIndex++;
   }
-  p.put(addr, out.bytes.subarray(0, off));
+  if (!p.mem.writeBytes(addr, out.bytes.subarray(0, off))) {
+    f.dirIndex = first; // the entries were not delivered
+    fail(E.EFAULT);
+  }
   return off;
 }
 
@@ -214,7 +215,7 @@ const off64 = (lo: number, hi: number) => int(hi) * 0x100000000 + lo;
 
 function truncatePath(p: Process, pathAddr: number, len: number): number {
   if (len < 0) fail(E.EINVAL);
-  fs.truncateSync(p.resolveAt(AT_FDCWD, p.path(pathAddr), true).host, len);
+  fs.truncateSync(resolvePath(p, AT_FDCWD, p.path(pathAddr), true).host, len);
   return 0;
 }
 
@@ -236,7 +237,7 @@ export const fsMetaSyscalls: SyscallRow[] = [
     p.put(a[4], encodeStatx(statAt(p, int(a[0]), a[1], a[2])));
     return 0;
   }),
-  sys("statfs64", ["str", "uint", "ptr"], (p, a) => statfs64(p, p.resolveAt(AT_FDCWD, p.path(a[0]), true).host, a[1], a[2])),
+  sys("statfs64", ["str", "uint", "ptr"], (p, a) => statfs64(p, resolvePath(p, AT_FDCWD, p.path(a[0]), true).host, a[1], a[2])),
   sys("fstatfs64", ["fd", "uint", "ptr"], (p, a) => statfs64(p, p.fsys.hostOf(p.fds.get(int(a[0])).guestPath), a[1], a[2])),
   sys("access", ["str", "oct"], (p, a) => accessAt(p, AT_FDCWD, a[0], a[1], 0)),
   sys("faccessat", ["dirfd", "str", "oct"], (p, a) => accessAt(p, int(a[0]), a[1], a[2], 0)),
