@@ -69,26 +69,32 @@ describe("mmap hints never reach the concealed region", () => {
 });
 
 describe("madvise and mremap answer as Linux does", () => {
-  it("madvise: EINVAL for misalignment and unknown advice, ENOMEM for unmapped pages, 0 on a mapping", () => {
+  it("madvise: EINVAL for misalignment and unknown advice, ENOMEM for unmapped pages (sizes do not wrap), 0 on a mapping", () => {
     const { call } = mk();
     const a = call("mmap2", 0, 2 * PAGE_SIZE, RW, ANON, -1, 0) >>> 0;
     expect(call("madvise", a, 2 * PAGE_SIZE, 4)).toBe(0);
     expect(call("madvise", a + 1, PAGE_SIZE, 0)).toBe(-E.EINVAL);
     expect(call("madvise", a, PAGE_SIZE, 7)).toBe(-E.EINVAL);
-    expect(call("madvise", a, 0xffffffff, 0)).toBe(-E.EINVAL);
+    expect(call("madvise", a, 0xffffffff, 0)).toBe(-E.ENOMEM);
     expect(call("madvise", a, 3 * PAGE_SIZE, 0)).toBe(-E.ENOMEM);
     expect(call("madvise", a, 0, 0)).toBe(0);
   });
 
-  it("mremap: huge sizes and a fixed destination in concealed memory are EINVAL", () => {
+  it("mremap: huge sizes, shrinks whose tail leaves the address space and fixed destinations in concealed memory are EINVAL", () => {
     const { p, call } = mk();
     const a = call("mmap2", 0, PAGE_SIZE, RW, ANON, -1, 0) >>> 0;
     expect(call("mremap", a, PAGE_SIZE, 0xffffffff, MREMAP_MAYMOVE, 0)).toBe(-E.EINVAL);
-    expect(call("mremap", a, PAGE_SIZE, 0xfffff001, MREMAP_MAYMOVE, 0)).toBe(-E.EINVAL);
+    expect(call("mremap", a, PAGE_SIZE, 0xc0001000, 0, 0)).toBe(-E.EINVAL);
+    expect(call("mremap", a, 0xffffffff, PAGE_SIZE, MREMAP_MAYMOVE, 0)).toBe(-E.EINVAL);
+    expect(call("mremap", a, 0x80000000, PAGE_SIZE, 0, 0)).toBe(-E.EINVAL);
+    expect(p.mem.isMapped(a / PAGE_SIZE)).toBe(true);
     expect(call("mremap", a, PAGE_SIZE, PAGE_SIZE, MREMAP_MAYMOVE | MREMAP_FIXED, 0xc0000000)).toBe(-E.EINVAL);
     expect(call("mremap", a, PAGE_SIZE, 2 * PAGE_SIZE, MREMAP_MAYMOVE | MREMAP_FIXED, 0xbffff000)).toBe(-E.EINVAL);
     expect(call("mremap", 0xc0000000, PAGE_SIZE, 2 * PAGE_SIZE, MREMAP_MAYMOVE, 0)).toBe(-E.EFAULT);
     expect(call("mremap", a, PAGE_SIZE, 0xbf000000, MREMAP_MAYMOVE, 0)).toBe(-E.ENOMEM);
+    p.mem.write8(a, 7);
+    const b = call("mremap", a, PAGE_SIZE, 3 * PAGE_SIZE, MREMAP_MAYMOVE | MREMAP_FIXED, 0x50000000) >>> 0;
+    expect([b.toString(16), p.mem.read8(b), p.mem.isMapped(a / PAGE_SIZE)]).toEqual(["50000000", 7, false]);
     expect(concealedUntouched(p.mem)).toBe(true);
   });
 
