@@ -40,6 +40,11 @@ describe("ELF validation", () => {
     ["misaligned", buildElf({ segs: [{ vaddr: TEXT + 4, flags: PF_R | PF_X }] }), /disagree modulo the page size/],
     ["beyond user space", buildElf({ segs: [{ vaddr: 0xbffff000, flags: PF_R | PF_X, memsz: 0x2000 }], entry: 0xbffff000 }), /beyond user space/],
     ["wraps", buildElf({ segs: [{ vaddr: 0xfffff000, flags: PF_R | PF_X, memsz: 0x2000 }], entry: 0xfffff000 }), /beyond user space or wraps/],
+    // Found by tests/fuzz-elf.test.ts: accepted, then the stack mapped over the segment's bytes.
+    ["in the stack reserve", buildElf({ segs: [{ vaddr: 0xbffff000, flags: PF_R | PF_X, memsz: 0x1000 }], entry: 0xbffff100 }),
+      /^PT_LOAD segment 0: address range 0xbffff000\+0x1000 overlaps the stack reserve \[0xbf800000, 0xc0000000\)$/],
+    ["reaching into the stack reserve", buildElf({ segs: [{ vaddr: 0xbf7ff000, flags: PF_R | PF_X, memsz: 0x1001 }], entry: 0xbf7ff100 }),
+      /overlaps the stack reserve/],
     ["overlap", buildElf({ segs: [{ vaddr: TEXT, flags: PF_R | PF_X }, { vaddr: TEXT, offset: 0, flags: PF_R | PF_W, memsz: 0x2000 }] }), /segments 0 and 1 overlap/],
     ["entry outside", buildElf({ entry: 0x1000 }), /entry point 0x1000 is not inside an executable segment/],
     ["entry in non-exec", buildElf({ segs: [{ vaddr: TEXT, flags: PF_R }] }), /not inside an executable segment/],
@@ -87,6 +92,38 @@ describe("ELF loading", () => {
     expect(img.phdrAddr).toBe(TEXT + 52);
     expect(mem.perm[TEXT >>> 12] & 7).toBe(PROT_READ | PROT_EXEC);
     expect(mem.perm[DATA >>> 12] & 7).toBe(PROT_READ | PROT_WRITE);
+  });
+
+  it("maps a segment ending just below the stack reserve, and a 2.9 GiB bss quickly", () => {
+    const below = buildElf({ segs: [{ vaddr: 0xbf7ff000, offset: 0, flags: PF_R | PF_X, memsz: 0x1000 }], entry: 0xbf7ff040 });
+    expect(loadElf(new Memory(), below).brkStart).toBe(0xbf800000);
+    const mem = new Memory();
+    const t0 = performance.now();
+    const img = loadElf(mem, buildElf({ segs: [{ vaddr: TEXT, offset: 0, flags: PF_R | PF_X | PF_W, memsz: 0xbf800000 - TEXT }] }));
+    // Found by tests/fuzz-elf.test.ts: a per-page table made this take 1-2 s.
+    expect(performance.now() - t0).toBeLessThan(500);
+    expect(img.brkStart).toBe(0xbf800000);
+    expect(mem.perm[0xbf7ff] & 7).toBe(PROT_READ | PROT_WRITE | PROT_EXEC);
+    expect(mem.read8(TEXT + 1)).toBe(0x45);
+  });
+
+  it("gives a page shared by two segments the union of their protections, and the others their own", () => {
+    const file = buildElf({
+      segs: [
+        { vaddr: TEXT, offset: 0, flags: PF_R | PF_X, filesz: 0x1100, memsz: 0x1100 },
+        { vaddr: TEXT + 0x1100, offset: 0x1100, flags: PF_R | PF_W, data: new Uint8Array(0x100).fill(7), memsz: 0x2000 },
+      ],
+    });
+    const mem = new Memory();
+    loadElf(mem, file);
+    expect(mem.perm[TEXT >>> 12] & 7).toBe(PROT_READ | PROT_EXEC);
+    expect(mem.perm[(TEXT >>> 12) + 1] & 7).toBe(PROT_READ | PROT_WRITE | PROT_EXEC);
+    expect(mem.perm[(TEXT >>> 12) + 2] & 7).toBe(PROT_READ | PROT_WRITE);
+    expect(mem.perm[(TEXT >>> 12) + 3] & 7).toBe(PROT_READ | PROT_WRITE);
+    expect(mem.isMapped((TEXT >>> 12) + 4)).toBe(false);
+    expect(mem.read8(TEXT + 1)).toBe(0x45);
+    expect(mem.read8(TEXT + 0x11ff)).toBe(7);
+    expect(mem.read8(TEXT + 0x1200)).toBe(0);
   });
 
   it("loads a static PIE at PIE_BASE", () => {

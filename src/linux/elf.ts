@@ -5,10 +5,13 @@
  * address-space randomization is off.
  *
  * Invariants: parseElf validates every field the loader relies on, so
- * loadElf never maps outside [0, GUEST_LIMIT) or reads beyond the file; any
- * violation is a BadElf with a one-line message naming the problem.
+ * loadElf never maps outside [0, GUEST_LIMIT) or reads beyond the file, and
+ * no segment lies in the stack's reserve (the stack, mapped after the
+ * segments, would replace its bytes); any violation is a BadElf with a
+ * one-line message naming the problem. Loading costs time in the number of
+ * segments and pages, never in a per-page table (a 3 GiB bss maps quickly).
  */
-import { GUEST_LIMIT, PAGE_MASK, PAGE_SHIFT, PAGE_SIZE, PROT_EXEC, PROT_READ, PROT_WRITE } from "../vmm/layout.ts";
+import { GUEST_LIMIT, PAGE_MASK, PAGE_SHIFT, PAGE_SIZE, PROT_EXEC, PROT_READ, PROT_WRITE, STACK_SIZE, STACK_TOP } from "../vmm/layout.ts";
 import type { Memory } from "../vmm/memory.ts";
 
 export class BadElf extends Error {
@@ -118,6 +121,9 @@ function checkSegment(p: Phdr, i: number, base: number, fileLen: number): void {
   if (base + p.vaddr + p.memsz > GUEST_LIMIT) {
     throw new BadElf(`${what}: address range ${hex(base + p.vaddr)}+${hex(p.memsz)} is beyond user space or wraps`);
   }
+  if (p.memsz && base + p.vaddr + p.memsz > STACK_TOP - STACK_SIZE) {
+    throw new BadElf(`${what}: address range ${hex(base + p.vaddr)}+${hex(p.memsz)} overlaps the stack reserve [${hex(STACK_TOP - STACK_SIZE)}, ${hex(STACK_TOP)})`);
+  }
 }
 
 /** The PROT_* bits for segment flags; W-only or X-only also gets READ (no NX in this model). */
@@ -132,21 +138,19 @@ export function loadElf(mem: Memory, file: Uint8Array): LoadedImage {
   const base = info.type === ET_DYN ? PIE_BASE : 0;
   const loads = info.phdrs.filter((p) => p.type === PT_LOAD && p.memsz > 0);
 
-  // Segments may share a boundary page: it gets the union of their protections.
-  const pageProt = new Map<number, number>();
-  for (const p of loads) {
+  const ranges = loads.map((p) => {
     const start = base + p.vaddr;
-    for (let pg = start >>> PAGE_SHIFT; pg < Math.ceil((start + p.memsz) / PAGE_SIZE); pg++) {
-      pageProt.set(pg, (pageProt.get(pg) ?? 0) | segmentProt(p.flags));
-    }
-  }
-  for (const pg of pageProt.keys()) mem.map(pg << PAGE_SHIFT >>> 0, PAGE_SIZE, PROT_READ | PROT_WRITE);
-  for (const p of loads) {
-    const start = base + p.vaddr;
-    // The bss tail needs no clearing: freshly mapped pages read as zero (Memory.map).
-    mem.poke(start, file.subarray(p.offset, p.offset + p.filesz));
-  }
-  for (const [pg, prot] of pageProt) mem.protect(pg << PAGE_SHIFT >>> 0, PAGE_SIZE, prot);
+    return { p, start, lo: start >>> PAGE_SHIFT, hi: Math.ceil((start + p.memsz) / PAGE_SIZE), prot: segmentProt(p.flags) };
+  });
+  for (const r of ranges) mem.map(r.lo * PAGE_SIZE, (r.hi - r.lo) * PAGE_SIZE, PROT_READ | PROT_WRITE);
+  // The bss tail needs no clearing: freshly mapped pages read as zero (Memory.map).
+  for (const r of ranges) mem.poke(r.start, file.subarray(r.p.offset, r.p.offset + r.p.filesz));
+  for (const r of ranges) mem.protect(r.lo * PAGE_SIZE, (r.hi - r.lo) * PAGE_SIZE, r.prot);
+  // Segments may share a boundary page, which gets the union of their protections. Such a page
+  // is an edge page of each (segments do not overlap), so only first and last pages are merged.
+  const edgeProt = new Map<number, number>();
+  for (const r of ranges) for (const pg of [r.lo, r.hi - 1]) edgeProt.set(pg, (edgeProt.get(pg) ?? 0) | r.prot);
+  for (const [pg, prot] of edgeProt) mem.protect(pg * PAGE_SIZE, PAGE_SIZE, prot);
 
   const phdrSeg = info.phdrs.find((p) => p.type === PT_PHDR);
   const holder = loads.find((p) => info.phoff >= p.offset && info.phoff + info.phnum * info.phent <= p.offset + p.filesz);
