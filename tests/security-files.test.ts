@@ -293,3 +293,35 @@ describe("/proc/self is the guest's own, never the VMM's", () => {
     expect(names("/proc/self/fd")).toEqual([".", "..", "0", "1", "2", "3"]);
   });
 });
+
+describe("values the host API cannot take are Linux's errors, not VMM exceptions (found by the syscall fuzzer)", () => {
+  it("chown family: uids and gids of 2^31 and above", () => {
+    const dir = fs.mkdtempSync(path.join(tmp.dir, "ids-"));
+    fs.writeFileSync(path.join(dir, "f"), "x");
+    const { call, str } = mk({ root: dir });
+    expect(call("chown32", str("/f"), 0x80000000, 0)).toBe(-E.EINVAL);
+    expect(call("lchown32", str("/f"), 0, 0xfffffffe)).toBe(-E.EINVAL);
+    expect(call("fchownat", AT_FDCWD, str("/f"), 0x90000000, 0xffffffff, 0)).toBe(-E.EINVAL);
+    const fd = call("open", str("/f"), 0);
+    expect(call("fchown32", fd, 0xffffffff, 0xfffffff0)).toBe(-E.EINVAL);
+    expect(call("chown32", str("/f"), 0xffffffff, 0xffffffff)).toBe(0);
+  });
+
+  it("truncate64 and ftruncate64 past any file's size are EFBIG, negative lengths EINVAL", () => {
+    const dir = fs.mkdtempSync(path.join(tmp.dir, "trunc-"));
+    fs.writeFileSync(path.join(dir, "f"), "x");
+    const { call, str } = mk({ root: dir });
+    expect(call("truncate64", str("/f"), 0xffffffff, 0x7fffffff)).toBe(-E.EFBIG);
+    expect(call("truncate64", str("/f"), 0, 0x80000000)).toBe(-E.EINVAL);
+    const fd = call("open", str("/f"), 2);
+    expect(call("ftruncate64", fd, 0xffffffff, 0x7fffffff)).toBe(-E.EFBIG);
+    expect(call("ftruncate64", fd, 3, 0)).toBe(0);
+    expect(fs.statSync(path.join(dir, "f")).size).toBe(3);
+  });
+
+  it("zero-length copies to pointers past the end of the memory", () => {
+    const { call } = mk();
+    expect(call("poll", 0xfffffffc, 0, 0)).toBe(0);
+    expect(call("_newselect", 0, 0xfffffffc, 0, 0, 0)).toBe(0);
+  });
+});

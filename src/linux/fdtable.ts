@@ -27,6 +27,14 @@ export const SETFL_MASK = O_APPEND | O_NONBLOCK;
 
 export const SEEK_SET = 0, SEEK_CUR = 1, SEEK_END = 2;
 export const MAX_FDS = 1024;
+/** The largest file length the VMM passes to the host (16 TiB, ext4's limit with 4 KiB blocks; Node takes up to 2^53). */
+const MAX_FILE_BYTES = 2 ** 44;
+
+/** A guest file length for truncate: EINVAL when negative, EFBIG past what a file can hold, as Linux answers. */
+export function fileLength(len: number): number {
+  if (len < 0) fail(E.EINVAL);
+  return len > MAX_FILE_BYTES ? fail(E.EFBIG) : len;
+}
 
 export interface DirEntry { name: string; ino: bigint; type: number; }
 

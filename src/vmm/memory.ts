@@ -165,8 +165,9 @@ export class Memory {
 
   /** Copies bytes into guest memory as the kernel would (honours write protection, invalidates code). */
   writeBytes(addr: number, data: Uint8Array): boolean {
+    if (!data.length) return true;
     if (!this.accessible(addr, data.length, PROT_WRITE)) return false;
-    if (data.length) this.writeSlow(addr >>> 0, data.length);
+    this.writeSlow(addr >>> 0, data.length);
     this.u8.set(data, addr >>> 0);
     return true;
   }
@@ -190,8 +191,9 @@ export class Memory {
    */
   forceWrite(addr: number, data: Uint8Array): boolean {
     const a = addr >>> 0;
+    if (!data.length) return true;
     if (!this.accessible(a, data.length, PAGE_MAPPED)) return false;
-    for (let p = a >>> PAGE_SHIFT; data.length && p <= (a + data.length - 1) >>> PAGE_SHIFT; p++) {
+    for (let p = a >>> PAGE_SHIFT; p <= (a + data.length - 1) >>> PAGE_SHIFT; p++) {
       const f = this.perm[p];
       if (f & PAGE_CODE) {
         this.perm[p] = f & ~PAGE_CODE;

@@ -13,7 +13,7 @@ import * as fs from "node:fs";
 import { GUEST_LIMIT, PROT_READ, PROT_WRITE } from "../../vmm/layout.ts";
 import { E, SysError, fail } from "../errno.ts";
 import {
-  HostFile, O_APPEND, O_CLOEXEC, O_CREAT, O_EXCL, O_LARGEFILE, O_NOCTTY, O_NOFOLLOW, O_NONBLOCK, O_TRUNC,
+  HostFile, O_APPEND, O_CLOEXEC, O_CREAT, O_EXCL, O_LARGEFILE, O_NOCTTY, O_NOFOLLOW, O_NONBLOCK, O_TRUNC, fileLength,
   O_WRONLY, type OpenFile, PIPE_CAPACITY, PipeEnd, SEEK_CUR, SEEK_SET, SETFL_MASK, sleepMs,
 } from "../fdtable.ts";
 import { AT_FDCWD, GUEST_PID, RLIMIT_NOFILE } from "../abi.ts";
@@ -417,7 +417,7 @@ function offsetOf(f: OpenFile): number | null {
 
 function ftruncate(p: Process, fd: number, len: number): number {
   const f = p.fds.get(fd);
-  if (len < 0 || !f.writable) fail(E.EINVAL);
-  fs.ftruncateSync(f.hostFd() ?? fail(E.EINVAL), len);
+  if (!f.writable) fail(E.EINVAL);
+  fs.ftruncateSync(f.hostFd() ?? fail(E.EINVAL), fileLength(len));
   return 0;
 }

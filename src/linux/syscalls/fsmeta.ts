@@ -16,7 +16,7 @@ import * as posix from "node:path/posix";
 import { AT_EACCESS, AT_EMPTY_PATH, AT_FDCWD, AT_REMOVEDIR, AT_SYMLINK_FOLLOW, AT_SYMLINK_NOFOLLOW } from "../abi.ts";
 import { E, fail } from "../errno.ts";
 import { lexists } from "../fs.ts";
-import { type DirEntry, HostFile } from "../fdtable.ts";
+import { type DirEntry, HostFile, fileLength } from "../fdtable.ts";
 import type { Process } from "../process.ts";
 import { ProcDir, procAccess, procReadlink, procStat, resolvePath } from "../procfs.ts";
 import { type StatInfo, encodeStat64, encodeStatx, foldIno, fromHostStats } from "../stat.ts";
@@ -108,10 +108,19 @@ function chmodAt(p: Process, dirfd: number, pathAddr: number, mode: number, flag
   return 0;
 }
 
+/**
+ * A guest uid/gid for the host's chown: 0xffffffff is "leave it" (-1 to the
+ * host); ids the host API cannot take (>= 2^31) are EINVAL, Linux's answer
+ * for an id with no mapping.
+ */
+function hostId(id: number): number {
+  return id === 0xffffffff ? -1 : id > 0x7fffffff ? fail(E.EINVAL) : id;
+}
+
 function chownAt(p: Process, dirfd: number, pathAddr: number, uid: number, gid: number, flags: number): number {
   const nofollow = (flags & AT_SYMLINK_NOFOLLOW) !== 0;
   const host = resolvePath(p, dirfd, p.path(pathAddr), !nofollow).host;
-  (nofollow ? fs.lchownSync : fs.chownSync)(host, int(uid), int(gid));
+  (nofollow ? fs.lchownSync : fs.chownSync)(host, hostId(uid), hostId(gid));
   return 0;
 }
 
@@ -214,8 +223,7 @@ function statfs64(p: Process, host: string, size: number, addr: number): number 
 const off64 = (lo: number, hi: number) => int(hi) * 0x100000000 + lo;
 
 function truncatePath(p: Process, pathAddr: number, len: number): number {
-  if (len < 0) fail(E.EINVAL);
-  fs.truncateSync(resolvePath(p, AT_FDCWD, p.path(pathAddr), true).host, len);
+  fs.truncateSync(resolvePath(p, AT_FDCWD, p.path(pathAddr), true).host, fileLength(len));
   return 0;
 }
 
@@ -275,7 +283,7 @@ export const fsMetaSyscalls: SyscallRow[] = [
   sys("chown32", ["str", "int", "int"], (p, a) => chownAt(p, AT_FDCWD, a[0], a[1], a[2], 0)),
   sys("lchown32", ["str", "int", "int"], (p, a) => chownAt(p, AT_FDCWD, a[0], a[1], a[2], AT_SYMLINK_NOFOLLOW)),
   sys("fchownat", ["dirfd", "str", "int", "int", "atflags"], (p, a) => chownAt(p, int(a[0]), a[1], a[2], a[3], a[4])),
-  sys("fchown32", ["fd", "int", "int"], (p, a) => { fs.fchownSync(hostFdOf(p, int(a[0])), int(a[1]), int(a[2])); return 0; }),
+  sys("fchown32", ["fd", "int", "int"], (p, a) => { fs.fchownSync(hostFdOf(p, int(a[0])), hostId(a[1]), hostId(a[2])); return 0; }),
   sys("utimensat", ["dirfd", "str", "ptr", "atflags"], (p, a) => utimensAt(p, int(a[0]), a[1], a[2], a[3], 8)),
   sys("utimensat_time64", ["dirfd", "str", "ptr", "atflags"], (p, a) => utimensAt(p, int(a[0]), a[1], a[2], a[3], 16)),
 ];
