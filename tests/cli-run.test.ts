@@ -2,7 +2,7 @@
  * End-to-end tests of the `cdvm` command as a user runs it: `bin/cdvm run`
  * on the committed guest-tests binaries (bin/<name> are symlinks to one
  * multi-call binary that dispatches on argv[0], hence --argv0), every `run`
- * option, the exit-status contract of src/vmm/status.ts, `disasm` and
+ * option, the exit-status contract of src/core/status.ts, `disasm` and
  * `--help`. Every diagnostic must be one line without a JavaScript stack.
  */
 import { afterAll, describe, expect, it } from "vitest";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { BadElf, PIE_BASE, loadElf, parseElf } from "../src/linux/elf.ts";
-import { Memory } from "../src/vmm/memory.ts";
-import { PROT_EXEC, PROT_READ, PROT_WRITE } from "../src/vmm/layout.ts";
+import { Memory } from "../src/core/memory.ts";
+import { PROT_EXEC, PROT_READ, PROT_WRITE } from "../src/core/layout.ts";
 import { PF_R, PF_W, PF_X, PT_INTERP, PT_PHDR, TEXT, buildElf } from "./linux-minielf.ts";
 
 function badElf(file: Uint8Array): string {

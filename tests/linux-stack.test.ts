@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { AT, buildStack } from "../src/linux/stack.ts";
 import { Process } from "../src/linux/process.ts";
-import { Memory } from "../src/vmm/memory.ts";
-import { R_ESP, STACK_TOP } from "../src/vmm/layout.ts";
+import { Memory } from "../src/core/memory.ts";
+import { R_ESP, STACK_TOP } from "../src/core/layout.ts";
 import { TEXT, buildElf } from "./linux-minielf.ts";
 
 /** Reads back argc, argv, envp and auxv from the initial stack as a C runtime would. */

@@ -3,8 +3,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { E } from "../src/linux/errno.ts";
-import { GuestExit } from "../src/vmm/fault.ts";
-import { PROT_READ, PROT_WRITE, S_SEGBASE, S_SEL } from "../src/vmm/layout.ts";
+import { GuestExit } from "../src/core/fault.ts";
+import { PROT_READ, PROT_WRITE, S_SEGBASE, S_SEL } from "../src/core/layout.ts";
 import { BUF, mk } from "./support/process.ts";
 
 let tmp: string;

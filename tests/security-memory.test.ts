@@ -12,9 +12,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { E } from "../src/linux/errno.ts";
-import { GUEST_LIMIT, PAGE_SIZE, PERM_ENTRIES, PROT_READ, PROT_WRITE, STACK_SIZE, STACK_TOP } from "../src/vmm/layout.ts";
-import { Memory, STACK_GUARD_GAP } from "../src/vmm/memory.ts";
-import { GuestFault } from "../src/vmm/fault.ts";
+import { GUEST_LIMIT, PAGE_SIZE, PERM_ENTRIES, PROT_READ, PROT_WRITE, STACK_SIZE, STACK_TOP } from "../src/core/layout.ts";
+import { Memory, STACK_GUARD_GAP } from "../src/core/memory.ts";
+import { GuestFault } from "../src/core/fault.ts";
 import { BUF, mk } from "./support/process.ts";
 
 const RW = PROT_READ | PROT_WRITE;

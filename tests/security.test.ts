@@ -19,7 +19,7 @@ import { cdvm, type CliResult } from "./support/cli.ts";
 import { GUEST_TESTS } from "./support/guest.ts";
 import { Process } from "../src/linux/process.ts";
 import { HostFile, O_WRONLY } from "../src/linux/fdtable.ts";
-import { GUEST_LIMIT, PAGE_SHIFT } from "../src/vmm/layout.ts";
+import { GUEST_LIMIT, PAGE_SHIFT } from "../src/core/layout.ts";
 import { runGuest, type Mode } from "../src/vmm/vm.ts";
 
 const SEC = path.join(GUEST_TESTS, "security");

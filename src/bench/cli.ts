@@ -1,5 +1,5 @@
 /** The `cdvm bench` and `cdvm report` subcommands: usage errors become status 2, other failures a `cdvm:` line. */
-import { EXIT_USAGE, UsageError } from "../vmm/status.ts";
+import { EXIT_USAGE, UsageError } from "../core/status.ts";
 import { runBench, type BenchOptions } from "./harness.ts";
 import { writeReport } from "./report.ts";
 

@@ -19,7 +19,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { UsageError } from "../vmm/status.ts";
+import { UsageError } from "../core/status.ts";
 import type { RunStats } from "../vmm/vm.ts";
 import { cdvmRunArgs, parseConfigList, type BenchConfig } from "./configs.ts";
 import { gitCommit, machineInfo, toolVersion } from "./machine.ts";

@@ -4,10 +4,10 @@
  */
 import * as fs from "node:fs";
 import { loadElf } from "../linux/elf.ts";
-import { Memory } from "../vmm/memory.ts";
+import { Memory } from "../core/memory.ts";
 import { disassemble } from "../isa/disasm.ts";
-import { PAGE_SHIFT, PROT_READ } from "../vmm/layout.ts";
-import { EXIT_NOTFOUND, UsageError } from "../vmm/status.ts";
+import { PAGE_SHIFT, PROT_READ } from "../core/layout.ts";
+import { EXIT_NOTFOUND, UsageError } from "../core/status.ts";
 import { reportProblem } from "./errors.ts";
 
 export function disasmCommand(file: string, from: string | undefined, count: number): string[] {

@@ -1,10 +1,10 @@
 /**
  * How a command-line problem ends a subcommand: a usage error, or a program
  * file cdvm cannot run, becomes one `cdvm:` line on stderr and its status
- * (vmm/status.ts); anything else is not the user's doing and is rethrown.
+ * (core/status.ts); anything else is not the user's doing and is rethrown.
  */
 import { BadElf } from "../linux/elf.ts";
-import { EXIT_NOEXEC, EXIT_USAGE, UsageError } from "../vmm/status.ts";
+import { EXIT_NOEXEC, EXIT_USAGE, UsageError } from "../core/status.ts";
 
 /** The status for e after reporting it, or undefined when e is not a usage or program-file problem. */
 export function reportProblem(e: unknown, file: string): number | undefined {

@@ -8,7 +8,7 @@ import { PASSES } from "../translate/passes/index.ts";
 import { DEFAULT_BINARYEN_OPT, DEFAULT_CODE_CACHE, DEFAULT_THRESHOLD } from "../vmm/vm.ts";
 import { disasmMain } from "./disasm.ts";
 import { DEFAULT_X87_MODEL } from "../interp/x87-model.ts";
-import { EXIT_USAGE, EXIT_VMM } from "../vmm/status.ts";
+import { EXIT_USAGE, EXIT_VMM } from "../core/status.ts";
 import { benchCommand, reportCommand } from "../bench/cli.ts";
 
 const collect = (v: string, acc: string[]) => [...acc, v];

@@ -1,6 +1,6 @@
 /**
  * `cdvm run`: start a static i386 Linux program under the VM. Every guest
- * problem ends as a one-line message and a defined status (vmm/status.ts);
+ * problem ends as a one-line message and a defined status (core/status.ts);
  * the process's exit status is the guest's.
  *
  * Only a regular file of at most MAX_PROGRAM_BYTES is a program: anything
@@ -12,7 +12,7 @@
 import * as fs from "node:fs";
 import { MODES, runGuest, type Mode, type RunStats } from "../vmm/vm.ts";
 import { X87_MODEL_NAMES, type X87ModelName } from "../interp/x87-model.ts";
-import { EXIT_NOEXEC, EXIT_NOTFOUND, UsageError } from "../vmm/status.ts";
+import { EXIT_NOEXEC, EXIT_NOTFOUND, UsageError } from "../core/status.ts";
 import { PASS_NAMES } from "../translate/passes/index.ts";
 import { reportProblem } from "./errors.ts";
 import { armWatchdog } from "./watchdog.ts";

@@ -6,9 +6,9 @@
  * Byte registers: AL..BL are bytes 0,4,8,12 of the file and AH..BH bytes
  * 1,5,9,13, so reg8 index r maps to byte offset ((r & 3) << 2) | (r >> 2).
  */
-import { REGS_OFF, S_EFLAGS, S_EIP, S_SEGBASE, S_SEL, STATE_SLOTS } from "../vmm/layout.ts";
-import type { Memory } from "../vmm/memory.ts";
-import { GuestFault, SIGSEGV } from "../vmm/fault.ts";
+import { REGS_OFF, S_EFLAGS, S_EIP, S_SEGBASE, S_SEL, STATE_SLOTS } from "../core/layout.ts";
+import type { Memory } from "../core/memory.ts";
+import { GuestFault, SIGSEGV } from "../core/fault.ts";
 import { materializeFlags, setFlagsFrom } from "./flags.ts";
 
 export const SEG_ES = 0, SEG_CS = 1, SEG_SS = 2, SEG_DS = 3, SEG_FS = 4, SEG_GS = 5;

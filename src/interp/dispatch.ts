@@ -6,7 +6,7 @@
 import type { Exec, Insn } from "../isa/decode.ts";
 import type { OpRow } from "../isa/table.ts";
 import { formatInsn } from "../isa/disasm.ts";
-import { GuestFault, SIGILL, SIGSEGV } from "../vmm/fault.ts";
+import { GuestFault, SIGILL, SIGSEGV } from "../core/fault.ts";
 import { aluExecutors } from "./exec/alu.ts";
 import { bitExecutors } from "./exec/bits.ts";
 import { controlExecutors } from "./exec/control.ts";

@@ -13,7 +13,7 @@
  */
 import type { Exec, Insn } from "../isa/decode.ts";
 import { K_ACC, K_CL, K_E, K_G, K_IMM, K_MOFFS, K_ONE, K_Z } from "../isa/table.ts";
-import { R_EAX, R_EBP, R_ECX, R_EDX, R_ESP, S_LAZY_A, S_LAZY_B, S_LAZY_CF, S_LAZY_OP, S_LAZY_RES, S_SEGBASE } from "../vmm/layout.ts";
+import { R_EAX, R_EBP, R_ECX, R_EDX, R_ESP, S_LAZY_A, S_LAZY_B, S_LAZY_CF, S_LAZY_OP, S_LAZY_RES, S_SEGBASE } from "../core/layout.ts";
 import {
   carry, condition, K_MUL, K_SAR, K_SHL, K_SHR, logic32Taken, OP_ADD32, OP_DEC32, OP_INC32, OP_LOGIC32, OP_SUB32, sub32Taken, SUB32_CCS,
 } from "./flags.ts";

@@ -8,7 +8,7 @@
  * Stored values are masked to the operand size. For shifts B is the count;
  * for INC/DEC, LAZY_CF is the carry flag they preserve; for ADC/SBB the carry in.
  */
-import { S_EFLAGS, S_LAZY_A, S_LAZY_B, S_LAZY_CF, S_LAZY_OP, S_LAZY_RES } from "../vmm/layout.ts";
+import { S_EFLAGS, S_LAZY_A, S_LAZY_B, S_LAZY_CF, S_LAZY_OP, S_LAZY_RES } from "../core/layout.ts";
 
 export const CF = 0x1, PF = 0x4, AF = 0x10, ZF = 0x40, SF = 0x80, TF = 0x100, IF = 0x200, DF = 0x400, OF = 0x800;
 export const ARITH = CF | PF | AF | ZF | SF | OF;

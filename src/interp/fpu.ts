@@ -57,7 +57,7 @@
  * `seq 0.1 0.1 1`): README, "x87 precision models", has the measurements
  * and tests/x87-models.test.ts records every divergence in the FP tests.
  */
-import { FPU_OFF } from "../vmm/layout.ts";
+import { FPU_OFF } from "../core/layout.ts";
 import type { Machine } from "./machine.ts";
 import { CLS_BAD, CLS_FINITE, CLS_INF, CLS_QNAN, CLS_SNAN, CLS_ZERO, IE, SF } from "./float80.ts";
 import { DEFAULT_X87_MODEL, X87_MODELS, type X87Model, type X87ModelName } from "./x87-model.ts";

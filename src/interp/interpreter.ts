@@ -12,8 +12,8 @@
  * process's end.
  */
 import { decode, DecodeError, type Exec, type Insn } from "../isa/decode.ts";
-import { GuestExit, GuestFault, SIGILL, SIGSEGV } from "../vmm/fault.ts";
-import { PAGE_CODE, PAGE_SHIFT, PROT_EXEC, S_EIP } from "../vmm/layout.ts";
+import { GuestExit, GuestFault, SIGILL, SIGSEGV } from "../core/fault.ts";
+import { PAGE_CODE, PAGE_SHIFT, PROT_EXEC, S_EIP } from "../core/layout.ts";
 import { executorFor } from "./dispatch.ts";
 import { fuse, specialize } from "./fast.ts";
 import type { Machine } from "./machine.ts";

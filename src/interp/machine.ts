@@ -9,8 +9,8 @@
  */
 import { K_ACC, K_CL, K_DX, K_E, K_FIXED_SREG, K_G, K_IMM, K_MOFFS, K_ONE, K_SREG, K_Z } from "../isa/table.ts";
 import type { Insn } from "../isa/decode.ts";
-import { PAGE_CODE, PROT_READ, PROT_WRITE, S_SEGBASE, S_SEL, R_ECX, R_EDX } from "../vmm/layout.ts";
-import type { Memory } from "../vmm/memory.ts";
+import { PAGE_CODE, PROT_READ, PROT_WRITE, S_SEGBASE, S_SEL, R_ECX, R_EDX } from "../core/layout.ts";
+import type { Memory } from "../core/memory.ts";
 import type { Cpu } from "./cpu.ts";
 
 /** Byte offset in the register file of 8-bit register r (AL CL DL BL AH CH DH BH). */

@@ -26,7 +26,7 @@
  * destination is written. rcp/rsqrt: see approxLane().
  */
 import type { Insn } from "../isa/decode.ts";
-import { GuestFault, SIGFPE } from "../vmm/fault.ts";
+import { GuestFault, SIGFPE } from "../core/fault.ts";
 import {
   add, BIAS, cls, CLS_FINITE, DBL_EMAX, DBL_EMIN, DE, div, FLT_EMAX, FLT_EMIN, fromBigInt, fromF32Bits, fromF64Bits,
   fromNumber, IE, INDEFINITE, mul, nm, norm, nq, OE, PE, quiet, type F80, type Range, RC_DOWN, RC_NEAR, RC_UP, RC_ZERO,

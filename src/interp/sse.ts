@@ -14,8 +14,8 @@
  */
 import type { Insn } from "../isa/decode.ts";
 import { formatInsn } from "../isa/disasm.ts";
-import { GuestFault, SIGILL, SIGSEGV } from "../vmm/fault.ts";
-import { PAGE_CODE, PROT_WRITE, XMM_OFF, XMM_SIZE } from "../vmm/layout.ts";
+import { GuestFault, SIGILL, SIGSEGV } from "../core/fault.ts";
+import { PAGE_CODE, PROT_WRITE, XMM_OFF, XMM_SIZE } from "../core/layout.ts";
 import type { Machine } from "./machine.ts";
 
 const MXCSR_DEFAULT = 0x1f80;

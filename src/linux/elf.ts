@@ -11,8 +11,8 @@
  * one-line message naming the problem. Loading costs time in the number of
  * segments and pages, never in a per-page table (a 3 GiB bss maps quickly).
  */
-import { GUEST_LIMIT, PAGE_MASK, PAGE_SHIFT, PAGE_SIZE, PROT_EXEC, PROT_READ, PROT_WRITE, STACK_SIZE, STACK_TOP } from "../vmm/layout.ts";
-import type { Memory } from "../vmm/memory.ts";
+import { GUEST_LIMIT, PAGE_MASK, PAGE_SHIFT, PAGE_SIZE, PROT_EXEC, PROT_READ, PROT_WRITE, STACK_SIZE, STACK_TOP } from "../core/layout.ts";
+import type { Memory } from "../core/memory.ts";
 
 export class BadElf extends Error {
   override name = "BadElf";

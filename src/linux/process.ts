@@ -11,10 +11,10 @@
 import * as fs from "node:fs";
 import { Cpu } from "../interp/cpu.ts";
 import { CPUID_FEATURES_EDX } from "../interp/exec/system.ts";
-import { GuestExit } from "../vmm/fault.ts";
-import { PROT_READ, R_EAX, R_EBP, R_EBX, R_ECX, R_EDI, R_EDX, R_ESI, R_ESP, STACK_SIZE } from "../vmm/layout.ts";
-import { Memory } from "../vmm/memory.ts";
-import { EXIT_VMM } from "../vmm/status.ts";
+import { GuestExit } from "../core/fault.ts";
+import { PROT_READ, R_EAX, R_EBP, R_EBX, R_ECX, R_EDI, R_EDX, R_ESI, R_ESP, STACK_SIZE } from "../core/layout.ts";
+import { Memory } from "../core/memory.ts";
+import { EXIT_VMM } from "../core/status.ts";
 import { loadElf } from "./elf.ts";
 import { E, SysError, fail, hostErrno } from "./errno.ts";
 import { AT_FDCWD, RLIMIT_AS, RLIMIT_NOFILE, RLIMIT_STACK, RLIM_NLIMITS } from "./abi.ts";

@@ -25,7 +25,7 @@ import { type DirEntry, O_ACCMODE, O_RDONLY, OpenFile, SEEK_CUR, SEEK_SET } from
 import type { Resolved } from "./fs.ts";
 import type { Process } from "./process.ts";
 import { S_IFDIR, S_IFLNK, S_IFREG, type StatInfo } from "./stat.ts";
-import { GUEST_LIMIT, PAGE_MAPPED, PAGE_SHIFT, PAGE_SIZE, PROT_EXEC, PROT_READ, PROT_WRITE } from "../vmm/layout.ts";
+import { GUEST_LIMIT, PAGE_MAPPED, PAGE_SHIFT, PAGE_SIZE, PROT_EXEC, PROT_READ, PROT_WRITE } from "../core/layout.ts";
 
 const PID_DIR = String(GUEST_PID);
 const MAX_SYMLINKS = 40;

@@ -7,7 +7,7 @@
  *
  * Invariant: SIGKILL and SIGSTOP keep SIG_DFL and can never be blocked.
  */
-import { GuestExit } from "../vmm/fault.ts";
+import { GuestExit } from "../core/fault.ts";
 
 export const NSIG = 64;
 export const SIG_DFL = 0, SIG_IGN = 1;

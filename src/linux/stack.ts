@@ -12,8 +12,8 @@
  * byte written here and grows on demand from there to STACK_SIZE
  * (Memory.setStack), so the rest of its reserve stays free for MAP_FIXED.
  */
-import { PAGE_MASK, STACK_SIZE, STACK_TOP } from "../vmm/layout.ts";
-import type { Memory } from "../vmm/memory.ts";
+import { PAGE_MASK, STACK_SIZE, STACK_TOP } from "../core/layout.ts";
+import type { Memory } from "../core/memory.ts";
 
 export const AT = {
   NULL: 0, PHDR: 3, PHENT: 4, PHNUM: 5, PAGESZ: 6, BASE: 7, FLAGS: 8, ENTRY: 9, UID: 11, EUID: 12, GID: 13,

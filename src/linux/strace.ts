@@ -3,7 +3,7 @@
  * arguments decoded by the kinds in the syscall table row. Reading guest
  * memory here never faults: unreadable strings print as pointers.
  */
-import type { Memory } from "../vmm/memory.ts";
+import type { Memory } from "../core/memory.ts";
 import { errnoName } from "./errno.ts";
 import { signalName } from "./signals.ts";
 import type { ArgKind, SyscallRow } from "./syscalls/row.ts";

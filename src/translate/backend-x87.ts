@@ -40,7 +40,7 @@
  * zero difference is +0. Every other case runs the executor.
  */
 import type binaryenT from "binaryen";
-import { FPU_OFF, S_SEL } from "../vmm/layout.ts";
+import { FPU_OFF, S_SEL } from "../core/layout.ts";
 import type { Op, X87Mem } from "./ir.ts";
 
 type Binaryen = typeof binaryenT;

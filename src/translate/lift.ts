@@ -32,7 +32,7 @@
 import type { Insn } from "../isa/decode.ts";
 import { K_ACC, K_E, K_G, K_IMM, K_MOFFS, K_REL, K_ST0, K_Z, type OpRow } from "../isa/table.ts";
 import { K_ADC, K_ADD, K_DEC, K_INC, K_LOGIC, K_MUL, K_SAR, K_SBB, K_SHL, K_SHR, K_SUB, SIZE_MASK } from "../interp/flags.ts";
-import { R_EAX, R_EBP, R_EDX, R_ESP, S_SEGBASE } from "../vmm/layout.ts";
+import { R_EAX, R_EBP, R_EDX, R_ESP, S_SEGBASE } from "../core/layout.ts";
 import type { X87ModelName } from "../interp/x87-model.ts";
 import { X87_ARITH, type BinOp, type Block, type LaneWidth, type Op, type SseFn, type Temp, type X87Arith, type X87Fn, type X87Mem, type XLogicFn } from "./ir.ts";
 

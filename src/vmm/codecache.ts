@@ -13,8 +13,8 @@
  *   --code-cache-size, or the directory would pass half full: everything is
  *   flushed at once (Dynamo's policy), and hot code is translated again.
  */
-import { CACHE_OFF, CACHE_SIZE, PAGE_CODE } from "./layout.ts";
-import type { Memory } from "./memory.ts";
+import { CACHE_OFF, CACHE_SIZE, PAGE_CODE } from "../core/layout.ts";
+import type { Memory } from "../core/memory.ts";
 import { DIR_BITS, DIR_ENTRIES, DIR_HASH, DIR_SIZE, DIR_TOMBSTONE } from "../translate/backend.ts";
 
 export interface Translation {

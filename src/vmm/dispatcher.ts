@@ -19,9 +19,9 @@
  * a budget of transitions so the limits below are checked (near --max-insns
  * the budgets shrink, so a run stops within a block or so of its limit).
  */
-import { GuestExit, GuestFault, SIGSEGV, SIGXCPU } from "./fault.ts";
-import { LINK_BUDGET, PROFILE_OFF, PROFILE_SIZE, S_EIP, S_EXIT, S_LINK_BUDGET, S_RETIRED } from "./layout.ts";
-import { EXIT_INSN_LIMIT } from "./status.ts";
+import { GuestExit, GuestFault, SIGSEGV, SIGXCPU } from "../core/fault.ts";
+import { LINK_BUDGET, PROFILE_OFF, PROFILE_SIZE, S_EIP, S_EXIT, S_LINK_BUDGET, S_RETIRED } from "../core/layout.ts";
+import { EXIT_INSN_LIMIT } from "../core/status.ts";
 import type { Interpreter } from "../interp/interpreter.ts";
 import { signalName } from "../interp/signals.ts";
 import { MAX_BLOCK_INSNS, type Translator } from "../translate/translator.ts";

@@ -11,7 +11,7 @@ import { DEFAULT_X87_MODEL, type X87ModelName } from "../interp/x87-model.ts";
 import { Interpreter } from "../interp/interpreter.ts";
 import { Dispatcher, type Mode, type TranslationTier } from "./dispatcher.ts";
 import { CodeCache } from "./codecache.ts";
-import { S_CHAINS, S_LINKS, S_LOOKUPS } from "./layout.ts";
+import { S_CHAINS, S_LINKS, S_LOOKUPS } from "../core/layout.ts";
 import { Translator } from "../translate/translator.ts";
 import { selectPasses } from "../translate/passes/index.ts";
 

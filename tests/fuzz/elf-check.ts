@@ -24,7 +24,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { BadElf, PIE_BASE } from "../../src/linux/elf.ts";
 import { Process } from "../../src/linux/process.ts";
-import { GUEST_LIMIT, PAGE_MAPPED, PAGE_SHIFT, PAGE_SIZE, PROT_EXEC } from "../../src/vmm/layout.ts";
+import { GUEST_LIMIT, PAGE_MAPPED, PAGE_SHIFT, PAGE_SIZE, PROT_EXEC } from "../../src/core/layout.ts";
 import { mutant, type Mutant } from "./elf-mutants.ts";
 import { inParallel, lastLine, RSS_LIMIT_MIB, runCdvm, vmmProblems } from "./spawn.ts";
 

@@ -45,9 +45,9 @@ import { liftBlock } from "../../src/translate/lift.ts";
 import type { Pass } from "../../src/translate/passes/index.ts";
 import { pagesOf, Translator, vmmImports } from "../../src/translate/translator.ts";
 import { CodeCache } from "../../src/vmm/codecache.ts";
-import { GuestFault, SIGILL } from "../../src/vmm/fault.ts";
-import { FPU_OFF, LINK_BUDGET, PAGE_SHIFT, PAGE_SIZE, PROT_EXEC, PROT_READ, PROT_WRITE, S_EIP, S_EXIT, S_LINK_BUDGET, S_LINKS, S_RETIRED, S_SEGBASE, S_SEL, XMM_OFF, XMM_SIZE } from "../../src/vmm/layout.ts";
-import { Memory } from "../../src/vmm/memory.ts";
+import { GuestFault, SIGILL } from "../../src/core/fault.ts";
+import { FPU_OFF, LINK_BUDGET, PAGE_SHIFT, PAGE_SIZE, PROT_EXEC, PROT_READ, PROT_WRITE, S_EIP, S_EXIT, S_LINK_BUDGET, S_LINKS, S_RETIRED, S_SEGBASE, S_SEL, XMM_OFF, XMM_SIZE } from "../../src/core/layout.ts";
+import { Memory } from "../../src/core/memory.ts";
 
 // ---------------------------------------------------------------- layout
 

@@ -5,7 +5,7 @@
  */
 import { Process, type ProcessOptions } from "../../src/linux/process.ts";
 import { SYSCALL_NAMES } from "../../src/linux/syscall-names.ts";
-import { R_EAX, R_EBP, R_EBX, R_ECX, R_EDI, R_EDX, R_ESI } from "../../src/vmm/layout.ts";
+import { R_EAX, R_EBP, R_EBX, R_ECX, R_EDI, R_EDX, R_ESI } from "../../src/core/layout.ts";
 import { PF_R, PF_W, PF_X, TEXT, buildElf } from "../linux-minielf.ts";
 
 export const NR = new Map([...SYSCALL_NAMES].map(([n, name]) => [name, n]));

@@ -6,7 +6,7 @@
 import type { Insn } from "../../isa/decode.ts";
 import type { Machine } from "../machine.ts";
 import { carry, K_ADC, K_ADD, K_DEC, K_INC, K_LOGIC, K_SBB, K_SUB, setIncDec, setLazy, SIZE_MASK } from "../flags.ts";
-import { S_LAZY_CF } from "../../vmm/layout.ts";
+import { S_LAZY_CF } from "../../core/layout.ts";
 
 export const ALU_OPS = ["add", "or", "adc", "sbb", "and", "sub", "xor", "cmp"] as const;
 

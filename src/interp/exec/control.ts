@@ -6,8 +6,8 @@
 import type { Insn } from "../../isa/decode.ts";
 import type { Machine } from "../machine.ts";
 import { condition, zero } from "../flags.ts";
-import { GuestFault, SIGSEGV, SIGTRAP, SIGILL } from "../../vmm/fault.ts";
-import { R_ECX, R_ESP, S_EIP } from "../../vmm/layout.ts";
+import { GuestFault, SIGSEGV, SIGTRAP, SIGILL } from "../../core/fault.ts";
+import { R_ECX, R_ESP, S_EIP } from "../../core/layout.ts";
 import { pop, push } from "./data.ts";
 import { K_E } from "../../isa/table.ts";
 

@@ -9,7 +9,7 @@ import type { Machine } from "../machine.ts";
 import { K_FIXED_SREG, K_SREG } from "../../isa/table.ts";
 import { alu } from "./alu.ts";
 import { K_SUB, setLazy, SIZE_MASK, ZF, updateFlags } from "../flags.ts";
-import { R_EAX, R_EBP, R_EBX, R_ECX, R_EDX, R_ESP } from "../../vmm/layout.ts";
+import { R_EAX, R_EBP, R_EBX, R_ECX, R_EDX, R_ESP } from "../../core/layout.ts";
 
 const SREG_INDEX: Record<string, number> = { ES: 0, CS: 1, SS: 2, DS: 3, FS: 4, GS: 5 };
 

@@ -6,8 +6,8 @@
 import type { Insn } from "../../isa/decode.ts";
 import type { Machine } from "../machine.ts";
 import { K_MUL, setLazy, SIZE_BITS, SIZE_MASK } from "../flags.ts";
-import { GuestFault, SIGFPE } from "../../vmm/fault.ts";
-import { R_EAX, R_EDX } from "../../vmm/layout.ts";
+import { GuestFault, SIGFPE } from "../../core/fault.ts";
+import { R_EAX, R_EDX } from "../../core/layout.ts";
 
 const sext = (v: number, bits: number) => (v << (32 - bits)) >> (32 - bits);
 

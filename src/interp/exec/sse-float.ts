@@ -9,7 +9,7 @@
  * except movups/movupd; scalar forms write their low lane only.
  */
 import type { Insn } from "../../isa/decode.ts";
-import { GuestFault, SIGSEGV } from "../../vmm/fault.ts";
+import { GuestFault, SIGSEGV } from "../../core/fault.ts";
 import { AF, CF, OF, PF, SF, ZF, updateFlags } from "../flags.ts";
 import type { Machine } from "../machine.ts";
 import {

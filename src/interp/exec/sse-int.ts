@@ -14,8 +14,8 @@
  */
 import type { Insn } from "../../isa/decode.ts";
 import { K_E, K_VREG } from "../../isa/table.ts";
-import { GuestFault, SIGSEGV } from "../../vmm/fault.ts";
-import { R_EDI } from "../../vmm/layout.ts";
+import { GuestFault, SIGSEGV } from "../../core/fault.ts";
+import { R_EDI } from "../../core/layout.ts";
 import type { Machine } from "../machine.ts";
 import { getXmm, loadW, noMmx, putXmm, sseOf, storeDwords } from "../sse.ts";
 

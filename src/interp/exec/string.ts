@@ -9,8 +9,8 @@ import type { Insn } from "../../isa/decode.ts";
 import type { Machine } from "../machine.ts";
 import { alu } from "./alu.ts";
 import { DF, zero } from "../flags.ts";
-import { R_EAX, R_ECX, R_EDI, R_ESI, S_EFLAGS } from "../../vmm/layout.ts";
-import { PROT_READ, PROT_WRITE } from "../../vmm/layout.ts";
+import { R_EAX, R_ECX, R_EDI, R_ESI, S_EFLAGS } from "../../core/layout.ts";
+import { PROT_READ, PROT_WRITE } from "../../core/layout.ts";
 
 const MOVS = 0, CMPS = 1, STOS = 2, LODS = 3, SCAS = 4;
 const BULK_MIN = 64;

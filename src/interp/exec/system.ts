@@ -8,7 +8,7 @@
 import type { Insn } from "../../isa/decode.ts";
 import type { Machine } from "../machine.ts";
 import { AF, CF, DF, PF, POPF_MASK, SF, ZF, materializeFlags, setFlagsFrom, updateFlags } from "../flags.ts";
-import { R_EAX, R_EBX, R_ECX, R_EDX } from "../../vmm/layout.ts";
+import { R_EAX, R_EBX, R_ECX, R_EDX } from "../../core/layout.ts";
 import { pop, push } from "./data.ts";
 
 /** CPUID.1:EDX feature bits advertised: FPU(0) TSC(4) CX8(8) CMOV(15) FXSR(24) SSE(25) SSE2(26); AT_HWCAP carries the same. */

@@ -13,8 +13,8 @@ import type { Insn } from "../../isa/decode.ts";
 import { K_ST0 } from "../../isa/table.ts";
 import type { Machine } from "../machine.ts";
 import { condition, AF, CF, OF, PF, SF as EF_SF, ZF, updateFlags } from "../flags.ts";
-import { GuestFault, SIGFPE, SIGSEGV } from "../../vmm/fault.ts";
-import { S_SEL } from "../../vmm/layout.ts";
+import { GuestFault, SIGFPE, SIGSEGV } from "../../core/fault.ts";
+import { S_SEL } from "../../core/layout.ts";
 import {
   CLS_BAD, CLS_FINITE, CLS_INF, CLS_QNAN, CLS_SNAN, CLS_ZERO, DE, IE, PE, precisionBits, RC_DOWN, RC_UP, RC_ZERO, SF, status, ZE,
 } from "../float80.ts";

@@ -10,7 +10,7 @@
  * guest-chosen size makes the VMM hold more than CHUNK bytes of it.
  */
 import * as fs from "node:fs";
-import { GUEST_LIMIT, PROT_READ, PROT_WRITE } from "../../vmm/layout.ts";
+import { GUEST_LIMIT, PROT_READ, PROT_WRITE } from "../../core/layout.ts";
 import { E, SysError, fail } from "../errno.ts";
 import {
   HostFile, O_APPEND, O_CLOEXEC, O_CREAT, O_EXCL, O_LARGEFILE, O_NOCTTY, O_NOFOLLOW, O_NONBLOCK, O_TRUNC, fileLength,

@@ -15,8 +15,8 @@
  * also grants READ (no NX in this model); the mapped total stays within
  * RLIMIT_AS (ENOMEM beyond, as Linux answers).
  */
-import { GUEST_LIMIT, MMAP_TOP, PAGE_MASK, PAGE_SHIFT, PAGE_SIZE, PROT_EXEC, PROT_READ, PROT_WRITE } from "../../vmm/layout.ts";
-import { STACK_GUARD_GAP } from "../../vmm/memory.ts";
+import { GUEST_LIMIT, MMAP_TOP, PAGE_MASK, PAGE_SHIFT, PAGE_SIZE, PROT_EXEC, PROT_READ, PROT_WRITE } from "../../core/layout.ts";
+import { STACK_GUARD_GAP } from "../../core/memory.ts";
 import { RLIMIT_AS } from "../abi.ts";
 import { E, fail } from "../errno.ts";
 import type { Process } from "../process.ts";

@@ -8,8 +8,8 @@
  * sid = GUEST_PID; nothing can ever wake a futex waiter.
  */
 import * as os from "node:os";
-import { S_SEGBASE, S_SEL } from "../../vmm/layout.ts";
-import { GuestExit } from "../../vmm/fault.ts";
+import { S_SEGBASE, S_SEL } from "../../core/layout.ts";
+import { GuestExit } from "../../core/fault.ts";
 import { GUEST_PID, GUEST_PPID, RLIM_NLIMITS } from "../abi.ts";
 import { E, fail } from "../errno.ts";
 import { PLATFORM } from "../stack.ts";
