@@ -43,6 +43,19 @@ export const PROFILE_OFF = PERM_OFF + PERM_ENTRIES;
 export const PROFILE_SIZE = 64 << 10;
 export const CACHE_OFF = PROFILE_OFF + PROFILE_SIZE;
 export const CACHE_SIZE = 16 << 20;
+/**
+ * The code-cache directory at CACHE_OFF, written by vmm/codecache.ts and
+ * probed by the WebAssembly dispatcher (translate/backend.ts): open
+ * addressing over DIR_ENTRIES (guest EIP, table slot) pairs of two u32,
+ * slot h = (EIP * DIR_HASH) >>> (32 - DIR_BITS), then linear probing; key 0
+ * is an empty slot, DIR_TOMBSTONE a removed one (EIP 1 is never executable:
+ * page 0 is never mapped).
+ */
+export const DIR_BITS = 17;
+export const DIR_ENTRIES = 1 << DIR_BITS;
+export const DIR_HASH = 0x9e3779b1;
+export const DIR_SIZE = DIR_ENTRIES * 8;
+export const DIR_TOMBSTONE = 1;
 export const VMM_SIZE = CACHE_OFF + CACHE_SIZE - VMM_BASE;
 export const MEMORY_BYTES = VMM_BASE + VMM_SIZE;
 

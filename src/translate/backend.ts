@@ -56,7 +56,7 @@
  * keeps its other bits and the lazy record becomes NONE, as updateFlags does.
  */
 import type binaryenT from "binaryen";
-import { CACHE_OFF, PAGE_CODE, PAGE_SIZE, PERM_OFF, PROT_READ, PROT_WRITE, REGS_OFF, S_CHAINS, S_EFLAGS, S_EXIT, S_LAZY_A, S_LAZY_B, S_LAZY_CF, S_LAZY_OP, S_LAZY_RES, S_LINK_BUDGET, S_LINKS, S_LOOKUPS, S_RETIRED, XMM_OFF } from "../core/layout.ts";
+import { CACHE_OFF, DIR_BITS, DIR_ENTRIES, DIR_HASH, PAGE_CODE, PAGE_SIZE, PERM_OFF, PROT_READ, PROT_WRITE, REGS_OFF, S_CHAINS, S_EFLAGS, S_EXIT, S_LAZY_A, S_LAZY_B, S_LAZY_CF, S_LAZY_OP, S_LAZY_RES, S_LINK_BUDGET, S_LINKS, S_LOOKUPS, S_RETIRED, XMM_OFF } from "../core/layout.ts";
 import { K_ADC, K_DEC, K_INC, K_LOGIC, K_SBB, OP_ADD32, OP_DEC32, OP_INC32, OP_LOGIC32, OP_SUB32 } from "../interp/flags.ts";
 import { x87Emitter } from "./backend-x87.ts";
 import { INTERP_FAULT, INTERP_SMC, type BinOp, type Block, type LaneWidth, type Op, type SseFn } from "./ir.ts";
@@ -73,14 +73,6 @@ export function loadBackend(): Promise<Binaryen> {
   loading ??= import("binaryen").then((m) => (lib = m.default));
   return loading;
 }
-
-/** The code-cache directory: open addressing over (guest EIP, table slot) pairs in concealed memory. */
-export const DIR_BITS = 17;
-export const DIR_ENTRIES = 1 << DIR_BITS;
-export const DIR_HASH = 0x9e3779b1;
-export const DIR_SIZE = DIR_ENTRIES * 8;
-/** Directory key of a removed entry; eip 1 is never executable (page 0 is never mapped). */
-export const DIR_TOMBSTONE = 1;
 
 const slotAddr = (slot: number) => REGS_OFF + slot * 4;
 const xmmAddr = (r: number) => (XMM_OFF + r * 16) >>> 0;

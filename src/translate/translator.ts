@@ -35,7 +35,6 @@ import { x87ModelOf } from "../interp/fpu.ts";
 import { specialize } from "../interp/fast.ts";
 import { PAGE_SHIFT, PAGE_SIZE, PROT_EXEC, PROT_READ } from "../core/layout.ts";
 import type { Memory } from "../core/memory.ts";
-import type { CodeCache } from "../vmm/codecache.ts";
 import { condition, updateFlags } from "../interp/flags.ts";
 import { RemoteBackend } from "./remote.ts";
 import type { WorkReply } from "./worker.ts";
@@ -92,6 +91,24 @@ interface Pending {
   blocks: { block: Block; insns: Insn[]; stages: [string, string][]; versions: number[] }[];
 }
 
+/** One installed entry of a translation module. */
+export interface Translation {
+  eip: number;
+  /** Guest pages whose change must drop it: those of every block its module can branch to. */
+  pages: number[];
+  guestInsns: number;
+  fn: (...args: unknown[]) => unknown;
+}
+
+/** Where finished translations go (the VMM's code cache, vmm/codecache.ts). */
+export interface TranslationSink {
+  has(eip: number): boolean;
+  /** Makes room for count entries of a module of the given size. */
+  reserve(bytes: number, count: number): void;
+  /** Installs one entry; bytes is its share of its module's size. */
+  install(t: Translation, bytes: number): void;
+}
+
 export interface TranslatorOptions {
   passes: Pass[];
   optLevel: number;
@@ -134,7 +151,7 @@ export class Translator {
 
   constructor(
     readonly mem: Memory,
-    readonly cache: CodeCache,
+    readonly cache: TranslationSink,
     /** The interpreter's machine, whose executors interp operations call. */
     readonly machine: Machine,
     readonly opts: TranslatorOptions,

@@ -13,19 +13,11 @@
  *   --code-cache-size, or the directory would pass half full: everything is
  *   flushed at once (Dynamo's policy), and hot code is translated again.
  */
-import { CACHE_OFF, CACHE_SIZE, PAGE_CODE } from "../core/layout.ts";
+import { CACHE_OFF, CACHE_SIZE, DIR_BITS, DIR_ENTRIES, DIR_HASH, DIR_SIZE, DIR_TOMBSTONE, PAGE_CODE } from "../core/layout.ts";
 import type { Memory } from "../core/memory.ts";
-import { DIR_BITS, DIR_ENTRIES, DIR_HASH, DIR_SIZE, DIR_TOMBSTONE } from "../translate/backend.ts";
+import type { Translation, TranslationSink } from "../translate/translator.ts";
 
-export interface Translation {
-  eip: number;
-  /** Guest pages whose change must drop it: those of every block its module can branch to. */
-  pages: number[];
-  guestInsns: number;
-  fn: (...args: unknown[]) => unknown;
-}
-
-export class CodeCache {
+export class CodeCache implements TranslationSink {
   readonly table = new WebAssembly.Table({ initial: 1024, element: "anyfunc" });
   private readonly dir: Uint32Array;
   private readonly slots = new Map<number, number>(); // eip -> slot
