@@ -20,11 +20,12 @@
  * the budgets shrink, so a run stops within a block or so of its limit).
  */
 import { GuestExit, GuestFault, SIGSEGV, SIGXCPU } from "../core/fault.ts";
-import { LINK_BUDGET, PROFILE_OFF, PROFILE_SIZE, S_EIP, S_EXIT, S_LINK_BUDGET, S_RETIRED } from "../core/layout.ts";
+import { LINK_BUDGET, PROFILE_OFF, PROFILE_SIZE, S_EIP, S_EXIT, S_LINK_BUDGET } from "../core/layout.ts";
+import type { Memory } from "../core/memory.ts";
 import { EXIT_INSN_LIMIT } from "../core/status.ts";
 import type { Interpreter } from "../interp/interpreter.ts";
 import { signalName } from "../interp/signals.ts";
-import { MAX_BLOCK_INSNS, type Translator } from "../translate/translator.ts";
+import { MAX_BLOCK_INSNS } from "../translate/translator.ts";
 
 const hex = (v: number) => (v >>> 0).toString(16).padStart(8, "0");
 /** Block transitions per call into the WebAssembly dispatcher before limits are checked. */
@@ -39,7 +40,7 @@ const profileSlot = (eip: number) => Math.imul(eip, 0x9e3779b1) >>> (32 - PROFIL
  * interpreting integer code — or run for TIER_START_MS, whichever comes
  * first, so short programs (hello, busybox applets) never pay for starting
  * it, and x87 code, which the interpreter runs 20-40x slower per
- * instruction, does not wait seconds for it (README, "Choosing defaults").
+ * instruction, does not wait seconds for it (papers/lab-notes.md, "Choosing defaults").
  */
 export const TIER_START_INSNS = 1 << 24;
 export const TIER_START_MS = 500;
@@ -56,17 +57,29 @@ export interface DispatchOptions {
    */
   timeoutMs?: number;
   report: (line: string) => void;
-  /** Starts the translation tier (its backend worker starts loading at once). */
-  createTier?: () => TranslationTier;
+  /** The translation tier (bbt and staged), started when the mode says (vmm/tier.ts). */
+  tier?: TierPort;
 }
 
-export interface TranslationTier {
-  translator: Translator;
-  has(eip: number): boolean;
+/** What the dispatcher asks of the translation tier. */
+export interface TierPort {
+  readonly started: boolean;
+  /** Starts the tier: its backend worker begins loading Binaryen at once. */
+  start(): void;
+  /** Blocks until the backend can translate (bbt). */
+  waitReady(): void;
   /** The WebAssembly dispatcher, once the backend worker has delivered it. */
-  run: ((eip: number, budget: number) => number) | undefined;
+  readonly run: ((eip: number, budget: number) => number) | undefined;
+  /** Whether a translation starts at eip. */
+  has(eip: number): boolean;
+  /** Queues the region at eip for translation (staged), unless it cannot be translated. */
+  request(eip: number): void;
+  /** Translates the region at eip and waits for it (bbt); false if eip stays with the interpreter. */
+  translateNow(eip: number): boolean;
   /** Installs finished translations; makes run available when it arrives. */
   pump(): void;
+  /** Instructions retired in translated code. */
+  readonly translatedRetired: number;
 }
 
 export interface TierTimeline {
@@ -80,7 +93,6 @@ export interface TierTimeline {
 }
 
 export class Dispatcher {
-  tier: TranslationTier | undefined;
   bailouts = 0;
   directoryMisses = 0;
   /** Wall milliseconds spent inside translated code (for the MIPS of translated code). */
@@ -88,15 +100,13 @@ export class Dispatcher {
   /** When the tier got going, in milliseconds since the run started: --stats' time to translated code. */
   readonly timeline: TierTimeline = { startMs: NaN, startInsns: 0, readyMs: NaN, firstRunMs: NaN };
   private readonly profile: Uint32Array;
-  private readonly counters: Float64Array;
 
-  constructor(readonly interp: Interpreter, readonly opts: DispatchOptions) {
-    this.profile = new Uint32Array(interp.m.mem.wasm.buffer, PROFILE_OFF, PROFILE_ENTRIES);
-    this.counters = new Float64Array(interp.m.mem.wasm.buffer, interp.m.s.byteOffset, 32);
+  constructor(readonly interp: Interpreter, mem: Memory, readonly opts: DispatchOptions) {
+    this.profile = new Uint32Array(mem.wasm.buffer, PROFILE_OFF, PROFILE_ENTRIES);
   }
 
   get translatedRetired(): number {
-    return this.counters[S_RETIRED / 2];
+    return this.opts.tier?.translatedRetired ?? 0;
   }
 
   get retired(): number {
@@ -106,27 +116,27 @@ export class Dispatcher {
   /** Runs to the end of the guest; returns its exit status. */
   run(): number {
     const { interp, opts } = this;
+    const tier = opts.tier;
     const s = interp.m.s;
     const limit = opts.maxInsns ?? Infinity;
     const staged = opts.mode === "staged", bbt = opts.mode === "bbt";
     const started = performance.now(), timeline = this.timeline;
-    const startTier = () => {
+    const startTier = (t: TierPort) => {
       timeline.startMs = performance.now() - started;
       timeline.startInsns = interp.retired;
-      return opts.createTier!();
+      t.start();
     };
     let tierDue = false;
     try {
       if (bbt) {
-        this.tier = startTier();
-        this.tier.translator.waitReady();
-        this.tier.pump();
+        startTier(tier!);
+        tier!.waitReady();
+        tier!.pump();
         timeline.readyMs = performance.now() - started;
       }
       let eip = s[S_EIP] >>> 0;
       s[S_LINK_BUDGET] = LINK_BUDGET;
       for (let k = 0; ; k++) {
-        const tier = this.tier;
         if (tier?.run && tier.has(eip)) {
           const t0 = performance.now();
           if (Number.isNaN(timeline.firstRunMs)) timeline.firstRunMs = t0 - started;
@@ -142,18 +152,18 @@ export class Dispatcher {
             this.bailouts++;
             eip = interp.runBlock(eip);
           } else if (!tier.has(eip)) this.directoryMisses++;
-        } else if (bbt && !tier!.translator.isUntranslatable(eip) && tier!.translator.translateNow(eip)) {
+        } else if (bbt && tier!.translateNow(eip)) {
           continue;
         } else {
-          if (staged && this.hot(eip) && (this.tier || tierDue)) {
-            this.tier ??= startTier();
-            if (!this.tier.translator.isUntranslatable(eip)) this.tier.translator.request(eip);
+          if (staged && this.hot(eip) && (tier!.started || tierDue)) {
+            if (!tier!.started) startTier(tier!);
+            tier!.request(eip);
           }
           eip = interp.runBlock(eip);
         }
         if ((k & POLL_EVERY) === 0) {
-          this.tier?.pump();
-          if (this.tier?.run && Number.isNaN(timeline.readyMs)) timeline.readyMs = performance.now() - started;
+          tier?.pump();
+          if (tier?.run && Number.isNaN(timeline.readyMs)) timeline.readyMs = performance.now() - started;
           const elapsed = performance.now() - started;
           tierDue ||= interp.retired >= TIER_START_INSNS || elapsed >= TIER_START_MS;
           this.checkDeadline(elapsed, eip);

@@ -9,19 +9,17 @@ import { Machine } from "../interp/machine.ts";
 import { setX87Model } from "../interp/fpu.ts";
 import { DEFAULT_X87_MODEL, type X87ModelName } from "../interp/x87-model.ts";
 import { Interpreter } from "../interp/interpreter.ts";
-import { Dispatcher, type Mode, type TranslationTier } from "./dispatcher.ts";
-import { CodeCache } from "./codecache.ts";
-import { S_CHAINS, S_LINKS, S_LOOKUPS } from "../core/layout.ts";
-import { Translator } from "../translate/translator.ts";
+import { Dispatcher, type Mode } from "./dispatcher.ts";
+import { Tier } from "./tier.ts";
 import { selectPasses } from "../translate/passes/index.ts";
 
 export const MODES: readonly Mode[] = ["interp", "bbt", "staged"];
 export type { Mode };
 
-/** Default staged threshold: block entries before translation (see README, "Choosing the threshold"). */
+/** Default staged threshold: block entries before translation (see papers/lab-notes.md, "Choosing defaults"). */
 export const DEFAULT_THRESHOLD = 50;
 export const DEFAULT_CODE_CACHE = 64 << 20;
-/** Binaryen optimize level for translations: V8 optimizes hot WebAssembly itself, and Binaryen -O1 costs ~10x the translation time (README, "Choosing defaults"). */
+/** Binaryen optimize level for translations: V8 optimizes hot WebAssembly itself, and Binaryen -O1 costs ~10x the translation time (papers/lab-notes.md, "Choosing defaults"). */
 export const DEFAULT_BINARYEN_OPT = 0;
 
 export interface TranslationOptions {
@@ -96,39 +94,22 @@ export function runGuest(bytes: Uint8Array, argv: string[], env: string[], opts:
   setX87Model(m, opts.x87 ?? DEFAULT_X87_MODEL);
   const interp = new Interpreter(m);
   const report = opts.stderr ?? ((line: string) => process.stderr.write(line + "\n"));
-  let translator: Translator | undefined, cache: CodeCache | undefined;
+  const tier = mode === "interp" ? undefined : new Tier(proc.mem, m, {
+    passes, optLevel: opts.binaryenOpt ?? DEFAULT_BINARYEN_OPT, binaryenPasses: opts.binaryenPasses,
+    batchBlocks: opts.batchBlocks ?? (mode === "bbt" ? 8 : 16), dumpDir: opts.dumpTranslations,
+    codeCacheSize: opts.codeCacheSize ?? DEFAULT_CODE_CACHE,
+    entered: mode === "staged" ? (eip: number) => dispatcher.entered(eip) : undefined,
+  });
   // Installed once, before any guest code runs: replacing Memory.onCodeWrite when the tier
   // started made V8 deoptimize the interpreter's compiled stores (node --trace-deopt shows it).
   const interpWrite = proc.mem.onCodeWrite;
-  proc.mem.onCodeWrite = (page, remapped) => { interpWrite(page, remapped); cache?.invalidatePage(page); translator?.forgetPage(page, remapped); };
+  proc.mem.onCodeWrite = (page, remapped) => { interpWrite(page, remapped); tier?.onCodeWrite(page, remapped); };
 
-  const createTier = (): TranslationTier => {
-    const c = (cache = new CodeCache(proc.mem, opts.codeCacheSize ?? DEFAULT_CODE_CACHE));
-    const t = (translator = new Translator(proc.mem, c, m, {
-      passes, optLevel: opts.binaryenOpt ?? DEFAULT_BINARYEN_OPT, binaryenPasses: opts.binaryenPasses,
-      batchBlocks: opts.batchBlocks ?? (mode === "bbt" ? 8 : 16), dumpDir: opts.dumpTranslations,
-      entered: mode === "staged" ? (eip) => dispatcher.entered(eip) : undefined,
-    }));
-    const tier: TranslationTier = {
-      translator: t,
-      has: (eip) => c.has(eip),
-      run: undefined,
-      pump() {
-        t.pump();
-        if (!tier.run && t.dispatcherModule) {
-          tier.run = new WebAssembly.Instance(t.dispatcherModule, { env: { mem: proc.mem.wasm, table: c.table } }).exports.run as (eip: number, budget: number) => number;
-        }
-      },
-    };
-    return tier;
-  };
-
-  const dispatcher = new Dispatcher(interp, {
-    mode, threshold: opts.threshold ?? DEFAULT_THRESHOLD, maxInsns: opts.maxInsns, timeoutMs: opts.timeoutMs, report,
-    createTier: mode === "interp" ? undefined : createTier,
+  const dispatcher = new Dispatcher(interp, proc.mem, {
+    mode, threshold: opts.threshold ?? DEFAULT_THRESHOLD, maxInsns: opts.maxInsns, timeoutMs: opts.timeoutMs, report, tier,
   });
   const status = dispatcher.run();
-  translator?.close();
+  tier?.close();
   const wallSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
   const retired = dispatcher.retired;
   const stats: RunStats = {
@@ -141,8 +122,8 @@ export function runGuest(bytes: Uint8Array, argv: string[], env: string[], opts:
     blocksDecoded: interp.blocksDecoded,
     codeInvalidations: interp.invalidations,
   };
-  if (translator && cache) {
-    const ts = translator.stats, f64 = new Float64Array(proc.mem.wasm.buffer, proc.cpu.s.byteOffset, 64);
+  if (tier?.translator && tier.cache) {
+    const ts = tier.translator.stats, cache = tier.cache;
     const totalMs = Object.values(ts.ms).reduce((a, b) => a + b, 0);
     stats.translation = {
       blocksTranslated: ts.blocksTranslated,
@@ -153,9 +134,9 @@ export function runGuest(bytes: Uint8Array, argv: string[], env: string[], opts:
       usPerGuestInstruction: ts.guestInsnsTranslated ? (totalMs * 1000) / ts.guestInsnsTranslated : 0,
       stageMs: { ...ts.ms },
       codeCache: { liveBytes: Math.round(cache.liveBytes), slots: cache.slotsUsed, flushes: cache.flushes, invalidations: cache.invalidations },
-      linkedBranches: f64[S_LINKS / 2],
-      chainTransitions: f64[S_CHAINS / 2],
-      directoryLookups: f64[S_LOOKUPS / 2],
+      linkedBranches: tier.linkedBranches,
+      chainTransitions: tier.chainTransitions,
+      directoryLookups: tier.directoryLookups,
       directoryMisses: dispatcher.directoryMisses,
       bailouts: dispatcher.bailouts,
       translatedSeconds: dispatcher.translatedMs / 1000,
