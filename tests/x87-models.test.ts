@@ -7,7 +7,7 @@
  * benchmarks run under `--x87 f64`: exit statuses are native's, output lines
  * match the native goldens wherever the program does not depend on extended
  * precision, and the lines that do differ are exactly the ones recorded here
- * (README, "x87 precision models"), so any change in the divergence shows.
+ * (papers/lab-notes.md, "x87 precision models"), so any change in the divergence shows.
  */
 import { describe, expect, it } from "vitest";
 import * as fs from "node:fs";

@@ -54,7 +54,7 @@
  * Transcendentals are Math's. It costs about a third of f80's CPU time on
  * x87-heavy programs and differs from native wherever a program relies on
  * extended intermediates (long double, glibc's exp/pow/cbrt/hyperbolics,
- * `seq 0.1 0.1 1`): README, "x87 precision models", has the measurements
+ * `seq 0.1 0.1 1`): papers/lab-notes.md, "x87 precision models", has the measurements
  * and tests/x87-models.test.ts records every divergence in the FP tests.
  */
 import { FPU_OFF } from "../core/layout.ts";

@@ -93,5 +93,5 @@ export interface X87Model<V> {
 export const X87_MODELS: Record<"f80" | "f64", X87Model<unknown>> = { f80: f80Model, f64: f64Model };
 export type X87ModelName = keyof typeof X87_MODELS;
 export const X87_MODEL_NAMES = Object.keys(X87_MODELS) as X87ModelName[];
-/** Fidelity to native comes first: the exact model is the default (README, "x87 precision models"). */
+/** Fidelity to native comes first: the exact model is the default (papers/lab-notes.md, "x87 precision models"). */
 export const DEFAULT_X87_MODEL: X87ModelName = "f80";
