@@ -36,7 +36,7 @@ const params = {
 describe("initial stack", () => {
   it("lays out argc, argv, envp and auxv as the i386 kernel does", () => {
     const mem = new Memory();
-    const esp = buildStack(mem, params);
+    const { esp } = buildStack(mem, params);
     expect(esp % 16).toBe(0);
     const s = parseStack(mem, esp);
     expect(s.argc).toBe(3);
@@ -66,7 +66,7 @@ describe("initial stack", () => {
 
   it("places strings in kernel order below a NULL end marker", () => {
     const mem = new Memory();
-    const esp = buildStack(mem, params);
+    const { esp } = buildStack(mem, params);
     const s = parseStack(mem, esp);
     expect(mem.read32(STACK_TOP - 4)).toBe(0);
     const execfn = s.auxv.get(AT.EXECFN)!;

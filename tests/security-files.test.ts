@@ -269,7 +269,7 @@ describe("/proc/self is the guest's own, never the VMM's", () => {
   it("the VMM's own /proc entries do not exist for the guest", () => {
     const { call, str } = mk();
     for (const path of [`/proc/${process.pid}/mem`, `/proc/${process.pid}/maps`, `/proc/${process.pid}`, `/proc/${process.pid}/task/${process.pid}/mem`,
-      "/proc/self/environ", "/proc/self/cmdline", "/proc/self/auxv", "/proc/self/status", "/proc/self/pagemap", "/proc/thread-self/mem/x"]) {
+      "/proc/self/auxv", "/proc/self/status", "/proc/self/pagemap", "/proc/thread-self/mem/x"]) {
       expect([path, call("open", str(path), O_RDONLY, 0)]).toEqual([path, path.endsWith("/x") ? -E.ENOENT : -E.ENOENT]);
     }
     expect(call("stat64", str(`/proc/${process.pid}`), BUF)).toBe(-E.ENOENT);
@@ -289,7 +289,7 @@ describe("/proc/self is the guest's own, never the VMM's", () => {
       call("close", fd);
       return out;
     };
-    expect(names("/proc/self")).toEqual([".", "..", "cwd", "exe", "fd", "maps", "mem", "root", "task"]);
+    expect(names("/proc/self")).toEqual([".", "..", "cmdline", "cwd", "environ", "exe", "fd", "maps", "mem", "root", "task"]);
     expect(names("/proc/self/fd")).toEqual([".", "..", "0", "1", "2", "3"]);
   });
 });
@@ -323,5 +323,21 @@ describe("values the host API cannot take are Linux's errors, not VMM exceptions
     const { call } = mk();
     expect(call("poll", 0xfffffffc, 0, 0)).toBe(0);
     expect(call("_newselect", 0, 0xfffffffc, 0, 0, 0)).toBe(0);
+  });
+});
+
+describe("/proc/self/cmdline and environ are the guest's own strings", () => {
+  it("read from guest memory where exec put them, so a rewrite shows", () => {
+    const { p, call, str, bytes } = mk({ root: "/" });
+    const read = (file: string) => {
+      const fd = call("open", str(file), 0);
+      const n = call("read", fd, BUF + 0x100, 256);
+      call("close", fd);
+      return bytes(BUF + 0x100, n);
+    };
+    expect(read("/proc/self/cmdline")).toBe("/bin/prog\0");
+    expect(read("/proc/self/environ")).toBe("");
+    p.mem.poke(p.argArea[0], new TextEncoder().encode("X"));
+    expect(read("/proc/self/cmdline")).toBe("Xbin/prog\0");
   });
 });

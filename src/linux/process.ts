@@ -61,6 +61,9 @@ export class Process {
   brk: number;
   /** The thread name (prctl PR_SET_NAME/PR_GET_NAME), at most 15 bytes. */
   comm: string;
+  /** Guest addresses [start, end) of the argv and environment strings exec laid out (/proc/self/cmdline, environ). */
+  argArea: [number, number] = [0, 0];
+  envArea: [number, number] = [0, 0];
   umask = 0o022;
   /** Resource limits by RLIMIT_* number as [soft, hard]; Infinity is RLIM_INFINITY. */
   readonly rlimits: [number, number][];
@@ -92,10 +95,13 @@ export class Process {
     const img = loadElf(mem, bytes);
     const execfn = opts.execfn ?? argv[0] ?? "";
     const p = new Process(mem, cpu, img.brkStart, { ...opts, execfn });
-    const esp = buildStack(mem, {
+    const stack = buildStack(mem, {
       argv, env, execfn, entry: img.entry, phdrAddr: img.phdrAddr, phnum: img.phnum, phent: img.phent,
       hwcap: opts.hwcap ?? CPUID_FEATURES_EDX, uid: p.uid, gid: p.gid, random: p.rng.bytes(16),
     });
+    const esp = stack.esp;
+    p.argArea = stack.args;
+    p.envArea = stack.env;
     for (const r of [R_EAX, R_EBX, R_ECX, R_EDX, R_ESI, R_EDI, R_EBP]) cpu.s[r] = 0;
     cpu.s[R_ESP] = esp;
     cpu.eip = img.entry;

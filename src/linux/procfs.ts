@@ -12,11 +12,13 @@
  *                    stops at the first unmapped or concealed page (EIO
  *                    if it is the first); writes ignore protection, as
  *                    the kernel's forced access does;
+ *   cmdline, environ the argv and environment strings where exec put them,
+ *                    read from guest memory at the open (so a guest that
+ *                    rewrote them sees its change, as on Linux);
  *   task/<GUEST_PID> the same directory (one thread).
- * Everything else (cmdline, environ, auxv, stat, status, pagemap...) does
- * not exist (ENOENT): the host's would describe the VMM, and the process
- * does not keep what a faithful one needs (where its argv and environment
- * strings are). So do /proc/mounts and /proc/net, host links into self/.
+ * Everything else (auxv, stat, status, pagemap...) does not exist (ENOENT):
+ * the host's would describe the VMM. So do /proc/mounts and /proc/net, host
+ * links into self/.
  * Other /proc entries (other pids, cpuinfo, meminfo) are the host's.
  */
 import { GUEST_PID } from "./abi.ts";
@@ -52,6 +54,8 @@ function lookup(p: Process, proc: string): { node: Node; rest: string[] } | null
     case "root": return at({ kind: "link", target: () => "/" }, rest.slice(1));
     case "maps": return at({ kind: "file", mode: 0o444, open: (flags) => new ProcText(flags, mapsOf(p)) }, rest.slice(1));
     case "mem": return at({ kind: "file", mode: 0o600, open: (flags) => new ProcMem(p, flags) }, rest.slice(1));
+    case "cmdline": return at({ kind: "file", mode: 0o444, open: (flags) => new ProcText(flags, guestBytes(p, p.argArea)) }, rest.slice(1));
+    case "environ": return at({ kind: "file", mode: 0o400, open: (flags) => new ProcText(flags, guestBytes(p, p.envArea)) }, rest.slice(1));
     case "task": return sub === undefined ? at({ kind: "dir", list: () => [[PID_DIR, DT_DIR]] }, []) : null;
     case "fd": {
       if (sub === undefined) return at({ kind: "dir", list: () => p.fds.open().map((fd) => [String(fd), DT_LNK]) }, []);
@@ -64,8 +68,14 @@ function lookup(p: Process, proc: string): { node: Node; rest: string[] } | null
 }
 
 const ENTRIES: [string, number][] = [
-  ["cwd", DT_LNK], ["exe", DT_LNK], ["fd", DT_DIR], ["maps", DT_REG], ["mem", DT_REG], ["root", DT_LNK], ["task", DT_DIR],
+  ["cmdline", DT_REG], ["cwd", DT_LNK], ["environ", DT_REG], ["exe", DT_LNK], ["fd", DT_DIR], ["maps", DT_REG], ["mem", DT_REG],
+  ["root", DT_LNK], ["task", DT_DIR],
 ];
+
+/** The bytes of [start, end) that are still mapped (a guest may have unmapped its stack top). */
+function guestBytes(p: Process, [start, end]: [number, number]): Buffer {
+  return Buffer.from(p.mem.u8.subarray(start, start + mappedRun(p, start, end - start)));
+}
 
 function existing(p: Process, r: Resolved): Node {
   return lookup(p, r.proc!)?.node ?? fail(E.ENOENT);

@@ -40,8 +40,15 @@ export interface StackParams {
   random: Uint8Array;
 }
 
-/** Builds the initial stack and maps it; returns the initial esp. */
-export function buildStack(mem: Memory, sp: StackParams): number {
+/** Where exec left things: the initial esp, and the argv and environment strings ([start, end), as /proc/self/cmdline and environ read them). */
+export interface InitialStack {
+  esp: number;
+  args: [number, number];
+  env: [number, number];
+}
+
+/** Builds the initial stack and maps it. */
+export function buildStack(mem: Memory, sp: StackParams): InitialStack {
   const enc = new TextEncoder();
   let p = STACK_TOP - 4; // NULL end marker
   const pushBytes = (b: Uint8Array): number => {
@@ -75,5 +82,6 @@ export function buildStack(mem: Memory, sp: StackParams): number {
   // Mapping after the pokes keeps their bytes: only pages already mapped are zeroed by map().
   const limit = STACK_TOP - STACK_SIZE;
   mem.setStack(limit, Math.max(limit, ((esp & ~PAGE_MASK) >>> 0) - STACK_EXPAND), STACK_TOP);
-  return esp;
+  const envStart = envAddrs[0] ?? execfnAddr;
+  return { esp, args: [argAddrs[0] ?? envStart, envStart], env: [envStart, execfnAddr] };
 }
