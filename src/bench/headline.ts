@@ -145,7 +145,7 @@ export function fmtRatio(r: RatioCell, row: HeadlineRow, self: boolean): string 
   if (self && !r.notRun) return "1×";
   if (r.notRun) return "not run";
   if (!r.n) return "-";
-  const g = r.geomean, s = g >= 100 ? g.toFixed(0) : g >= 10 ? g.toFixed(1) : g.toFixed(2);
+  const g = r.geomean, s = g >= 100 ? g.toFixed(0) : g >= 10 ? g.toFixed(1) : g >= 0.1 ? g.toFixed(2) : String(+g.toPrecision(2));
   return `${s}×${r.n < row.programs ? ` (${r.n}/${row.programs})` : ""}`;
 }
 

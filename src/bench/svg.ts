@@ -1,7 +1,9 @@
 /**
  * Minimal SVG charts for the report, drawn from scratch: horizontal grouped
- * bars (linear or log axis), horizontal stacked bars, and line charts.
- * Output is a standalone <svg> element (inline in HTML, or a .svg file).
+ * bars (linear or log axis), horizontal stacked bars, 100 % share bars,
+ * timeline strips, and line charts. Output is a standalone <svg> element
+ * (inline in HTML, or a .svg file) with a white background, a title, and a
+ * <title> tooltip on every mark; no scripts, fonts or external references.
  */
 const PALETTE = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"];
 const FONT = `font-family="Helvetica, Arial, sans-serif"`;
@@ -43,13 +45,20 @@ function logAxis(lo: number, hi: number, x0: number, x1: number): Axis {
   return { map: (v) => x0 + ((Math.log10(Math.max(v, 10 ** a)) - a) / (b - a)) * (x1 - x0), ticks };
 }
 
-function legend(names: string[], x: number, y: number): string {
-  let out = "", cx = x;
+/** Legend entries laid out left to right, wrapping before maxX; returns the markup and the number of lines used. */
+function legendLines(names: string[], x: number, y: number, maxX: number, colours: (i: number) => string = colour): { svg: string; lines: number } {
+  let out = "", cx = x, cy = y, lines = 1;
   for (let i = 0; i < names.length; i++) {
-    out += `<rect x="${cx}" y="${y - 9}" width="10" height="10" fill="${colour(i)}"/><text x="${cx + 14}" y="${y}" font-size="11" ${FONT}>${esc(names[i])}</text>`;
-    cx += 24 + names[i].length * 6.5;
+    const w = 24 + names[i].length * 6.5;
+    if (cx > x && cx + w > maxX) { cx = x; cy += 15; lines++; }
+    out += `<rect x="${cx}" y="${cy - 9}" width="10" height="10" fill="${colours(i)}"/><text x="${cx + 14}" y="${cy}" font-size="11" ${FONT}>${esc(names[i])}</text>`;
+    cx += w;
   }
-  return out;
+  return { svg: out, lines };
+}
+
+function legend(names: string[], x: number, y: number): string {
+  return legendLines(names, x, y, Infinity).svg;
 }
 
 export interface BarSeries { name: string; values: (number | null)[] }
@@ -154,5 +163,82 @@ export function lineChart(o: { title: string; series: { name: string; points: [n
   });
   g += `<text x="${(left + W - right) / 2}" y="${H - 8}" text-anchor="middle" font-size="11" ${FONT}>${esc(o.xLabel)}</text>`;
   g += `<text transform="translate(14 ${(top + H - bottom) / 2}) rotate(-90)" text-anchor="middle" font-size="11" ${FONT}>${esc(o.yLabel)}</text></svg>`;
+  return g;
+}
+
+export interface Part { name: string; colour: string }
+
+const pct = (v: number) => `${v >= 10 || v === 0 ? v.toFixed(0) : v.toFixed(1)}%`;
+
+/**
+ * 100 % stacked horizontal bars: one bar per row, each split into the shares
+ * of `parts`; shares wide enough carry their percentage, `note` is written
+ * right of the bar (e.g. the total the shares are of).
+ */
+export function shareChart(o: { title: string; parts: Part[]; rows: { label: string; values: number[]; note?: string }[]; xLabel: string; width?: number }): string {
+  const W = o.width ?? 760, left = 130, right = 120, barH = 16, gap = 7;
+  const lg = legendLines(o.parts.map((p) => p.name), left, 34, W - 10, (i) => o.parts[i].colour);
+  const top = 30 + lg.lines * 15;
+  const H = top + o.rows.length * (barH + gap) + 40;
+  const x = (f: number) => left + f * (W - left - right);
+  let g = `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}">`;
+  g += `<rect width="${W}" height="${H}" fill="white"/><text x="${W / 2}" y="16" text-anchor="middle" font-size="13" font-weight="bold" ${FONT}>${esc(o.title)}</text>` + lg.svg;
+  const yEnd = top + o.rows.length * (barH + gap);
+  for (const f of [0, 0.25, 0.5, 0.75, 1]) {
+    g += `<line x1="${x(f)}" y1="${top - 4}" x2="${x(f)}" y2="${yEnd}" stroke="#ddd"/><text x="${x(f)}" y="${yEnd + 14}" text-anchor="middle" font-size="10" ${FONT}>${f * 100}%</text>`;
+  }
+  o.rows.forEach((r, ri) => {
+    const y = top + ri * (barH + gap);
+    const total = r.values.reduce((a, v) => a + Math.max(0, v || 0), 0);
+    g += `<text x="${left - 6}" y="${y + barH - 4}" text-anchor="end" font-size="11" ${FONT}>${esc(r.label)}</text>`;
+    if (r.note) g += `<text x="${x(1) + 6}" y="${y + barH - 4}" font-size="11" ${FONT}>${esc(r.note)}</text>`;
+    if (!(total > 0)) { g += `<text x="${left + 3}" y="${y + barH - 4}" font-size="10" fill="#a00" ${FONT}>no data</text>`; return; }
+    let acc = 0;
+    o.parts.forEach((p, pi) => {
+      const v = Math.max(0, r.values[pi] || 0);
+      if (v <= 0) return;
+      const x0 = x(acc / total), x1 = x((acc + v) / total), share = (v / total) * 100;
+      g += `<rect x="${x0.toFixed(1)}" y="${y}" width="${Math.max(0.5, x1 - x0).toFixed(1)}" height="${barH}" fill="${p.colour}"><title>${esc(`${r.label}: ${p.name} ${pct(share)}`)}</title></rect>`;
+      if (x1 - x0 >= 34) g += `<text x="${((x0 + x1) / 2).toFixed(1)}" y="${y + barH - 4}" text-anchor="middle" font-size="10" fill="white" ${FONT}>${pct(share)}</text>`;
+      acc += v;
+    });
+  });
+  g += `<text x="${(left + x(1)) / 2}" y="${H - 6}" text-anchor="middle" font-size="11" ${FONT}>${esc(o.xLabel)}</text></svg>`;
+  return g;
+}
+
+export interface TimelineStrip { label: string; segments: { from: number; to: number; part: number }[]; note?: string }
+
+/**
+ * Timeline strips on one shared linear time axis: one strip per row, made of
+ * consecutive phases (segments index `parts`), with a note right of it.
+ */
+export function timelineChart(o: { title: string; parts: Part[]; strips: TimelineStrip[]; xLabel: string; width?: number }): string {
+  const W = o.width ?? 760, left = 130, right = 170, barH = 14, gap = 9;
+  const lg = legendLines(o.parts.map((p) => p.name), left, 34, W - 10, (i) => o.parts[i].colour);
+  const top = 30 + lg.lines * 15;
+  const H = top + o.strips.length * (barH + gap) + 40;
+  const end = Math.max(1e-9, ...o.strips.flatMap((s) => s.segments.map((x) => x.to)));
+  const ax = linearAxis(0, end, left, W - right);
+  let g = `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}">`;
+  g += `<rect width="${W}" height="${H}" fill="white"/><text x="${W / 2}" y="16" text-anchor="middle" font-size="13" font-weight="bold" ${FONT}>${esc(o.title)}</text>` + lg.svg;
+  const yEnd = top + o.strips.length * (barH + gap);
+  for (const t of ax.ticks) {
+    const x = ax.map(t);
+    g += `<line x1="${x.toFixed(1)}" y1="${top - 4}" x2="${x.toFixed(1)}" y2="${yEnd}" stroke="#ddd"/><text x="${x.toFixed(1)}" y="${yEnd + 14}" text-anchor="middle" font-size="10" ${FONT}>${fmtTick(t)}</text>`;
+  }
+  o.strips.forEach((s, si) => {
+    const y = top + si * (barH + gap);
+    g += `<text x="${left - 6}" y="${y + barH - 3}" text-anchor="end" font-size="11" ${FONT}>${esc(s.label)}</text>`;
+    let last = left;
+    for (const seg of s.segments) {
+      if (!(seg.to > seg.from)) continue;
+      const x0 = ax.map(seg.from), x1 = ax.map(seg.to), p = o.parts[seg.part];
+      g += `<rect x="${x0.toFixed(1)}" y="${y}" width="${Math.max(0.5, x1 - x0).toFixed(1)}" height="${barH}" fill="${p.colour}"><title>${esc(`${s.label}: ${p.name}, ${fmtTick(seg.from)}–${fmtTick(seg.to)}`)}</title></rect>`;
+      last = Math.max(last, x1);
+    }
+    if (s.note) g += `<text x="${(last + 6).toFixed(1)}" y="${y + barH - 3}" font-size="10" fill="#333" ${FONT}>${esc(s.note)}</text>`;
+  });
+  g += `<text x="${(left + W - right) / 2}" y="${H - 6}" text-anchor="middle" font-size="11" ${FONT}>${esc(o.xLabel)}</text></svg>`;
   return g;
 }
