@@ -1,8 +1,8 @@
 /**
  * The reference interpreter: runs guest code block by block from a cache of
  * decoded blocks. A block is a straight run of instructions ending at a
- * control transfer (or a decode problem, which the next block reports
- * precisely). Decoding happens once per block; a store into a page holding
+ * control transfer (isa/block.ts decodes it; a decode problem after its
+ * first instruction ends it, and the next block reports it precisely). Decoding happens once per block; a store into a page holding
  * decoded code (memory.ts PAGE_CODE) drops that page's blocks and ends the
  * running block after the storing instruction, so modified code is decoded
  * afresh before it runs.
@@ -11,14 +11,14 @@
  * the retired count excluding it; vmm/dispatcher.ts turns them into the
  * process's end.
  */
-import { decode, DecodeError, type Exec, type Insn } from "../isa/decode.ts";
+import { decodeBlock } from "../isa/block.ts";
+import { DecodeError, type Exec, type Insn } from "../isa/decode.ts";
 import { GuestExit, GuestFault, SIGILL, SIGSEGV } from "../core/fault.ts";
 import { PAGE_CODE, PAGE_SHIFT, PROT_EXEC, S_EIP } from "../core/layout.ts";
 import { executorFor } from "./dispatch.ts";
 import { fuse, specialize } from "./fast.ts";
 import type { Machine } from "./machine.ts";
 
-const MAX_BLOCK = 64;
 /** Direct-mapped front of the block map: blocks by start address modulo its size. */
 const FRONT_BITS = 14, FRONT_MASK = (1 << FRONT_BITS) - 1;
 
@@ -79,24 +79,17 @@ export class Interpreter {
   };
 
   private build(eip: number): Block {
-    const insns: Insn[] = [];
-    for (let a = eip; insns.length < MAX_BLOCK; ) {
-      let insn: Insn;
-      try {
-        insn = decode(this.fetch, a);
-      } catch (e) {
-        if (insns.length) break;
-        if (e instanceof DecodeError) {
-          const bytes = e.bytes.map((b) => b.toString(16).padStart(2, "0")).join(" ");
-          throw new GuestFault(e.reason.startsWith("invalid opcode") ? SIGILL : SIGSEGV, a, `${e.reason} (bytes ${bytes})`);
-        }
-        throw e;
+    let insns: Insn[];
+    try {
+      insns = decodeBlock(this.fetch, eip);
+    } catch (e) {
+      if (e instanceof DecodeError) {
+        const bytes = e.bytes.map((b) => b.toString(16).padStart(2, "0")).join(" ");
+        throw new GuestFault(e.reason.startsWith("invalid opcode") ? SIGILL : SIGSEGV, eip, `${e.reason} (bytes ${bytes})`);
       }
-      insn.exec = specialize(insn) ?? executorFor(insn.row);
-      insns.push(insn);
-      a = insn.next;
-      if (insn.row.attrs.has("stop") || insn.row.attrs.has("jump") || insn.row.attrs.has("call")) break;
+      throw e;
     }
+    for (const insn of insns) insn.exec = specialize(insn) ?? executorFor(insn.row);
     const last = insns[insns.length - 1];
     const block = new Block(eip, insns, last.next);
     this.blocks.set(eip, block);

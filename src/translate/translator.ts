@@ -25,7 +25,8 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { decode, DecodeError, type Insn } from "../isa/decode.ts";
+import { decodeBlock } from "../isa/block.ts";
+import { DecodeError, type Insn } from "../isa/decode.ts";
 import { formatInsn } from "../isa/disasm.ts";
 import { K_REL } from "../isa/table.ts";
 import { GuestFault } from "../core/fault.ts";
@@ -42,8 +43,8 @@ import { formatBlock, INTERP_DONE, INTERP_FAULT, INTERP_SMC, type Block } from "
 import { liftBlock } from "./lift.ts";
 import type { Pass } from "./passes/index.ts";
 
-/** Guest instructions in one block, at most. */
-export const MAX_BLOCK_INSNS = 64;
+/** Re-exported for the dispatcher, which bounds its chain budget by it. */
+export { MAX_BLOCK_INSNS } from "../isa/block.ts";
 /** Jump-table entries read at most (jumpTable). */
 const MAX_TABLE = 256;
 
@@ -189,20 +190,14 @@ export class Translator {
     return this.mem.u8[a >>> 0];
   };
 
+  /** The block at eip, or none when its first instruction cannot be decoded or fetched. */
   private decodeBlock(eip: number): Insn[] {
-    const insns: Insn[] = [];
-    for (let a = eip; insns.length < MAX_BLOCK_INSNS; ) {
-      let insn: Insn;
-      try { insn = decode(this.fetch, a); } catch (e) {
-        if (e instanceof DecodeError || e instanceof RangeError || e instanceof GuestFault) break;
-        throw e;
-      }
-      insns.push(insn);
-      a = insn.next;
-      const attrs = insn.row.attrs;
-      if (attrs.has("stop") || attrs.has("jump") || attrs.has("call")) break;
+    try {
+      return decodeBlock(this.fetch, eip);
+    } catch (e) {
+      if (e instanceof DecodeError || e instanceof RangeError) return [];
+      throw e;
     }
-    return insns;
   }
 
   /** Decodes, lifts and runs the IR passes on the region at eip; hands it to the backend worker. */

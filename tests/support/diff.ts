@@ -29,6 +29,7 @@
  * instructions: the registers their executor was seen to write when probed),
  * so most accesses stay inside SCRATCH; a few deliberately cross pages or fault.
  */
+import { decodeBlock as decodeIsaBlock } from "../../src/isa/block.ts";
 import { decode, DecodeError, type Insn } from "../../src/isa/decode.ts";
 import { formatInsn } from "../../src/isa/disasm.ts";
 import { ROWS, type OpRow } from "../../src/isa/table.ts";
@@ -543,7 +544,7 @@ export function makeRig(): Rig {
   return { mem, cpu, m, interp };
 }
 
-/** A rig with the translation tier assembled as vm.ts startTranslator does (Binaryen must be loaded). */
+/** A rig with the translation tier assembled as vmm/tier.ts's Tier does (Binaryen must be loaded). */
 export function makeTransRig(): TransRig {
   const rig = makeRig();
   const cache = new CodeCache(rig.mem, 64 << 20);
@@ -560,13 +561,6 @@ export function makeTransRig(): TransRig {
   return t;
 }
 
-/** The Translator's synchronous entry point (translateFrom, or translateNow since the backend moved to a worker) and its shutdown. */
-interface TranslatorApi {
-  translateFrom?: (eip: number) => boolean;
-  translateNow?: (eip: number) => boolean;
-  close?: () => void;
-}
-
 export interface TestTranslator {
   tr: Translator;
   /** Translates the region at eip and waits for it to be installed; true if eip now has a translation. */
@@ -577,13 +571,10 @@ export interface TestTranslator {
 export function newTranslator(rig: TransRig, passes: Pass[], optLevel: number, batchBlocks = 1): TestTranslator {
   const tr = new Translator(rig.mem, rig.cache, rig.m, { passes, optLevel, batchBlocks });
   rig.forget = (page, remapped) => tr.forgetPage(page, remapped);
-  const api = tr as unknown as TranslatorApi;
-  const entry = api.translateNow ?? api.translateFrom;
-  if (!entry) throw new Error("Translator has neither translateNow nor translateFrom");
   return {
     tr,
-    translate: (eip) => entry.call(tr, eip),
-    close: () => { rig.forget = null; api.close?.call(tr); },
+    translate: (eip) => tr.translateNow(eip),
+    close: () => { rig.forget = null; tr.close(); },
   };
 }
 
@@ -734,24 +725,18 @@ export function runTranslated(rig: TransRig, c: Case, slot: number, translate?: 
 
 // ---------------------------------------------------------------- batch translation
 
-/** Decodes a block as the translator does: up to a control transfer, 64 instructions, or an undecodable byte. */
+/** Decodes a block as the translator does: none when its first instruction cannot be fetched or decoded. */
 export function decodeBlock(mem: Memory, eip: number): Insn[] {
-  const insns: Insn[] = [];
   const fetch = (a: number) => {
     if (!(mem.perm[a >>> PAGE_SHIFT] & PROT_EXEC)) throw new RangeError("not executable");
     return mem.u8[a >>> 0];
   };
-  for (let a = eip; insns.length < 64; ) {
-    let i: Insn;
-    try { i = decode(fetch, a); } catch (e) {
-      if (e instanceof DecodeError || e instanceof RangeError) break;
-      throw e;
-    }
-    insns.push(i);
-    a = i.next;
-    if (i.row.attrs.has("stop") || i.row.attrs.has("jump") || i.row.attrs.has("call")) break;
+  try {
+    return decodeIsaBlock(fetch, eip);
+  } catch (e) {
+    if (e instanceof DecodeError || e instanceof RangeError) return [];
+    throw e;
   }
-  return insns;
 }
 
 /**
