@@ -59,17 +59,15 @@ function shl(m: bigint, k: number): bigint {
   return k >= 0 ? m << BigInt(k) : m >> BigInt(-k);
 }
 
-/** Normalized significand and LSB exponent of a finite nonzero value: value = nm * 2^nq. */
-export let nm = 0n, nq = 0;
-export function norm(a: F80): void {
+/** A finite nonzero value as m * 2^q: m normalized to 64 bits (its top bit set), q the exponent of its LSB. */
+export interface Normal { m: bigint; q: number }
+
+export function norm(a: F80): Normal {
   if (a.e === 0 || !(a.m & J)) {
     const l = bitlen(a.m);
-    nm = a.m << BigInt(64 - l);
-    nq = 1 - BIAS - 63 - (64 - l);
-  } else {
-    nm = a.m;
-    nq = a.e - BIAS - 63;
+    return { m: a.m << BigInt(64 - l), q: 1 - BIAS - 63 - (64 - l) };
   }
+  return { m: a.m, q: a.e - BIAS - 63 };
 }
 
 /**
@@ -183,12 +181,9 @@ export function add(a: F80, b: F80, negB: boolean, p: number, rc: number, r: Ran
     return ca === CLS_INF ? a : { s: sb, e: 0x7fff, m: J };
   }
   if (ca === CLS_ZERO && cb === CLS_ZERO) return { s: a.s === sb ? a.s : rc === RC_DOWN ? 1 : 0, e: 0, m: 0n };
-  if (cb === CLS_ZERO) { norm(a); return rnd(a.s, nm, nq, false, p, rc, r); }
-  if (ca === CLS_ZERO) { norm(b); return rnd(sb, nm, nq, false, p, rc, r); }
-  norm(a);
-  let ma = nm, qa = nq;
-  norm(b);
-  let mb = nm, qb = nq;
+  if (cb === CLS_ZERO) { const n = norm(a); return rnd(a.s, n.m, n.q, false, p, rc, r); }
+  if (ca === CLS_ZERO) { const n = norm(b); return rnd(sb, n.m, n.q, false, p, rc, r); }
+  let { m: ma, q: qa } = norm(a), { m: mb, q: qb } = norm(b);
   // A far smaller operand only matters as a sticky bit: keep it tiny but nonzero.
   if (qa - qb > 160) { mb = 1n; qb = qa - 160; }
   else if (qb - qa > 160) { ma = 1n; qa = qb - 160; }
@@ -209,10 +204,8 @@ export function mul(a: F80, b: F80, p: number, rc: number, r: Range = EXT): F80 
     return { s, e: 0x7fff, m: J };
   }
   if (ca === CLS_ZERO || cb === CLS_ZERO) return { s, e: 0, m: 0n };
-  norm(a);
-  const ma = nm, qa = nq;
-  norm(b);
-  return rnd(s, ma * nm, qa + nq, false, p, rc, r);
+  const na = norm(a), nb = norm(b);
+  return rnd(s, na.m * nb.m, na.q + nb.q, false, p, rc, r);
 }
 
 export function div(a: F80, b: F80, p: number, rc: number, r: Range = EXT): F80 {
@@ -228,11 +221,9 @@ export function div(a: F80, b: F80, p: number, rc: number, r: Range = EXT): F80 
     return { s, e: 0x7fff, m: J };
   }
   if (ca === CLS_ZERO) return { s, e: 0, m: 0n };
-  norm(a);
-  const ma = nm << 68n, qa = nq - 68;
-  norm(b);
-  const quo = ma / nm;
-  return rnd(s, quo, qa - nq, quo * nm !== ma, p, rc, r);
+  const na = norm(a), nb = norm(b);
+  const ma = na.m << 68n, quo = ma / nb.m;
+  return rnd(s, quo, na.q - 68 - nb.q, quo * nb.m !== ma, p, rc, r);
 }
 
 /** floor(sqrt(n)) for n > 0. */
@@ -254,10 +245,10 @@ export function sqrt(a: F80, p: number, rc: number, r: Range = EXT): F80 {
   if (a.s) return invalid();
   if (ca === CLS_INF) return a;
   if (a.e === 0) status.exc |= DE;
-  norm(a);
-  const k = (nq & 1) ? 71 : 70;
-  const n = nm << BigInt(k), root = isqrt(n);
-  return rnd(0, root, (nq - k) / 2, root * root !== n, p, rc, r);
+  const { m, q } = norm(a);
+  const k = (q & 1) ? 71 : 70;
+  const n = m << BigInt(k), root = isqrt(n);
+  return rnd(0, root, (q - k) / 2, root * root !== n, p, rc, r);
 }
 
 /** Compare: 0 equal, -1 a < b, 1 a > b, 2 unordered. Raises nothing (callers decide IE). */
@@ -283,9 +274,9 @@ export function roundInt(a: F80, rc: number): F80 {
   if (isNaNish(ca)) return propagateNaN(a);
   if (ca !== CLS_FINITE) return a;
   if (a.e === 0) status.exc |= DE;
-  norm(a);
-  if (nq >= 0) return a;
-  const mag = roundShift(a.s, nm, -nq, rc);
+  const { m, q } = norm(a);
+  if (q >= 0) return a;
+  const mag = roundShift(a.s, m, -q, rc);
   if (mag === 0n) return { s: a.s, e: 0, m: 0n };
   return round(a.s, mag, 0, false, 64, EXT_EMIN, EXT_EMAX, rc);
 }
@@ -310,9 +301,9 @@ export function toInt(a: F80, rc: number, bits: number): bigint | undefined {
   const ca = cls(a);
   if (ca === CLS_ZERO) return 0n;
   if (ca !== CLS_FINITE) { status.exc |= IE; return undefined; }
-  norm(a);
-  if (nq > 64) { status.exc |= IE; return undefined; }
-  const mag = nq >= 0 ? nm << BigInt(nq) : roundShift(a.s, nm, -nq, rc);
+  const { m, q } = norm(a);
+  if (q > 64) { status.exc |= IE; return undefined; }
+  const mag = q >= 0 ? m << BigInt(q) : roundShift(a.s, m, -q, rc);
   const v = a.s ? -mag : mag;
   const lim = 1n << BigInt(bits - 1);
   if (v >= lim || v < -lim) { status.exc |= IE; status.exc &= ~PE; return undefined; }
@@ -360,8 +351,8 @@ export function toNumber(a: F80): number {
   if (c === CLS_INF) return a.s ? -Infinity : Infinity;
   if (c !== CLS_FINITE) return NaN;
   const saved = status.exc, up = status.up;
-  norm(a);
-  const r = round(a.s, nm, nq, false, 53, DBL_EMIN, DBL_EMAX, RC_NEAR);
+  const { m, q } = norm(a);
+  const r = round(a.s, m, q, false, 53, DBL_EMIN, DBL_EMAX, RC_NEAR);
   status.exc = saved;
   status.up = up;
   const bits = toF64Bits(r);
@@ -375,20 +366,20 @@ export function toF64Bits(a: F80): bigint {
   const sign = BigInt(a.s) << 63n;
   if (a.e === 0x7fff) return sign | (0x7ffn << 52n) | ((a.m >> 11n) & 0xfffffffffffffn);
   if (a.m === 0n) return sign;
-  norm(a);
-  const de = nq + 63 + 1023;
-  if (de >= 1) return sign | (BigInt(de) << 52n) | ((nm >> 11n) & 0xfffffffffffffn);
-  return sign | (nm >> BigInt(12 - de));
+  const { m, q } = norm(a);
+  const de = q + 63 + 1023;
+  if (de >= 1) return sign | (BigInt(de) << 52n) | ((m >> 11n) & 0xfffffffffffffn);
+  return sign | (m >> BigInt(12 - de));
 }
 
 export function toF32Bits(a: F80): number {
   const sign = a.s << 31;
   if (a.e === 0x7fff) return (sign | 0x7f800000 | Number((a.m >> 40n) & 0x7fffffn)) >>> 0;
   if (a.m === 0n) return sign >>> 0;
-  norm(a);
-  const de = nq + 63 + 127;
-  if (de >= 1) return (sign | (de << 23) | Number((nm >> 40n) & 0x7fffffn)) >>> 0;
-  return (sign | Number(nm >> BigInt(41 - de))) >>> 0;
+  const { m, q } = norm(a);
+  const de = q + 63 + 127;
+  if (de >= 1) return (sign | (de << 23) | Number((m >> 40n) & 0x7fffffn)) >>> 0;
+  return (sign | Number(m >> BigInt(41 - de))) >>> 0;
 }
 
 export function fromF32Bits(v: number): F80 {
@@ -406,10 +397,7 @@ export function prem(a: F80, b: F80, nearest: boolean): { r: F80; q: number; par
   const sp = special2(a, b, ca, cb);
   if (sp) return { r: sp, q: 0, partial: false };
   if (ca === CLS_ZERO || cb === CLS_INF) return { r: a, q: 0, partial: false };
-  norm(a);
-  const ma = nm, qa = nq;
-  norm(b);
-  const mb = nm, qb = nq;
+  const { m: ma, q: qa } = norm(a), { m: mb, q: qb } = norm(b);
   const d = qa - qb;
   if (d >= 64) {
     const n = (d & 31) | 32;
@@ -455,8 +443,8 @@ const at = (c: bigint, F: number) => shl(c, F - F0);
 /** Fixed-point (F bits) value of a finite F80, truncated. */
 function fixed(a: F80, F: number): bigint {
   if (a.m === 0n) return 0n;
-  norm(a);
-  const v = shl(nm, nq + F);
+  const { m, q } = norm(a);
+  const v = shl(m, q + F);
   return a.s ? -v : v;
 }
 
@@ -468,8 +456,7 @@ function fromFixed(v: bigint, F: number, exact: boolean, rc: number): F80 {
 /** Working precision: 160 bits, more for tiny arguments so the relative error stays below 2^-100. */
 function workBits(a: F80): number {
   if (a.m === 0n) return 160;
-  norm(a);
-  return 160 + Math.max(0, -(nq + 63));
+  return 160 + Math.max(0, -(norm(a).q + 63));
 }
 
 /** log2 of m * 2^q (m > 0, any length), fixed point F. */
@@ -501,21 +488,20 @@ export function ylog2x(y: F80, x: F80, plus1: boolean, rc: number): F80 {
     if (x.e >= BIAS - 1) {
       if (cy === CLS_INF) return INF(y.s ^ x.s);
       if (cy === CLS_ZERO) return { s: y.s ^ x.s, e: 0, m: 0n };
-      norm(x);
-      const q = Math.min(nq, 0), sum = (x.s ? -nm : nm) * (1n << BigInt(nq - q)) + (1n << BigInt(-q));
+      const nx = norm(x);
+      const q = Math.min(nx.q, 0), sum = (x.s ? -nx.m : nx.m) * (1n << BigInt(nx.q - q)) + (1n << BigInt(-q));
       if (sum === 0n) { status.exc |= ZE; return INF(y.s ^ 1); }
       const F = 160, L = log2Fixed(sum, q, F);
-      norm(y);
-      return fromFixed(y.s ? -nm * L : nm * L, F - nq, false, rc);
+      const ny = norm(y);
+      return fromFixed(y.s ? -ny.m * L : ny.m * L, F - ny.q, false, rc);
     }
     if (cy === CLS_INF) return INF(y.s ^ x.s);
     if (cy === CLS_ZERO) return { s: y.s ^ x.s, e: 0, m: 0n };
     const F = workBits(x), one = 1n << BigInt(F), X = fixed(x, F);
     const z = (X << BigInt(F)) / (2n * one + X);
     const L = ((2n * oddSeries(z, F, false)) << BigInt(F)) / at(LN2_0, F);
-    norm(y);
-    const p = y.s ? -nm * L : nm * L;
-    return fromFixed(p, F - nq, false, rc);
+    const ny = norm(y);
+    return fromFixed(y.s ? -ny.m * L : ny.m * L, F - ny.q, false, rc);
   }
   if (x.s && cx !== CLS_ZERO) return invalid();
   if (cx === CLS_ZERO) {
@@ -524,13 +510,12 @@ export function ylog2x(y: F80, x: F80, plus1: boolean, rc: number): F80 {
     return INF(y.s ^ 1);
   }
   if (cx === CLS_INF) return cy === CLS_ZERO ? invalid() : INF(y.s);
-  norm(x);
-  const F = 160, L = log2Fixed(nm, nq, F);
+  const nx = norm(x);
+  const F = 160, L = log2Fixed(nx.m, nx.q, F);
   if (cy === CLS_INF) return L === 0n ? invalid() : INF(y.s ^ (L < 0n ? 1 : 0));
   if (L === 0n || cy === CLS_ZERO) return { s: y.s ^ (L < 0n ? 1 : 0), e: 0, m: 0n };
-  norm(y);
-  const p = y.s ? -nm * L : nm * L;
-  return fromFixed(p, F - nq, false, rc); // the x87 reports PE even for exact powers of two
+  const ny = norm(y);
+  return fromFixed(y.s ? -ny.m * L : ny.m * L, F - ny.q, false, rc); // the x87 reports PE even for exact powers of two
 }
 
 /** 2^x - 1 (f2xm1), x finite and nonzero. */
@@ -562,10 +547,7 @@ export function atan2(y: F80, x: F80, rc: number): F80 {
     if (!x.s) return { s: y.s, e: 0, m: 0n };
     r = at(PI_0, F);
   } else {
-    norm(y);
-    const my = nm, qy = nq;
-    norm(x);
-    const mx = nm, qx = nq;
+    const { m: my, q: qy } = norm(y), { m: mx, q: qx } = norm(x);
     const swap = qy > qx || (qy === qx && my > mx);
     // z = small / large <= 1, with extra bits so a tiny quotient keeps its relative precision
     F += Math.max(0, Math.abs(qy - qx) - 4);

@@ -29,7 +29,7 @@ import type { Insn } from "../isa/decode.ts";
 import { GuestFault, SIGFPE } from "../core/fault.ts";
 import {
   add, BIAS, cls, CLS_FINITE, DBL_EMAX, DBL_EMIN, DE, div, FLT_EMAX, FLT_EMIN, fromBigInt, fromF32Bits, fromF64Bits,
-  fromNumber, IE, INDEFINITE, mul, nm, norm, nq, OE, PE, quiet, type F80, type Range, RC_DOWN, RC_NEAR, RC_UP, RC_ZERO,
+  fromNumber, IE, INDEFINITE, mul, norm, OE, PE, quiet, type F80, type Range, RC_DOWN, RC_NEAR, RC_UP, RC_ZERO,
   round, sqrt, status, toF32Bits, toF64Bits, UE, ZE,
 } from "./float80.ts";
 import type { Sse } from "./sse.ts";
@@ -107,16 +107,15 @@ export const F64: Fmt = {
   },
 };
 
-/** A denormal source was read (DE unless DAZ or a NaN/ZE outcome); flags of the lane being computed. */
-let den = false, fx = 0;
-
-/** The value of a non-NaN lane of class k: a denormal reads as a signed zero under DAZ, else notes DE. */
+/** The value of a non-NaN lane of class k: a denormal reads as a signed zero under DAZ. */
 function val(f: Fmt, d: DataView, o: number, k: number): number {
   const x = f.get(d, o);
-  if (k !== DEN) return x;
-  if (st.daz) return x < 0 ? -0 : 0;
-  den = true;
-  return x;
+  return k === DEN && st.daz ? (x < 0 ? -0 : 0) : x;
+}
+
+/** Whether sources of classes ka, kb read a denormal (DE, unless the lane's outcome is a NaN or ZE): not under DAZ. */
+function denormal(ka: number, kb = NUM): boolean {
+  return (ka === DEN || kb === DEN) && !st.daz;
 }
 
 /** Writes the quieted NaN of lane s@o into d@o. */
@@ -126,13 +125,17 @@ function nanTo(f: Fmt, d: DataView, s: DataView, o: number): void {
 
 /** A finite nonzero exact value rounded into format f per MXCSR.RC (flags in float80's status). */
 function roundTo(v: F80, f: Fmt): F80 {
-  norm(v);
-  return round(v.s, nm, nq, false, f.p, f.range.emin, f.range.emax, st.rc);
+  const { m, q } = norm(v);
+  return round(v.s, m, q, false, f.p, f.range.emin, f.range.emax, st.rc);
 }
 
 // ---- arithmetic ------------------------------------------------------------
 
-/** One arithmetic operation: the fast path (undefined: undecided) and the exact one. */
+/**
+ * One arithmetic operation: the fast path (undefined: undecided, before it
+ * raises anything) and the exact one. Both raise the lane's flags in
+ * float80.ts's status.exc, which compute() clears for each lane.
+ */
 export interface Arith {
   fast(x: number, y: number, single: boolean): number | undefined;
   exact(a: F80, b: F80, p: number, rc: number, r: Range): F80;
@@ -151,30 +154,30 @@ function productError(x: number, y: number, p: number): number {
 
 /** Flags an inexact float result r of value v (v exact, or a double that rounds to r as the exact value would). */
 function inexact32(v: number, r: number): void {
-  fx |= PE;
+  status.exc |= PE;
   // tiny after rounding to 24 bits with an unbounded exponent: round v scaled into the normal range
-  if (Math.abs(r) <= MIN32 && Math.abs(Math.fround(v * SCALE)) < MIN32 * SCALE) fx |= UE;
+  if (Math.abs(r) <= MIN32 && Math.abs(Math.fround(v * SCALE)) < MIN32 * SCALE) status.exc |= UE;
 }
 
 /** Overflow of finite operands to an infinite result. */
 function overflow(r: number, x: number, y: number): number {
-  if (Number.isFinite(x) && Number.isFinite(y)) fx |= OE | PE;
+  if (Number.isFinite(x) && Number.isFinite(y)) status.exc |= OE | PE;
   return r;
 }
 
 function fastAdd(x: number, y: number, single: boolean): number {
   const s = x + y;
-  if (s !== s) { fx |= IE; return s; }
+  if (s !== s) { status.exc |= IE; return s; }
   const r = single ? Math.fround(s) : s;
   if (!Number.isFinite(r)) return overflow(r, x, y);
   const bb = s - x; // TwoSum: the exact sum is s + err
-  if (x - (s - bb) + (y - bb) !== 0 || r !== s) fx |= PE; // tiny sums are exact
+  if (x - (s - bb) + (y - bb) !== 0 || r !== s) status.exc |= PE; // tiny sums are exact
   return r;
 }
 
 function fastMul(x: number, y: number, single: boolean): number | undefined {
   const p = x * y;
-  if (p !== p) { fx |= IE; return p; }
+  if (p !== p) { status.exc |= IE; return p; }
   if (single) {
     const r = Math.fround(p); // p is exact: 48 significand bits within the double range
     if (!Number.isFinite(r)) return overflow(r, x, y);
@@ -184,14 +187,14 @@ function fastMul(x: number, y: number, single: boolean): number | undefined {
   if (!Number.isFinite(p)) return overflow(p, x, y);
   if (x === 0 || y === 0 || !Number.isFinite(x) || !Number.isFinite(y)) return p;
   if (Math.abs(p) < SAFE_LO || Math.abs(x) >= SAFE_HI || Math.abs(y) >= SAFE_HI) return undefined;
-  if (productError(x, y, p) !== 0) fx |= PE;
+  if (productError(x, y, p) !== 0) status.exc |= PE;
   return p;
 }
 
 function fastDiv(x: number, y: number, single: boolean): number | undefined {
   const q = x / y;
-  if (q !== q) { fx |= IE; return q; }
-  if (y === 0) { if (Number.isFinite(x)) fx |= ZE; return q; }
+  if (q !== q) { status.exc |= IE; return q; }
+  if (y === 0) { if (Number.isFinite(x)) status.exc |= ZE; return q; }
   const r = single ? Math.fround(q) : q;
   if (!Number.isFinite(y) || x === 0) return r;
   if (!Number.isFinite(r)) return overflow(r, x, y);
@@ -202,22 +205,22 @@ function fastDiv(x: number, y: number, single: boolean): number | undefined {
   const aq = Math.abs(q);
   if (aq < SAFE_LO || aq >= SAFE_HI || Math.abs(y) >= SAFE_HI || Math.abs(x) < SAFE_LO) return undefined;
   const p = q * y;
-  if (p !== x || productError(q, y, p) !== 0) fx |= PE;
+  if (p !== x || productError(q, y, p) !== 0) status.exc |= PE;
   return q;
 }
 
 function fastSqrt(x: number, _y: number, single: boolean): number | undefined {
-  if (x < 0) { fx |= IE; return NaN; }
+  if (x < 0) { status.exc |= IE; return NaN; }
   const s = Math.sqrt(x);
   if (single) {
     const r = Math.fround(s);
-    if (r * r !== x) fx |= PE; // r * r is exact
+    if (r * r !== x) status.exc |= PE; // r * r is exact
     return r;
   }
   if (x === 0 || x === Infinity) return s;
   if (x < SAFE_LO) return undefined;
   const p = s * s;
-  if (p !== x || productError(s, s, p) !== 0) fx |= PE;
+  if (p !== x || productError(s, s, p) !== 0) status.exc |= PE;
   return s;
 }
 
@@ -231,25 +234,21 @@ export const ARITH: Record<string, Arith> = {
 
 /** FTZ and unmasked UE for a result of the exact path that is tiny (UE raised, or an exact denormal). */
 function tiny(f: Fmt, r: F80): F80 {
-  if (!(fx & UE) && !(cls(r) === CLS_FINITE && r.e - BIAS < f.range.emin)) return r;
-  if (!(st.mx & UM)) fx |= UE;
-  else if (st.mx & FTZ) { fx |= UE | PE; return { s: r.s, e: 0, m: 0n }; }
+  if (!(status.exc & UE) && !(cls(r) === CLS_FINITE && r.e - BIAS < f.range.emin)) return r;
+  if (!(st.mx & UM)) status.exc |= UE;
+  else if (st.mx & FTZ) { status.exc |= UE | PE; return { s: r.s, e: 0, m: 0n }; }
   return r;
 }
 
-/** Computes lane d@o = op(x, y) in format f from non-NaN source values. */
-function compute(op: Arith, f: Fmt, d: DataView, o: number, x: number, y: number): void {
-  fx = 0;
+/** Computes lane d@o = op(x, y) in format f from non-NaN source values (den: a source was a denormal). */
+function compute(op: Arith, f: Fmt, d: DataView, o: number, x: number, y: number, den: boolean): void {
+  status.exc = 0;
   const r = st.fast ? op.fast(x, y, f.w === 4) : undefined;
-  if (r === undefined) {
-    status.exc = 0;
-    const v = op.exact(fromNumber(x), fromNumber(y), f.p, st.rc, f.range);
-    fx = status.exc;
-    f.setF80(d, o, tiny(f, v));
-  } else if (r !== r) f.setF80(d, o, INDEFINITE);
+  if (r === undefined) f.setF80(d, o, tiny(f, op.exact(fromNumber(x), fromNumber(y), f.p, st.rc, f.range)));
+  else if (r !== r) f.setF80(d, o, INDEFINITE);
   else f.set(d, o, r);
-  if (den && !(fx & (IE | ZE))) fx |= DE;
-  st.exc |= fx;
+  if (den && !(status.exc & (IE | ZE))) status.exc |= DE;
+  st.exc |= status.exc;
 }
 
 /** d@o = d@o op s@o. */
@@ -260,8 +259,7 @@ export function binaryLane(op: Arith, f: Fmt, d: DataView, s: DataView, o: numbe
     nanTo(f, d, ka >= QNAN ? d : s, o);
     return;
   }
-  den = false;
-  compute(op, f, d, o, val(f, d, o, ka), val(f, s, o, kb));
+  compute(op, f, d, o, val(f, d, o, ka), val(f, s, o, kb), denormal(ka, kb));
 }
 
 /** d@o = op(s@o) (sqrt). */
@@ -272,14 +270,12 @@ export function unaryLane(op: Arith, f: Fmt, d: DataView, s: DataView, o: number
     nanTo(f, d, s, o);
     return;
   }
-  den = false;
-  compute(op, f, d, o, val(f, s, o, k), 0);
+  compute(op, f, d, o, val(f, s, o, k), 0, denormal(k));
 }
 
 /** min/max: the first source when it is strictly less (greater), else the second, also for NaNs (IE) and zeros. */
 export function minMaxLane(max: boolean, f: Fmt, d: DataView, s: DataView, o: number): void {
   const ka = f.kind(d, o), kb = f.kind(s, o);
-  den = false;
   if (ka >= QNAN || kb >= QNAN) {
     st.exc |= IE;
     if (kb >= QNAN) f.setF80(d, o, f.f80(s, o));
@@ -287,7 +283,7 @@ export function minMaxLane(max: boolean, f: Fmt, d: DataView, s: DataView, o: nu
     return;
   }
   const x = val(f, d, o, ka), y = val(f, s, o, kb);
-  if (den) st.exc |= DE;
+  if (denormal(ka, kb)) st.exc |= DE;
   f.set(d, o, (max ? x > y : x < y) ? x : y);
 }
 
@@ -301,9 +297,8 @@ export function compareLane(f: Fmt, d: DataView, s: DataView, o: number, signali
     if (signaling || ka === SNAN || kb === SNAN) st.exc |= IE;
     return 2;
   }
-  den = false;
   const x = val(f, d, o, ka), y = val(f, s, o, kb);
-  if (den) st.exc |= DE;
+  if (denormal(ka, kb)) st.exc |= DE;
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
@@ -363,8 +358,7 @@ export function convertLane(from: Fmt, to: Fmt, d: DataView, dof: number, s: Dat
     to.setF80(d, dof, quiet(from.f80(s, so)));
     return;
   }
-  den = false;
-  fx = 0;
+  status.exc = 0;
   const x = val(from, s, so, k);
   if (to.w === 8) to.set(d, dof, x);
   else if (st.fast) {
@@ -372,12 +366,7 @@ export function convertLane(from: Fmt, to: Fmt, d: DataView, dof: number, s: Dat
     if (!Number.isFinite(r)) overflow(r, x, 0);
     else if (r !== x) inexact32(x, r);
     to.set(d, dof, r);
-  } else {
-    status.exc = 0;
-    const r = x === 0 || !Number.isFinite(x) ? fromNumber(x) : roundTo(fromNumber(x), to);
-    fx = status.exc;
-    to.setF80(d, dof, tiny(to, r));
-  }
-  if (den) fx |= DE;
-  st.exc |= fx;
+  } else to.setF80(d, dof, tiny(to, x === 0 || !Number.isFinite(x) ? fromNumber(x) : roundTo(fromNumber(x), to)));
+  if (denormal(k)) status.exc |= DE;
+  st.exc |= status.exc;
 }

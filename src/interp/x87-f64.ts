@@ -47,20 +47,21 @@ function scale(x: number, k: number): number {
   return x * pow2(h) * pow2(k - h);
 }
 
-/** The significand in [1, 2) of the last split(). */
-let sig = 0;
+// |x| = significandOf(x) * 2^exponentOf(x) for finite nonzero x, the significand in [1, 2).
 
-/** |x| = sig * 2^split(x), for finite nonzero x. */
-function split(x: number): number {
+function exponentOf(x: number): number {
   d[0] = x;
-  let e = (w[1] >>> 20) & 0x7ff;
-  if (e === 0) {
-    d[0] = x * TWO64;
-    e = ((w[1] >>> 20) & 0x7ff) - 64;
-  }
+  const e = (w[1] >>> 20) & 0x7ff;
+  if (e !== 0) return e - 1023;
+  d[0] = x * TWO64; // a denormal: its exponent from the normal it scales to
+  return ((w[1] >>> 20) & 0x7ff) - 64 - 1023;
+}
+
+function significandOf(x: number): number {
+  d[0] = x;
+  if ((w[1] & 0x7ff00000) === 0) d[0] = x * TWO64;
   w[1] = (w[1] & 0xfffff) | 0x3ff00000;
-  sig = d[0];
-  return e - 1023;
+  return d[0];
 }
 
 // ---- NaNs: JavaScript's own NaN bits are unspecified, so every NaN result is built from bits ----
@@ -150,8 +151,7 @@ function mul(a: number, b: number): number {
   if (a === 0 || b === 0) return r;
   if (safe(a) && safe(b)) return rounded(r, r > 0 ? residual(a, b, r) : -residual(a, b, r));
   // near the ends of the range: on significands in [1, 2), the result scaled back
-  const ea = split(a), ma = sig, eb = split(b);
-  return rounded(r, residual(ma, sig, r === 0 ? 0 : scale(Math.abs(r), -(ea + eb))));
+  return rounded(r, residual(significandOf(a), significandOf(b), r === 0 ? 0 : scale(Math.abs(r), -(exponentOf(a) + exponentOf(b)))));
 }
 
 function div(a: number, b: number): number {
@@ -165,8 +165,7 @@ function div(a: number, b: number): number {
   }
   if (a === 0 || b - b !== 0) return r;
   if (safe(a) && safe(b)) return rounded(r, a > 0 ? -residual(r, b, a) : residual(r, b, a));
-  const ea = split(a), ma = sig, eb = split(b);
-  return rounded(r, -residual(r === 0 ? 0 : scale(Math.abs(r), eb - ea), sig, ma));
+  return rounded(r, -residual(r === 0 ? 0 : scale(Math.abs(r), exponentOf(b) - exponentOf(a)), significandOf(b), significandOf(a)));
 }
 
 function sqrt(v: number): number {
@@ -175,7 +174,7 @@ function sqrt(v: number): number {
   const r = Math.sqrt(v);
   if (v === 0 || r === Infinity) return r;
   if (safe(v)) return rounded(r, -residual(r, r, v));
-  let e = split(v), m = sig;
+  let e = exponentOf(v), m = significandOf(v);
   if (e & 1) { m *= 2; e -= 1; }
   const t = scale(r, -(e >> 1));
   return rounded(r, -residual(t, t, m));
@@ -415,7 +414,7 @@ export const f64Model: X87Model<number> = {
   abs: (v) => (v === v ? Math.abs(v) : fromWords(highWord(v) & 0x7fffffff, w[0])),
   scale(v, s1) {
     const k = Math.min(Math.trunc(Math.abs(s1)), 2 ** 20) * (s1 < 0 ? -1 : 1);
-    const n = split(v) + k, m = v < 0 ? -sig : sig;
+    const sig = significandOf(v), n = exponentOf(v) + k, m = v < 0 ? -sig : sig;
     if (n > 1023) {
       status.exc |= OE | PE;
       status.up = true;
@@ -426,20 +425,17 @@ export const f64Model: X87Model<number> = {
     const r = n < -2044 ? m * 0 : m * pow2(n + 1022) * MIN_NORMAL;
     return rounded(r, sig - (r === 0 ? 0 : scale(Math.abs(r), -n)));
   },
-  exponent: (v) => split(v),
-  significand: (v) => {
-    split(v);
-    return v < 0 ? -sig : sig;
-  },
+  exponent: exponentOf,
+  significand: (v) => (v < 0 ? -significandOf(v) : significandOf(v)),
   prem(a, b, nearest) {
     const ca = cls(a), cb = cls(b);
     if ((ca === CLS_INF && cb <= CLS_INF) || (cb === CLS_ZERO && ca <= CLS_INF)) return { r: invalid(), q: 0, partial: false };
     if (a !== a || b !== b) return { r: propagate(a, b), q: 0, partial: false };
     if (ca === CLS_ZERO || cb === CLS_INF) return { r: a, q: 0, partial: false };
-    const A = Math.abs(a), B = Math.abs(b), eb = split(B), sb = sig, diff = split(A) - eb;
+    const A = Math.abs(a), B = Math.abs(b), eb = exponentOf(b), diff = exponentOf(a) - eb;
     if (diff >= 64) {
       // as the x87: reduce by b * 2^(diff - n), n in 32..63, and report the reduction incomplete
-      const r = A % scale(sb, eb + diff - ((diff & 31) | 32));
+      const r = A % scale(significandOf(b), eb + diff - ((diff & 31) | 32));
       return { r: a < 0 ? -r : r, q: 0, partial: true };
     }
     let r = A % B, q = Math.round((A % (8 * B) - r) / B), neg = a < 0;

@@ -7,7 +7,7 @@
  */
 import {
   add, atan2, BIAS, cls, CLS_BAD, CLS_FINITE, CLS_QNAN, CLS_SNAN, compare, DBL_EMAX, DBL_EMIN, div, exp2m1, EXT_EMAX, EXT_EMIN,
-  FLT_EMAX, FLT_EMIN, fromBigInt, fromF32Bits, fromF64Bits, fromNumber, IE, INDEFINITE, mul, nm, norm, nq, PE, prem,
+  FLT_EMAX, FLT_EMIN, fromBigInt, fromF32Bits, fromF64Bits, fromNumber, IE, INDEFINITE, mul, norm, PE, prem,
   propagateNaN, quiet, round, roundInt, sqrt, status, toF32Bits, toF64Bits, toInt, toNumber, ylog2x, type F80, DE,
 } from "./float80.ts";
 import type { X87Model } from "./x87-model.ts";
@@ -24,7 +24,7 @@ function loadConv(v: F80, denormal: boolean): F80 {
 /** Rounds a register value to float32/float64 format (NaN quieted with IE for SNaN). */
 function toFormat(v: F80, p: number, emin: number, emax: number, r: number): F80 {
   const c = cls(v);
-  if (c === CLS_FINITE) { norm(v); return round(v.s, nm, nq, false, p, emin, emax, r); }
+  if (c === CLS_FINITE) { const { m, q } = norm(v); return round(v.s, m, q, false, p, emin, emax, r); }
   if (c === CLS_SNAN) { status.exc |= IE; return quiet(v); }
   if (c === CLS_BAD) { status.exc |= IE; return INDEFINITE; }
   return v;
@@ -85,16 +85,16 @@ export const f80Model: X87Model<F80> = {
   scale(v, s1, rc) {
     let k = 0;
     if (cls(s1) === CLS_FINITE) {
-      norm(s1);
-      k = nq >= 0 ? 1 << 20 : Number(nm >> BigInt(Math.min(-nq, 64)));
-      if (nq >= 0 || k > 1 << 20) k = 1 << 20;
+      const { m, q } = norm(s1);
+      k = q >= 0 ? 1 << 20 : Number(m >> BigInt(Math.min(-q, 64)));
+      if (q >= 0 || k > 1 << 20) k = 1 << 20;
       if (s1.s) k = -k;
     }
-    norm(v);
-    return round(v.s, nm, nq + k, false, 64, EXT_EMIN, EXT_EMAX, rc);
+    const { m, q } = norm(v);
+    return round(v.s, m, q + k, false, 64, EXT_EMIN, EXT_EMAX, rc);
   },
-  exponent(v) { norm(v); return fromBigInt(BigInt(nq + 63)); },
-  significand(v) { norm(v); return { s: v.s, e: BIAS, m: nm }; },
+  exponent: (v) => fromBigInt(BigInt(norm(v).q + 63)),
+  significand: (v) => ({ s: v.s, e: BIAS, m: norm(v).m }),
   prem,
   viaMath(v, fn) {
     const c = cls(v);
