@@ -196,21 +196,13 @@ export function fxamClass(f: Fpu): number {
   return 0;
 }
 
-interface WithFpu { fpu?: Fpu }
-
-/** The FPU view of a machine (created on first use, in the default model). */
-export function fpuOf(m: Machine): Fpu {
-  const w = m as unknown as WithFpu;
-  return w.fpu ?? (w.fpu = new Fpu(m.mem.wasm.buffer));
-}
-
 /** Chooses the machine's precision model; a run does it once, before the guest starts. */
 export function setX87Model(m: Machine, name: X87ModelName): void {
-  fpuOf(m).model = X87_MODELS[name];
+  m.fpu.model = X87_MODELS[name];
 }
 
 /** The name of the machine's precision model (the translator lifts x87 arithmetic natively only in f64). */
 export function x87ModelOf(m: Machine): X87ModelName {
-  const model = fpuOf(m).model;
+  const model = m.fpu.model;
   return (Object.keys(X87_MODELS) as X87ModelName[]).find((n) => X87_MODELS[n] === model)!;
 }

@@ -12,6 +12,8 @@ import type { Insn } from "../isa/decode.ts";
 import { PAGE_CODE, PROT_READ, PROT_WRITE, S_SEGBASE, S_SEL, R_ECX, R_EDX } from "../core/layout.ts";
 import type { Memory } from "../core/memory.ts";
 import type { Cpu } from "./cpu.ts";
+import { Fpu } from "./fpu.ts";
+import { Sse } from "./sse.ts";
 
 /** Byte offset in the register file of 8-bit register r (AL CL DL BL AH CH DH BH). */
 const BYTE_OFF = [0, 4, 8, 12, 1, 5, 9, 13];
@@ -37,6 +39,9 @@ export class Machine {
   readonly perm: Uint8Array;
   readonly dv: DataView;
   readonly u8: Uint8Array;
+  /** The x87 and SSE state, views of the concealed register file like cpu's. */
+  readonly fpu: Fpu;
+  readonly sse: Sse;
 
   constructor(readonly cpu: Cpu, readonly mem: Memory) {
     this.s = cpu.s;
@@ -45,6 +50,8 @@ export class Machine {
     this.perm = mem.perm;
     this.dv = mem.dv;
     this.u8 = mem.u8;
+    this.fpu = new Fpu(mem.wasm.buffer);
+    this.sse = new Sse(mem.wasm.buffer);
   }
 
   // ---- fixed-size guest accesses: an inline fast path for the common case

@@ -40,13 +40,6 @@ export class Sse {
   set mxcsr(v: number) { this.dv.setUint32(MXCSR, (v ^ MXCSR_DEFAULT) >>> 0, true); }
 }
 
-interface WithSse { sse?: Sse }
-
-export function sseOf(m: Machine): Sse {
-  const w = m as unknown as WithSse;
-  return w.sse ?? (w.sse = new Sse(m.mem.wasm.buffer));
-}
-
 /** Raises SIGILL for the MMX form of an SSE mnemonic (its row has P/Q/N operands). */
 export function noMmx(i: Insn): void {
   if (i.row.ops.some((o) => /^[PQN]/.test(o))) throw new GuestFault(SIGILL, i.addr, `unimplemented instruction '${formatInsn(i)}' (MMX)`);

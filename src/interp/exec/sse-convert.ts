@@ -8,7 +8,7 @@ import type { Insn } from "../../isa/decode.ts";
 import { K_E } from "../../isa/table.ts";
 import type { Machine } from "../machine.ts";
 import { begin, commit, convertLane, F32, F64, type Fmt, fromInt32, toInt32 } from "../sse-math.ts";
-import { getXmm, loadW, putXmm, sseOf } from "../sse.ts";
+import { getXmm, loadW, putXmm } from "../sse.ts";
 import { D, DV, S, SV } from "./sse-float.ts";
 
 type X = (m: Machine, i: Insn) => void;
@@ -26,7 +26,7 @@ const width = (k: Kind) => (k === I32 ? 4 : k.w);
 function convert(from: Kind, to: Kind, n: number, scalar: boolean, truncate = false): X {
   const sw = width(from), dw = width(to);
   return (m, i) => {
-    const sse = sseOf(m);
+    const sse = m.sse;
     loadW(m, sse, i, S, sw * n, sw * n === 16);
     if (scalar) getXmm(sse, i.reg, D);
     else D.fill(0);
@@ -44,7 +44,7 @@ function convert(from: Kind, to: Kind, n: number, scalar: boolean, truncate = fa
 /** cvtsi2ss/cvtsi2sd: a general register or memory integer into V's low lane. */
 function fromGeneral(f: Fmt): X {
   return (m, i) => {
-    const v = m.get(i, K_E, 2), sse = sseOf(m);
+    const v = m.get(i, K_E, 2), sse = m.sse;
     getXmm(sse, i.reg, D);
     begin(sse);
     fromInt32(f, DV, 0, v);
@@ -56,7 +56,7 @@ function fromGeneral(f: Fmt): X {
 /** cvt(t)ss2si/cvt(t)sd2si: W's low lane into a general register. */
 function toGeneral(f: Fmt, truncate: boolean): X {
   return (m, i) => {
-    const sse = sseOf(m);
+    const sse = m.sse;
     loadW(m, sse, i, S, f.w);
     begin(sse);
     const r = toInt32(f, SV, 0, truncate);

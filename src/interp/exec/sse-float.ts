@@ -15,7 +15,7 @@ import type { Machine } from "../machine.ts";
 import {
   approxLane, ARITH, begin, binaryLane, commit, compareLane, F32, F64, type Fmt, minMaxLane, unaryLane,
 } from "../sse-math.ts";
-import { getXmm, loadDwords, loadW, MXCSR_MASK, putXmm, sseOf, storeDwords } from "../sse.ts";
+import { getXmm, loadDwords, loadW, MXCSR_MASK, putXmm, storeDwords } from "../sse.ts";
 
 type X = (m: Machine, i: Insn) => void;
 
@@ -43,7 +43,7 @@ type Lane = (f: Fmt, d: DataView, s: DataView, o: number, imm: number) => void;
 /** V = lane(V, W) over the shape's lanes (a scalar keeps V's upper lanes), with MXCSR flags. */
 function lanewise(lane: Lane, f: Fmt, n: number): X {
   return (m, i) => {
-    const sse = sseOf(m);
+    const sse = m.sse;
     loadW(m, sse, i, S, f.w * n, n > 1);
     getXmm(sse, i.reg, D);
     begin(sse);
@@ -67,7 +67,7 @@ const compareMask: Lane = (f, d, s, o, imm) => {
 /** comiss/ucomiss/comisd/ucomisd: ZF PF CF from the compare (all set when unordered), OF SF AF cleared. */
 function comis(f: Fmt, signaling: boolean): X {
   return (m, i) => {
-    const sse = sseOf(m);
+    const sse = m.sse;
     loadW(m, sse, i, S, f.w);
     getXmm(sse, i.reg, D);
     begin(sse);
@@ -80,7 +80,7 @@ function comis(f: Fmt, signaling: boolean): X {
 /** Bitwise V = fn(V, W) over 128 bits. */
 function logic(fn: (a: number, b: number) => number): X {
   return (m, i) => {
-    const sse = sseOf(m);
+    const sse = m.sse;
     loadW(m, sse, i, S, 16, true);
     getXmm(sse, i.reg, D);
     for (let k = 0; k < 4; k++) D[k] = fn(D[k], S[k]);
@@ -95,7 +95,7 @@ function logic(fn: (a: number, b: number) => number): X {
 function permute(w: number, pick: (j: number, imm: number, n: number) => [number, number]): X {
   const dw = w >> 2, n = 16 / w;
   return (m, i) => {
-    const sse = sseOf(m);
+    const sse = m.sse;
     loadW(m, sse, i, S, 16, true);
     getXmm(sse, i.reg, D);
     for (let j = 0; j < n; j++) {
@@ -120,7 +120,7 @@ const loads = (i: Insn) => i.row.ops[0][0] === "V";
  */
 function move(n: number, align: boolean): X {
   return (m, i) => {
-    const sse = sseOf(m);
+    const sse = m.sse;
     if (loads(i)) {
       loadW(m, sse, i, S, n, align);
       if (i.mod === 3 && n < 16) {
@@ -142,7 +142,7 @@ function move(n: number, align: boolean): X {
 function moveHalf(high: boolean): X {
   const o = high ? 2 : 0;
   return (m, i) => {
-    const sse = sseOf(m);
+    const sse = m.sse;
     getXmm(sse, i.reg, D);
     if (!loads(i)) return storeDwords(m, i, m.ea(i), D, o, 8);
     loadDwords(m, i, m.ea(i), D, o, 8);
@@ -153,7 +153,7 @@ function moveHalf(high: boolean): X {
 /** movhlps (V low = U high) and movlhps (V high = U low). */
 function moveHalfReg(toHigh: boolean): X {
   return (m, i) => {
-    const sse = sseOf(m);
+    const sse = m.sse;
     getXmm(sse, i.rm, S);
     getXmm(sse, i.reg, D);
     copy(D, toHigh ? 2 : 0, S, toHigh ? 0 : 2, 2);
@@ -165,7 +165,7 @@ function moveHalfReg(toHigh: boolean): X {
 function moveMask(w: number): X {
   const dw = w >> 2;
   return (m, i) => {
-    getXmm(sseOf(m), i.rm, S);
+    getXmm(m.sse, i.rm, S);
     let r = 0;
     for (let j = 0; j < 4 / dw; j++) r |= (S[j * dw + dw - 1] >>> 31) << j;
     m.setReg(2, i.reg, r);
@@ -185,9 +185,9 @@ export const sseFloatExecutors: Record<string, X> = {
   ldmxcsr(m, i) {
     const v = m.ld32(m.ea(i));
     if (v & ~MXCSR_MASK) throw new GuestFault(SIGSEGV, i.addr, `ldmxcsr: reserved MXCSR bits in 0x${(v >>> 0).toString(16)}`);
-    sseOf(m).mxcsr = v;
+    m.sse.mxcsr = v;
   },
-  stmxcsr(m, i) { m.st32(m.ea(i), sseOf(m).mxcsr); },
+  stmxcsr(m, i) { m.st32(m.ea(i), m.sse.mxcsr); },
 };
 
 for (const op of ["and", "andn", "or", "xor"]) sseFloatExecutors[`${op}pd`] = sseFloatExecutors[`${op}ps`];

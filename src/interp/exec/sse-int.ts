@@ -17,7 +17,7 @@ import { K_E, K_VREG } from "../../isa/table.ts";
 import { GuestFault, SIGSEGV } from "../../core/fault.ts";
 import { R_EDI } from "../../core/layout.ts";
 import type { Machine } from "../machine.ts";
-import { getXmm, loadW, noMmx, putXmm, sseOf, storeDwords } from "../sse.ts";
+import { getXmm, loadW, noMmx, putXmm, storeDwords } from "../sse.ts";
 
 type X = (m: Machine, i: Insn) => void;
 type Lanes = Uint8Array | Int8Array | Uint16Array | Int16Array | Uint32Array | Int32Array;
@@ -46,7 +46,7 @@ function xmmOnly(i: Insn): void {
 function binary(f: (imm: number) => void): X {
   return (m, i) => {
     xmmOnly(i);
-    const s = sseOf(m);
+    const s = m.sse;
     loadW(m, s, i, B32, 16, true);
     getXmm(s, i.reg, A32);
     f(i.imm);
@@ -63,7 +63,7 @@ function binary(f: (imm: number) => void): X {
 function move(n: number, align: boolean): X {
   return (m, i) => {
     xmmOnly(i);
-    const s = sseOf(m);
+    const s = m.sse;
     if (i.k0 === K_VREG) {
       loadW(m, s, i, B32, n, align);
       if (n < 16 && i.mod === 3) B32.fill(0, n >> 2);
@@ -80,7 +80,7 @@ function move(n: number, align: boolean): X {
 /** movd: a dword between a general register or memory and an XMM register (zero-extended). */
 const movd: X = (m, i) => {
   xmmOnly(i);
-  const x = sseOf(m).i32, o = i.reg << 2;
+  const x = m.sse.i32, o = i.reg << 2;
   if (i.k0 === K_E) return m.put(i, K_E, 2, x[o]);
   x[o] = m.get(i, K_E, 2);
   x[o + 1] = x[o + 2] = x[o + 3] = 0;
@@ -88,7 +88,7 @@ const movd: X = (m, i) => {
 
 /** maskmovdqu: the bytes of V whose mask byte (U) has its top bit set go to [(E)DI]; all or nothing. */
 const maskmovdqu: X = (m, i) => {
-  const u = sseOf(m).u8, d = i.reg << 4, k = i.rm << 4;
+  const u = m.sse.u8, d = i.reg << 4, k = i.rm << 4;
   let a = i.asz16 ? m.s[R_EDI] & 0xffff : m.s[R_EDI];
   if (i.segOverride >= 4) a += m.cpu.segBase(i.segOverride);
   let first = 16, last = -1;
@@ -105,7 +105,7 @@ const maskmovdqu: X = (m, i) => {
 /** pmovmskb: the top bit of each byte of U into a general register. */
 const pmovmskb: X = (m, i) => {
   xmmOnly(i);
-  const x = sseOf(m).i32, o = i.rm << 2;
+  const x = m.sse.i32, o = i.rm << 2;
   let r = 0;
   for (let k = 0; k < 4; k++) {
     const v = x[o + k];
@@ -117,7 +117,7 @@ const pmovmskb: X = (m, i) => {
 /** pextrw: word imm of U into a general register (0f c5), or of V into a register or m16 (SSE4.1 0f 3a 15). */
 const pextrw: X = (m, i) => {
   xmmOnly(i);
-  const dv = sseOf(m).dv, lane = 2 * (i.imm & 7);
+  const dv = m.sse.dv, lane = 2 * (i.imm & 7);
   if (i.row.map === 1) m.s[i.reg] = dv.getUint16((i.rm << 4) + lane, true);
   else m.put(i, K_E, i.mod === 3 ? 2 : 1, dv.getUint16((i.reg << 4) + lane, true));
 };
@@ -126,7 +126,7 @@ const pextrw: X = (m, i) => {
 const pinsrw: X = (m, i) => {
   xmmOnly(i);
   const v = m.get(i, K_E, 1);
-  sseOf(m).dv.setUint16((i.reg << 4) + 2 * (i.imm & 7), v, true);
+  m.sse.dv.setUint16((i.reg << 4) + 2 * (i.imm & 7), v, true);
 };
 
 // ---- lane-wise arithmetic ------------------------------------------------------
@@ -230,7 +230,7 @@ type Shift = (count: number) => void;
 function shift(f: Shift): X {
   return (m, i) => {
     xmmOnly(i);
-    const s = sseOf(m);
+    const s = m.sse;
     let d = i.rm, c = i.imm;
     if (i.row.ops[1] !== "Ib") {
       loadW(m, s, i, B32, 16, true);

@@ -18,16 +18,16 @@ import { S_SEL } from "../../core/layout.ts";
 import {
   CLS_BAD, CLS_FINITE, CLS_INF, CLS_QNAN, CLS_SNAN, CLS_ZERO, DE, IE, PE, precisionBits, RC_DOWN, RC_UP, RC_ZERO, SF, status, ZE,
 } from "../float80.ts";
-import { C0, C1, C2, C3, FCS, FDP, FDS, FIP, FOP, Fpu, fpuOf, fxamClass, type Value } from "../fpu.ts";
+import { C0, C1, C2, C3, FCS, FDP, FDS, FIP, FOP, Fpu, fxamClass, type Value } from "../fpu.ts";
 import type { X87Model } from "../x87-model.ts";
-import { loadBytes, MXCSR_MASK, sseOf, storeBytes } from "../sse.ts";
+import { loadBytes, MXCSR_MASK, storeBytes } from "../sse.ts";
 
 type X = (m: Machine, i: Insn) => void;
 type Model = X87Model<Value>;
 
 /** Starts a non-control instruction: pending unmasked exception check, pointers, fresh flags. */
 function begin(m: Machine, i: Insn): Fpu {
-  const f = fpuOf(m);
+  const f = m.fpu;
   if (f.sw & ~f.cw & 0x3f) throw new GuestFault(SIGFPE, i.addr, "x87 floating-point exception");
   f.i32[FIP >> 2] = i.addr;
   f.u16[FCS >> 1] = m.s[S_SEL + 1];
@@ -416,7 +416,7 @@ function fpremX(nearest: boolean): X {
 // ---- environment -------------------------------------------------------------
 
 function control(fn: (f: Fpu, m: Machine, i: Insn) => void): X {
-  return (m, i) => fn(fpuOf(m), m, i);
+  return (m, i) => fn(m.fpu, m, i);
 }
 
 /** The 28-byte protected-mode environment image. */
@@ -442,7 +442,7 @@ function loadEnv(f: Fpu, m: Machine, a: number): void {
 
 /** The 512-byte fxsave image: x87 state, MXCSR and its mask (24, 28), ST0-7 (32), XMM0-7 (160); 16-byte aligned. */
 function fxsave(f: Fpu, m: Machine, i: Insn): void {
-  const img = new Uint8Array(512), dv = new DataView(img.buffer), sse = sseOf(m);
+  const img = new Uint8Array(512), dv = new DataView(img.buffer), sse = m.sse;
   dv.setUint16(0, f.cw, true);
   dv.setUint16(2, f.status, true);
   let ftw = 0;
@@ -461,7 +461,7 @@ function fxsave(f: Fpu, m: Machine, i: Insn): void {
 }
 
 function fxrstor(f: Fpu, m: Machine, i: Insn): void {
-  const img = loadBytes(m, i, m.ea(i), 512, true), sse = sseOf(m);
+  const img = loadBytes(m, i, m.ea(i), 512, true), sse = m.sse;
   const dv = new DataView(img.buffer, img.byteOffset, 512), mxcsr = dv.getUint32(24, true);
   if (mxcsr & ~MXCSR_MASK) throw new GuestFault(SIGSEGV, i.addr, `fxrstor: reserved MXCSR bits in 0x${mxcsr.toString(16)}`);
   f.cw = dv.getUint16(0, true);
@@ -481,7 +481,7 @@ function fxrstor(f: Fpu, m: Machine, i: Insn): void {
 // ---- executors ---------------------------------------------------------------
 
 export const x87Executors: Record<string, X> = {
-  fwait: (m, i) => { const f = fpuOf(m); if (f.sw & ~f.cw & 0x3f) throw new GuestFault(SIGFPE, i.addr, "x87 floating-point exception"); },
+  fwait: (m, i) => { const f = m.fpu; if (f.sw & ~f.cw & 0x3f) throw new GuestFault(SIGFPE, i.addr, "x87 floating-point exception"); },
   fnop: (m, i) => finish(begin(m, i)),
   fld, fild, fbld, fbstp,
   fst: fst(false), fstp: fst(true),
