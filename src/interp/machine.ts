@@ -20,6 +20,11 @@ const BYTE_OFF = [0, 4, 8, 12, 1, 5, 9, 13];
 const FIXED_SREG: Record<string, number> = { ES: 0, CS: 1, SS: 2, DS: 3, FS: 4, GS: 5 };
 const WRITABLE = PROT_WRITE | PAGE_CODE;
 
+declare module "../isa/decode.ts" {
+  /** Executors run on the Machine: decode.ts's opaque executor context, made precise. */
+  interface ExecContext extends Machine {}
+}
+
 export interface SyscallHost {
   syscall(): void;
 }

@@ -16,8 +16,16 @@ export class DecodeError {
   constructor(readonly addr: number, readonly reason: string, readonly bytes: number[]) {}
 }
 
-/** What executes an instruction; attached by the interpreter, opaque to the ISA layer. */
-export type Exec = (ctx: any, insn: Insn) => void;
+/**
+ * The state an executor runs on. The ISA layer sits below the interpreter and
+ * cannot name it, so it is opaque here; interp/machine.ts completes it by
+ * declaration merging (it is the interpreter's Machine), so executors and
+ * their callers are checked against the Machine without isa/ importing it.
+ */
+export interface ExecContext {}
+
+/** What executes an instruction; attached by the interpreter. */
+export type Exec = (ctx: ExecContext, insn: Insn) => void;
 
 export class Insn {
   len = 0;
