@@ -31,8 +31,7 @@ function privileged(_m: unknown, i: Insn): void {
 }
 
 function unimplemented(_m: unknown, i: Insn): void {
-  const what = /^f/.test(i.row.mnem) && i.row.map === 0 ? " (x87 floating point is not implemented yet)" : "";
-  throw new GuestFault(SIGILL, i.addr, `unimplemented instruction '${formatInsn(i)}'${what}`);
+  throw new GuestFault(SIGILL, i.addr, `unimplemented instruction '${formatInsn(i)}'`);
 }
 
 export function executorFor(row: OpRow): Exec {

@@ -201,7 +201,7 @@ export function setX87Model(m: Machine, name: X87ModelName): void {
   m.fpu.model = X87_MODELS[name];
 }
 
-/** The name of the machine's precision model (the translator lifts x87 arithmetic natively only in f64). */
+/** The name of the machine's precision model (the translator's native x87 code computes in the same model). */
 export function x87ModelOf(m: Machine): X87ModelName {
   const model = m.fpu.model;
   return (Object.keys(X87_MODELS) as X87ModelName[]).find((n) => X87_MODELS[n] === model)!;

@@ -68,7 +68,7 @@ export class Builder {
   k = 0;
   private addr = -1;
 
-  /** The run's x87 precision model: x87 arithmetic has a native path only in f64. */
+  /** The run's x87 precision model, which native x87 operations compute in (backend-x87.ts). */
   constructor(readonly x87: X87ModelName = "f80") {}
 
   private def(): Temp { return this.temps++; }
