@@ -90,7 +90,7 @@ export function x87Emitter(x: X87Context): { emit(o: X87Op): Expr[]; forgetTop()
   const [A, B, R] = x.f64;
   const l32 = (l: number) => mod.local.get(l, b.i32), l64 = (l: number) => mod.local.get(l, b.i64), lf = (l: number) => mod.local.get(l, b.f64);
   const set = (l: number, v: Expr) => mod.local.set(l, v);
-  const k64 = (v: bigint) => i64.const(v as unknown as number);
+  const k64 = (v: bigint) => i64.const(v);
   const M32 = () => k64(0xffffffffn), J = () => k64(-(2n ** 63n));
 
   // ---- registers: ST(k) of the current instruction (k = -1: the register a push fills) ----

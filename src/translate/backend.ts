@@ -300,9 +300,9 @@ function emitModule(b: Binaryen, mod: Module, blocks: Block[]): void {
    * optimizer was seen to rewrite i64.extend_i32_u of a load into a signed
    * i64.load32_s (found by differential testing; this form is unaffected).
    */
-  const zext64 = (v: Expr) => mod.i64.and(mod.i64.extend_s(v), mod.i64.const(0xffffffffn as unknown as number));
+  const zext64 = (v: Expr) => mod.i64.and(mod.i64.extend_s(v), mod.i64.const(0xffffffffn));
   /** binaryen.js 132's i64.const takes a bigint. */
-  const i64c32 = () => mod.i64.const(32n as unknown as number);
+  const i64c32 = () => mod.i64.const(32n);
   const ITER = T + 13, ACC = T + 14, STATUS = T + 15, F64_A = T + 16, F32_A = T + 19, CUR = T + 41, FLAGS = T + 42;
   /** backend-x87.ts's scratch locals. */
   const X87_I32 = T + 22, X87_I64 = T + 31;
@@ -437,7 +437,7 @@ function emitModule(b: Binaryen, mod: Module, blocks: Block[]): void {
     switch (fn) {
       case "mulh_u": return mod.i32.wrap(mod.i64.shr_u(mod.i64.mul(zext64(x), zext64(y)), i64c32()));
       case "mulh_s": return mod.i32.wrap(mod.i64.shr_s(mod.i64.mul(mod.i64.extend_s(x), mod.i64.extend_s(y)), i64c32()));
-      default: return (mod.i32 as unknown as Record<string, (a: Expr, b: Expr) => Expr>)[fn](x, y);
+      default: return mod.i32[fn](x, y);
     }
   }
 
@@ -488,12 +488,12 @@ function emitModule(b: Binaryen, mod: Module, blocks: Block[]): void {
         const g64 = (l: number) => mod.local.get(l, b.i64);
         const overflow = o.signed
           ? mod.i64.ne(g64(Q), mod.i64.extend_s(mod.i32.wrap(g64(Q))))
-          : mod.i64.gt_u(g64(Q), mod.i64.const(0xffffffffn as unknown as number));
+          : mod.i64.gt_u(g64(Q), mod.i64.const(0xffffffffn));
         return [
           mod.local.set(N, num),
           mod.local.set(D, ext(get(o.d))),
           ...bailIf(mod.i32.eqz(get(o.d)), o.insn),
-          ...(o.signed ? bailIf(mod.i32.and(mod.i64.eq(g64(N), mod.i64.const(-(2n ** 63n) as unknown as number)), mod.i64.eq(g64(D), mod.i64.const(-1n as unknown as number))), o.insn) : []),
+          ...(o.signed ? bailIf(mod.i32.and(mod.i64.eq(g64(N), mod.i64.const(-(2n ** 63n))), mod.i64.eq(g64(D), mod.i64.const(-1n))), o.insn) : []),
           mod.local.set(Q, o.signed ? mod.i64.div_s(g64(N), g64(D)) : mod.i64.div_u(g64(N), g64(D))),
           ...bailIf(overflow, o.insn),
           mod.local.set(o.q, mod.i32.wrap(g64(Q))),
@@ -537,7 +537,7 @@ function emitModule(b: Binaryen, mod: Module, blocks: Block[]): void {
       case "xlogic": {
         const half = (off: number) => {
           const d = mod.i64.load(off, 8, c(xmmAddr(o.dst))), s = mod.i64.load(off, 8, c(xmmAddr(o.src)));
-          const v = o.fn === "andn" ? mod.i64.and(mod.i64.xor(d, mod.i64.const(-1n as unknown as number)), s) : mod.i64[o.fn](d, s);
+          const v = o.fn === "andn" ? mod.i64.and(mod.i64.xor(d, mod.i64.const(-1n)), s) : mod.i64[o.fn](d, s);
           return mod.i64.store(off, 8, c(xmmAddr(o.dst)), v);
         };
         return [half(0), half(8)];
@@ -550,7 +550,7 @@ function emitModule(b: Binaryen, mod: Module, blocks: Block[]): void {
           ...bailIf(unreadable(o.addr, o.w), o.insn),
           ty.store(0, o.w, c(xmmAddr(o.dst)), ty.load(0, 1, get(o.addr))),
           ...upper,
-          mod.i64.store(8, 8, c(xmmAddr(o.dst)), mod.i64.const(0n as unknown as number)),
+          mod.i64.store(8, 8, c(xmmAddr(o.dst)), mod.i64.const(0n)),
         ];
       }
       case "xstore": {
