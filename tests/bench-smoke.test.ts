@@ -20,7 +20,9 @@ describe.skipIf(!haveSuite)("cdvm bench + cdvm report", () => {
       expect(b.stderr).toContain("4/4 runs verified");
       expect(b.status).toBe(0);
       const res = JSON.parse(fs.readFileSync(path.join(out, "results.json"), "utf8"));
-      expect(res.schema).toBe("cdvm-bench-results/1");
+      expect(res.schema).toBe("cdvm-bench-results/2");
+      expect(res.suite).toBe("kernels");
+      expect(res.benchmarks.map((b: { form: string }) => b.form)).toEqual(["direct", "direct"]);
       expect(typeof res.machine.cpuModel).toBe("string");
       expect(res.machine.cores).toBeGreaterThan(0);
       expect(res.machine.memoryBytes).toBeGreaterThan(0);
@@ -31,6 +33,8 @@ describe.skipIf(!haveSuite)("cdvm bench + cdvm report", () => {
       expect(res.rows).toHaveLength(4);
       for (const r of res.rows) {
         expect(r.ok, `${r.benchmark} ${r.config}: ${r.failure}`).toBe(true);
+        expect(r.suite).toBe("kernels");
+        expect(r.timedOut).toBe(false);
         expect(r.status).toBe(0);
         expect(r.wallSeconds).toBeGreaterThan(0);
         expect(r.guestInstructions).toBeGreaterThan(1_000_000);
@@ -38,10 +42,10 @@ describe.skipIf(!haveSuite)("cdvm bench + cdvm report", () => {
       }
       expect(res.rows.find((r: { config: string }) => r.config === "bbt").stats.translation).toBeDefined();
       expect(res.summary).toHaveLength(4);
-      for (const s of res.summary) expect(s.verified).toBe(true);
+      for (const s of res.summary) expect([s.verified, s.outcome, s.suite]).toEqual([true, "ok", "kernels"]);
       const csv = fs.readFileSync(path.join(out, "results.csv"), "utf8").trim().split("\n");
       expect(csv).toHaveLength(5);
-      expect(csv[0].split(",").slice(0, 4)).toEqual(["benchmark", "category", "size", "config"]);
+      expect(csv[0].split(",").slice(0, 5)).toEqual(["suite", "benchmark", "category", "size", "config"]);
 
       const rep = await cdvm(["report", path.join(out, "results.json"), "--out", path.join(out, "report")]);
       expect(rep.status, rep.stderr).toBe(0);

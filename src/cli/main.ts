@@ -66,14 +66,14 @@ program
 
 program
   .command("bench")
-  .description("run the benchmark suite under several configurations; write results.json and results.csv")
-  .option("--suite <file>", "suite manifest (default bench/suite.json)")
+  .description("run benchmark suites under several configurations; write results.json and results.csv")
+  .option("--suite <suite>", "kernels (bench/suite.json), real (Debian programs, bench/real/suite.json; fetched when missing), all, or a manifest path", "kernels")
   .option("--only <list>", "comma-separated benchmark names")
   .option("--configs <list>", "comma-separated configurations or presets (default, ablation, thresholds); see README", "default")
   .option("--runs <n>", "runs per benchmark and configuration", "1")
   .option("--size <size>", "input size: small or ref", "small")
   .option("--out <dir>", "output directory (default out/bench/<time>)")
-  .option("--timeout <seconds>", "kill a run after this many seconds", "1800")
+  .option("--timeout <seconds>", "kill a run after this many seconds (it counts as a timeout, not a failure)", "1800")
   .option("--startup <benchmark>", "also run this benchmark cut short at several --max-insns values (startup curve)")
   .option("--qemu <path>", "qemu-i386 binary (default: found in /usr/bin)")
   .action((opts) => {
