@@ -2,10 +2,11 @@
  * The reference interpreter: runs guest code block by block from a cache of
  * decoded blocks. A block is a straight run of instructions ending at a
  * control transfer (isa/block.ts decodes it; a decode problem after its
- * first instruction ends it, and the next block reports it precisely). Decoding happens once per block; a store into a page holding
- * decoded code (memory.ts PAGE_CODE) drops that page's blocks and ends the
- * running block after the storing instruction, so modified code is decoded
- * afresh before it runs.
+ * first instruction ends it, and the next block reports it precisely).
+ * Decoding happens once per block; a store into a page holding decoded
+ * code (memory.ts PAGE_CODE) drops that page's blocks and ends the running
+ * block after the storing instruction, so modified code is decoded afresh
+ * before it runs.
  *
  * Faults unwind as GuestFault with EIP set to the faulting instruction and
  * the retired count excluding it; vmm/dispatcher.ts turns them into the

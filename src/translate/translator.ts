@@ -1,18 +1,12 @@
 /**
- * The translation pipeline, in named stages:
- *   decode (isa/decode.ts) -> lift (lift.ts) -> IR passes (passes/) on the
- *   main thread; then, on the backend worker (worker.ts), Binaryen module
- *   (backend.ts: emit, Binaryen passes) -> WebAssembly.Module (compile);
- *   back on the main thread: instantiate and install in the code cache.
+ * The translation tier's driver. A request runs the pipeline's synchronous
+ * front (pipeline.ts: region growth, decode, lift, IR passes) on the main
+ * thread; then, on the backend worker (worker.ts), Binaryen module
+ * (backend.ts: emit, Binaryen passes) -> WebAssembly.Module (compile);
+ * back on the main thread: instantiate and install in the code cache, one
+ * module per region.
  * A translation whose guest pages were overwritten while it was in flight is
  * dropped at install (per-page code versions), so SMC never installs stale code.
- * A request translates a region, all in one module: the block at EIP and,
- * breadth first, the blocks its direct branches reach and the entries of
- * the jump table a switch's indirect jmp reads (jumpTable), up to a batch
- * size; in staged mode only blocks the interpreter has entered, so cold
- * paths do not fill it. Module creation has a fixed cost of about a
- * millisecond, so batching pays, and the module's blocks branch to each
- * other directly (link-blocks).
  * Blocks whose first instruction can be neither lifted nor interpreted are
  * remembered (per page, forgotten when the page changes) and left to the
  * interpreter; so is every block on a page whose code has been written
@@ -25,28 +19,24 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { decodeBlock } from "../isa/block.ts";
-import { DecodeError, type Insn } from "../isa/decode.ts";
+import type { Insn } from "../isa/decode.ts";
 import { formatInsn } from "../isa/disasm.ts";
-import { K_REL } from "../isa/table.ts";
 import { GuestFault } from "../core/fault.ts";
 import type { Machine } from "../interp/machine.ts";
 import { executorFor } from "../interp/dispatch.ts";
 import { x87ModelOf } from "../interp/fpu.ts";
 import { specialize } from "../interp/fast.ts";
-import { PAGE_SHIFT, PAGE_SIZE, PROT_EXEC, PROT_READ } from "../core/layout.ts";
+import { PAGE_SHIFT } from "../core/layout.ts";
 import type { Memory } from "../core/memory.ts";
 import { condition, updateFlags } from "../interp/flags.ts";
 import { RemoteBackend } from "./remote.ts";
 import type { WorkReply } from "./worker.ts";
-import { formatBlock, INTERP_DONE, INTERP_FAULT, INTERP_SMC, type Block } from "./ir.ts";
-import { liftBlock } from "./lift.ts";
+import { INTERP_DONE, INTERP_FAULT, INTERP_SMC, type Block } from "./ir.ts";
+import { liftRegion, pagesOf, type RegionBlock } from "./pipeline.ts";
 import type { Pass } from "./passes/index.ts";
 
 /** Re-exported for the dispatcher, which bounds its chain budget by it. */
 export { MAX_BLOCK_INSNS } from "../isa/block.ts";
-/** Jump-table entries read at most (jumpTable). */
-const MAX_TABLE = 256;
 
 export interface VmmImports {
   cond: (cc: number) => number;
@@ -89,7 +79,8 @@ function interpret(m: Machine, i: Insn): number {
 }
 
 interface Pending {
-  blocks: { block: Block; insns: Insn[]; stages: [string, string][]; versions: number[] }[];
+  /** The region's blocks with the code versions of their pages when it was lifted. */
+  blocks: (RegionBlock & { versions: number[] })[];
 }
 
 /** One installed entry of a translation module. */
@@ -185,58 +176,26 @@ export class Translator {
     this.backend.terminate();
   }
 
-  private fetch = (a: number): number => {
-    if (!(this.mem.perm[a >>> PAGE_SHIFT] & PROT_EXEC)) throw new RangeError("not executable");
-    return this.mem.u8[a >>> 0];
-  };
-
-  /** The block at eip, or none when its first instruction cannot be decoded or fetched. */
-  private decodeBlock(eip: number): Insn[] {
-    try {
-      return decodeBlock(this.fetch, eip);
-    } catch (e) {
-      if (e instanceof DecodeError || e instanceof RangeError) return [];
-      throw e;
-    }
-  }
-
-  /** Decodes, lifts and runs the IR passes on the region at eip; hands it to the backend worker. */
+  /** Runs the pipeline's front (pipeline.ts) on the region at eip; hands its IR to the backend worker. */
   request(eip: number): boolean {
     if (this.pendingEips.has(eip >>> 0)) return false;
-    const t0 = performance.now();
-    const blocks: Pending["blocks"] = [];
-    const queue = [eip >>> 0], seen = new Set<number>();
-    while (queue.length && blocks.length < this.opts.batchBlocks) {
-      const at = queue.shift()!;
-      if (seen.has(at) || this.cache.has(at) || this.pendingEips.has(at) || this.isUntranslatable(at)) continue;
-      if (at !== eip >>> 0 && this.opts.entered && !this.opts.entered(at)) continue;
-      seen.add(at);
-      const insns = this.decodeBlock(at);
-      const block = insns.length ? liftBlock(insns, this.stats.liftStops, x87ModelOf(this.machine)) : null;
-      if (!block) {
-        if (insns.length) this.markUntranslatable(at);
-        continue;
-      }
-      if (pagesOf(block).some((p) => this.volatile(p))) continue;
-      blocks.push({ block, insns: insns.slice(0, block.addrs.length), stages: [], versions: this.versionsOf(block) });
-      if (block.addrs.length < insns.length) continue;
-      const last = insns[insns.length - 1];
-      block.jumpTable = this.jumpTable(last);
-      queue.push(...successors(last), ...(block.jumpTable ?? []));
-    }
-    const t1 = performance.now();
-    this.stats.ms.decodeLift += t1 - t0;
-    if (!blocks.length) return false;
-    const dump = !!this.opts.dumpDir;
-    const record = (stage: string) => { if (dump) for (const b of blocks) b.stages.push([stage, formatBlock(b.block)]); };
-    record("lift");
-    for (const pass of this.opts.passes) {
-      pass.run(blocks.map((b) => b.block));
-      record(pass.name);
-    }
+    const region = liftRegion(this.mem, eip, {
+      passes: this.opts.passes,
+      maxBlocks: this.opts.batchBlocks,
+      x87Model: x87ModelOf(this.machine),
+      skip: (at) => this.cache.has(at) || this.pendingEips.has(at) || this.isUntranslatable(at),
+      skipPage: (page) => this.volatile(page),
+      entered: this.opts.entered,
+      liftStops: this.stats.liftStops,
+      recordStages: !!this.opts.dumpDir,
+    });
+    for (const at of region.unliftable) this.markUntranslatable(at);
+    this.stats.ms.decodeLift += region.ms.decodeLift;
+    this.stats.ms.passes += region.ms.passes;
+    if (!region.blocks.length) return false;
+    const blocks = region.blocks.map((b) => ({ ...b, versions: this.versionsOf(b.block) }));
     for (const b of blocks) this.pendingEips.add(b.block.start);
-    this.stats.ms.passes += performance.now() - t1;
-    const id = this.backend.submit(blocks.map((b) => b.block), { optLevel: this.opts.optLevel, passes: this.opts.binaryenPasses, wantText: dump });
+    const id = this.backend.submit(blocks.map((b) => b.block), { optLevel: this.opts.optLevel, passes: this.opts.binaryenPasses, wantText: !!this.opts.dumpDir });
     this.pending.set(id, { blocks });
     return true;
   }
@@ -296,25 +255,6 @@ export class Translator {
     return pagesOf(block).map((p) => this.pageVersion.get(p) ?? 0);
   }
 
-  /**
-   * The distinct targets of the jump table an indirect jmp [table + index*4] (a
-   * compiled switch) reads, as the table holds them now: its entries from the
-   * first on, up to the first one that is not executable guest code, at most
-   * MAX_TABLE of them. Undefined for any other instruction.
-   */
-  private jumpTable(i: Insn): number[] | undefined {
-    if (i.row.mnem !== "jmp" || !i.isMem || i.base >= 0 || i.index < 0 || i.scale !== 2 || i.segOverride >= 0) return undefined;
-    const out = new Set<number>();
-    for (let k = 0; k < MAX_TABLE; k++) {
-      const at = (i.disp + 4 * k) >>> 0;
-      if (!(this.mem.perm[at >>> PAGE_SHIFT] & PROT_READ) || (at & (PAGE_SIZE - 1)) > PAGE_SIZE - 4) break;
-      const target = this.mem.dv.getUint32(at, true);
-      if (!(this.mem.perm[target >>> PAGE_SHIFT] & PROT_EXEC)) break;
-      out.add(target);
-    }
-    return out.size ? [...out] : undefined;
-  }
-
   private markUntranslatable(eip: number): void {
     const page = eip >>> PAGE_SHIFT;
     let set = this.untranslatable.get(page);
@@ -337,21 +277,4 @@ export class Translator {
       fs.writeFileSync(path.join(dir, name), text);
     }
   }
-}
-
-/** The guest pages a block's code covers. */
-export function pagesOf(block: Block): number[] {
-  const out: number[] = [];
-  for (let p = block.start >>> PAGE_SHIFT; p <= (block.start + Math.max(block.length, 1) - 1) >>> PAGE_SHIFT; p++) out.push(p);
-  return out;
-}
-
-/** Statically known successors of a block's last instruction. */
-function successors(last: Insn): number[] {
-  const attrs = last.row.attrs;
-  if (attrs.has("cond")) return last.row.ops[0] === "Jb" || last.row.ops[0] === "Jz" ? [last.target, last.next] : [last.next];
-  if (attrs.has("call")) return last.k0 === K_REL ? [last.target, last.next] : [last.next];
-  if (attrs.has("jump")) return last.k0 === K_REL ? [last.target] : [];
-  if (attrs.has("stop") || attrs.has("ret")) return [];
-  return [last.next];
 }

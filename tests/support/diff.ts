@@ -29,7 +29,6 @@
  * instructions: the registers their executor was seen to write when probed),
  * so most accesses stay inside SCRATCH; a few deliberately cross pages or fault.
  */
-import { decodeBlock as decodeIsaBlock } from "../../src/isa/block.ts";
 import { decode, DecodeError, type Insn } from "../../src/isa/decode.ts";
 import { formatInsn } from "../../src/isa/disasm.ts";
 import { ROWS, type OpRow } from "../../src/isa/table.ts";
@@ -44,10 +43,11 @@ import { compileBlocks, compileDispatcher } from "../../src/translate/backend.ts
 import { formatBlock, type Block } from "../../src/translate/ir.ts";
 import { liftBlock } from "../../src/translate/lift.ts";
 import type { Pass } from "../../src/translate/passes/index.ts";
-import { pagesOf, Translator, vmmImports } from "../../src/translate/translator.ts";
+import { liftRegion, pagesOf } from "../../src/translate/pipeline.ts";
+import { Translator, vmmImports } from "../../src/translate/translator.ts";
 import { CodeCache } from "../../src/vmm/codecache.ts";
 import { GuestFault, SIGILL } from "../../src/core/fault.ts";
-import { FPU_OFF, LINK_BUDGET, PAGE_SHIFT, PAGE_SIZE, PROT_EXEC, PROT_READ, PROT_WRITE, S_EIP, S_EXIT, S_LINK_BUDGET, S_LINKS, S_RETIRED, S_SEGBASE, S_SEL, XMM_OFF, XMM_SIZE } from "../../src/core/layout.ts";
+import { FPU_OFF, LINK_BUDGET, PAGE_SIZE, PROT_EXEC, PROT_READ, PROT_WRITE, S_EIP, S_EXIT, S_LINK_BUDGET, S_LINKS, S_RETIRED, S_SEGBASE, S_SEL, XMM_OFF, XMM_SIZE } from "../../src/core/layout.ts";
 import { Memory } from "../../src/core/memory.ts";
 
 // ---------------------------------------------------------------- layout
@@ -725,34 +725,20 @@ export function runTranslated(rig: TransRig, c: Case, slot: number, translate?: 
 
 // ---------------------------------------------------------------- batch translation
 
-/** Decodes a block as the translator does: none when its first instruction cannot be fetched or decoded. */
-export function decodeBlock(mem: Memory, eip: number): Insn[] {
-  const fetch = (a: number) => {
-    if (!(mem.perm[a >>> PAGE_SHIFT] & PROT_EXEC)) throw new RangeError("not executable");
-    return mem.u8[a >>> 0];
-  };
-  try {
-    return decodeIsaBlock(fetch, eip);
-  } catch (e) {
-    if (e instanceof DecodeError || e instanceof RangeError) return [];
-    throw e;
-  }
-}
-
 /**
- * Translates many blocks into one module (as Translator.translateFrom does for
- * a region) and installs them: one Binaryen module per batch instead of per case.
+ * Translates each case as the Translator translates a region of one block
+ * (pipeline.ts liftRegion: each case its own region, since cases never branch
+ * into each other), then compiles them all into one module on this thread and
+ * installs them: one Binaryen module per batch instead of per case.
  * Returns each block's IR after the passes, by start address, for reproducers.
  */
 export function translateBatch(rig: TransRig, eips: number[], passes: Pass[], optLevel: number): Map<number, Block> {
   const blocks: Block[] = [], insns: Insn[][] = [];
   for (const eip of eips) {
-    const decoded = decodeBlock(rig.mem, eip);
-    const b = decoded.length ? liftBlock(decoded, undefined, x87ModelOf(rig.m)) : null;
-    if (!b) continue;
-    for (const p of passes) p.run([b]); // each case its own module for link-blocks: cases never branch into each other
-    blocks.push(b);
-    insns.push(decoded.slice(0, b.addrs.length));
+    for (const b of liftRegion(rig.mem, eip, { passes, maxBlocks: 1, x87Model: x87ModelOf(rig.m) }).blocks) {
+      blocks.push(b.block);
+      insns.push(b.insns);
+    }
   }
   const out = new Map<number, Block>();
   if (!blocks.length) return out;

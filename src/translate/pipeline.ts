@@ -1,0 +1,153 @@
+/**
+ * The synchronous front of the translation pipeline: guest code at an EIP ->
+ * a region's blocks as lifted, pass-processed IR, ready for the backend
+ * (backend.ts). Stages: decode (isa/block.ts) -> lift (lift.ts) -> IR passes
+ * (passes/). The Translator runs it for every request and hands the result
+ * to its worker; the differential tests run it for every case and compile
+ * the result themselves, so the pipeline the tests pin is the one that runs.
+ *
+ * A region is the block at EIP and, breadth first, the blocks its direct
+ * branches reach and the entries of the jump table a switch's indirect jmp
+ * reads (jumpTable), up to maxBlocks; in staged mode only blocks the
+ * interpreter has entered, so cold paths do not fill it. Module creation
+ * has a fixed cost of about a millisecond, so batching pays, and the
+ * region's blocks branch to each other directly (link-blocks).
+ *
+ * Invariants: it reads guest memory and nothing else of the VM's state; its
+ * owner's policies come in as predicates and its verdicts (blocks that
+ * cannot be translated) go out in the result. A block's insns are exactly
+ * the instructions its IR covers, the ones its interp operations index. The
+ * passes run once over the whole region, so link-blocks links exactly its
+ * blocks.
+ */
+import { decodeBlock } from "../isa/block.ts";
+import { DecodeError, type Insn } from "../isa/decode.ts";
+import { K_REL } from "../isa/table.ts";
+import { PAGE_SHIFT, PAGE_SIZE, PROT_EXEC, PROT_READ } from "../core/layout.ts";
+import type { Memory } from "../core/memory.ts";
+import type { X87ModelName } from "../interp/x87-model.ts";
+import { formatBlock, type Block } from "./ir.ts";
+import { liftBlock } from "./lift.ts";
+import type { Pass } from "./passes/index.ts";
+
+/** Jump-table entries read at most (jumpTable). */
+const MAX_TABLE = 256;
+
+export interface RegionOptions {
+  passes: readonly Pass[];
+  /** Blocks in the region, at most. */
+  maxBlocks: number;
+  /** The run's x87 precision model, which decides what x87 code the lifter makes native. */
+  x87Model: X87ModelName;
+  /** Blocks not to take now (already translated, in flight, known untranslatable); the region does not grow through them. */
+  skip?: (eip: number) => boolean;
+  /** Pages whose blocks are not to be translated (code rewritten too often); checked after lifting. */
+  skipPage?: (page: number) => boolean;
+  /** Staged mode: whether the interpreter has entered the block at eip; blocks other than the first are taken only if so. */
+  entered?: (eip: number) => boolean;
+  /** Where blocks ended before a control transfer because the lifter stopped: mnemonic (reason) -> blocks. */
+  liftStops?: Map<string, number>;
+  /** Whether to keep each block's IR as text after lifting and after every pass (for dumps). */
+  recordStages?: boolean;
+}
+
+export interface RegionBlock {
+  block: Block;
+  insns: Insn[];
+  /** [stage, IR text] after lifting and after each pass, when recordStages. */
+  stages: [string, string][];
+}
+
+export interface Region {
+  blocks: RegionBlock[];
+  /** Starts of blocks whose first instruction can be neither lifted nor interpreted. */
+  unliftable: number[];
+  /** Milliseconds spent decoding and lifting (interleaved, block by block) and in the passes. */
+  ms: { decodeLift: number; passes: number };
+}
+
+/** Decodes, lifts and runs the IR passes on the region at eip. */
+export function liftRegion(mem: Memory, eip: number, o: RegionOptions): Region {
+  const t0 = performance.now();
+  const start = eip >>> 0;
+  const blocks: RegionBlock[] = [], unliftable: number[] = [];
+  const queue = [start], seen = new Set<number>();
+  while (queue.length && blocks.length < o.maxBlocks) {
+    const at = queue.shift()!;
+    if (seen.has(at) || o.skip?.(at)) continue;
+    if (at !== start && o.entered && !o.entered(at)) continue;
+    seen.add(at);
+    const insns = decodeFrom(mem, at);
+    const block = insns.length ? liftBlock(insns, o.liftStops, o.x87Model) : null;
+    if (!block) {
+      if (insns.length) unliftable.push(at);
+      continue;
+    }
+    if (o.skipPage && pagesOf(block).some(o.skipPage)) continue;
+    blocks.push({ block, insns: insns.slice(0, block.addrs.length), stages: [] });
+    if (block.addrs.length < insns.length) continue;
+    const last = insns[insns.length - 1];
+    block.jumpTable = jumpTable(mem, last);
+    queue.push(...successors(last), ...(block.jumpTable ?? []));
+  }
+  const t1 = performance.now();
+  if (blocks.length) {
+    const record = (stage: string) => { if (o.recordStages) for (const b of blocks) b.stages.push([stage, formatBlock(b.block)]); };
+    record("lift");
+    for (const pass of o.passes) {
+      pass.run(blocks.map((b) => b.block));
+      record(pass.name);
+    }
+  }
+  return { blocks, unliftable, ms: { decodeLift: t1 - t0, passes: performance.now() - t1 } };
+}
+
+/** The block at eip, or none when its first instruction cannot be fetched (not executable) or decoded. */
+function decodeFrom(mem: Memory, eip: number): Insn[] {
+  const fetch = (a: number): number => {
+    if (!(mem.perm[a >>> PAGE_SHIFT] & PROT_EXEC)) throw new RangeError("not executable");
+    return mem.u8[a >>> 0];
+  };
+  try {
+    return decodeBlock(fetch, eip);
+  } catch (e) {
+    if (e instanceof DecodeError || e instanceof RangeError) return [];
+    throw e;
+  }
+}
+
+/**
+ * The distinct targets of the jump table an indirect jmp [table + index*4] (a
+ * compiled switch) reads, as the table holds them now: its entries from the
+ * first on, up to the first one that is not executable guest code, at most
+ * MAX_TABLE of them. Undefined for any other instruction.
+ */
+function jumpTable(mem: Memory, i: Insn): number[] | undefined {
+  if (i.row.mnem !== "jmp" || !i.isMem || i.base >= 0 || i.index < 0 || i.scale !== 2 || i.segOverride >= 0) return undefined;
+  const out = new Set<number>();
+  for (let k = 0; k < MAX_TABLE; k++) {
+    const at = (i.disp + 4 * k) >>> 0;
+    if (!(mem.perm[at >>> PAGE_SHIFT] & PROT_READ) || (at & (PAGE_SIZE - 1)) > PAGE_SIZE - 4) break;
+    const target = mem.dv.getUint32(at, true);
+    if (!(mem.perm[target >>> PAGE_SHIFT] & PROT_EXEC)) break;
+    out.add(target);
+  }
+  return out.size ? [...out] : undefined;
+}
+
+/** Statically known successors of a block's last instruction. */
+function successors(last: Insn): number[] {
+  const attrs = last.row.attrs;
+  if (attrs.has("cond")) return last.row.ops[0] === "Jb" || last.row.ops[0] === "Jz" ? [last.target, last.next] : [last.next];
+  if (attrs.has("call")) return last.k0 === K_REL ? [last.target, last.next] : [last.next];
+  if (attrs.has("jump")) return last.k0 === K_REL ? [last.target] : [];
+  if (attrs.has("stop") || attrs.has("ret")) return [];
+  return [last.next];
+}
+
+/** The guest pages a block's code covers. */
+export function pagesOf(block: Block): number[] {
+  const out: number[] = [];
+  for (let p = block.start >>> PAGE_SHIFT; p <= (block.start + Math.max(block.length, 1) - 1) >>> PAGE_SHIFT; p++) out.push(p);
+  return out;
+}
