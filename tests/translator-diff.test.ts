@@ -27,7 +27,8 @@ import { loadBackend } from "../src/translate/backend.ts";
 import { PASS_NAMES, selectPasses } from "../src/translate/passes/index.ts";
 import type { Block } from "../src/translate/ir.ts";
 import { CodeCache } from "../src/vmm/codecache.ts";
-import { MAX_BLOCK_INSNS, VOLATILE_PAGE_WRITES } from "../src/translate/translator.ts";
+import { VOLATILE_PAGE_WRITES } from "../src/translate/translator.ts";
+import { MAX_BLOCK_INSNS } from "../src/isa/block.ts";
 import { S_EXIT, XMM_SIZE } from "../src/core/layout.ts";
 import {
   BATCH, buildPool, caseAddr, CODE, compareOutcomes, FPU_LEN, genCase, hex, loadBatch, makeRig, makeTransRig, newTranslator,

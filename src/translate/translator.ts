@@ -36,7 +36,6 @@ import { liftRegion, pagesOf, type RegionBlock } from "./pipeline.ts";
 import type { Pass } from "./passes/index.ts";
 
 /** Re-exported for the dispatcher, which bounds its chain budget by it. */
-export { MAX_BLOCK_INSNS } from "../isa/block.ts";
 
 export interface VmmImports {
   cond: (cc: number) => number;

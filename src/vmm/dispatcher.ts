@@ -25,7 +25,7 @@ import type { Memory } from "../core/memory.ts";
 import { EXIT_INSN_LIMIT } from "../core/status.ts";
 import type { Interpreter } from "../interp/interpreter.ts";
 import { signalName } from "../interp/signals.ts";
-import { MAX_BLOCK_INSNS } from "../translate/translator.ts";
+import { MAX_BLOCK_INSNS } from "../isa/block.ts";
 
 const hex = (v: number) => (v >>> 0).toString(16).padStart(8, "0");
 /** Block transitions per call into the WebAssembly dispatcher before limits are checked. */
