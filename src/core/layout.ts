@@ -95,9 +95,17 @@ export const S_EXIT = 38;
 export const S_LINK_BUDGET = 42;
 export const LINK_BUDGET = 1 << 12;
 export const STATE_SLOTS = 64;
-/** x87 FPU state (interp/fpu.ts defines its internal layout). */
+/** x87 FPU state; the register stack's encodings and the words' meanings are interp/fpu.ts's. */
 export const FPU_OFF = REGS_OFF + 0x400;
 export const FPU_SIZE = 0x400;
-/** SSE state: XMM0-7 and MXCSR. */
+/**
+ * Byte offsets within the FPU state: R0..R7 at 0, 16 bytes each; the control
+ * word (stored XOR 0x037f), the status word without TOP, TOP, one tag byte
+ * per register, and the last instruction's FIP/FCS/FOP/FDP/FDS.
+ */
+export const FPU_CW = 0x80, FPU_SW = 0x84, FPU_TOP = 0x88, FPU_TAG = 0x8c;
+export const FPU_FIP = 0x94, FPU_FCS = 0x98, FPU_FOP = 0x9a, FPU_FDP = 0x9c, FPU_FDS = 0xa0;
+/** SSE state: XMM0-7 (16 bytes each), then MXCSR (stored XOR 0x1f80) at XMM_MXCSR. */
 export const XMM_OFF = REGS_OFF + 0x800;
 export const XMM_SIZE = 0x100;
+export const XMM_MXCSR = 0x80;

@@ -1,6 +1,7 @@
 /**
  * The x87 FPU state, kept in the concealed register file at FPU_OFF so that
- * every tier sees the same state. Byte layout from FPU_OFF:
+ * every tier sees the same state. Byte layout from FPU_OFF (the offsets are
+ * core/layout.ts's FPU_*):
  *
  *   0x00  R0..R7, the physical data registers, 16 bytes each: significand
  *         low u32, significand high u32, sign|exponent u16 (80-bit format;
@@ -57,13 +58,11 @@
  * `seq 0.1 0.1 1`): papers/lab-notes.md, "x87 precision models", has the measurements
  * and tests/x87-models.test.ts records every divergence in the FP tests.
  */
-import { FPU_OFF } from "../core/layout.ts";
+import { FPU_CW as CW, FPU_FDS as FDS, FPU_OFF, FPU_SW as SW, FPU_TAG as TAG, FPU_TOP as TOP } from "../core/layout.ts";
 import type { Machine } from "./machine.ts";
 import { CLS_BAD, CLS_FINITE, CLS_INF, CLS_QNAN, CLS_SNAN, CLS_ZERO, IE, SF } from "./float80.ts";
 import { DEFAULT_X87_MODEL, X87_MODELS, type X87Model, type X87ModelName } from "./x87-model.ts";
 
-const CW = 0x80, SW = 0x84, TOP = 0x88, TAG = 0x8c;
-export const FIP = 0x94, FCS = 0x98, FOP = 0x9a, FDP = 0x9c, FDS = 0xa0;
 export const C0 = 0x100, C1 = 0x200, C2 = 0x400, C3 = 0x4000;
 export const CW_DEFAULT = 0x037f;
 

@@ -15,11 +15,10 @@
 import type { Insn } from "../isa/decode.ts";
 import { formatInsn } from "../isa/disasm.ts";
 import { GuestFault, SIGILL, SIGSEGV } from "../core/fault.ts";
-import { PAGE_CODE, PROT_WRITE, XMM_OFF, XMM_SIZE } from "../core/layout.ts";
+import { PAGE_CODE, PROT_WRITE, XMM_MXCSR as MXCSR, XMM_OFF, XMM_SIZE } from "../core/layout.ts";
 import type { Machine } from "./machine.ts";
 
 const MXCSR_DEFAULT = 0x1f80;
-const MXCSR = 0x80;
 /** MXCSR bits a guest may set (fxsave reports it as MXCSR_MASK); others make ldmxcsr fault. */
 export const MXCSR_MASK = 0xffff;
 

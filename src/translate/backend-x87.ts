@@ -40,7 +40,10 @@
  * zero difference is +0. Every other case runs the executor.
  */
 import type binaryenT from "binaryen";
-import { FPU_OFF, S_SEL } from "../core/layout.ts";
+import {
+  FPU_CW as CW, FPU_FCS as FCS, FPU_FDP as FDP, FPU_FDS as FDS, FPU_FIP as FIP, FPU_FOP as FOP, FPU_OFF, FPU_SW as SW, FPU_TAG as TAG,
+  FPU_TOP as TOP_AT, S_SEL,
+} from "../core/layout.ts";
 import type { Op, X87Mem } from "./ir.ts";
 
 type Binaryen = typeof binaryenT;
@@ -49,8 +52,8 @@ type Expr = number;
 type X87Op = Extract<Op, { op: "x87" }>;
 
 /** interp/fpu.ts's layout: control word (XOR 0x037f), status word, TOP, tags, FIP, FCS, FOP, FDP, FDS. */
-const FPU = FPU_OFF >>> 0, FPU_CW = FPU + 0x80, FPU_SW = FPU + 0x84, FPU_TOP = FPU + 0x88, FPU_TAG = FPU + 0x8c;
-const FPU_FIP = FPU + 0x94, FPU_FCS = FPU + 0x98, FPU_FOP = FPU + 0x9a, FPU_FDP = FPU + 0x9c, FPU_FDS = FPU + 0xa0;
+const FPU = FPU_OFF >>> 0, FPU_CW = FPU + CW, FPU_SW = FPU + SW, FPU_TOP = FPU + TOP_AT, FPU_TAG = FPU + TAG;
+const FPU_FIP = FPU + FIP, FPU_FCS = FPU + FCS, FPU_FOP = FPU + FOP, FPU_FDP = FPU + FDP, FPU_FDS = FPU + FDS;
 /** Status word bits: PE, C1. */
 const PE = 0x20, C1 = 0x200;
 /** Biased extended exponents of the normal doubles and floats, and the significand bits below their precision. */

@@ -56,7 +56,7 @@
  * keeps its other bits and the lazy record becomes NONE, as updateFlags does.
  */
 import type binaryenT from "binaryen";
-import { CACHE_OFF, DIR_BITS, DIR_ENTRIES, DIR_HASH, PAGE_CODE, PAGE_SIZE, PERM_OFF, PROT_READ, PROT_WRITE, REGS_OFF, S_CHAINS, S_EFLAGS, S_EXIT, S_LAZY_A, S_LAZY_B, S_LAZY_CF, S_LAZY_OP, S_LAZY_RES, S_LINK_BUDGET, S_LINKS, S_LOOKUPS, S_RETIRED, XMM_OFF } from "../core/layout.ts";
+import { CACHE_OFF, DIR_BITS, DIR_ENTRIES, DIR_HASH, PAGE_CODE, PAGE_SIZE, PERM_OFF, PROT_READ, PROT_WRITE, REGS_OFF, S_CHAINS, S_EFLAGS, S_EXIT, S_LAZY_A, S_LAZY_B, S_LAZY_CF, S_LAZY_OP, S_LAZY_RES, S_LINK_BUDGET, S_LINKS, S_LOOKUPS, S_RETIRED, XMM_MXCSR, XMM_OFF } from "../core/layout.ts";
 import { K_ADC, K_DEC, K_INC, K_LOGIC, K_SBB, OP_ADD32, OP_DEC32, OP_INC32, OP_LOGIC32, OP_SUB32 } from "../interp/flags.ts";
 import { x87Emitter } from "./backend-x87.ts";
 import { INTERP_FAULT, INTERP_SMC, type BinOp, type Block, type LaneWidth, type Op, type SseFn } from "./ir.ts";
@@ -76,8 +76,8 @@ export function loadBackend(): Promise<Binaryen> {
 
 const slotAddr = (slot: number) => REGS_OFF + slot * 4;
 const xmmAddr = (r: number) => (XMM_OFF + r * 16) >>> 0;
-/** MXCSR as stored (XOR 0x1f80) at XMM_OFF + 0x80; xarith's native path needs stored & ~0x1f = 0x1fa0 ^ 0x1f80. */
-const MXCSR_ADDR = (XMM_OFF + 0x80) >>> 0, MXCSR_NATIVE = 0x1fa0 ^ 0x1f80;
+/** MXCSR as stored (XOR 0x1f80) at XMM_OFF + XMM_MXCSR; xarith's native path needs stored & ~0x1f = 0x1fa0 ^ 0x1f80. */
+const MXCSR_ADDR = (XMM_OFF + XMM_MXCSR) >>> 0, MXCSR_NATIVE = 0x1fa0 ^ 0x1f80;
 /** CF PF AF ZF SF OF: an updflags of all of them is emitted inline. */
 const ARITH_FLAGS = 0x8d5;
 /** Smallest normal float and double. */

@@ -18,7 +18,8 @@ import { S_SEL } from "../../core/layout.ts";
 import {
   CLS_BAD, CLS_FINITE, CLS_INF, CLS_QNAN, CLS_SNAN, CLS_ZERO, DE, IE, PE, precisionBits, RC_DOWN, RC_UP, RC_ZERO, SF, status, ZE,
 } from "../float80.ts";
-import { C0, C1, C2, C3, FCS, FDP, FDS, FIP, FOP, Fpu, fxamClass, type Value } from "../fpu.ts";
+import { C0, C1, C2, C3, Fpu, fxamClass, type Value } from "../fpu.ts";
+import { FPU_FCS as FCS, FPU_FDP as FDP, FPU_FDS as FDS, FPU_FIP as FIP, FPU_FOP as FOP } from "../../core/layout.ts";
 import type { X87Model } from "../x87-model.ts";
 import { loadBytes, MXCSR_MASK, storeBytes } from "../sse.ts";
 
