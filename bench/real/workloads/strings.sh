@@ -1,6 +1,8 @@
 # bash workload of the real-software suite: loops, indexed and associative
 # arrays, arithmetic, parameter expansion and string building, as shell
 # scripts do them. Usage: bash-static --norc --noprofile strings.sh N
+# It never forks (no command substitution, pipes or external commands):
+# it measures the shell itself.
 n=${1:?usage: strings.sh N}
 declare -a fib=(0 1)
 declare -A count=()
@@ -27,7 +29,8 @@ for ((i = 0; i < n; i++)); do
     esac
 done
 printf 'sum=%d fibs=%d last=%d\n' "$sum" "${#fib[@]}" "${fib[-1]}"
-for k in $(printf '%s\n' "${!count[@]}" | LC_ALL=C sort); do
+for w in "${words[@]}"; do
+    k=${w:0:2}${w: -1}
     printf '%s=%d ' "$k" "${count[$k]}"
 done
 printf '\nacc=%s\n' "$acc"
