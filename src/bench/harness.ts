@@ -108,7 +108,8 @@ export class Progress {
     const el = (Date.now() - this.t0) / 1000;
     const eta = this.done ? (el / this.done) * (this.total - this.done) : NaN;
     const line = `${head}  elapsed ${fmtDuration(el)}${Number.isFinite(eta) ? `  remaining ~${fmtDuration(eta)}` : ""}`;
-    this.write(`\r\x1b[K${line.slice(0, (process.stderr.columns ?? 100) - 1)}`);
+    const cols = process.stderr.columns;
+    this.write(`\r\x1b[K${line.slice(0, (cols && cols > 20 ? cols : 100) - 1)}`);
   }
   step(): void { this.done++; }
   addTotal(n: number): void { this.total += n; }
