@@ -47,17 +47,20 @@ function allMapped(p: Process, addr: number, len: number): boolean {
   return true;
 }
 
-/** ENOMEM unless mapping `more` bytes keeps the process within RLIMIT_AS. */
+/** Whether mapping `more` bytes keeps the process within RLIMIT_AS (a MAP_FIXED over its own pages counts them again). */
+function withinLimit(p: Process, more: number): boolean {
+  return p.mem.mappedPages * PAGE_SIZE + more <= p.rlimits[RLIMIT_AS][0];
+}
+
 function charge(p: Process, more: number): void {
-  if (p.mem.mappedPages * PAGE_SIZE + more > p.rlimits[RLIMIT_AS][0]) fail(E.ENOMEM);
+  if (!withinLimit(p, more)) fail(E.ENOMEM);
 }
 
 function brk(p: Process, addr: number): number {
   if (addr < p.brkStart || addr > GUEST_LIMIT) return p.brk;
-  const oldEnd = Math.ceil(p.brk / PAGE_SIZE) * PAGE_SIZE, newEnd = Math.ceil(addr / PAGE_SIZE) * PAGE_SIZE;
+  const oldEnd = pageUp(p.brk), newEnd = pageUp(addr);
   if (newEnd > oldEnd) {
-    const more = newEnd - oldEnd;
-    if (!p.mem.isFree(oldEnd, more) || p.mem.mappedPages * PAGE_SIZE + more > p.rlimits[RLIMIT_AS][0]) return p.brk;
+    if (!p.mem.isFree(oldEnd, newEnd - oldEnd) || !withinLimit(p, newEnd - oldEnd)) return p.brk;
     p.mem.map(oldEnd, newEnd - oldEnd, PROT_READ | PROT_WRITE);
   } else if (newEnd < oldEnd) {
     p.mem.unmap(newEnd, oldEnd - newEnd);
@@ -85,7 +88,7 @@ function mmap(p: Process, addr: number, len: number, prot: number, flags: number
   if (len === 0 || offset % PAGE_SIZE || (type !== MAP_SHARED && type !== MAP_PRIVATE && type !== MAP_SHARED_VALIDATE)) fail(E.EINVAL);
   const gprot = guestProt(prot);
   const size = pageUp(len);
-  if (size === 0 || size > GUEST_LIMIT) fail(E.ENOMEM);
+  if (size > GUEST_LIMIT) fail(E.ENOMEM);
   charge(p, size);
   const file = flags & MAP_ANONYMOUS ? null : p.fds.get(int(fd));
   if (file) {
@@ -104,8 +107,13 @@ function mmap(p: Process, addr: number, len: number, prot: number, flags: number
   }
   p.mem.map(start, size, gprot);
   // Read straight into the fresh (zero) pages, a chunk per host call: no host copy of the mapping.
-  for (let n = 0, k = 1; file && n < size && k > 0; n += k) {
-    k = file.pread(p.mem.u8.subarray(start + n, start + Math.min(size, n + FILE_CHUNK)), offset + n);
+  try {
+    for (let n = 0, k = 1; file && n < size && k > 0; n += k) {
+      k = file.pread(p.mem.u8.subarray(start + n, start + Math.min(size, n + FILE_CHUNK)), offset + n);
+    }
+  } catch (e) {
+    p.mem.unmap(start, size);
+    throw e;
   }
   return start;
 }
