@@ -46,6 +46,10 @@ function projectRoot(): string {
 export const ROOT = projectRoot();
 const CDVM_BIN = path.join(ROOT, "bin/cdvm");
 const TIME_BIN = "/usr/bin/time";
+const TIMEOUT_BIN = "/usr/bin/timeout";
+const HAS_TIMEOUT = fs.existsSync(TIMEOUT_BIN);
+/** How long after --timeout spawnSync kills the direct child itself, should timeout(1) not have. */
+const BACKSTOP_MS = 5000;
 const STARTUP_FRACTIONS = [0.02, 0.05, 0.1, 0.25, 0.5];
 
 export interface BenchOptions {
@@ -69,13 +73,16 @@ function findQemu(explicit?: string): string | undefined {
 
 /** Runs one child with stdin from a file (or /dev/null) and stdout into a file; times it, and reads its peak RSS from /usr/bin/time. */
 function spawnTimed(cmd: string[], env: NodeJS.ProcessEnv, cwd: string, timeoutMs: number, timeFile: string | undefined, stdin: string | undefined, stdoutFile: string): Spawned {
-  const argv = timeFile ? [TIME_BIN, "-f", "%e %M", "-o", timeFile, ...cmd] : cmd;
+  const timed = timeFile ? [TIME_BIN, "-f", "%e %M", "-o", timeFile, ...cmd] : cmd;
+  // GNU timeout kills the run's whole process group: killing only the direct child (spawnSync's
+  // timeout) left cdvm running under /usr/bin/time, writing into the next run's stdout file.
+  const argv = HAS_TIMEOUT ? [TIMEOUT_BIN, "-s", "KILL", String(timeoutMs / 1000), ...timed] : timed;
   if (timeFile) fs.rmSync(timeFile, { force: true });
   const inFd = fs.openSync(stdin ?? "/dev/null", "r"), outFd = fs.openSync(stdoutFile, "w");
   const t0 = process.hrtime.bigint();
   let r;
   try {
-    r = spawnSync(argv[0], argv.slice(1), { cwd, env, stdio: [inFd, outFd, "pipe"], maxBuffer: 1 << 26, timeout: timeoutMs, killSignal: "SIGKILL" });
+    r = spawnSync(argv[0], argv.slice(1), { cwd, env, stdio: [inFd, outFd, "pipe"], maxBuffer: 1 << 26, timeout: timeoutMs + BACKSTOP_MS, killSignal: "SIGKILL" });
   } finally { fs.closeSync(inFd); fs.closeSync(outFd); }
   const wallSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
   if (r.error && (r.error as NodeJS.ErrnoException).code !== "ETIMEDOUT") throw r.error;
@@ -89,7 +96,8 @@ function spawnTimed(cmd: string[], env: NodeJS.ProcessEnv, cwd: string, timeoutM
     const sig = /Command terminated by signal (\d+)/.exec(lines.join("\n"));
     if (sig) status = 128 + Number(sig[1]);
   }
-  return { status, stderr: (r.stderr ?? Buffer.alloc(0)).toString(), wallSeconds, peakRssKb, timedOut: r.signal === "SIGKILL" && wallSeconds * 1000 >= timeoutMs };
+  const killed = r.signal === "SIGKILL" || status === 128 + 9;
+  return { status, stderr: (r.stderr ?? Buffer.alloc(0)).toString(), wallSeconds, peakRssKb, timedOut: killed && wallSeconds * 1000 >= timeoutMs };
 }
 
 /**
