@@ -8,6 +8,12 @@
 const PALETTE = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"];
 const FONT = `font-family="Helvetica, Arial, sans-serif"`;
 
+/** An SVG chart's opening: the element, a white background and the centred title. */
+function chartOpen(W: number, H: number, title: string): string {
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}">` +
+    `<rect width="${W}" height="${H}" fill="white"/><text x="${W / 2}" y="16" text-anchor="middle" font-size="13" font-weight="bold" ${FONT}>${esc(title)}</text>`;
+}
+
 export function esc(s: string): string {
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }
@@ -73,8 +79,7 @@ export function barChart(o: { title: string; categories: string[]; series: BarSe
   const lo = o.log ? Math.min(...vals) : Math.min(0, ...vals), hi = Math.max(...vals, lo + 1e-9);
   const ax = o.log ? logAxis(lo, hi, left, W - right) : linearAxis(lo, hi, left, W - right);
   const base = o.log ? left : ax.map(0);
-  let g = `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}">`;
-  g += `<rect width="${W}" height="${H}" fill="white"/><text x="${W / 2}" y="16" text-anchor="middle" font-size="13" font-weight="bold" ${FONT}>${esc(o.title)}</text>`;
+  let g = chartOpen(W, H, o.title);
   g += legend(o.series.map((s) => s.name), left, 34);
   const yEnd = top + o.categories.length * groupH;
   for (const t of ax.ticks) {
@@ -110,8 +115,7 @@ export function stackedBarChart(o: { title: string; categories: string[]; stacks
   const H = top + o.categories.length * (barH + gap) + 40;
   const totals = o.categories.map((_, i) => o.stacks.reduce((a, s) => a + (s.values[i] || 0), 0));
   const ax = linearAxis(0, Math.max(...totals, 1e-9), left, W - right);
-  let g = `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}">`;
-  g += `<rect width="${W}" height="${H}" fill="white"/><text x="${W / 2}" y="16" text-anchor="middle" font-size="13" font-weight="bold" ${FONT}>${esc(o.title)}</text>`;
+  let g = chartOpen(W, H, o.title);
   g += legend(o.stacks.map((s) => s.name), left, 34);
   const yEnd = top + o.categories.length * (barH + gap);
   for (const t of ax.ticks) {
@@ -142,8 +146,7 @@ export function lineChart(o: { title: string; series: { name: string; points: [n
   const ax = o.logX ? logAxis(Math.min(...xs), Math.max(...xs), left, W - right) : linearAxis(0, Math.max(...xs, 1e-9), left, W - right);
   const ayRaw = linearAxis(Math.min(0, ...ys), Math.max(...ys, 1e-9), 0, 1);
   const ay: Axis = { map: (v) => H - bottom - ayRaw.map(v) * (H - bottom - top), ticks: ayRaw.ticks };
-  let g = `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}">`;
-  g += `<rect width="${W}" height="${H}" fill="white"/><text x="${W / 2}" y="16" text-anchor="middle" font-size="13" font-weight="bold" ${FONT}>${esc(o.title)}</text>`;
+  let g = chartOpen(W, H, o.title);
   g += legend(o.series.map((s) => s.name), left, 34);
   for (const t of ax.ticks) {
     const x = ax.map(t);
@@ -181,8 +184,7 @@ export function shareChart(o: { title: string; parts: Part[]; rows: { label: str
   const top = 30 + lg.lines * 15;
   const H = top + o.rows.length * (barH + gap) + 40;
   const x = (f: number) => left + f * (W - left - right);
-  let g = `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}">`;
-  g += `<rect width="${W}" height="${H}" fill="white"/><text x="${W / 2}" y="16" text-anchor="middle" font-size="13" font-weight="bold" ${FONT}>${esc(o.title)}</text>` + lg.svg;
+  let g = chartOpen(W, H, o.title) + lg.svg;
   const yEnd = top + o.rows.length * (barH + gap);
   for (const f of [0, 0.25, 0.5, 0.75, 1]) {
     g += `<line x1="${x(f)}" y1="${top - 4}" x2="${x(f)}" y2="${yEnd}" stroke="#ddd"/><text x="${x(f)}" y="${yEnd + 14}" text-anchor="middle" font-size="10" ${FONT}>${f * 100}%</text>`;
@@ -220,8 +222,7 @@ export function timelineChart(o: { title: string; parts: Part[]; strips: Timelin
   const H = top + o.strips.length * (barH + gap) + 40;
   const end = Math.max(1e-9, ...o.strips.flatMap((s) => s.segments.map((x) => x.to)));
   const ax = linearAxis(0, end, left, W - right);
-  let g = `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}">`;
-  g += `<rect width="${W}" height="${H}" fill="white"/><text x="${W / 2}" y="16" text-anchor="middle" font-size="13" font-weight="bold" ${FONT}>${esc(o.title)}</text>` + lg.svg;
+  let g = chartOpen(W, H, o.title) + lg.svg;
   const yEnd = top + o.strips.length * (barH + gap);
   for (const t of ax.ticks) {
     const x = ax.map(t);

@@ -137,8 +137,8 @@ export class Memory {
   private grow(a: number): boolean {
     if (a < this.stackLimit || a >= this.stackBottom) return false;
     const page = (a & ~PAGE_MASK) >>> 0;
-    const gapLo = Math.max(0, page - STACK_GUARD_GAP) >>> PAGE_SHIFT;
-    if (this.runs.highest(this.stackBottom / PAGE_SIZE - gapLo, gapLo, this.stackBottom / PAGE_SIZE) < 0) return false;
+    const gapLo = Math.max(0, page - STACK_GUARD_GAP);
+    if (!this.isFree(gapLo, this.stackBottom - gapLo)) return false;
     this.map(page, this.stackBottom - page, PROT_READ | PROT_WRITE);
     this.stackBottom = page;
     return true;
