@@ -104,7 +104,7 @@ describe.concurrent("cdvm run: options", () => {
       // About 10^9 instructions (10 s interpreted): long enough for translated code to run on a loaded machine.
       const s = await cdvm(["run", "--mode", "staged", "--stats", "--stats-json", long, "--argv0", "crc32", path.join(ROOT, "bench/bin/crc32"), "2000"]);
       expect(s.status, s.stderr).toBe(0);
-      expect(s.stderr).toMatch(/^cdvm: {3}tier timeline: started at \d+ ms \(after \d+ instructions\); Binaryen ready: \d+ ms; translated code first ran: \d+ ms$/m);
+      expect(s.stderr).toMatch(/^cdvm: {3}tier timeline: started at \d+ ms \(after \d+ instructions\); backend ready: \d+ ms; translated code first ran: \d+ ms$/m);
       const st = JSON.parse(fs.readFileSync(long, "utf8")), tl = st.translation.timeline;
       expect(st.translatedInstructions).toBeGreaterThan(0);
       // After TIER_START_INSNS instructions, or TIER_START_MS of a slow (loaded) run, whichever came first.

@@ -75,7 +75,7 @@ function printStats(st: RunStats): void {
       `cdvm:   code cache: ${t.codeCache.liveBytes} bytes live, ${t.codeCache.slots} slots, ${t.codeCache.flushes} flushes, ${t.codeCache.invalidations} invalidations`,
       `cdvm:   dispatch: ${t.linkedBranches} linked branches, ${t.chainTransitions} chained transitions, ${t.directoryLookups} directory lookups, ${t.directoryMisses} misses, ${t.bailouts} bail-outs`,
       `cdvm:   tier timeline: started at ${ms(t.timeline.startMs)} (after ${t.timeline.startInsns} instructions); ` +
-        `Binaryen ready: ${ms(t.timeline.readyMs)}; translated code first ran: ${ms(t.timeline.firstRunMs)}`,
+        `backend ready: ${ms(t.timeline.readyMs)}; translated code first ran: ${ms(t.timeline.firstRunMs)}`,
       `cdvm:   lifter stopped at: ${Object.entries(t.liftStops).map(([k, v]) => `${k} ${v}`).join(", ") || "nothing"}`,
     );
   }

@@ -39,16 +39,15 @@
  * positive) and the result is normal (no underflow or overflow); an exact
  * zero difference is +0. Every other case runs the executor.
  */
-import type binaryenT from "binaryen";
 import {
   FPU_CW as CW, FPU_FCS as FCS, FPU_FDP as FDP, FPU_FDS as FDS, FPU_FIP as FIP, FPU_FOP as FOP, FPU_OFF, FPU_SW as SW, FPU_TAG as TAG,
   FPU_TOP as TOP_AT, S_SEL,
 } from "../core/layout.ts";
 import type { Op, X87Mem } from "./ir.ts";
+import type * as W from "./wasm-writer.ts";
 
-type Binaryen = typeof binaryenT;
-type Module = binaryenT.Module;
-type Expr = number;
+type Module = W.Module;
+type Expr = W.Expr;
 type X87Op = Extract<Op, { op: "x87" }>;
 
 /** interp/fpu.ts's layout: control word (XOR 0x037f), status word, TOP, tags, FIP, FCS, FOP, FDP, FDS. */
@@ -64,12 +63,15 @@ const MIN_NORMAL = { f64: 2 ** -1022, f32: 2 ** -126 };
 const SAFE_MAX = 2 ** 400, SAFE_MIN = 2 ** -400, SPLIT = 2 ** 27 + 1;
 const BIAS = 16383, EMAX = 0x7ffe;
 
-/** What the x87 emitter needs from the module being emitted (backend.ts emitModule); addr, bailIf and interp refer to the current block. */
+/** What the x87 emitter needs from the module being emitted (backend.ts emitRegion); addr, bailIf and interp refer to the current block. */
 export interface X87Context {
-  b: Binaryen;
+  b: typeof W;
   mod: Module;
   c(v: number): Expr;
+  /** Temporary t's value. */
   get(t: number): Expr;
+  /** Sets temporary t (an operation's ok or bits result). */
+  setTemp(t: number, v: Expr): Expr;
   all(...xs: Expr[]): Expr;
   loadSlot(slot: number): Expr;
   bailIf(conds: Expr | Expr[], k: number): Expr[];
@@ -529,7 +531,7 @@ export function x87Emitter(x: X87Context): { emit(o: X87Op): Expr[]; forgetTop()
         break;
       case "comi":
         ok.push(inUse(0), inUse(o.src));
-        body.push(set(o.bits, o.model === "f64" ? compareDoubles(o.src, ok) : compare80(o.src, pre, ok)), ...pop());
+        body.push(x.setTemp(o.bits, o.model === "f64" ? compareDoubles(o.src, ok) : compare80(o.src, pre, ok)), ...pop());
         break;
       default: {
         const d = o.fn === "sqrt" ? 0 : o.dst;
@@ -538,8 +540,8 @@ export function x87Emitter(x: X87Context): { emit(o: X87Op): Expr[]; forgetTop()
       }
     }
     body.push(i32.store16(0, 2, c(FPU_SW), i32.or(i32.and(i32.load16_u(0, 2, c(FPU_SW)), c(~C1)), sw)));
-    const fallback = [...x.interp(o.insn, o.next), ...(o.ok >= 0 ? [set(o.ok, c(0))] : [])];
-    if (o.ok >= 0) body.push(set(o.ok, c(1)));
+    const fallback = [...x.interp(o.insn, o.next), ...(o.ok >= 0 ? [x.setTemp(o.ok, c(0))] : [])];
+    if (o.ok >= 0) body.push(x.setTemp(o.ok, c(1)));
     rel += (o.fn === "ld" ? -1 : 0) + o.pops;
     return [...pre, set(OK, all(...ok)), mod.if(l32(OK), mod.block(null, body), mod.block(null, fallback))];
   }

@@ -1,13 +1,14 @@
 /**
- * The WebAssembly backend: IR blocks -> one Binaryen module -> compiled
- * WebAssembly.Module; and the dispatcher module that chains translations.
- * This is the only file that loads binaryen (lazily, on the worker thread:
- * ~75 ms from the split copy bin/bundle.mjs makes, which the guest does not
- * wait for in staged mode); backend-x87.ts, its x87 part, imports only its
- * types.
+ * The WebAssembly backend: regions of IR blocks -> one WebAssembly module,
+ * written directly by wasm-writer.ts -> compiled WebAssembly.Module; and the
+ * dispatcher module that chains translations. Binaryen optimizes the bytes
+ * when an optimize level or passes are asked for; this is the only file that
+ * loads it (lazily, on the worker thread: ~75 ms from the split copy
+ * bin/bundle.mjs makes, which the guest does not wait for in staged mode).
+ * backend-x87.ts is its x87 part.
  *
- * A batch of blocks becomes one module whose blocks share one function
- * (emitModule), so branches between them stay inside it (link-blocks); each
+ * Each region's blocks share one function
+ * (emitRegion), so branches between them stay inside it (link-blocks); each
  * block's entry is an exported function () -> i32 returning the guest EIP to
  * go to next. Translated code reads and writes guest state in the shared
  * memory: the register file and lazy flags at REGS_OFF, guest memory at its
@@ -48,7 +49,7 @@
  *
  * Flags: a block keeps its last flag record in locals and stores it in the
  * register file only on the way out or before an operation that may read it
- * (emitModule's `pending`). `cond` and `updflags` read the lazy record interp/flags.ts keeps in
+ * (emitRegion's `pending`). `cond` and `updflags` read the lazy record interp/flags.ts keeps in
  * the register file through the module's flags(), carry() and eflags() (emitFlags),
  * which evaluate it as that file does for every kind but shifts and
  * multiplies; for those they call the VMM (the cond and updflags imports).
@@ -60,19 +61,26 @@ import { CACHE_OFF, DIR_BITS, DIR_ENTRIES, DIR_HASH, PAGE_CODE, PAGE_SIZE, PERM_
 import { K_ADC, K_DEC, K_INC, K_LOGIC, K_SBB, OP_ADD32, OP_DEC32, OP_INC32, OP_LOGIC32, OP_SUB32 } from "../interp/flags.ts";
 import { x87Emitter } from "./backend-x87.ts";
 import { INTERP_FAULT, INTERP_SMC, type BinOp, type Block, type LaneWidth, type Op, type SseFn } from "./ir.ts";
+import { planTemps } from "./temps.ts";
+import * as W from "./wasm-writer.ts";
 
 type Binaryen = typeof binaryenT;
-type Module = binaryenT.Module;
-type Expr = number;
+/** The writer's types and signature builder, named as the emitters below use them. */
+type Types = typeof W;
+type Module = W.Module;
+type Expr = W.Expr;
 
 let lib: Binaryen | undefined;
 let loading: Promise<Binaryen> | undefined;
 
-/** Starts loading Binaryen (once); resolves when it can be used. */
+/** Starts loading Binaryen (once); resolves when it can be used. Needed only to optimize translations or print their text. */
 export function loadBackend(): Promise<Binaryen> {
   loading ??= import("binaryen").then((m) => (lib = m.default));
   return loading;
 }
+
+/** Whether these options need Binaryen (loadBackend before compiling). */
+export const needsBinaryen = (o: BackendOptions) => o.optLevel > 0 || !!o.passes?.length || !!o.wantText;
 
 const slotAddr = (slot: number) => REGS_OFF + slot * 4;
 const xmmAddr = (r: number) => (XMM_OFF + r * 16) >>> 0;
@@ -102,55 +110,63 @@ export interface CompiledBatch {
   compileMs: number;
 }
 
-function features(b: Binaryen): number {
-  return b.Features.MVP | b.Features.SignExt | b.Features.MutableGlobals | b.Features.BulkMemory;
-}
-
-function newModule(b: Binaryen): Module {
-  const mod = new b.Module();
-  mod.setFeatures(features(b));
-  mod.setMemory(1, 65536, null, [], false, false, "mem");
-  mod.addMemoryImport("mem", "env", "mem");
-  return mod;
-}
-
-function finish(b: Binaryen, mod: Module, opts: BackendOptions, exportsList: string[], t0: number): CompiledBatch {
+/**
+ * Encodes the module; with an optimize level or passes, Binaryen reads the bytes back and
+ * optimizes them (the optimizing path; wantText prints its text form too); then compiles.
+ */
+function finish(mod: Module, opts: BackendOptions, exportsList: string[], t0: number): CompiledBatch {
+  let binary = mod.emitBinary();
   const t1 = performance.now();
-  if (!mod.validate()) throw new Error("translator produced an invalid module");
-  if (opts.passes?.length) mod.runPasses(opts.passes);
-  else if (opts.optLevel > 0) {
-    b.setOptimizeLevel(Math.min(opts.optLevel, 4));
-    b.setShrinkLevel(0);
-    mod.optimize();
+  let text: string | undefined;
+  if (needsBinaryen(opts)) {
+    const b = lib!;
+    const bmod = b.readBinary(binary);
+    bmod.setFeatures(b.Features.MVP | b.Features.SignExt | b.Features.MutableGlobals | b.Features.BulkMemory);
+    if (opts.passes?.length) bmod.runPasses(opts.passes);
+    else if (opts.optLevel > 0) {
+      b.setOptimizeLevel(Math.min(opts.optLevel, 4));
+      b.setShrinkLevel(0);
+      bmod.optimize();
+    }
+    if (opts.wantText) text = bmod.emitText();
+    binary = bmod.emitBinary();
+    bmod.dispose();
   }
   const t2 = performance.now();
-  const text = opts.wantText ? mod.emitText() : undefined;
-  const binary = mod.emitBinary();
-  mod.dispose();
   const module = new WebAssembly.Module(binary as Uint8Array<ArrayBuffer>);
   const t3 = performance.now();
   return { module, exports: exportsList, bytes: binary.length, text, emitMs: t1 - t0, optimizeMs: t2 - t1, compileMs: t3 - t2 };
 }
 
-/** Compiles a batch of lifted blocks into one module exporting b0, b1, ... in order. */
-export function compileBlocks(blocks: Block[], opts: BackendOptions): CompiledBatch {
-  const b = lib!;
+/**
+ * Compiles regions of lifted blocks into one module exporting b0, b1, ... for their blocks in order;
+ * each region is one function (its blocks branch to each other inside it), so a module can hold many
+ * regions — what it costs to compile and instantiate a module is paid once for all of them — while
+ * V8 still optimizes hot code one region at a time.
+ */
+export function compileBlocks(regions: Block[][], opts: BackendOptions): CompiledBatch {
+  const b = W;
   const t0 = performance.now();
-  const mod = newModule(b);
+  const mod = new W.Module();
   mod.addFunctionImport("cond", "env", "cond", b.createType([b.i32]), b.i32);
   mod.addFunctionImport("updflags", "env", "updflags", b.createType([b.i32, b.i32]), b.none);
   mod.addFunctionImport("interp", "env", "interp", b.createType([b.i32, b.i32]), b.i32);
   mod.addGlobal("entry", b.i32, true, mod.i32.const(0));
   emitFlags(b, mod);
-  emitModule(b, mod, blocks);
-  // Entry n: the region function entered at block n.
-  const names = blocks.map((_, n) => {
-    const name = `b${n}`;
-    mod.addFunction(name, b.none, b.i32, [], mod.block(null, [mod.global.set("entry", mod.i32.const(n)), mod.return(mod.call("region", [], b.i32))], b.i32));
-    mod.addFunctionExport(name, name);
-    return name;
+  // Entry b<n>: region r's function entered at its block k.
+  const names: string[] = [];
+  let first = 0;
+  regions.forEach((blocks, r) => {
+    emitRegion(b, mod, `region${r}`, blocks, first);
+    blocks.forEach((_, k) => {
+      const name = `b${names.length}`;
+      mod.addFunction(name, b.none, b.i32, [], mod.block(null, [mod.global.set("entry", mod.i32.const(k)), mod.return(mod.call(`region${r}`, [], b.i32))], b.i32));
+      mod.addFunctionExport(name, name);
+      names.push(name);
+    });
+    first += blocks.length;
   });
-  return finish(b, mod, opts, names, t0);
+  return finish(mod, opts, names, t0);
 }
 
 /**
@@ -168,7 +184,7 @@ export function compileBlocks(blocks: Block[], opts: BackendOptions): CompiledBa
  *     and the non-arithmetic bits too), or -1: what a partial updflags
  *     (rotates, bt, bsf/bsr) merges its bits into.
  */
-function emitFlags(b: Binaryen, mod: Module): void {
+function emitFlags(b: Types, mod: Module): void {
   const i32 = mod.i32, c = (v: number) => i32.const(v | 0);
   const OP = 0, RES = 1, A = 2, B = 3, K = 4, SH = 5, M = 6, LCF = 7;
   const get = (l: number) => mod.local.get(l, b.i32);
@@ -239,30 +255,47 @@ function emitFlags(b: Binaryen, mod: Module): void {
 }
 
 /**
- * Operations before which a pending flag record is stored (emitModule): those that read the
+ * Operations before which a pending flag record is stored (emitRegion): those that read the
  * register file's flags (cond, updflags) and those that may call an executor, which may read or
  * write them.
  */
 const FLUSH_BEFORE = new Set<Op["op"]>(["cond", "updflags", "interp", "x87", "xarith", "xcvtt", "xcomi"]);
 
 /**
- * Emits the module's blocks as one function, "region", entered at the block
+ * Emits a region's blocks as one function, `name`, entered at the block
  * whose index the caller put in the global "entry". The blocks sit in a loop
  * behind a br_table on the current block index (local CUR): a linked exit
  * (link-blocks) sets CUR and branches to the loop head, so registers stay in
- * locals and no directory lookup happens; every other exit writes back the
+ * locals and no directory lookup happens; every other exit, and every
+ * bail-out, branches to the function's one way out, which writes back the
  * written registers, retires the instructions of the whole run (ACC counts
  * those of linked blocks already left) and returns the target to the
  * dispatcher. ITER counts linked branches down from the budget in
  * S_LINK_BUDGET, so control still returns to the dispatcher regularly; how
  * many were taken is added to S_LINKS on the way out.
  */
-function emitModule(b: Binaryen, mod: Module, blocks: Block[]): void {
+function emitRegion(b: Types, mod: Module, name: string, blocks: Block[], first: number): void {
   const i32 = b.i32;
-  const T = Math.max(...blocks.map((k) => k.temps));
+  // Temporaries: folded into their readers or in the first T locals (temps.ts), per block.
+  const plans = blocks.map((k) => planTemps(k.ops, k.temps));
+  const T = Math.max(...plans.map((p) => p.locals));
+  let plan = plans[0];
+  /** Expressions of the current block's folded temporaries. */
+  const folded: Expr[] = [];
   const regLocal = (r: number) => T + r;
-  const BAIL_EIP = T + 8, BAIL_COUNT = T + 9;
-  const get = (t: number) => mod.local.get(t, i32);
+  const OUT_EIP = T + 8, OUT_COUNT = T + 9;
+  /** A fixed local (registers, scratch, counters). */
+  const loc = (l: number) => mod.local.get(l, i32);
+  /** Temporary t's value. */
+  const get = (t: number) => (plan.folded[t] ? folded[t] : mod.local.get(plan.local[t], i32));
+  /** Defines temporary t: records its expression when folded, else sets its local. */
+  const def = (t: number, v: Expr): Expr[] => {
+    if (!plan.folded[t]) return [mod.local.set(plan.local[t], v)];
+    folded[t] = v;
+    return [];
+  };
+  /** Sets temporary t, which is never folded (it is not the result of a pure operation). */
+  const setTemp = (t: number, v: Expr) => mod.local.set(plan.local[t], v);
   const c = (v: number) => mod.i32.const(v | 0);
   const loadSlot = (slot: number) => mod.i32.load(slotAddr(slot) >>> 0, 4, c(0));
   const storeSlot = (slot: number, v: Expr) => mod.i32.store(slotAddr(slot) >>> 0, 4, c(0), v);
@@ -279,7 +312,7 @@ function emitModule(b: Binaryen, mod: Module, blocks: Block[]): void {
    * instructions and spills).
    */
   const bailIf = (conds: Expr | Expr[], k: number, eip = blk.addrs[k]): Expr[] => [conds].flat().map((cond) =>
-    mod.if(cond, mod.block(null, [...pendingFlags(), mod.local.set(BAIL_EIP, c(eip)), mod.local.set(BAIL_COUNT, c(k)), mod.br("bail")])));
+    mod.if(cond, mod.block(null, [...pendingFlags(), mod.local.set(OUT_EIP, c(eip)), mod.local.set(OUT_COUNT, c(k)), mod.br("bail")])));
   type SetFlags = Extract<Op, { op: "setflags" }>;
   /**
    * The block's last unconditional flag record not yet stored: records live in locals until
@@ -303,33 +336,46 @@ function emitModule(b: Binaryen, mod: Module, blocks: Block[]): void {
   const zext64 = (v: Expr) => mod.i64.and(mod.i64.extend_s(v), mod.i64.const(0xffffffffn));
   /** binaryen.js 132's i64.const takes a bigint. */
   const i64c32 = () => mod.i64.const(32n);
-  const ITER = T + 13, ACC = T + 14, STATUS = T + 15, F64_A = T + 16, F32_A = T + 19, CUR = T + 41, FLAGS = T + 42;
+  const ITER = T + 10, ACC = T + 11, STATUS = T + 12, CUR = T + 13, FLAGS = T + 14;
+  // Scratch locals of the operations that need them, declared only in modules that have such
+  // operations (every local costs the baseline compiler at every merge): div64's three i64, the
+  // float operations' three f64 and three f32, and the x87 emitter's nine i32 and ten i64.
+  const has = (...ops: Op["op"][]) => blocks.some((k) => k.ops.some((o) => ops.includes(o.op)));
+  const scratch: W.Type[] = [];
+  const declare = (types: W.Type[]) => T + 15 + scratch.push(...types) - types.length;
+  const DIV64 = has("div64") ? declare([b.i64, b.i64, b.i64]) : -1;
+  const F64_A = has("xarith", "xcvtt", "xcomi", "x87") ? declare([b.f64, b.f64, b.f64]) : -1;
+  const F32_A = has("xarith", "xcomi") ? declare([b.f32, b.f32, b.f32]) : -1;
   /** backend-x87.ts's scratch locals. */
-  const X87_I32 = T + 22, X87_I64 = T + 31;
+  const X87_I32 = has("x87") ? declare(new Array(9).fill(i32)) : -1;
+  const X87_I64 = has("x87") ? declare(new Array(10).fill(b.i64)) : -1;
   /** Registers in locals (reg-cache), and those any block writes: what exits and interp calls store back. */
   const cached = [...new Set(blocks.flatMap((k) => [...k.cached]))].sort();
   const dirty = cached.filter((r) => blocks.some((k) => k.cached.has(r) && k.ops.some((o) => o.op === "setreg" && o.reg === r)));
-  const writeBack = () => dirty.map((r) => storeSlot(r, get(regLocal(r))));
+  const writeBack = () => dirty.map((r) => storeSlot(r, loc(regLocal(r))));
   /** Leaving translated code: registers and counters to memory, then return eip (instructions: retired in this block). */
   const leaveFor = (eip: Expr, instructions: Expr): Expr[] => [
     ...writeBack(),
-    addCounter(S_RETIRED, mod.i32.add(get(ACC), instructions)),
-    addCounter(S_LINKS, mod.i32.sub(loadSlot(S_LINK_BUDGET), get(ITER))),
+    addCounter(S_RETIRED, mod.i32.add(loc(ACC), instructions)),
+    addCounter(S_LINKS, mod.i32.sub(loadSlot(S_LINK_BUDGET), loc(ITER))),
     mod.return(eip),
   ];
   const consts = new Map<number, number>();
   const index = new Map(blocks.map((k, i) => [k.start >>> 0, i]));
   const leave = (o: Extract<Op, { op: "exit" | "exitif" }>): Expr => {
     const linked = (eip: number) => mod.block(null, [
-      mod.local.set(ITER, mod.i32.sub(get(ITER), c(1))),
-      mod.local.set(ACC, mod.i32.add(get(ACC), c(o.count))),
+      mod.local.set(ITER, mod.i32.sub(loc(ITER), c(1))),
+      mod.local.set(ACC, mod.i32.add(loc(ACC), c(o.count))),
       mod.local.set(CUR, c(index.get(eip)!)),
       mod.br("next"),
     ]);
     const known = consts.get(o.target);
     const tries = (o.links ?? []).filter((eip) => index.has(eip))
       .map((eip) => (known === eip ? linked(eip) : mod.if(mod.i32.eq(get(o.target), c(eip)), linked(eip))));
-    return mod.block(null, [...pendingFlags(), ...(tries.length ? [mod.if(get(ITER), mod.block(null, tries))] : []), ...leaveFor(get(o.target), c(o.count))]);
+    return mod.block(null, [
+      ...pendingFlags(), ...(tries.length ? [mod.if(loc(ITER), mod.block(null, tries))] : []),
+      mod.local.set(OUT_EIP, get(o.target)), mod.local.set(OUT_COUNT, c(o.count)), mod.br("out"),
+    ]);
   };
 
   /** When a guest read of size bytes at temp a must bail out: its page is not readable; it crosses a page. */
@@ -349,15 +395,15 @@ function emitModule(b: Binaryen, mod: Module, blocks: Block[]): void {
       ...writeBack(),
       mod.local.set(STATUS, mod.call("interp", [c(n), c(insn)], i32)),
       ...cached.map((r) => mod.local.set(regLocal(r), loadSlot(r))),
-      ...bailIf(mod.i32.eq(get(STATUS), c(INTERP_FAULT)), insn),
-      ...bailIf(mod.i32.eq(get(STATUS), c(INTERP_SMC)), insn + 1, next),
+      ...bailIf(mod.i32.eq(loc(STATUS), c(INTERP_FAULT)), insn),
+      ...bailIf(mod.i32.eq(loc(STATUS), c(INTERP_SMC)), insn + 1, next),
     ];
   }
 
   function all(...xs: Expr[]): Expr { return xs.reduce((x, y) => mod.i32.and(x, y)); }
   /** Condition cc (jcc encoding: cc >> 1 picks O B Z BE S P L LE, cc & 1 negates) of the EFLAGS word in local FLAGS. */
   function eflagsCond(cc: number): Expr {
-    const f = () => get(FLAGS);
+    const f = () => loc(FLAGS);
     const any = (mask: number) => mod.i32.ne(mod.i32.and(f(), c(mask)), c(0));
     const less = () => mod.i32.and(mod.i32.xor(mod.i32.shr_u(f(), c(7)), mod.i32.shr_u(f(), c(11))), c(1)); // SF != OF
     const taken = [() => any(0x800), () => any(0x1), () => any(0x40), () => any(0x41), () => any(0x80), () => any(0x4), less,
@@ -407,11 +453,11 @@ function emitModule(b: Binaryen, mod: Module, blocks: Block[]): void {
     const { source } = lanes(o.w);
     const x = () => mod.local.get(F64_A, b.f64);
     const exact = all(mxcsrNative(), mod.f64.gt(x(), mod.f64.const(-2147483649)), mod.f64.lt(x(), mod.f64.const(2147483648)));
-    const written = blk.cached.has(o.reg) ? get(regLocal(o.reg)) : loadSlot(o.reg);
+    const written = blk.cached.has(o.reg) ? loc(regLocal(o.reg)) : loadSlot(o.reg);
     return [
       ...(o.src >= 0 ? [] : bailIf(unreadable(o.addr, o.w), o.insn)),
       mod.local.set(F64_A, o.w === 8 ? source(o.src, o.addr) : mod.f64.promote(source(o.src, o.addr))),
-      mod.if(exact, mod.local.set(o.dst, mod.i32.trunc_s.f64(x())), mod.block(null, [...interp(o.insn, o.next), mod.local.set(o.dst, written)])),
+      mod.if(exact, setTemp(o.dst, mod.i32.trunc_s.f64(x())), mod.block(null, [...interp(o.insn, o.next), setTemp(o.dst, written)])),
     ];
   }
 
@@ -423,13 +469,13 @@ function emitModule(b: Binaryen, mod: Module, blocks: Block[]): void {
       ...(o.src >= 0 ? [] : bailIf(unreadable(o.addr, o.w), o.insn)),
       mod.local.set(A, f.load(0, o.w, c(xmmAddr(o.a)))),
       mod.local.set(B, source(o.src, o.addr)),
-      mod.local.set(o.ok, all(mxcsrNative(), ordinary(A), ordinary(B))),
-      mod.if(get(o.ok), mod.local.set(o.bits, bits), mod.block(null, interp(o.insn, o.next))),
+      setTemp(o.ok, all(mxcsrNative(), ordinary(A), ordinary(B))),
+      mod.if(get(o.ok), setTemp(o.bits, bits), mod.block(null, interp(o.insn, o.next))),
     ];
   }
 
   const x87 = x87Emitter({
-    b, mod, c, get, all, loadSlot, bailIf, unreadable, unwritable, interp, addr: (k) => blk.addrs[k],
+    b, mod, c, get, setTemp, all, loadSlot, bailIf, unreadable, unwritable, interp, addr: (k) => blk.addrs[k],
     f64: [F64_A, F64_A + 1, F64_A + 2], i32: Array.from({ length: 9 }, (_, k) => X87_I32 + k), i64: Array.from({ length: 10 }, (_, k) => X87_I64 + k),
   });
 
@@ -455,10 +501,10 @@ function emitModule(b: Binaryen, mod: Module, blocks: Block[]): void {
 
   function emitOp(o: Op): Expr[] {
     switch (o.op) {
-      case "const": return [mod.local.set(o.dst, c(o.value))];
-      case "getreg": return [mod.local.set(o.dst, blk.cached.has(o.reg) ? get(regLocal(o.reg)) : loadSlot(o.reg))];
+      case "const": return def(o.dst, c(o.value));
+      case "getreg": return def(o.dst, blk.cached.has(o.reg) ? loc(regLocal(o.reg)) : loadSlot(o.reg));
       case "setreg": return [blk.cached.has(o.reg) ? mod.local.set(regLocal(o.reg), get(o.src)) : storeSlot(o.reg, get(o.src))];
-      case "bin": return [mod.local.set(o.dst, binop(o.fn, get(o.a), get(o.b)))];
+      case "bin": return def(o.dst, binop(o.fn, get(o.a), get(o.b)));
       case "un": {
         const a = get(o.a);
         const v = o.fn === "eqz" ? mod.i32.eqz(a)
@@ -468,12 +514,12 @@ function emitModule(b: Binaryen, mod: Module, blocks: Block[]): void {
           : o.fn === "zext16" ? mod.i32.and(a, c(0xffff))
           : o.fn === "bswap" ? mod.i32.or(mod.i32.and(mod.i32.rotl(a, c(8)), c(0x00ff00ff)), mod.i32.and(mod.i32.rotr(get(o.a), c(8)), c(0xff00ff00)))
           : o.fn === "clz" ? mod.i32.clz(a) : mod.i32.ctz(a);
-        return [mod.local.set(o.dst, v)];
+        return def(o.dst, v);
       }
-      case "select": return [mod.local.set(o.dst, mod.select(get(o.cond), get(o.a), get(o.b)))];
+      case "select": return def(o.dst, mod.select(get(o.cond), get(o.a), get(o.b)));
       case "load": {
         const v = o.size === 4 ? mod.i32.load(0, 1, get(o.addr)) : o.size === 2 ? mod.i32.load16_u(0, 1, get(o.addr)) : mod.i32.load8_u(0, 1, get(o.addr));
-        return [...bailIf(unreadable(o.addr, o.size), o.insn), mod.local.set(o.dst, v)];
+        return [...bailIf(unreadable(o.addr, o.size), o.insn), setTemp(o.dst, v)];
       }
       case "store": {
         const st = o.size === 4 ? mod.i32.store(0, 1, get(o.addr), get(o.src)) : o.size === 2 ? mod.i32.store16(0, 1, get(o.addr), get(o.src)) : mod.i32.store8(0, 1, get(o.addr), get(o.src));
@@ -482,7 +528,7 @@ function emitModule(b: Binaryen, mod: Module, blocks: Block[]): void {
       case "guard": return bailIf(mod.i32.eqz(get(o.ok)), o.insn);
       case "div64": {
         // Wasm traps where x86 raises #DE, so every #DE case bails before the division.
-        const N = T + 10, D = T + 11, Q = T + 12;
+        const N = DIV64, D = DIV64 + 1, Q = DIV64 + 2;
         const ext = (v: Expr) => (o.signed ? mod.i64.extend_s(v) : zext64(v));
         const num = mod.i64.or(mod.i64.shl(zext64(get(o.hi)), i64c32()), zext64(get(o.lo)));
         const g64 = (l: number) => mod.local.get(l, b.i64);
@@ -496,8 +542,8 @@ function emitModule(b: Binaryen, mod: Module, blocks: Block[]): void {
           ...(o.signed ? bailIf(mod.i32.and(mod.i64.eq(g64(N), mod.i64.const(-(2n ** 63n))), mod.i64.eq(g64(D), mod.i64.const(-1n))), o.insn) : []),
           mod.local.set(Q, o.signed ? mod.i64.div_s(g64(N), g64(D)) : mod.i64.div_u(g64(N), g64(D))),
           ...bailIf(overflow, o.insn),
-          mod.local.set(o.q, mod.i32.wrap(g64(Q))),
-          mod.local.set(o.r, mod.i32.wrap(o.signed ? mod.i64.rem_s(g64(N), g64(D)) : mod.i64.rem_u(g64(N), g64(D)))),
+          setTemp(o.q, mod.i32.wrap(g64(Q))),
+          setTemp(o.r, mod.i32.wrap(o.signed ? mod.i64.rem_s(g64(N), g64(D)) : mod.i64.rem_u(g64(N), g64(D)))),
         ];
       }
       case "setflags": return [mod.if(get(o.when!), mod.block(null, storeFlags(o)))]; // unconditional ones: emitWithFlags
@@ -505,11 +551,11 @@ function emitModule(b: Binaryen, mod: Module, blocks: Block[]): void {
       case "cond": return o.cc >> 1 === 1
         ? [ // b/ae: CF alone
           mod.local.set(FLAGS, mod.call("carry", [], i32)),
-          mod.local.set(o.dst, mod.if(mod.i32.eq(get(FLAGS), c(-1)), mod.call("cond", [c(o.cc)], i32), o.cc & 1 ? mod.i32.xor(get(FLAGS), c(1)) : get(FLAGS))),
+          setTemp(o.dst, mod.if(mod.i32.eq(loc(FLAGS), c(-1)), mod.call("cond", [c(o.cc)], i32), o.cc & 1 ? mod.i32.xor(loc(FLAGS), c(1)) : loc(FLAGS))),
         ]
         : [
           mod.local.set(FLAGS, mod.call("flags", [], i32)),
-          mod.local.set(o.dst, mod.if(mod.i32.eq(get(FLAGS), c(-1)), mod.call("cond", [c(o.cc)], i32), eflagsCond(o.cc))),
+          setTemp(o.dst, mod.if(mod.i32.eq(loc(FLAGS), c(-1)), mod.call("cond", [c(o.cc)], i32), eflagsCond(o.cc))),
         ];
       case "updflags": {
         // As updateFlags computes it: the materialized word with o.mask's bits replaced, bit 1 set, bit 3
@@ -520,9 +566,9 @@ function emitModule(b: Binaryen, mod: Module, blocks: Block[]): void {
           ? mod.block(null, [merged(loadSlot(S_EFLAGS)), storeSlot(S_LAZY_OP, c(0))])
           : mod.block(null, [
             mod.local.set(FLAGS, mod.call("eflags", [], i32)),
-            mod.if(mod.i32.eq(get(FLAGS), c(-1)),
+            mod.if(mod.i32.eq(loc(FLAGS), c(-1)),
               mod.call("updflags", [c(o.mask), get(o.bits)], b.none),
-              mod.block(null, [merged(get(FLAGS)), storeSlot(S_LAZY_OP, c(0))])),
+              mod.block(null, [merged(loc(FLAGS)), storeSlot(S_LAZY_OP, c(0))])),
           ]);
         return [o.when === undefined ? update : mod.if(get(o.when), update)];
       }
@@ -566,25 +612,28 @@ function emitModule(b: Binaryen, mod: Module, blocks: Block[]): void {
 
   // (after every helper above is defined) Block n's code follows the end of the wasm block "d<n>", so
   // br_table CUR [d0 .. d<last>] enters it; every block's code ends in an exit.
-  let dispatch = mod.block("d0", [mod.switch(blocks.map((_, k) => `d${k}`), "d0", get(CUR))]);
+  let dispatch = mod.block("d0", [mod.switch(blocks.map((_, k) => `d${k}`), "d0", loc(CUR))]);
   blocks.forEach((block, k) => {
     blk = block;
-    n = k;
+    n = first + k;
+    plan = plans[k];
     consts.clear();
     for (const o of blk.ops) if (o.op === "const") consts.set(o.dst, o.value >>> 0);
     x87.forgetTop();
     pending = null;
     dispatch = mod.block(`d${k + 1}`, [dispatch, ...blk.ops.flatMap(emitWithFlags)]);
   });
-  const bailPath = [storeSlot(S_EXIT, c(1)), ...leaveFor(get(BAIL_EIP), get(BAIL_COUNT))];
-  const locals = [...new Array(T + 10).fill(i32), b.i64, b.i64, b.i64, i32, i32, i32, b.f64, b.f64, b.f64, b.f32, b.f32, b.f32, ...new Array(9).fill(i32), ...new Array(10).fill(b.i64), i32, i32];
+  const locals = [...new Array(T + 15).fill(i32), ...scratch];
   const main = [
     ...cached.map((r) => mod.local.set(regLocal(r), loadSlot(r))),
     mod.local.set(ITER, loadSlot(S_LINK_BUDGET)),
     mod.local.set(CUR, mod.global.get("entry", i32)),
     mod.loop("next", dispatch),
   ];
-  mod.addFunction("region", b.none, i32, locals, mod.block(null, [mod.block("bail", main), ...bailPath], b.unreachable));
+  // Exits branch to "out" with the target and count in OUT_EIP and OUT_COUNT; bail-outs to "bail",
+  // which also sets S_EXIT. One copy of the way out serves them all.
+  const wayOut = [mod.block("out", [mod.block("bail", main), storeSlot(S_EXIT, c(1))]), ...leaveFor(loc(OUT_EIP), loc(OUT_COUNT))];
+  mod.addFunction(name, b.none, i32, locals, mod.block(null, wayOut, b.unreachable));
 }
 
 /**
@@ -593,10 +642,9 @@ function emitModule(b: Binaryen, mod: Module, blocks: Block[]): void {
  * WebAssembly, until a miss, a bail-out (S_EXIT set) or budget transitions.
  */
 export function compileDispatcher(): WebAssembly.Module {
-  const b = lib!;
-  const mod = newModule(b);
-  mod.addTable("table", 1, 0xffffffff);
-  mod.addTableImport("table", "env", "table");
+  const b = W;
+  const mod = new W.Module();
+  mod.addTableImport("env", "table");
   const i32 = b.i32;
   const c = (v: number) => mod.i32.const(v | 0);
   const EIP = 0, BUDGET = 1, H = 2, E = 3, KEY = 4;
@@ -625,5 +673,5 @@ export function compileDispatcher(): WebAssembly.Module {
   ]));
   mod.addFunction("run", b.createType([i32, i32]), i32, [i32, i32, i32], mod.block(null, [top], b.unreachable));
   mod.addFunctionExport("run", "run");
-  return finish(b, mod, { optLevel: 0 }, ["run"], performance.now()).module;
+  return finish(mod, { optLevel: 0 }, ["run"], performance.now()).module;
 }

@@ -154,21 +154,23 @@ export type Op =
 
 /** The temporaries an operation reads. */
 export function reads(o: Op): Temp[] {
-  const addr = "addr" in o && o.addr >= 0 ? [o.addr] : [];
-  const when = "when" in o && o.when !== undefined ? [o.when] : [];
   switch (o.op) {
     case "setreg": case "xcvti": return [o.src];
     case "bin": return [o.a, o.b];
     case "un": return [o.a];
     case "select": return [o.cond, o.a, o.b];
-    case "store": return [...addr, o.src];
+    case "store": return [o.addr, o.src];
     case "div64": return [o.hi, o.lo, o.d];
     case "guard": return [o.ok];
-    case "setflags": return [o.res, o.a, o.b, ...(o.cf >= 0 ? [o.cf] : []), ...when];
-    case "updflags": return [o.bits, ...when];
+    case "setflags": {
+      const r = o.cf >= 0 ? [o.res, o.a, o.b, o.cf] : [o.res, o.a, o.b];
+      if (o.when !== undefined) r.push(o.when);
+      return r;
+    }
+    case "updflags": return o.when !== undefined ? [o.bits, o.when] : [o.bits];
     case "exit": return [o.target];
     case "exitif": return [o.c, o.target];
-    default: return addr;
+    default: return "addr" in o && o.addr >= 0 ? [o.addr] : [];
   }
 }
 

@@ -31,9 +31,9 @@ export class RemoteBackend {
     this.worker.on("error", (e) => (this.failure = e instanceof Error ? e.message : String(e)));
   }
 
-  submit(blocks: Block[], opts: BackendOptions): number {
+  submit(regions: Block[][], opts: BackendOptions): number {
     const id = this.nextId++;
-    this.worker.postMessage({ id, blocks, opts } satisfies WorkRequest);
+    this.worker.postMessage({ id, regions, opts } satisfies WorkRequest);
     return id;
   }
 

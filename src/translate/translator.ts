@@ -1,10 +1,11 @@
 /**
  * The translation tier's driver. A request runs the pipeline's synchronous
  * front (pipeline.ts: region growth, decode, lift, IR passes) on the main
- * thread; then, on the backend worker (worker.ts), Binaryen module
- * (backend.ts: emit, Binaryen passes) -> WebAssembly.Module (compile);
- * back on the main thread: instantiate and install in the code cache, one
- * module per region.
+ * thread; then, on the backend worker (worker.ts), WebAssembly bytes
+ * (backend.ts: emit; Binaryen passes when asked for) -> WebAssembly.Module
+ * (compile); back on the main thread: instantiate and install in the code
+ * cache. Regions lifted while the worker is busy go out together as one
+ * module when it is free (submit).
  * A translation whose guest pages were overwritten while it was in flight is
  * dropped at install (per-page code versions), so SMC never installs stale code.
  * Blocks whose first instruction can be neither lifted nor interpreted are
@@ -77,10 +78,11 @@ function interpret(m: Machine, i: Insn): number {
   return INTERP_SMC;
 }
 
-interface Pending {
-  /** The region's blocks with the code versions of their pages when it was lifted. */
-  blocks: (RegionBlock & { versions: number[] })[];
-}
+/** A lifted region: its blocks with the code versions of their pages when it was lifted. */
+type Region = (RegionBlock & { versions: number[] })[];
+
+/** The most blocks one translation module holds: regions queued while the worker is busy wait for it up to this many. */
+export const MODULE_BLOCKS = 512;
 
 /** One installed entry of a translation module. */
 export interface Translation {
@@ -134,7 +136,11 @@ export class Translator {
   private readonly pageVersion = new Map<number, number>();
   /** Writes into each page's code since the page was mapped. */
   private readonly rewrites = new Map<number, number>();
-  private readonly pending = new Map<number, Pending>();
+  /** Modules in the worker, by request id: their regions. */
+  private readonly pending = new Map<number, Region[]>();
+  /** Regions lifted while the worker was busy, to go out as one module. */
+  private queued: Region[] = [];
+  private queuedBlocks = 0;
   private readonly pendingEips = new Set<number>();
   private readonly backend = new RemoteBackend();
   dispatcherModule: WebAssembly.Module | undefined;
@@ -194,15 +200,31 @@ export class Translator {
     if (!region.blocks.length) return false;
     const blocks = region.blocks.map((b) => ({ ...b, versions: this.versionsOf(b.block) }));
     for (const b of blocks) this.pendingEips.add(b.block.start);
-    const id = this.backend.submit(blocks.map((b) => b.block), { optLevel: this.opts.optLevel, passes: this.opts.binaryenPasses, wantText: !!this.opts.dumpDir });
-    this.pending.set(id, { blocks });
+    this.queued.push(blocks);
+    this.queuedBlocks += blocks.length;
+    if (this.pending.size === 0 || this.queuedBlocks >= MODULE_BLOCKS) this.submit();
     return true;
+  }
+
+  /**
+   * Sends the queued regions to the worker as one module. The queue goes out when the worker is
+   * idle, so a module holds what was lifted while the previous one compiled: one region when
+   * translation keeps up, many when it does not — and then a module's fixed costs (compiling,
+   * instantiating) are shared by all of them.
+   */
+  private submit(): void {
+    const regions = this.queued;
+    this.queued = [];
+    this.queuedBlocks = 0;
+    const id = this.backend.submit(regions.map((r) => r.map((b) => b.block)), { optLevel: this.opts.optLevel, passes: this.opts.binaryenPasses, wantText: !!this.opts.dumpDir });
+    this.pending.set(id, regions);
   }
 
   /** Installs every batch the worker has finished; returns how many arrived. */
   pump(): number {
     let n = 0;
     for (let r = this.backend.poll(); r; r = this.backend.poll()) { this.accept(r); n++; }
+    if (this.pending.size === 0 && this.queued.length) this.submit();
     return n;
   }
 
@@ -214,31 +236,37 @@ export class Translator {
   /** Translates the region at eip and waits for it: bbt mode. */
   translateNow(eip: number): boolean {
     if (!this.request(eip)) return this.cache.has(eip);
+    if (this.queued.length) this.submit();
     while (this.pending.size) this.accept(this.backend.next());
     return this.cache.has(eip);
   }
 
   private accept(r: WorkReply): void {
     if (r.kind === "dispatcher") { this.dispatcherModule = r.module; return; }
-    const batch = this.pending.get(r.id)!;
+    const regions = this.pending.get(r.id)!;
     this.pending.delete(r.id);
-    for (const b of batch.blocks) this.pendingEips.delete(b.block.start);
+    const blocks = regions.flat();
+    for (const b of blocks) this.pendingEips.delete(b.block.start);
     if (r.kind === "error") throw new Error(`translation failed: ${r.message}`);
     this.stats.ms.emit += r.emitMs;
     this.stats.ms.optimize += r.optimizeMs;
     this.stats.ms.compile += r.compileMs;
     const t0 = performance.now();
-    const imports = vmmImports(this.machine, batch.blocks.map((b) => b.insns));
+    const imports = vmmImports(this.machine, blocks.map((b) => b.insns));
     const instance = new WebAssembly.Instance(r.module, { env: { mem: this.mem.wasm, ...imports } });
-    // Blocks of a module branch to each other directly (link-blocks), so a module lives or dies whole:
+    // Blocks of a region branch to each other directly (link-blocks), so a region lives or dies whole:
     // it is dropped if any of its pages changed in flight, and each entry is installed with all its pages.
-    const stale = batch.blocks.some((b) => this.versionsOf(b.block).some((v, k) => v !== b.versions[k]));
-    if (!stale) {
-      const pages = [...new Set(batch.blocks.flatMap((b) => pagesOf(b.block)))];
-      this.cache.reserve(r.bytes, batch.blocks.length);
-      batch.blocks.forEach((b, n) => {
-        const fn = instance.exports[r.exports[n]] as (...args: unknown[]) => unknown;
-        this.cache.install({ eip: b.block.start, pages, guestInsns: b.block.addrs.length, fn }, r.bytes / batch.blocks.length);
+    const share = r.bytes / blocks.length;
+    let n = 0;
+    for (const region of regions) {
+      const first = n;
+      n += region.length;
+      if (region.some((b) => this.versionsOf(b.block).some((v, k) => v !== b.versions[k]))) continue;
+      const pages = [...new Set(region.flatMap((b) => pagesOf(b.block)))];
+      this.cache.reserve(share * region.length, region.length);
+      region.forEach((b, k) => {
+        const fn = instance.exports[r.exports[first + k]] as (...args: unknown[]) => unknown;
+        this.cache.install({ eip: b.block.start, pages, guestInsns: b.block.addrs.length, fn }, share);
         this.stats.blocksTranslated++;
         this.stats.guestInsnsTranslated += b.block.addrs.length;
       });
@@ -246,7 +274,7 @@ export class Translator {
     this.stats.modules++;
     this.stats.wasmBytes += r.bytes;
     this.stats.ms.install += performance.now() - t0;
-    if (this.opts.dumpDir) this.dump(batch.blocks, r.text ?? "");
+    if (this.opts.dumpDir) this.dump(blocks, r.text ?? "");
   }
 
   /** Code versions of the pages a block covers: a page's version changes when its code is overwritten. */
@@ -261,7 +289,7 @@ export class Translator {
     set.add(eip);
   }
 
-  private dump(blocks: Pending["blocks"], wat: string): void {
+  private dump(blocks: Region, wat: string): void {
     const dir = this.opts.dumpDir!;
     const module = `module-${String(this.stats.modules).padStart(5, "0")}`;
     fs.writeFileSync(path.join(dir, `${module}.wat`), wat);

@@ -1,10 +1,10 @@
 /**
- * The backend worker: the part of translation that needs Binaryen — module
- * emission, Binaryen passes, binary encoding and WebAssembly compilation —
- * runs on this thread, so the guest keeps running (interpreted or already
- * translated) on the main thread meanwhile, and Binaryen's load (~75 ms from
- * the split copy bin/bundle.mjs makes; ~270 ms from the package as shipped)
- * happens off the guest's critical path.
+ * The backend worker: module emission, Binaryen's passes when asked for,
+ * and WebAssembly compilation run on this thread, so the guest keeps running
+ * (interpreted or already translated) on the main thread meanwhile, and
+ * Binaryen's load (~75 ms from the split copy bin/bundle.mjs makes; ~270 ms
+ * from the package as shipped), when a run needs it, happens off the
+ * guest's critical path.
  *
  * Protocol: the first message out is the compiled dispatcher module; then
  * one reply per request, in order. After posting a reply the worker bumps
@@ -12,10 +12,11 @@
  * cheaply or wait synchronously (bbt mode).
  */
 import { parentPort, workerData, type MessagePort } from "node:worker_threads";
-import { compileBlocks, compileDispatcher, loadBackend, type BackendOptions } from "./backend.ts";
+import { compileBlocks, compileDispatcher, loadBackend, needsBinaryen, type BackendOptions } from "./backend.ts";
 import type { Block } from "./ir.ts";
 
-export interface WorkRequest { id: number; blocks: Block[]; opts: BackendOptions; }
+/** One module's regions, each a list of blocks. */
+export interface WorkRequest { id: number; regions: Block[][]; opts: BackendOptions; }
 export type WorkReply =
   | { kind: "dispatcher"; module: WebAssembly.Module }
   | { kind: "batch"; id: number; module: WebAssembly.Module; exports: string[]; bytes: number; text?: string; emitMs: number; optimizeMs: number; compileMs: number }
@@ -30,19 +31,17 @@ function reply(r: WorkReply): void {
   Atomics.notify(done, 0);
 }
 
-// Listen from the start: requests the main thread sends while Binaryen loads wait in `queued`
-// (attached only after the load, the listener first heard of them 50-80 ms after it was ready).
-const queued: WorkRequest[] = [];
-let ready = false;
-parentPort!.on("message", (req: WorkRequest) => (ready ? serve(req) : queued.push(req)));
-await loadBackend();
+// Requests are served in order; one that needs Binaryen (an optimize level, passes, text for
+// dumps) waits for its load, and so do the requests behind it.
+let chain: Promise<void> = Promise.resolve();
+parentPort!.on("message", (req: WorkRequest) => {
+  chain = needsBinaryen(req.opts) ? chain.then(loadBackend).then(() => serve(req)) : chain.then(() => serve(req));
+});
 reply({ kind: "dispatcher", module: compileDispatcher() });
-ready = true;
-for (const req of queued.splice(0)) serve(req);
 
 function serve(req: WorkRequest): void {
   try {
-    reply({ kind: "batch", id: req.id, ...compileBlocks(req.blocks, req.opts) });
+    reply({ kind: "batch", id: req.id, ...compileBlocks(req.regions, req.opts) });
   } catch (e) {
     reply({ kind: "error", id: req.id, message: e instanceof Error ? e.message : String(e) });
   }

@@ -742,7 +742,7 @@ export function translateBatch(rig: TransRig, eips: number[], passes: Pass[], op
   }
   const out = new Map<number, Block>();
   if (!blocks.length) return out;
-  const batch = compileBlocks(blocks, { optLevel });
+  const batch = compileBlocks([blocks], { optLevel });
   const imports = vmmImports(rig.m, insns), executor = imports.interp;
   imports.interp = (n, k) => { rig.executorCalls++; return executor(n, k); };
   const inst = new WebAssembly.Instance(batch.module, { env: { mem: rig.mem.wasm, ...imports } });

@@ -1,0 +1,105 @@
+/**
+ * Where the backend keeps each IR temporary of a block: folded into the
+ * expression that reads it, or in a WebAssembly local shared with other
+ * temporaries whose lifetimes do not overlap. Every temporary in a local of
+ * its own made translations large and slow to compile: V8's baseline
+ * compiler reconciles every local at every control-flow merge, and a block
+ * has one per checked memory access.
+ *
+ * Folded: a constant (wherever it is read); a pure operation (getreg, bin,
+ * un, select) read exactly once, not as a memory address (the checks read an
+ * address two or three times), and — for a getreg, or anything folded into
+ * an expression that contains one — only when nothing may change that
+ * register between its definition and the place where the folded
+ * expression is finally evaluated (a setreg of it, or an executor call).
+ * Temporaries are assigned once, so moving a pure expression later cannot
+ * change its value otherwise. An unconditional setflags is read where the
+ * backend stores the pending flag record, which may be as late as the
+ * block's end; its reads count as happening there.
+ *
+ * The other temporaries get locals by a linear scan over the block: a local
+ * is free again after the last read of the temporary it holds.
+ */
+import { reads, type Op, type Temp } from "./ir.ts";
+
+export interface TempPlan {
+  /** Whether temporary t is folded into its reader (the backend keeps its expression instead of a local). */
+  folded: Uint8Array;
+  /** The local (0-based, among the plan's locals) holding temporary t when it is not folded. */
+  local: Int32Array;
+  /** How many locals the block's temporaries need. */
+  locals: number;
+}
+
+/** The result temporary of an operation the backend may fold, or -1. */
+function pureDst(o: Op): Temp {
+  switch (o.op) {
+    case "const": case "getreg": case "bin": case "un": case "select": return o.dst;
+    default: return -1;
+  }
+}
+
+/** Temporaries an operation defines. */
+function defines(o: Op): Temp[] {
+  switch (o.op) {
+    case "const": case "getreg": case "bin": case "un": case "select": case "load": case "cond": case "xcvtt": return [o.dst];
+    case "div64": return [o.q, o.r];
+    case "xcomi": return [o.ok, o.bits];
+    case "x87": return [o.ok, o.bits].filter((t) => t >= 0);
+    default: return [];
+  }
+}
+
+/** Operations after which a register may hold a different value. */
+const clobbers = (o: Op, reg: number) =>
+  (o.op === "setreg" && o.reg === reg) || o.op === "interp" || o.op === "x87" || o.op === "xarith" || o.op === "xcvtt" || o.op === "xcomi";
+const deferred = (o: Op) => o.op === "setflags" && o.when === undefined;
+
+export function planTemps(ops: Op[], temps: number): TempPlan {
+  const n = ops.length;
+  const uses = new Int32Array(temps), usePos = new Int32Array(temps), asAddr = new Uint8Array(temps);
+  ops.forEach((o, i) => {
+    for (const t of reads(o)) { uses[t]++; usePos[t] = deferred(o) ? n : i; }
+    if ("addr" in o && o.addr >= 0) asAddr[o.addr] = 1;
+  });
+  // Backwards, so a reader's own folding is known: finalPos is where a folded expression is evaluated.
+  const folded = new Uint8Array(temps), finalPos = new Int32Array(temps);
+  for (let i = n - 1; i >= 0; i--) {
+    const o = ops[i], d = pureDst(o);
+    if (d < 0) continue;
+    if (o.op === "const") { folded[d] = 1; finalPos[d] = i; continue; }
+    if (uses[d] !== 1 || asAddr[d]) continue;
+    const u = usePos[d], reader = u < n ? pureDst(ops[u]) : -1;
+    const fin = reader >= 0 && folded[reader] ? finalPos[reader] : u;
+    if (o.op === "getreg") {
+      let k = i + 1;
+      while (k < fin && k < n && !clobbers(ops[k], o.reg)) k++;
+      if (k < fin) continue;
+    }
+    folded[d] = 1;
+    finalPos[d] = fin;
+  }
+  // Lifetimes of the others: from definition to the last place an expression reading them is evaluated.
+  const last = new Int32Array(temps).fill(-1);
+  ops.forEach((o, i) => {
+    const d = pureDst(o);
+    const at = d >= 0 && folded[d] ? finalPos[d] : deferred(o) ? n : i;
+    for (const t of reads(o)) if (!folded[t]) last[t] = Math.max(last[t], at);
+  });
+  const local = new Int32Array(temps).fill(-1);
+  const free: number[] = [];
+  let locals = 0;
+  // Temporaries whose locals become free after position i: a list per position, linked through next.
+  const ending = new Int32Array(n + 1).fill(-1), next = new Int32Array(temps);
+  ops.forEach((o, i) => {
+    for (const t of defines(o)) {
+      if (folded[t]) continue;
+      local[t] = free.pop() ?? locals++;
+      const end = Math.max(last[t], i);
+      next[t] = ending[end];
+      ending[end] = t;
+    }
+    for (let t = ending[i]; t >= 0; t = next[t]) free.push(local[t]);
+  });
+  return { folded, local, locals };
+}
