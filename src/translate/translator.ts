@@ -108,8 +108,8 @@ export interface TranslatorOptions {
   binaryenPasses?: string[];
   batchBlocks: number;
   dumpDir?: string;
-  /** Staged mode: whether the interpreter has run the block at eip; a region then grows only into such blocks. */
-  entered?: (eip: number) => boolean;
+  /** Staged mode: whether the block at eip is warm; a region then grows only into such blocks. */
+  warm?: (eip: number) => boolean;
 }
 
 export interface TranslatorStats {
@@ -142,7 +142,7 @@ export class Translator {
   private queued: Region[] = [];
   private queuedBlocks = 0;
   private readonly pendingEips = new Set<number>();
-  private readonly backend = new RemoteBackend();
+  private readonly backend: RemoteBackend;
   dispatcherModule: WebAssembly.Module | undefined;
   private dumped = 0;
 
@@ -154,6 +154,7 @@ export class Translator {
     readonly opts: TranslatorOptions,
   ) {
     if (opts.dumpDir) fs.mkdirSync(opts.dumpDir, { recursive: true });
+    this.backend = new RemoteBackend({ optLevel: opts.optLevel, passes: opts.binaryenPasses, wantText: !!opts.dumpDir });
   }
 
   isUntranslatable(eip: number): boolean {
@@ -190,7 +191,7 @@ export class Translator {
       x87Model: x87ModelOf(this.machine),
       skip: (at) => this.cache.has(at) || this.pendingEips.has(at) || this.isUntranslatable(at),
       skipPage: (page) => this.volatile(page),
-      entered: this.opts.entered,
+      warm: this.opts.warm,
       liftStops: this.stats.liftStops,
       recordStages: !!this.opts.dumpDir,
     });
@@ -216,7 +217,7 @@ export class Translator {
     const regions = this.queued;
     this.queued = [];
     this.queuedBlocks = 0;
-    const id = this.backend.submit(regions.map((r) => r.map((b) => b.block)), { optLevel: this.opts.optLevel, passes: this.opts.binaryenPasses, wantText: !!this.opts.dumpDir });
+    const id = this.backend.submit(regions.map((r) => r.map((b) => b.block)));
     this.pending.set(id, regions);
   }
 

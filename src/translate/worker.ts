@@ -7,42 +7,50 @@
  * guest's critical path.
  *
  * Protocol: the first message out is the compiled dispatcher module; then
- * one reply per request, in order. After posting a reply the worker bumps
- * done[0] in the shared array and notifies, so the main thread can poll
- * cheaply or wait synchronously (bbt mode).
+ * one reply per request, in order. Requests arrive in the shared request
+ * slot (channel.ts): this thread sleeps on its REQ_WRITTEN counter, copies
+ * the request out, bumps REQ_TAKEN so the next can be written, and serves
+ * it. After posting a reply it bumps done[0] in the shared array and
+ * notifies, so the main thread can poll cheaply or wait synchronously (bbt
+ * mode).
  */
-import { parentPort, workerData, type MessagePort } from "node:worker_threads";
+import { workerData, type MessagePort } from "node:worker_threads";
 import { compileBlocks, compileDispatcher, loadBackend, needsBinaryen, type BackendOptions } from "./backend.ts";
+import { REQ_DATA, REQ_LENGTH, REQ_TAKEN, REQ_WRITTEN } from "./channel.ts";
 import type { Block } from "./ir.ts";
 
-/** One module's regions, each a list of blocks. */
-export interface WorkRequest { id: number; regions: Block[][]; opts: BackendOptions; }
 export type WorkReply =
   | { kind: "dispatcher"; module: WebAssembly.Module }
   | { kind: "batch"; id: number; module: WebAssembly.Module; exports: string[]; bytes: number; text?: string; emitMs: number; optimizeMs: number; compileMs: number }
   | { kind: "error"; id: number; message: string };
 
-const done = workerData.done as Int32Array;
-const replies = workerData.replies as MessagePort;
+await serveRequests();
 
-function reply(r: WorkReply): void {
-  replies.postMessage(r);
-  Atomics.add(done, 0, 1);
-  Atomics.notify(done, 0);
+async function serveRequests(): Promise<void> {
+  const done = workerData.done as Int32Array;
+  const replies = workerData.replies as MessagePort;
+  const chan = workerData.chan as SharedArrayBuffer, opts = workerData.opts as BackendOptions;
+  const header = new Int32Array(chan, 0, REQ_DATA / 4);
+  const reply = (r: WorkReply) => {
+    replies.postMessage(r);
+    Atomics.add(done, 0, 1);
+    Atomics.notify(done, 0);
+  };
+  reply({ kind: "dispatcher", module: compileDispatcher() });
+  if (needsBinaryen(opts)) await loadBackend();
+  for (let id = 1; ; id++) {
+    Atomics.wait(header, REQ_WRITTEN, id - 1);
+    const ir = new Uint8Array(chan, REQ_DATA, header[REQ_LENGTH]).slice();
+    Atomics.add(header, REQ_TAKEN, 1);
+    try {
+      reply({ kind: "batch", id, ...compileBlocks(regionsOf(ir), opts) });
+    } catch (e) {
+      reply({ kind: "error", id, message: e instanceof Error ? e.message : String(e) });
+    }
+  }
 }
 
-// Requests are served in order; one that needs Binaryen (an optimize level, passes, text for
-// dumps) waits for its load, and so do the requests behind it.
-let chain: Promise<void> = Promise.resolve();
-parentPort!.on("message", (req: WorkRequest) => {
-  chain = needsBinaryen(req.opts) ? chain.then(loadBackend).then(() => serve(req)) : chain.then(() => serve(req));
-});
-reply({ kind: "dispatcher", module: compileDispatcher() });
-
-function serve(req: WorkRequest): void {
-  try {
-    reply({ kind: "batch", id: req.id, ...compileBlocks(req.regions, req.opts) });
-  } catch (e) {
-    reply({ kind: "error", id: req.id, message: e instanceof Error ? e.message : String(e) });
-  }
+function regionsOf(ir: Uint8Array): Block[][] {
+  const regions = JSON.parse(new TextDecoder().decode(ir)) as (Omit<Block, "cached"> & { cached: number[] })[][];
+  return regions.map((r) => r.map((b) => ({ ...b, cached: new Set(b.cached) })));
 }

@@ -9,10 +9,11 @@
  *           lifter cannot start are interpreted) — the exhaustive test mode;
  *   staged  the interpreter runs and profiles block entries (counters in
  *           concealed memory at PROFILE_OFF); a block entered --bbt-threshold
- *           times is queued for translation with its region. The backend
- *           worker (and Binaryen in it) starts at the first hot block, on
- *           another thread: the guest never waits for it, and short programs
- *           never start it.
+ *           times, and every 1024 entries after, is queued for translation
+ *           with its region once its entries reach what translating pays
+ *           for (staging.ts). The backend worker starts at the first hot
+ *           block, on another thread: the guest never waits for it, and
+ *           short programs never start it.
  * Translated code chains inside WebAssembly (backend.ts run()); it comes back
  * here on a directory miss, a bail-out (S_EXIT = 1: the interpreter re-runs
  * the bailing instruction's block, faulting precisely if it must), or after
@@ -26,6 +27,7 @@ import { EXIT_INSN_LIMIT } from "../core/status.ts";
 import type { Interpreter } from "../interp/interpreter.ts";
 import { signalName } from "../interp/signals.ts";
 import { MAX_BLOCK_INSNS } from "../isa/block.ts";
+import { entriesToTranslate } from "./staging.ts";
 
 const hex = (v: number) => (v >>> 0).toString(16).padStart(8, "0");
 /** Block transitions per call into the WebAssembly dispatcher before limits are checked. */
@@ -43,6 +45,8 @@ const profileSlot = (eip: number) => Math.imul(eip, 0x9e3779b1) >>> (32 - PROFIL
  * instruction, does not wait seconds for it (papers/lab-notes.md, "Choosing defaults").
  */
 export const TIER_START_INSNS = 1 << 24;
+/** A block is warm at a WARM_SHARE-th of the threshold's entries (warm()). */
+const WARM_SHARE = 4;
 export const TIER_START_MS = 500;
 
 export type Mode = "interp" | "bbt" | "staged";
@@ -80,6 +84,10 @@ export interface TierPort {
   pump(): void;
   /** Instructions retired in translated code. */
   readonly translatedRetired: number;
+  /** Milliseconds of translation work on the guest's thread so far (lifting, installing). */
+  readonly translationMainMs: number;
+  /** Translation time per guest instruction so far, both threads, in ns; undefined before any. */
+  readonly translationNsPerInsn: number | undefined;
 }
 
 export interface TierTimeline {
@@ -155,9 +163,10 @@ export class Dispatcher {
         } else if (bbt && tier!.translateNow(eip)) {
           continue;
         } else {
-          if (staged && this.hot(eip) && (tier!.started || tierDue)) {
+          const entries = staged ? this.hot(eip) : 0;
+          if (entries && (tier!.started || tierDue)) {
             if (!tier!.started) startTier(tier!);
-            tier!.request(eip);
+            if (entries >= this.entriesToTranslate(performance.now() - started)) tier!.request(eip);
           }
           eip = interp.runBlock(eip);
         }
@@ -198,15 +207,29 @@ export class Dispatcher {
     return chains;
   }
 
-  /** Counts a block entry; true when it reaches the threshold. */
-  private hot(eip: number): boolean {
-    const h = profileSlot(eip);
-    return ++this.profile[h] === this.opts.threshold || (this.profile[h] > this.opts.threshold && (this.profile[h] & 1023) === 0);
+  /** Counts a block entry; returns the block's entries when it is due for a look (at the threshold, then every 1024), else 0. */
+  private hot(eip: number): number {
+    const h = profileSlot(eip), n = ++this.profile[h];
+    return n === this.opts.threshold || (n > this.opts.threshold && (n & 1023) === 0) ? n : 0;
   }
 
-  /** Whether the interpreter has entered a block at eip (staged mode's profile; a hash collision may say yes). */
-  entered(eip: number): boolean {
-    return this.profile[profileSlot(eip)] > 0;
+  /** The entries at which a hot block is worth translating now (staging.ts), from this run's measurements. */
+  private entriesToTranslate(elapsedMs: number): number {
+    const tier = this.opts.tier!;
+    return entriesToTranslate({
+      interpMs: elapsedMs - this.translatedMs - tier.translationMainMs, interpInsns: this.interp.retired,
+      translatedMs: this.translatedMs, translatedInsns: tier.translatedRetired, costNs: tier.translationNsPerInsn,
+    }, this.opts.threshold);
+  }
+
+  /**
+   * Whether the block at eip is warm: the interpreter has entered it at least 1/WARM_SHARE of the
+   * threshold's times (staged mode's profile; a hash collision may say yes). A hot block's region
+   * grows only into warm blocks: taking every block the interpreter had entered once made large
+   * programs translate mostly code that never ran again (python3's start-up: twice the instructions).
+   */
+  warm(eip: number): boolean {
+    return this.profile[profileSlot(eip)] * WARM_SHARE >= this.opts.threshold;
   }
 
   private end(e: unknown): number {

@@ -79,6 +79,18 @@ export class Tier implements TierPort {
     this.translator?.close();
   }
 
+  get translationMainMs(): number {
+    const ms = this.translator?.stats.ms;
+    return ms ? ms.decodeLift + ms.passes + ms.install : 0;
+  }
+
+  get translationNsPerInsn(): number | undefined {
+    const st = this.translator?.stats;
+    if (!st?.guestInsnsTranslated) return undefined;
+    const { decodeLift, passes, emit, optimize, compile, install } = st.ms;
+    return ((decodeLift + passes + emit + optimize + compile + install) * 1e6) / st.guestInsnsTranslated;
+  }
+
   get translatedRetired(): number { return this.counters[S_RETIRED / 2]; }
   get chainTransitions(): number { return this.counters[S_CHAINS / 2]; }
   get directoryLookups(): number { return this.counters[S_LOOKUPS / 2]; }
