@@ -8,9 +8,9 @@
  *
  * A region is the block at EIP and, breadth first, the blocks its direct
  * branches reach and the entries of the jump table a switch's indirect jmp
- * reads (jumpTable), up to maxBlocks; in staged mode only warm blocks (the
- * profile's verdict, `warm`), so paths that rarely run do not fill it. The
- * region's blocks branch to each other directly (link-blocks).
+ * reads (jumpTable), up to maxBlocks; in staged mode only blocks the
+ * interpreter has entered, so cold paths do not fill it. The region's
+ * blocks branch to each other directly (link-blocks).
  *
  * Invariants: it reads guest memory and nothing else of the VM's state; its
  * owner's policies come in as predicates and its verdicts (blocks that
@@ -42,8 +42,8 @@ export interface RegionOptions {
   skip?: (eip: number) => boolean;
   /** Pages whose blocks are not to be translated (code rewritten too often); checked after lifting. */
   skipPage?: (page: number) => boolean;
-  /** Staged mode: whether the block at eip is warm (the profile says so); blocks other than the first are taken only if so. */
-  warm?: (eip: number) => boolean;
+  /** Staged mode: whether the interpreter has entered the block at eip; blocks other than the first are taken only if so. */
+  entered?: (eip: number) => boolean;
   /** Where blocks ended before a control transfer because the lifter stopped: mnemonic (reason) -> blocks. */
   liftStops?: Map<string, number>;
   /** Whether to keep each block's IR as text after lifting and after every pass (for dumps). */
@@ -74,7 +74,7 @@ export function liftRegion(mem: Memory, eip: number, o: RegionOptions): Region {
   while (queue.length && blocks.length < o.maxBlocks) {
     const at = queue.shift()!;
     if (seen.has(at) || o.skip?.(at)) continue;
-    if (at !== start && o.warm && !o.warm(at)) continue;
+    if (at !== start && o.entered && !o.entered(at)) continue;
     seen.add(at);
     const insns = decodeFrom(mem, at);
     const block = insns.length ? liftBlock(insns, o.liftStops, o.x87Model) : null;

@@ -108,8 +108,8 @@ export interface TranslatorOptions {
   binaryenPasses?: string[];
   batchBlocks: number;
   dumpDir?: string;
-  /** Staged mode: whether the block at eip is warm; a region then grows only into such blocks. */
-  warm?: (eip: number) => boolean;
+  /** Staged mode: whether the interpreter has run the block at eip; a region then grows only into such blocks. */
+  entered?: (eip: number) => boolean;
 }
 
 export interface TranslatorStats {
@@ -191,7 +191,7 @@ export class Translator {
       x87Model: x87ModelOf(this.machine),
       skip: (at) => this.cache.has(at) || this.pendingEips.has(at) || this.isUntranslatable(at),
       skipPage: (page) => this.volatile(page),
-      warm: this.opts.warm,
+      entered: this.opts.entered,
       liftStops: this.stats.liftStops,
       recordStages: !!this.opts.dumpDir,
     });

@@ -45,8 +45,6 @@ const profileSlot = (eip: number) => Math.imul(eip, 0x9e3779b1) >>> (32 - PROFIL
  * instruction, does not wait seconds for it (papers/lab-notes.md, "Choosing defaults").
  */
 export const TIER_START_INSNS = 1 << 24;
-/** A block is warm at a WARM_SHARE-th of the threshold's entries (warm()). */
-const WARM_SHARE = 4;
 export const TIER_START_MS = 500;
 
 export type Mode = "interp" | "bbt" | "staged";
@@ -222,14 +220,9 @@ export class Dispatcher {
     }, this.opts.threshold);
   }
 
-  /**
-   * Whether the block at eip is warm: the interpreter has entered it at least 1/WARM_SHARE of the
-   * threshold's times (staged mode's profile; a hash collision may say yes). A hot block's region
-   * grows only into warm blocks: taking every block the interpreter had entered once made large
-   * programs translate mostly code that never ran again (python3's start-up: twice the instructions).
-   */
-  warm(eip: number): boolean {
-    return this.profile[profileSlot(eip)] * WARM_SHARE >= this.opts.threshold;
+  /** Whether the interpreter has entered a block at eip (staged mode's profile; a hash collision may say yes). */
+  entered(eip: number): boolean {
+    return this.profile[profileSlot(eip)] > 0;
   }
 
   private end(e: unknown): number {

@@ -98,7 +98,7 @@ export function runGuest(bytes: Uint8Array, argv: string[], env: string[], opts:
     passes, optLevel: opts.binaryenOpt ?? DEFAULT_BINARYEN_OPT, binaryenPasses: opts.binaryenPasses,
     batchBlocks: opts.batchBlocks ?? (mode === "bbt" ? 8 : 16), dumpDir: opts.dumpTranslations,
     codeCacheSize: opts.codeCacheSize ?? DEFAULT_CODE_CACHE,
-    warm: mode === "staged" ? (eip: number) => dispatcher.warm(eip) : undefined,
+    entered: mode === "staged" ? (eip: number) => dispatcher.entered(eip) : undefined,
   });
   // Installed once, before any guest code runs: replacing Memory.onCodeWrite when the tier
   // started made V8 deoptimize the interpreter's compiled stores (node --trace-deopt shows it).
