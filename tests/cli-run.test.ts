@@ -111,6 +111,15 @@ describe.concurrent("cdvm run: options", () => {
       expect(tl.startInsns >= TIER_START_INSNS || tl.startMs >= TIER_START_MS, JSON.stringify(tl)).toBe(true);
       expect(tl.readyMs).toBeGreaterThan(tl.startMs);
       expect(tl.firstRunMs).toBeGreaterThanOrEqual(tl.readyMs);
+      // Adaptive staging: every queued translation came from a look at a hot block, and the last
+      // decision's inputs are measured speeds (crc32's loop runs translated far faster than interpreted).
+      const sg = st.translation.staging;
+      expect(sg.requests).toBeGreaterThan(0);
+      expect(sg.looks).toBeGreaterThanOrEqual(sg.requests);
+      expect(sg.translatedNs).toBeLessThan(sg.interpNs);
+      expect(st.translation.queue.maxWaitMs).toBeGreaterThan(0);
+      expect(st.translation.queue.waitMs).toBeGreaterThanOrEqual(st.translation.queue.maxWaitMs);
+      expect(s.stderr).toMatch(/^cdvm: {3}staging: hot blocks looked at \d+ times, \d+ worth translating; last decision: (translate at \d+ entries|translation does not pay) \(interpreter [\d.]+ ns\/insn, translated code [\d.]+, translation [\d.]+ us\/insn\)$/m);
     } finally {
       t.cleanup();
     }

@@ -3,9 +3,10 @@
  * translating, from what the run has measured.
  */
 import { describe, expect, it } from "vitest";
-import { entriesToTranslate, type Measured } from "../src/vmm/staging.ts";
+import { stagingOf, type Measured } from "../src/vmm/staging.ts";
 
 const M = 1 << 20;
+const entriesToTranslate = (m: Measured, floor: number) => stagingOf(m, floor).entries;
 const run = (o: Partial<Measured>): Measured => ({ interpMs: 1000, interpInsns: 100 * M, translatedMs: 0, translatedInsns: 0, costNs: undefined, ...o });
 
 describe("adaptive staging", () => {

@@ -74,6 +74,12 @@ function printStats(st: RunStats): void {
         Object.entries(t.stageMs).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(", ") + ")",
       `cdvm:   code cache: ${t.codeCache.liveBytes} bytes live, ${t.codeCache.slots} slots, ${t.codeCache.flushes} flushes, ${t.codeCache.invalidations} invalidations`,
       `cdvm:   dispatch: ${t.linkedBranches} linked branches, ${t.chainTransitions} chained transitions, ${t.directoryLookups} directory lookups, ${t.directoryMisses} misses, ${t.bailouts} bail-outs`,
+      `cdvm:   worker queue: ${t.modules} modules, ${(t.queue.waitMs / 1000).toFixed(3)} s from submission to installation in all, ${t.queue.maxWaitMs.toFixed(0)} ms at most`,
+      ...(t.staging ? [
+        `cdvm:   staging: hot blocks looked at ${t.staging.looks} times, ${t.staging.requests} worth translating; last decision: ` +
+          `${t.staging.entries === null ? "translation does not pay" : `translate at ${t.staging.entries} entries`} ` +
+          `(interpreter ${t.staging.interpNs.toFixed(1)} ns/insn, translated code ${t.staging.translatedNs.toFixed(1)}, translation ${(t.staging.translationNs / 1000).toFixed(1)} us/insn)`,
+      ] : []),
       `cdvm:   tier timeline: started at ${ms(t.timeline.startMs)} (after ${t.timeline.startInsns} instructions); ` +
         `backend ready: ${ms(t.timeline.readyMs)}; translated code first ran: ${ms(t.timeline.firstRunMs)}`,
       `cdvm:   lifter stopped at: ${Object.entries(t.liftStops).map(([k, v]) => `${k} ${v}`).join(", ") || "nothing"}`,

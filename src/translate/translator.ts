@@ -117,6 +117,9 @@ export interface TranslatorStats {
   guestInsnsTranslated: number;
   modules: number;
   wasmBytes: number;
+  /** Milliseconds from a module's submission to its installation, summed and at most. */
+  waitMs: number;
+  maxWaitMs: number;
   /** Milliseconds per stage. */
   ms: { decodeLift: number; passes: number; emit: number; optimize: number; compile: number; install: number };
   /** Where blocks ended before a control transfer because the lifter stopped: mnemonic (reason) -> blocks. */
@@ -128,7 +131,7 @@ export const VOLATILE_PAGE_WRITES = 64;
 
 export class Translator {
   readonly stats: TranslatorStats = {
-    blocksTranslated: 0, guestInsnsTranslated: 0, modules: 0, wasmBytes: 0,
+    blocksTranslated: 0, guestInsnsTranslated: 0, modules: 0, wasmBytes: 0, waitMs: 0, maxWaitMs: 0,
     ms: { decodeLift: 0, passes: 0, emit: 0, optimize: 0, compile: 0, install: 0 },
     liftStops: new Map(),
   };
@@ -136,8 +139,9 @@ export class Translator {
   private readonly pageVersion = new Map<number, number>();
   /** Writes into each page's code since the page was mapped. */
   private readonly rewrites = new Map<number, number>();
-  /** Modules in the worker, by request id: their regions. */
+  /** Modules in the worker, by request id: their regions, and when they were submitted. */
   private readonly pending = new Map<number, Region[]>();
+  private readonly submitted = new Map<number, number>();
   /** Regions lifted while the worker was busy, to go out as one module. */
   private queued: Region[] = [];
   private queuedBlocks = 0;
@@ -219,6 +223,7 @@ export class Translator {
     this.queuedBlocks = 0;
     const id = this.backend.submit(regions.map((r) => r.map((b) => b.block)));
     this.pending.set(id, regions);
+    this.submitted.set(id, performance.now());
   }
 
   /** Installs every batch the worker has finished; returns how many arrived. */
@@ -245,6 +250,10 @@ export class Translator {
   private accept(r: WorkReply): void {
     if (r.kind === "dispatcher") { this.dispatcherModule = r.module; return; }
     const regions = this.pending.get(r.id)!;
+    const wait = performance.now() - this.submitted.get(r.id)!;
+    this.submitted.delete(r.id);
+    this.stats.waitMs += wait;
+    this.stats.maxWaitMs = Math.max(this.stats.maxWaitMs, wait);
     this.pending.delete(r.id);
     const blocks = regions.flat();
     for (const b of blocks) this.pendingEips.delete(b.block.start);

@@ -27,7 +27,7 @@ import { EXIT_INSN_LIMIT } from "../core/status.ts";
 import type { Interpreter } from "../interp/interpreter.ts";
 import { signalName } from "../interp/signals.ts";
 import { MAX_BLOCK_INSNS } from "../isa/block.ts";
-import { entriesToTranslate } from "./staging.ts";
+import { stagingOf, type Staging } from "./staging.ts";
 
 const hex = (v: number) => (v >>> 0).toString(16).padStart(8, "0");
 /** Block transitions per call into the WebAssembly dispatcher before limits are checked. */
@@ -103,6 +103,10 @@ export class Dispatcher {
   directoryMisses = 0;
   /** Wall milliseconds spent inside translated code (for the MIPS of translated code). */
   translatedMs = 0;
+  /** Staged mode: how often a hot block was looked at, how often it was worth translating, and the last decision (staging.ts). */
+  hotLooks = 0;
+  hotRequests = 0;
+  staging: Staging | undefined;
   /** When the tier got going, in milliseconds since the run started: --stats' time to translated code. */
   readonly timeline: TierTimeline = { startMs: NaN, startInsns: 0, readyMs: NaN, firstRunMs: NaN };
   private readonly profile: Uint32Array;
@@ -164,7 +168,11 @@ export class Dispatcher {
           const entries = staged ? this.hot(eip) : 0;
           if (entries && (tier!.started || tierDue)) {
             if (!tier!.started) startTier(tier!);
-            if (entries >= this.entriesToTranslate(performance.now() - started)) tier!.request(eip);
+            this.hotLooks++;
+            if (entries >= this.decide(performance.now() - started).entries) {
+              this.hotRequests++;
+              tier!.request(eip);
+            }
           }
           eip = interp.runBlock(eip);
         }
@@ -211,13 +219,13 @@ export class Dispatcher {
     return n === this.opts.threshold || (n > this.opts.threshold && (n & 1023) === 0) ? n : 0;
   }
 
-  /** The entries at which a hot block is worth translating now (staging.ts), from this run's measurements. */
-  private entriesToTranslate(elapsedMs: number): number {
+  /** The entries at which a hot block is worth translating now (staging.ts), from this run's measurements; kept in staging. */
+  private decide(elapsedMs: number): Staging {
     const tier = this.opts.tier!;
-    return entriesToTranslate({
+    return (this.staging = stagingOf({
       interpMs: elapsedMs - this.translatedMs - tier.translationMainMs, interpInsns: this.interp.retired,
       translatedMs: this.translatedMs, translatedInsns: tier.translatedRetired, costNs: tier.translationNsPerInsn,
-    }, this.opts.threshold);
+    }, this.opts.threshold));
   }
 
   /** Whether the interpreter has entered a block at eip (staged mode's profile; a hash collision may say yes). */

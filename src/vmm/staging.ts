@@ -31,10 +31,18 @@ export interface Measured {
   costNs: number | undefined;
 }
 
-/** Block entries at which translating a hot block pays (Infinity: not now), at least floor. */
-export function entriesToTranslate(m: Measured, floor: number): number {
+/** A decision and the figures it was made from (ns per guest instruction; priors where nothing was measured yet). */
+export interface Staging {
+  entries: number;
+  interpNs: number;
+  translatedNs: number;
+  costNs: number;
+}
+
+/** Block entries at which translating a hot block pays (entries; Infinity: not now), at least floor. */
+export function stagingOf(m: Measured, floor: number): Staging {
   const interpNs = (m.interpMs * 1e6) / Math.max(1, m.interpInsns);
   const translatedNs = m.translatedInsns >= TRUST_INSNS ? (m.translatedMs * 1e6) / m.translatedInsns : interpNs / PRIOR_SPEEDUP;
-  const gain = interpNs - translatedNs;
-  return gain > 0 ? Math.max(floor, (m.costNs ?? PRIOR_COST_NS) / gain) : Infinity;
+  const gain = interpNs - translatedNs, costNs = m.costNs ?? PRIOR_COST_NS;
+  return { entries: gain > 0 ? Math.max(floor, costNs / gain) : Infinity, interpNs, translatedNs, costNs };
 }

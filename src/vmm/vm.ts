@@ -71,6 +71,14 @@ export interface RunStats {
     /** Wall time inside translated code, and the MIPS it ran at. */
     translatedSeconds: number;
     translatedMips: number;
+    /** Modules' time from submission to the worker until installed: summed and at most (ms). */
+    queue: { waitMs: number; maxWaitMs: number };
+    /**
+     * Staged mode's adaptive staging (staging.ts): how often hot blocks were looked at, how often
+     * they were worth translating (asked of the tier, which ignores blocks already in flight), and
+     * the last decision with its inputs (ns per guest instruction; entries null: translation did not pay).
+     */
+    staging?: { looks: number; requests: number; entries: number | null; interpNs: number; translatedNs: number; translationNs: number };
     /** The ten commonest instructions blocks stopped at because the lifter does not cover them, with counts. */
     liftStops: Record<string, number>;
     /**
@@ -141,6 +149,14 @@ export function runGuest(bytes: Uint8Array, argv: string[], env: string[], opts:
       bailouts: dispatcher.bailouts,
       translatedSeconds: dispatcher.translatedMs / 1000,
       translatedMips: dispatcher.translatedMs ? dispatcher.translatedRetired / dispatcher.translatedMs / 1000 : 0,
+      queue: { waitMs: ts.waitMs, maxWaitMs: ts.maxWaitMs },
+      ...(dispatcher.staging ? {
+        staging: {
+          looks: dispatcher.hotLooks, requests: dispatcher.hotRequests,
+          entries: Number.isFinite(dispatcher.staging.entries) ? Math.round(dispatcher.staging.entries) : null,
+          interpNs: dispatcher.staging.interpNs, translatedNs: dispatcher.staging.translatedNs, translationNs: dispatcher.staging.costNs,
+        },
+      } : {}),
       liftStops: Object.fromEntries([...ts.liftStops].sort((a, b) => b[1] - a[1]).slice(0, 10)),
       timeline: { ...dispatcher.timeline, readyMs: orNull(dispatcher.timeline.readyMs), firstRunMs: orNull(dispatcher.timeline.firstRunMs) },
     };
