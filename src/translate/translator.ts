@@ -117,6 +117,13 @@ export interface TranslatorStats {
   guestInsnsTranslated: number;
   modules: number;
   wasmBytes: number;
+  /**
+   * The first module's worker time (emit, optimize, compile) and guest instructions: it pays the
+   * worker's one-time warm-up (its code not yet optimized by V8), so it is no measure of what the
+   * next instruction costs (vmm/tier.ts translationNsPerInsn leaves it out).
+   */
+  firstModuleMs: number;
+  firstModuleInsns: number;
   /** Milliseconds from a module's submission to its installation, summed and at most. */
   waitMs: number;
   maxWaitMs: number;
@@ -131,7 +138,7 @@ export const VOLATILE_PAGE_WRITES = 64;
 
 export class Translator {
   readonly stats: TranslatorStats = {
-    blocksTranslated: 0, guestInsnsTranslated: 0, modules: 0, wasmBytes: 0, waitMs: 0, maxWaitMs: 0,
+    blocksTranslated: 0, guestInsnsTranslated: 0, modules: 0, wasmBytes: 0, waitMs: 0, maxWaitMs: 0, firstModuleMs: 0, firstModuleInsns: 0,
     ms: { decodeLift: 0, passes: 0, emit: 0, optimize: 0, compile: 0, install: 0 },
     liftStops: new Map(),
   };
@@ -261,6 +268,10 @@ export class Translator {
     this.stats.ms.emit += r.emitMs;
     this.stats.ms.optimize += r.optimizeMs;
     this.stats.ms.compile += r.compileMs;
+    if (this.stats.modules === 0) {
+      this.stats.firstModuleMs = r.emitMs + r.optimizeMs + r.compileMs;
+      this.stats.firstModuleInsns = blocks.reduce((k, b) => k + b.block.addrs.length, 0);
+    }
     const t0 = performance.now();
     const imports = vmmImports(this.machine, blocks.map((b) => b.insns));
     const instance = new WebAssembly.Instance(r.module, { env: { mem: this.mem.wasm, ...imports } });

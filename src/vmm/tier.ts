@@ -84,11 +84,13 @@ export class Tier implements TierPort {
     return ms ? ms.decodeLift + ms.passes + ms.install : 0;
   }
 
+  /** Translation time per guest instruction, both threads, leaving out the worker's warm-up (the first module's worker time). */
   get translationNsPerInsn(): number | undefined {
     const st = this.translator?.stats;
-    if (!st?.guestInsnsTranslated) return undefined;
+    const insns = (st?.guestInsnsTranslated ?? 0) - (st?.firstModuleInsns ?? 0);
+    if (!st || insns <= 0) return undefined;
     const { decodeLift, passes, emit, optimize, compile, install } = st.ms;
-    return ((decodeLift + passes + emit + optimize + compile + install) * 1e6) / st.guestInsnsTranslated;
+    return ((decodeLift + passes + emit + optimize + compile + install - st.firstModuleMs) * 1e6) / insns;
   }
 
   get translatedRetired(): number { return this.counters[S_RETIRED / 2]; }
