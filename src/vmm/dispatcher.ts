@@ -46,8 +46,6 @@ const profileSlot = (eip: number) => Math.imul(eip, 0x9e3779b1) >>> (32 - PROFIL
  */
 export const TIER_START_INSNS = 1 << 24;
 export const TIER_START_MS = 500;
-/** Interpreted instructions on warm code after which their measured speed is used (sampleInterpreter). */
-const WARM_SAMPLE_INSNS = 1 << 20;
 
 export type Mode = "interp" | "bbt" | "staged";
 
@@ -109,10 +107,6 @@ export class Dispatcher {
   hotLooks = 0;
   hotRequests = 0;
   staging: Staging | undefined;
-  /** The interpreter's time and instructions on warm code (sampleInterpreter), and the poll window being measured. */
-  private warmMs = 0;
-  private warmInsns = 0;
-  private readonly window = { at: 0, decoded: 0, insns: 0, busy: 0 };
   /** When the tier got going, in milliseconds since the run started: --stats' time to translated code. */
   readonly timeline: TierTimeline = { startMs: NaN, startInsns: 0, readyMs: NaN, firstRunMs: NaN };
   private readonly profile: Uint32Array;
@@ -187,7 +181,6 @@ export class Dispatcher {
           if (tier?.run && Number.isNaN(timeline.readyMs)) timeline.readyMs = performance.now() - started;
           const elapsed = performance.now() - started;
           tierDue ||= interp.retired >= TIER_START_INSNS || elapsed >= TIER_START_MS;
-          if (staged) this.sampleInterpreter(elapsed);
           this.checkDeadline(elapsed, eip);
         }
         if (limit !== Infinity && this.retired >= limit) {
@@ -226,32 +219,11 @@ export class Dispatcher {
     return n === this.opts.threshold || (n > this.opts.threshold && (n & 1023) === 0) ? n : 0;
   }
 
-  /**
-   * Times the interpreter on code it has decoded before: between two polls that decoded no block,
-   * the time not spent in translated code or translating is the interpreter's. What matters for a
-   * hot block is the interpreter's speed on warm code; over the whole run, decoding cold code made it
-   * look 3-4x slower on python3's start-up (115-133 ns per instruction against ~35), so the tier
-   * translated code that it could not speed up.
-   */
-  private sampleInterpreter(elapsedMs: number): void {
-    const w = this.window, decoded = this.interp.blocksDecoded, insns = this.interp.retired;
-    const busy = this.translatedMs + (this.opts.tier?.translationMainMs ?? 0);
-    if (decoded === w.decoded && insns > w.insns) {
-      this.warmMs += elapsedMs - w.at - (busy - w.busy);
-      this.warmInsns += insns - w.insns;
-    }
-    w.at = elapsedMs;
-    w.decoded = decoded;
-    w.insns = insns;
-    w.busy = busy;
-  }
-
   /** The entries at which a hot block is worth translating now (staging.ts), from this run's measurements; kept in staging. */
   private decide(elapsedMs: number): Staging {
     const tier = this.opts.tier!;
-    const warm = this.warmInsns >= WARM_SAMPLE_INSNS;
     return (this.staging = stagingOf({
-      interpMs: warm ? this.warmMs : elapsedMs - this.translatedMs - tier.translationMainMs, interpInsns: warm ? this.warmInsns : this.interp.retired,
+      interpMs: elapsedMs - this.translatedMs - tier.translationMainMs, interpInsns: this.interp.retired,
       translatedMs: this.translatedMs, translatedInsns: tier.translatedRetired, costNs: tier.translationNsPerInsn,
     }, this.opts.threshold));
   }
