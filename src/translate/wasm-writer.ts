@@ -35,7 +35,7 @@ export function createType(types: Type[]): Type {
 }
 const expand = (t: Type): Type[] => (t === none ? [] : t >= TUPLE_BASE ? tuples[t - TUPLE_BASE] : [t]);
 
-const enum K { Op, I32, I64, F32, F64, LocalGet, LocalSet, GlobalGet, GlobalSet, Load, Store, Block, Loop, If, Br, Switch, Return, Call, CallIndirect, Select, Unreachable }
+const enum K { Op, I32, I64, F32, F64, LocalGet, LocalSet, GlobalGet, GlobalSet, Load, Store, Block, Loop, If, Br, Switch, Return, Call, CallIndirect, Select }
 
 const STRIDE = 8;
 
@@ -191,7 +191,6 @@ export class Module {
     const t = this.type(a) === unreachable ? this.type(b) : this.type(a);
     return this.node(K.Select, t, 0, -2, this.obj([a, b, cond]));
   }
-  unreachable(): Expr { return this.node(K.Unreachable, unreachable, 0); }
 
   addFunctionImport(name: string, module: string, base: string, params: Type, results: Type): void {
     this.imports.push({ name, module, base, params, results });
@@ -308,7 +307,6 @@ export class Module {
       case K.Call: s.byte(0x10); s.u32(this.fnIndex.get(obj<string>())!); return;
       case K.CallIndirect: s.byte(0x11); s.u32(this.sig(f[at + 5], f[at + 6])); s.u32(0); return;
       case K.Select: s.byte(0x1b); return;
-      case K.Unreachable: s.byte(0x00); return;
     }
   }
 
