@@ -7,8 +7,8 @@
  * - a page holding translated code is written (Memory.onCodeWrite), or
  *   unmapped/remapped: every translation touching the page is removed
  *   (directory tombstone, table slot cleared) before the store happens —
- *   and with it every entry of the same module, since the module's blocks
- *   branch to each other directly (each entry lists all its module's pages);
+ *   and with it every entry of the same region, since a region's blocks
+ *   branch to each other directly (each entry lists all its region's pages);
  * - the cache is full — the WebAssembly bytes of live translations would pass
  *   --code-cache-size, or the directory would pass half full: everything is
  *   flushed at once (Dynamo's policy), and hot code is translated again.

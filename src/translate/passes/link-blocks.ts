@@ -1,24 +1,24 @@
 /**
- * link-blocks: lets control pass between the blocks of one translation
- * module (the region a request translates, translator.ts) without returning
- * to the dispatcher. An exit whose target is a constant (a direct jump, a
- * conditional branch, a call, a fall-through) that starts another block of
- * the module, or the block itself, is linked to it. An exit whose target is
- * computed is linked, for a jump through a jump table (a compiled switch),
- * to the table's entries that start blocks of the module (the translator read
- * the table and put its targets in the region), and otherwise (ret, other
- * indirect jumps and calls) to the module's return sites — the blocks that
- * start right after a block ending in a call — when there are at most
- * MAX_PREDICTED of them: return-address prediction by comparison, the common
- * case for a function translated with its callers. A computed target is
- * compared with each candidate at run time, so a changed table or an
- * unexpected return address simply leaves through the dispatcher.
- * The backend branches to a linked block inside the module's function, with
- * registers still in locals and no directory lookup, and counts the links
- * against a budget so control still reaches the dispatcher regularly.
- * Invalidation stays sound because the code cache drops a whole module when
- * any page of it changes (translator.ts installs every entry with the pages
- * of all the module's blocks).
+ * link-blocks: lets control pass between the blocks of one region (what a
+ * request translates, translator.ts; one function of a translation module)
+ * without returning to the dispatcher. An exit whose target is a constant
+ * (a direct jump, a conditional branch, a call, a fall-through) that starts
+ * another block of the region, or the block itself, is linked to it. An
+ * exit whose target is computed is linked, for a jump through a jump table
+ * (a compiled switch), to the table's entries that start blocks of the
+ * region (the translator read the table and put its targets in the region),
+ * and otherwise (ret, other indirect jumps and calls) to the region's return
+ * sites — the blocks that start right after a block ending in a call — when
+ * there are at most MAX_PREDICTED of them: return-address prediction by
+ * comparison, the common case for a function translated with its callers. A
+ * computed target is compared with each candidate at run time, so a changed
+ * table or an unexpected return address simply leaves through the
+ * dispatcher. The backend branches to a linked block inside the region's
+ * function, with registers still in locals and no directory lookup, and
+ * counts the links against a budget so control still reaches the
+ * dispatcher regularly. Invalidation stays sound because the code cache
+ * drops a whole region when any page of it changes (translator.ts installs
+ * every entry with the pages of all the region's blocks).
  */
 import type { Block } from "../ir.ts";
 
