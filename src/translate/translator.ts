@@ -82,7 +82,7 @@ function interpret(m: Machine, i: Insn): number {
 type Region = (RegionBlock & { versions: number[] })[];
 
 /** The most blocks one translation module holds: regions queued while the worker is busy wait for it up to this many. */
-export const MODULE_BLOCKS = 512;
+const MODULE_BLOCKS = 512;
 
 /** One installed entry of a translation module. */
 export interface Translation {
@@ -147,8 +147,7 @@ export class Translator {
   /** Writes into each page's code since the page was mapped. */
   private readonly rewrites = new Map<number, number>();
   /** Modules in the worker, by request id: their regions, and when they were submitted. */
-  private readonly pending = new Map<number, Region[]>();
-  private readonly submitted = new Map<number, number>();
+  private readonly pending = new Map<number, { regions: Region[]; at: number }>();
   /** Regions lifted while the worker was busy, to go out as one module. */
   private queued: Region[] = [];
   private queuedBlocks = 0;
@@ -229,8 +228,7 @@ export class Translator {
     this.queued = [];
     this.queuedBlocks = 0;
     const id = this.backend.submit(regions.map((r) => r.map((b) => b.block)));
-    this.pending.set(id, regions);
-    this.submitted.set(id, performance.now());
+    this.pending.set(id, { regions, at: performance.now() });
   }
 
   /** Installs every batch the worker has finished; returns how many arrived. */
@@ -256,9 +254,8 @@ export class Translator {
 
   private accept(r: WorkReply): void {
     if (r.kind === "dispatcher") { this.dispatcherModule = r.module; return; }
-    const regions = this.pending.get(r.id)!;
-    const wait = performance.now() - this.submitted.get(r.id)!;
-    this.submitted.delete(r.id);
+    const { regions, at } = this.pending.get(r.id)!;
+    const wait = performance.now() - at;
     this.stats.waitMs += wait;
     this.stats.maxWaitMs = Math.max(this.stats.maxWaitMs, wait);
     this.pending.delete(r.id);
