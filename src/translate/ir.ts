@@ -174,6 +174,17 @@ export function reads(o: Op): Temp[] {
   }
 }
 
+/** The temporaries an operation defines (an x87 operation's ok and bits only when it has them). */
+export function writes(o: Op): Temp[] {
+  switch (o.op) {
+    case "const": case "getreg": case "bin": case "un": case "select": case "load": case "cond": case "xcvtt": return [o.dst];
+    case "div64": return [o.q, o.r];
+    case "xcomi": return [o.ok, o.bits];
+    case "x87": return [o.ok, o.bits].filter((t) => t >= 0);
+    default: return [];
+  }
+}
+
 /** What an interp operation's call reports: the instruction completed, raised a guest fault (and is to be re-run), or completed with a store into code. */
 export const INTERP_DONE = 0, INTERP_FAULT = 1, INTERP_SMC = 2;
 

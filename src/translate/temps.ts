@@ -20,7 +20,7 @@
  * The other temporaries get locals by a linear scan over the block: a local
  * is free again after the last read of the temporary it holds.
  */
-import { reads, type Op, type Temp } from "./ir.ts";
+import { reads, writes, type Op, type Temp } from "./ir.ts";
 
 export interface TempPlan {
   /** Whether temporary t is folded into its reader (the backend keeps its expression instead of a local). */
@@ -36,17 +36,6 @@ function pureDst(o: Op): Temp {
   switch (o.op) {
     case "const": case "getreg": case "bin": case "un": case "select": return o.dst;
     default: return -1;
-  }
-}
-
-/** Temporaries an operation defines. */
-function defines(o: Op): Temp[] {
-  switch (o.op) {
-    case "const": case "getreg": case "bin": case "un": case "select": case "load": case "cond": case "xcvtt": return [o.dst];
-    case "div64": return [o.q, o.r];
-    case "xcomi": return [o.ok, o.bits];
-    case "x87": return [o.ok, o.bits].filter((t) => t >= 0);
-    default: return [];
   }
 }
 
@@ -92,7 +81,7 @@ export function planTemps(ops: Op[], temps: number): TempPlan {
   // Temporaries whose locals become free after position i: a list per position, linked through next.
   const ending = new Int32Array(n + 1).fill(-1), next = new Int32Array(temps);
   ops.forEach((o, i) => {
-    for (const t of defines(o)) {
+    for (const t of writes(o)) {
       if (folded[t]) continue;
       local[t] = free.pop() ?? locals++;
       const end = Math.max(last[t], i);
