@@ -87,7 +87,18 @@ class Cdp {
     });
   }
 
-  close(): void { if (this.proc.exitCode === null) this.proc.kill("SIGKILL"); }
+  /**
+   * Asks the browser to quit and waits for it, killing it after 5 s: killing it outright left its
+   * helper processes writing the profile while afterAll removed the directory (ENOTEMPTY).
+   */
+  async close(): Promise<void> {
+    if (this.proc.exitCode !== null || this.proc.signalCode !== null) return;
+    const exited = new Promise((resolve) => this.proc.once("exit", resolve));
+    this.send("Browser.close").catch(() => {});
+    const timer = setTimeout(() => this.proc.kill("SIGKILL"), 5000);
+    await exited;
+    clearTimeout(timer);
+  }
 }
 
 /** A schema-/2 results file derived from the fixture: suite "real", outcomes and timeout flags set, qemu not run. */
@@ -176,12 +187,12 @@ describe.skipIf(!CHROMIUM)("report.html in headless Chromium", () => {
       }
       console.log(`report-browser: report in ${path.join(work, "report")}, screenshot ${path.join(shots, "report-1280.png")} (${WIDTH}x${page.height})`);
     } finally {
-      cdp.close();
+      await cdp.close();
     }
   }, 90_000);
 
   afterAll(() => {
-    if (!process.env.CDVM_REPORT_KEEP) fs.rmSync(work, { recursive: true, force: true });
+    if (!process.env.CDVM_REPORT_KEEP) fs.rmSync(work, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
   });
 
   it("is self-contained: no scripts, no external references", () => {
