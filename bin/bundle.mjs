@@ -16,7 +16,7 @@ function projectRoot() {
   }
 }
 
-const ROOT = projectRoot();
+export const ROOT = projectRoot();
 const CACHE = path.join(ROOT, "node_modules/.cache/cdvm");
 
 function newest(dir) {

@@ -7,12 +7,15 @@ describe("bench configurations", () => {
   it("parses modes and modifiers into cdvm run options", () => {
     const c = parseConfig("staged:threshold=1000:-dead-flags:opt=2");
     expect(c.name).toBe("staged:-dead-flags:threshold=1000:opt=2");
-    expect(cdvmRunArgs(c)).toEqual(["--mode", "staged", "--disable-pass", "dead-flags", "--bbt-threshold", "1000", "--binaryen-opt", "2"]);
+    expect(cdvmRunArgs(c)).toEqual(["--mode", "staged", "--no-tcache", "--disable-pass", "dead-flags", "--bbt-threshold", "1000", "--binaryen-opt", "2"]);
     expect(parseConfig("bbt:passes=reg-cache").passes).toEqual(["reg-cache"]);
     expect(parseConfig("native").kind).toBe("native");
     const f64 = parseConfig("interp:x87=f64");
     expect(f64.name).toBe("interp:x87=f64");
-    expect(cdvmRunArgs(f64)).toEqual(["--mode", "interp", "--x87", "f64"]);
+    expect(cdvmRunArgs(f64)).toEqual(["--mode", "interp", "--no-tcache", "--x87", "f64"]);
+    const warm = parseConfig("staged:tcache=warm");
+    expect(warm.name).toBe("staged:tcache=warm");
+    expect(cdvmRunArgs(warm, "/tmp/tc")).toEqual(["--mode", "staged", "--tcache", "/tmp/tc"]);
   });
   it("expands presets from the pass registry", () => {
     expect(parseConfigList("ablation").map((c) => c.name)).toEqual(["staged", ...PASS_NAMES.map((p) => `staged:-${p}`)]);
@@ -20,6 +23,6 @@ describe("bench configurations", () => {
     expect(parseConfigList("interp,interp,default").map((c) => c.name)).toEqual(["interp", "bbt", "staged", "native", "qemu"]);
   });
   it("rejects bad strings", () => {
-    for (const bad of ["fast", "staged:-nope", "staged:opt=9", "interp:threshold=5", "native:-dead-flags", "staged:threshold", "interp:x87=f32"]) expect(() => parseConfig(bad), bad).toThrow();
+    for (const bad of ["fast", "staged:-nope", "staged:opt=9", "interp:threshold=5", "native:-dead-flags", "staged:threshold", "interp:x87=f32", "staged:tcache=cold", "interp:tcache=warm"]) expect(() => parseConfig(bad), bad).toThrow();
   });
 });

@@ -1,16 +1,19 @@
 /**
  * Every guest-tests case (C programs, instruction-level programs, SMC
  * programs) under cdvm gives the stdout and exit status of the same binary
- * run natively — in every execution mode, and in bbt mode with each IR pass
- * disabled in turn on a subset chosen to exercise the lifted instructions.
+ * run natively — in every execution mode (the translating ones twice over a
+ * fresh persistent translation cache: the first run fills it, the second
+ * runs from it), and in bbt mode with each IR pass disabled in turn on a
+ * subset chosen to exercise the lifted instructions.
  */
 import { describe, expect, it } from "vitest";
+import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { golden, GUEST_TESTS, maskUndefinedFlags, readCases, runCase, type GuestCase } from "./support/guest.ts";
 import { PASS_NAMES } from "../src/translate/passes/index.ts";
 
 const cases = readCases(path.join(GUEST_TESTS, "cases.json"));
-const MODES = ["interp", "bbt", "staged"];
 const ABLATION_CASES = new Set(["arith64", "bignum", "bytecode", "crc_md5", "hashtable", "sorting", "switch_table",
   "insn_alu_arith", "insn_alu_logic", "insn_cond", "insn_moves", "insn_muldiv", "insn_shifts", "smc_patch_imm", "smc_self"]);
 
@@ -21,11 +24,26 @@ async function check(name: string, c: GuestCase, options: string[]): Promise<voi
   expect(got.status, got.stderr).toBe(want.status);
 }
 
-describe.each(MODES)("guest programs, --mode %s", (mode) => {
-  it.concurrent.each(cases.map((c) => [c.name, c] as const))("%s", (name, c) => check(name, c, ["--mode", mode]), 180_000);
+/** Runs the case cold, filling a fresh persistent cache, then warm, from it. */
+async function checkColdWarm(name: string, c: GuestCase, mode: string): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cdvm-tcache-"));
+  try {
+    await check(name, c, ["--mode", mode, "--tcache", dir]);
+    await check(name, c, ["--mode", mode, "--tcache", dir]);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe("guest programs, --mode interp", () => {
+  it.concurrent.each(cases.map((c) => [c.name, c] as const))("%s", (name, c) => check(name, c, ["--mode", "interp"]), 180_000);
+});
+
+describe.each(["bbt", "staged"])("guest programs, --mode %s, cold then warm persistent translation cache", (mode) => {
+  it.concurrent.each(cases.map((c) => [c.name, c] as const))("%s", (name, c) => checkColdWarm(name, c, mode), 360_000);
 });
 
 describe.each(PASS_NAMES)("guest programs, --mode bbt --disable-pass %s", (pass) => {
   const subset = cases.filter((c) => ABLATION_CASES.has(c.name));
-  it.concurrent.each(subset.map((c) => [c.name, c] as const))("%s", (name, c) => check(name, c, ["--mode", "bbt", "--disable-pass", pass]), 180_000);
+  it.concurrent.each(subset.map((c) => [c.name, c] as const))("%s", (name, c) => check(name, c, ["--mode", "bbt", "--no-tcache", "--disable-pass", pass]), 180_000);
 });

@@ -11,6 +11,9 @@
  *     opt=N                  --binaryen-opt N
  *     cache=BYTES            --code-cache-size BYTES
  *     x87=MODEL              --x87 MODEL (f80 or f64; interp takes it too)
+ *     tcache=warm            a persistent translation cache filled by one
+ *                            untimed run of the benchmark first (otherwise
+ *                            every cdvm run has --no-tcache)
  *   e.g. staged:-dead-flags:threshold=1000:opt=2, interp:x87=f64
  *
  * A --configs list is comma-separated; presets expand in place:
@@ -37,6 +40,7 @@ export interface BenchConfig {
   opt?: number;
   cacheSize?: number;
   x87?: X87ModelName;
+  tcache?: "warm";
 }
 
 export const THRESHOLD_SWEEP = [1, 10, 50, 200, 1000, 5000];
@@ -85,10 +89,14 @@ export function parseConfig(text: string): BenchConfig {
         if (!(X87_MODEL_NAMES as string[]).includes(val)) throw new ConfigError(`unknown x87 model '${val}' in '${text}' (models: ${X87_MODEL_NAMES.join(", ")})`);
         c.x87 = val as X87ModelName;
         break;
-      default: throw new ConfigError(`unknown modifier '${key}' in '${text}' (known: -PASS, passes=, threshold=, opt=, cache=, x87=)`);
+      case "tcache":
+        if (val !== "warm") throw new ConfigError(`tcache= takes 'warm' in '${text}'`);
+        c.tcache = val;
+        break;
+      default: throw new ConfigError(`unknown modifier '${key}' in '${text}' (known: -PASS, passes=, threshold=, opt=, cache=, x87=, tcache=)`);
     }
   }
-  if (c.mode === "interp" && (c.disablePasses.length || c.passes || c.threshold !== undefined || c.opt !== undefined || c.cacheSize !== undefined)) {
+  if (c.mode === "interp" && (c.disablePasses.length || c.passes || c.threshold !== undefined || c.opt !== undefined || c.cacheSize !== undefined || c.tcache)) {
     throw new ConfigError(`'${text}': interp takes no translator modifiers`);
   }
   c.name = configName(c);
@@ -105,6 +113,7 @@ export function configName(c: BenchConfig): string {
   if (c.opt !== undefined) parts.push(`opt=${c.opt}`);
   if (c.cacheSize !== undefined) parts.push(`cache=${c.cacheSize}`);
   if (c.x87 !== undefined) parts.push(`x87=${c.x87}`);
+  if (c.tcache) parts.push(`tcache=${c.tcache}`);
   return parts.join(":");
 }
 
@@ -122,9 +131,9 @@ export function parseConfigList(list: string): BenchConfig[] {
   return out;
 }
 
-/** `cdvm run` options for a cdvm configuration (before the program). */
-export function cdvmRunArgs(c: BenchConfig): string[] {
-  const a = ["--mode", c.mode!];
+/** `cdvm run` options for a cdvm configuration (before the program); tcacheDir: the cache of a tcache=warm configuration. */
+export function cdvmRunArgs(c: BenchConfig, tcacheDir?: string): string[] {
+  const a = ["--mode", c.mode!, ...(c.tcache ? ["--tcache", tcacheDir!] : ["--no-tcache"])];
   if (c.passes) a.push("--passes", c.passes.join(","));
   for (const p of c.disablePasses) a.push("--disable-pass", p);
   if (c.threshold !== undefined) a.push("--bbt-threshold", String(c.threshold));
@@ -136,6 +145,6 @@ export function cdvmRunArgs(c: BenchConfig): string[] {
 
 /** What the configuration differs in from plain `staged` — used by the report to find ablation and threshold rows. */
 export function describeConfig(c: BenchConfig): { baseline: string; disabled: string[]; threshold?: number; otherwise: boolean } {
-  const otherwise = c.kind !== "cdvm" || c.mode !== "staged" || c.passes !== undefined || c.opt !== undefined || c.cacheSize !== undefined || c.x87 !== undefined;
+  const otherwise = c.kind !== "cdvm" || c.mode !== "staged" || c.passes !== undefined || c.opt !== undefined || c.cacheSize !== undefined || c.x87 !== undefined || c.tcache !== undefined;
   return { baseline: "staged", disabled: c.disablePasses, threshold: c.threshold, otherwise };
 }

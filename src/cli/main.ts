@@ -10,6 +10,8 @@ import { disasmMain } from "./disasm.ts";
 import { DEFAULT_X87_MODEL } from "../interp/x87-model.ts";
 import { EXIT_USAGE, EXIT_VMM } from "../core/status.ts";
 import { benchCommand, reportCommand } from "../bench/cli.ts";
+import { DEFAULT_TCACHE_SIZE, defaultTCacheDir } from "../translate/tcache.ts";
+import { cacheCommand } from "./cache.ts";
 
 const collect = (v: string, acc: string[]) => [...acc, v];
 const program = new Command("cdvm")
@@ -42,9 +44,21 @@ program
   .option("--binaryen-opt <0-4>", `Binaryen optimize level for translations (default ${DEFAULT_BINARYEN_OPT})`)
   .option("--binaryen-passes <list>", "explicit Binaryen passes instead of an optimize level")
   .option("--code-cache-size <bytes>", `translation cache budget; flushed whole when full (default ${DEFAULT_CODE_CACHE})`)
-  .option("--dump-translations <dir>", "write guest code, IR after each pass and WebAssembly text per translation")
+  .option("--dump-translations <dir>", "write guest code, IR after each pass and WebAssembly text per translation (no --tcache then)")
+  .option("--tcache <dir>", `persistent translation cache directory (default ${defaultTCacheDir()})`)
+  .option("--no-tcache", "neither use nor write the persistent translation cache")
+  .option("--tcache-size <bytes>", `persistent translation cache's size cap (default ${DEFAULT_TCACHE_SIZE})`)
   .action((prog: string, args: string[], opts) => {
     process.exitCode = runCommand(prog, args, opts);
+  });
+
+program
+  .command("cache")
+  .description("show the persistent translation cache's size, or clear it")
+  .option("--tcache <dir>", "the cache directory", defaultTCacheDir())
+  .option("--clear", "remove every cached translation")
+  .action((opts: { tcache: string; clear?: boolean }) => {
+    process.exitCode = cacheCommand(opts.tcache, !!opts.clear);
   });
 
 program

@@ -11,10 +11,12 @@
  */
 import * as fs from "node:fs";
 import { MODES, runGuest, type Mode, type RunStats } from "../vmm/vm.ts";
+import type { RecallStats } from "../translate/recall.ts";
 import { X87_MODEL_NAMES, type X87ModelName } from "../interp/x87-model.ts";
 import { EXIT_NOEXEC, EXIT_NOTFOUND, UsageError } from "../core/status.ts";
 import { PASS_NAMES } from "../translate/passes/index.ts";
 import { reportProblem } from "./errors.ts";
+import { defaultTCacheDir } from "../translate/tcache.ts";
 import { armWatchdog } from "./watchdog.ts";
 
 export interface RunCliOptions {
@@ -38,6 +40,9 @@ export interface RunCliOptions {
   binaryenPasses?: string;
   codeCacheSize?: string;
   dumpTranslations?: string;
+  /** The directory; false: --no-tcache; undefined: the default directory. */
+  tcache?: string | false;
+  tcacheSize?: string;
 }
 
 export function guestEnvironment(vars: string[], clear: boolean): string[] {
@@ -82,10 +87,21 @@ function printStats(st: RunStats): void {
       ] : []),
       `cdvm:   tier timeline: started at ${ms(t.timeline.startMs)} (after ${t.timeline.startInsns} instructions); ` +
         `backend ready: ${ms(t.timeline.readyMs)}; translated code first ran: ${ms(t.timeline.firstRunMs)}`,
+      ...(t.tcache ? [tcacheLine(t.tcache)] : []),
       `cdvm:   lifter stopped at: ${Object.entries(t.liftStops).map(([k, v]) => `${k} ${v}`).join(", ") || "nothing"}`,
     );
   }
   process.stderr.write(lines.join("\n") + "\n");
+}
+
+function tcacheLine(c: RecallStats): string {
+  const mb = (b: number) => `${(b / 1e6).toFixed(2)} MB`;
+  const read = c.refused ? `ignored its file (${c.refused})`
+    : `loaded ${c.loaded.modules} modules (${c.loaded.regions} regions, ${mb(c.loaded.bytes)}) in ${c.loaded.ms.toFixed(1)} ms, compiled in ${c.compileMs.toFixed(1)} ms`;
+  const wrote = c.written ? `wrote ${c.written.modules} modules (${mb(c.written.bytes)}) in ${c.written.ms.toFixed(1)} ms`
+    : c.writeError ? `could not write (${c.writeError})` : "wrote nothing new";
+  return `cdvm:   tcache: ${c.file}: ${read}; installed ${c.installed.regions} regions (${c.installed.guestInsns} guest instructions), ` +
+    `${c.mismatched} did not match the guest's code; ${wrote}`;
 }
 
 function parseList(v: string | undefined): string[] | undefined {
@@ -145,6 +161,8 @@ export function runCommand(program: string, args: string[], o: RunCliOptions): n
     const binaryenOpt = parseCount(o.binaryenOpt, "--binaryen-opt");
     if (binaryenOpt !== undefined && binaryenOpt > 4) throw new UsageError("--binaryen-opt takes 0 to 4");
     const codeCacheSize = parseCount(o.codeCacheSize, "--code-cache-size");
+    const tcacheSize = parseCount(o.tcacheSize, "--tcache-size");
+    const tcache = o.tcache === false ? undefined : o.tcache ?? defaultTCacheDir();
     const passes = parseList(o.passes), disablePasses = o.disablePass.flatMap((p) => parseList(p) ?? []);
     for (const n of [...(passes ?? []), ...disablePasses]) if (!PASS_NAMES.includes(n)) throw new UsageError(`unknown pass '${n}' (see cdvm passes)`);
     if (o.root !== undefined && !fs.statSync(o.root, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`--root '${o.root}' is not a directory`);
@@ -166,7 +184,7 @@ export function runCommand(program: string, args: string[], o: RunCliOptions): n
       st = runGuest(bytes, [o.argv0 ?? program, ...args], env, {
         mode: o.mode as Mode, x87: o.x87 as X87ModelName, maxInsns, timeoutMs, maxMemory, root: o.root, strace: o.strace,
         strict: o.strict, execfn: program, threshold, passes, disablePasses, binaryenOpt,
-        binaryenPasses: parseList(o.binaryenPasses), codeCacheSize, dumpTranslations: o.dumpTranslations,
+        binaryenPasses: parseList(o.binaryenPasses), codeCacheSize, dumpTranslations: o.dumpTranslations, tcache, tcacheSize,
       });
     } catch (e) {
       if (statsFd !== undefined) { fs.closeSync(statsFd); fs.rmSync(o.statsJson!, { force: true }); }

@@ -98,12 +98,15 @@ export interface BackendOptions {
   passes?: string[];
   /** Keep the module's text form for --dump-translations. */
   wantText?: boolean;
+  /** Return the module's bytes too (for the persistent translation cache). */
+  keepBinary?: boolean;
 }
 
 export interface CompiledBatch {
   module: WebAssembly.Module;
   exports: string[];
   bytes: number;
+  binary?: Uint8Array;
   text?: string;
   emitMs: number;
   optimizeMs: number;
@@ -135,7 +138,7 @@ function finish(mod: Module, opts: BackendOptions, exportsList: string[], t0: nu
   const t2 = performance.now();
   const module = new WebAssembly.Module(binary as Uint8Array<ArrayBuffer>);
   const t3 = performance.now();
-  return { module, exports: exportsList, bytes: binary.length, text, emitMs: t1 - t0, optimizeMs: t2 - t1, compileMs: t3 - t2 };
+  return { module, exports: exportsList, bytes: binary.length, binary: opts.keepBinary ? binary : undefined, text, emitMs: t1 - t0, optimizeMs: t2 - t1, compileMs: t3 - t2 };
 }
 
 /**

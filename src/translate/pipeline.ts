@@ -102,7 +102,7 @@ export function liftRegion(mem: Memory, eip: number, o: RegionOptions): Region {
 }
 
 /** The block at eip, or none when its first instruction cannot be fetched (not executable) or decoded. */
-function decodeFrom(mem: Memory, eip: number): Insn[] {
+export function decodeFrom(mem: Memory, eip: number): Insn[] {
   const fetch = (a: number): number => {
     if (!(mem.perm[a >>> PAGE_SHIFT] & PROT_EXEC)) throw new RangeError("not executable");
     return mem.u8[a >>> 0];
@@ -145,7 +145,7 @@ function successors(last: Insn): number[] {
 }
 
 /** The guest pages a block's code covers. */
-export function pagesOf(block: Block): number[] {
+export function pagesOf(block: { start: number; length: number }): number[] {
   const out: number[] = [];
   for (let p = block.start >>> PAGE_SHIFT; p <= (block.start + Math.max(block.length, 1) - 1) >>> PAGE_SHIFT; p++) out.push(p);
   return out;

@@ -14,69 +14,27 @@
  * VOLATILE_PAGE_WRITES times since it was mapped (code rewritten in a loop:
  * translating it anew after every write cost a bbt run of such a program
  * ~1 ms per write, 99 s for 100 000).
+ * With a persistent translation cache (recall.ts), its modules go to the
+ * worker first, to be compiled; a block they hold is not translated again
+ * while they compile, and is installed from them when its bytes match.
  * Each module is instantiated with the VMM's imports (vmmImports): the
  * interpreter's flag logic and, for interp operations, its executors over
  * the batch's decoded instructions, which live as long as the instance.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { Insn } from "../isa/decode.ts";
 import { formatInsn } from "../isa/disasm.ts";
-import { GuestFault } from "../core/fault.ts";
 import type { Machine } from "../interp/machine.ts";
-import { executorFor } from "../interp/dispatch.ts";
 import { x87ModelOf } from "../interp/fpu.ts";
-import { specialize } from "../interp/fast.ts";
 import { PAGE_SHIFT } from "../core/layout.ts";
 import type { Memory } from "../core/memory.ts";
-import { condition, updateFlags } from "../interp/flags.ts";
 import { RemoteBackend } from "./remote.ts";
 import type { WorkReply } from "./worker.ts";
-import { INTERP_DONE, INTERP_FAULT, INTERP_SMC, type Block } from "./ir.ts";
+import type { Block } from "./ir.ts";
+import { vmmImports } from "./imports.ts";
 import { liftRegion, pagesOf, type RegionBlock } from "./pipeline.ts";
 import type { Pass } from "./passes/index.ts";
-
-/** Re-exported for the dispatcher, which bounds its chain budget by it. */
-
-export interface VmmImports {
-  cond: (cc: number) => number;
-  updflags: (mask: number, bits: number) => void;
-  interp: (n: number, k: number) => number;
-}
-
-/**
- * What a translation module imports from the VMM, over the interpreter's
- * machine m: its flag logic, and its executors for interp operations —
- * interp(n, k) runs insns[n][k], instruction k of the module's block n.
- */
-export function vmmImports(m: Machine, insns: readonly (readonly Insn[])[]): VmmImports {
-  const s = m.s;
-  return {
-    cond: (cc) => (condition(s, cc) ? 1 : 0),
-    updflags: (mask, bits) => updateFlags(s, mask, bits),
-    interp: (n, k) => interpret(m, insns[n][k]),
-  };
-}
-
-/**
- * Runs one instruction with the executor the interpreter would bind. A guest
- * fault is reported, not thrown: the translation bails out and the
- * interpreter re-runs the instruction, faulting with its own precise state.
- * A store into code (which already invalidated the page) is reported too,
- * so the translation hands over to the interpreter after the instruction.
- */
-function interpret(m: Machine, i: Insn): number {
-  try {
-    (i.exec ??= specialize(i) ?? executorFor(i.row))(m, i);
-  } catch (e) {
-    if (!(e instanceof GuestFault)) throw e;
-    m.smc = false;
-    return INTERP_FAULT;
-  }
-  if (!m.smc) return INTERP_DONE;
-  m.smc = false;
-  return INTERP_SMC;
-}
+import { Recall, type FreshBlock, type RecallOptions } from "./recall.ts";
 
 /** A lifted region: its blocks with the code versions of their pages when it was lifted. */
 type Region = (RegionBlock & { versions: number[] })[];
@@ -110,6 +68,8 @@ export interface TranslatorOptions {
   dumpDir?: string;
   /** Staged mode: whether the interpreter has run the block at eip; a region then grows only into such blocks. */
   entered?: (eip: number) => boolean;
+  /** The persistent translation cache's file for this run (none: --no-tcache). */
+  tcache?: RecallOptions;
 }
 
 export interface TranslatorStats {
@@ -146,13 +106,15 @@ export class Translator {
   private readonly pageVersion = new Map<number, number>();
   /** Writes into each page's code since the page was mapped. */
   private readonly rewrites = new Map<number, number>();
-  /** Modules in the worker, by request id: their regions, and when they were submitted. */
-  private readonly pending = new Map<number, { regions: Region[]; at: number }>();
+  /** Modules in the worker, by request id: their regions, and when they were submitted; or which recalled module it is. */
+  private readonly pending = new Map<number, { regions: Region[]; at: number } | { recalled: number }>();
   /** Regions lifted while the worker was busy, to go out as one module. */
   private queued: Region[] = [];
   private queuedBlocks = 0;
   private readonly pendingEips = new Set<number>();
   private readonly backend: RemoteBackend;
+  /** The persistent cache's modules for this run, when there is one. */
+  readonly recall: Recall | undefined;
   dispatcherModule: WebAssembly.Module | undefined;
   private dumped = 0;
 
@@ -164,7 +126,11 @@ export class Translator {
     readonly opts: TranslatorOptions,
   ) {
     if (opts.dumpDir) fs.mkdirSync(opts.dumpDir, { recursive: true });
-    this.backend = new RemoteBackend({ optLevel: opts.optLevel, passes: opts.binaryenPasses, wantText: !!opts.dumpDir });
+    this.backend = new RemoteBackend({ optLevel: opts.optLevel, passes: opts.binaryenPasses, wantText: !!opts.dumpDir, keepBinary: !!opts.tcache });
+    if (opts.tcache) {
+      this.recall = new Recall(mem, cache, machine, opts.tcache);
+      this.recall.loaded.forEach((wasm, m) => this.pending.set(this.backend.submitWasm(wasm), { recalled: m }));
+    }
   }
 
   isUntranslatable(eip: number): boolean {
@@ -188,13 +154,20 @@ export class Translator {
     else this.rewrites.set(page, (this.rewrites.get(page) ?? 0) + 1);
   }
 
+  /** Ends the run's translation: the persistent cache gets this run's modules; the worker stops. */
   close(): void {
+    this.recall?.save();
     this.backend.terminate();
+  }
+
+  /** Installs the persistent cache's translation of the block at eip if it has one whose bytes match (the guest's first entry). */
+  recallAt(eip: number): void {
+    this.recall?.recall(eip);
   }
 
   /** Runs the pipeline's front (pipeline.ts) on the region at eip; hands its IR to the backend worker. */
   request(eip: number): boolean {
-    if (this.pendingEips.has(eip >>> 0)) return false;
+    if (this.pendingEips.has(eip >>> 0) || this.recall?.recall(eip >>> 0)) return false;
     const region = liftRegion(this.mem, eip, {
       passes: this.opts.passes,
       maxBlocks: this.opts.batchBlocks,
@@ -246,6 +219,7 @@ export class Translator {
 
   /** Translates the region at eip and waits for it: bbt mode. */
   translateNow(eip: number): boolean {
+    while (this.recall?.recall(eip >>> 0) === "coming") this.accept(this.backend.next());
     if (!this.request(eip)) return this.cache.has(eip);
     if (this.queued.length) this.submit();
     while (this.pending.size) this.accept(this.backend.next());
@@ -254,7 +228,14 @@ export class Translator {
 
   private accept(r: WorkReply): void {
     if (r.kind === "dispatcher") { this.dispatcherModule = r.module; return; }
-    const { regions, at } = this.pending.get(r.id)!;
+    const p = this.pending.get(r.id)!;
+    if ("recalled" in p) {
+      this.pending.delete(r.id);
+      if (r.kind === "error") throw new Error(`recalled translation failed to compile: ${r.message}`);
+      this.recall!.arrived(p.recalled, r.module, r.compileMs);
+      return;
+    }
+    const { regions, at } = p;
     const wait = performance.now() - at;
     this.stats.waitMs += wait;
     this.stats.maxWaitMs = Math.max(this.stats.maxWaitMs, wait);
@@ -276,10 +257,12 @@ export class Translator {
     // it is dropped if any of its pages changed in flight, and each entry is installed with all its pages.
     const share = r.bytes / blocks.length;
     let n = 0;
+    const kept: FreshBlock[][] = [];
     for (const region of regions) {
       const first = n;
       n += region.length;
       if (region.some((b) => this.versionsOf(b.block).some((v, k) => v !== b.versions[k]))) continue;
+      kept.push(region.map((b, k) => ({ start: b.block.start, length: b.block.length, insns: b.block.addrs.length, n: first + k })));
       const pages = [...new Set(region.flatMap((b) => pagesOf(b.block)))];
       this.cache.reserve(share * region.length, region.length);
       region.forEach((b, k) => {
@@ -289,6 +272,7 @@ export class Translator {
         this.stats.guestInsnsTranslated += b.block.addrs.length;
       });
     }
+    if (r.binary) this.recall?.add(r.binary, kept);
     this.stats.modules++;
     this.stats.wasmBytes += r.bytes;
     this.stats.ms.install += performance.now() - t0;

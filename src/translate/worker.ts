@@ -10,18 +10,19 @@
  * one reply per request, in order. Requests arrive in the shared request
  * slot (channel.ts): this thread sleeps on its REQ_WRITTEN counter, copies
  * the request out, bumps REQ_TAKEN so the next can be written, and serves
- * it. After posting a reply it bumps done[0] in the shared array and
+ * it: regions' IR to translate, or a recalled module's bytes to compile
+ * (channel.ts KIND_*). After posting a reply it bumps done[0] in the shared array and
  * notifies, so the main thread can poll cheaply or wait synchronously (bbt
  * mode).
  */
 import { workerData, type MessagePort } from "node:worker_threads";
-import { compileBlocks, compileDispatcher, loadBackend, needsBinaryen, type BackendOptions } from "./backend.ts";
-import { REQ_DATA, REQ_LENGTH, REQ_TAKEN, REQ_WRITTEN } from "./channel.ts";
+import { compileBlocks, compileDispatcher, loadBackend, needsBinaryen, type BackendOptions, type CompiledBatch } from "./backend.ts";
+import { KIND_WASM, REQ_DATA, REQ_KIND, REQ_LENGTH, REQ_TAKEN, REQ_WRITTEN } from "./channel.ts";
 import type { Block } from "./ir.ts";
 
 export type WorkReply =
   | { kind: "dispatcher"; module: WebAssembly.Module }
-  | { kind: "batch"; id: number; module: WebAssembly.Module; exports: string[]; bytes: number; text?: string; emitMs: number; optimizeMs: number; compileMs: number }
+  | ({ kind: "batch"; id: number } & CompiledBatch)
   | { kind: "error"; id: number; message: string };
 
 await serveRequests();
@@ -40,14 +41,21 @@ async function serveRequests(): Promise<void> {
   if (needsBinaryen(opts)) await loadBackend();
   for (let id = 1; ; id++) {
     Atomics.wait(header, REQ_WRITTEN, id - 1);
-    const ir = new Uint8Array(chan, REQ_DATA, header[REQ_LENGTH]).slice();
+    const bytes = new Uint8Array(chan, REQ_DATA, header[REQ_LENGTH]).slice() as Uint8Array<ArrayBuffer>, kind = header[REQ_KIND];
     Atomics.add(header, REQ_TAKEN, 1);
     try {
-      reply({ kind: "batch", id, ...compileBlocks(regionsOf(ir), opts) });
+      reply({ kind: "batch", id, ...(kind === KIND_WASM ? compileBytes(bytes) : compileBlocks(regionsOf(bytes), opts)) });
     } catch (e) {
       reply({ kind: "error", id, message: e instanceof Error ? e.message : String(e) });
     }
   }
+}
+
+/** A recalled module: only compiling is left to do (its exports and size are known to the translator). */
+function compileBytes(bytes: Uint8Array<ArrayBuffer>): CompiledBatch {
+  const t0 = performance.now();
+  const module = new WebAssembly.Module(bytes);
+  return { module, exports: [], bytes: bytes.length, emitMs: 0, optimizeMs: 0, compileMs: performance.now() - t0 };
 }
 
 function regionsOf(ir: Uint8Array): Block[][] {

@@ -13,7 +13,10 @@
  *           with its region once its entries reach what translating pays
  *           for (staging.ts). The backend worker starts at the first hot
  *           block, on another thread: the guest never waits for it, and
- *           short programs never start it.
+ *           short programs never start it — unless the persistent
+ *           translation cache has a file for the run: then it starts with
+ *           the guest, and each block is recalled from the file at its
+ *           first entry.
  * Translated code chains inside WebAssembly (backend.ts run()); it comes back
  * here on a directory miss, a bail-out (S_EXIT = 1: the interpreter re-runs
  * the bailing instruction's block, faulting precisely if it must), or after
@@ -68,6 +71,10 @@ export interface TierPort {
   readonly started: boolean;
   /** Starts the tier: its backend worker begins loading Binaryen at once. */
   start(): void;
+  /** Whether the persistent translation cache has translations for this run (then the tier starts with the guest). */
+  readonly warm: boolean;
+  /** Installs the persistent cache's translation of the block at eip, if it has one that matches (staged: at the block's first entry). */
+  recall(eip: number): void;
   /** Blocks until the backend can translate (bbt). */
   waitReady(): void;
   /** The WebAssembly dispatcher, once the backend worker has delivered it. */
@@ -110,6 +117,8 @@ export class Dispatcher {
   /** When the tier got going, in milliseconds since the run started: --stats' time to translated code. */
   readonly timeline: TierTimeline = { startMs: NaN, startInsns: 0, readyMs: NaN, firstRunMs: NaN };
   private readonly profile: Uint32Array;
+  /** Staged mode with a persistent translation cache file: blocks are recalled from it at their first entry. */
+  private recalling = false;
 
   constructor(readonly interp: Interpreter, mem: Memory, readonly opts: DispatchOptions) {
     this.profile = new Uint32Array(mem.wasm.buffer, PROFILE_OFF, PROFILE_ENTRIES);
@@ -138,6 +147,10 @@ export class Dispatcher {
     };
     let tierDue = false;
     try {
+      if (staged && tier!.warm) {
+        startTier(tier!);
+        this.recalling = true;
+      }
       if (bbt) {
         startTier(tier!);
         tier!.waitReady();
@@ -216,6 +229,7 @@ export class Dispatcher {
   /** Counts a block entry; returns the block's entries when it is due for a look (at the threshold, then every 1024), else 0. */
   private hot(eip: number): number {
     const h = profileSlot(eip), n = ++this.profile[h];
+    if (n === 1 && this.recalling) this.opts.tier!.recall(eip);
     return n === this.opts.threshold || (n > this.opts.threshold && (n & 1023) === 0) ? n : 0;
   }
 

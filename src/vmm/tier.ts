@@ -4,11 +4,12 @@
  * the fan-out of code writes to both, and the counters translated code keeps
  * in the register file. The dispatcher sees it only through TierPort.
  *
- * Invariants: nothing is built before start() — a run that never starts the
+ * Invariants: nothing is built before start() (warm only looks for a file) — a run that never starts the
  * tier pays for no worker, cache or table; onCodeWrite may be called before
  * start() (it then has nothing to drop); run is defined exactly when the
  * worker has delivered the dispatcher module and pump() has instantiated it.
  */
+import * as fs from "node:fs";
 import { REGS_OFF, S_CHAINS, S_LINKS, S_LOOKUPS, S_RETIRED, STATE_SLOTS } from "../core/layout.ts";
 import type { Memory } from "../core/memory.ts";
 import type { Machine } from "../interp/machine.ts";
@@ -35,6 +36,15 @@ export class Tier implements TierPort {
 
   get started(): boolean {
     return this.translator !== undefined;
+  }
+
+  /** Whether the persistent translation cache has a file for this run: the tier then starts with the guest. */
+  get warm(): boolean {
+    return !!this.opts.tcache && fs.existsSync(this.opts.tcache.file);
+  }
+
+  recall(eip: number): void {
+    this.translator!.recallAt(eip);
   }
 
   /** Builds the cache and the translator; the backend worker starts loading Binaryen at once. */

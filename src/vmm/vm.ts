@@ -12,6 +12,8 @@ import { Interpreter } from "../interp/interpreter.ts";
 import { Dispatcher, type Mode } from "./dispatcher.ts";
 import { Tier } from "./tier.ts";
 import { selectPasses } from "../translate/passes/index.ts";
+import { DEFAULT_TCACHE_SIZE, tcacheFile, tcacheKey } from "../translate/tcache.ts";
+import type { RecallStats } from "../translate/recall.ts";
 
 export const MODES: readonly Mode[] = ["interp", "bbt", "staged"];
 export type { Mode };
@@ -32,6 +34,9 @@ export interface TranslationOptions {
   codeCacheSize?: number;
   batchBlocks?: number;
   dumpTranslations?: string;
+  /** The persistent translation cache's directory (none: not used), and its size cap in bytes. */
+  tcache?: string;
+  tcacheSize?: number;
 }
 
 export interface RunOptions extends ProcessOptions, TranslationOptions {
@@ -87,6 +92,8 @@ export interface RunStats {
      * first ran (null: not before the guest ended).
      */
     timeline: { startMs: number; startInsns: number; readyMs: number | null; firstRunMs: number | null };
+    /** The persistent translation cache (recall.ts), when the run used one. */
+    tcache?: RecallStats;
   };
 }
 
@@ -99,12 +106,17 @@ export function runGuest(bytes: Uint8Array, argv: string[], env: string[], opts:
   const proc = Process.create(bytes, argv, env, opts);
   const m = new Machine(proc.cpu, proc.mem);
   m.host = proc;
-  setX87Model(m, opts.x87 ?? DEFAULT_X87_MODEL);
+  const x87 = opts.x87 ?? DEFAULT_X87_MODEL, optLevel = opts.binaryenOpt ?? DEFAULT_BINARYEN_OPT;
+  setX87Model(m, x87);
   const interp = new Interpreter(m);
   const report = opts.stderr ?? ((line: string) => process.stderr.write(line + "\n"));
+  const batchBlocks = opts.batchBlocks ?? (mode === "bbt" ? 8 : 16);
+  // Dumps show every translation made, so a run that dumps makes them all.
+  const useTCache = opts.tcache !== undefined && mode !== "interp" && !opts.dumpTranslations;
+  const key = useTCache ? tcacheKey(bytes, { mode, passes: passes.map((p) => p.name), x87, optLevel, binaryenPasses: opts.binaryenPasses ?? null, batchBlocks }) : "";
   const tier = mode === "interp" ? undefined : new Tier(proc.mem, m, {
-    passes, optLevel: opts.binaryenOpt ?? DEFAULT_BINARYEN_OPT, binaryenPasses: opts.binaryenPasses,
-    batchBlocks: opts.batchBlocks ?? (mode === "bbt" ? 8 : 16), dumpDir: opts.dumpTranslations,
+    passes, optLevel, binaryenPasses: opts.binaryenPasses, batchBlocks, dumpDir: opts.dumpTranslations,
+    tcache: useTCache ? { file: tcacheFile(opts.tcache!, key), key, dirCap: opts.tcacheSize ?? DEFAULT_TCACHE_SIZE } : undefined,
     codeCacheSize: opts.codeCacheSize ?? DEFAULT_CODE_CACHE,
     entered: mode === "staged" ? (eip: number) => dispatcher.entered(eip) : undefined,
   });
@@ -159,6 +171,7 @@ export function runGuest(bytes: Uint8Array, argv: string[], env: string[], opts:
       } : {}),
       liftStops: Object.fromEntries([...ts.liftStops].sort((a, b) => b[1] - a[1]).slice(0, 10)),
       timeline: { ...dispatcher.timeline, readyMs: orNull(dispatcher.timeline.readyMs), firstRunMs: orNull(dispatcher.timeline.firstRunMs) },
+      ...(tier.translator.recall ? { tcache: tier.translator.recall.stats } : {}),
     };
   }
   return stats;
