@@ -20,8 +20,12 @@ import type { Translation, TranslationSink } from "../translate/translator.ts";
 export class CodeCache implements TranslationSink {
   readonly table = new WebAssembly.Table({ initial: 1024, element: "anyfunc" });
   private readonly dir: Uint32Array;
-  private readonly slots = new Map<number, number>(); // eip -> slot
-  private readonly bytesOf = new Map<number, number>(); // eip -> share of its module's bytes
+  /**
+   * By EIP as a signed 32-bit number: V8 keeps those as small integers, where an EIP at or above
+   * 2^31 (shared libraries, the stack) would be a heap number, allocated and hashed at every lookup.
+   */
+  private readonly slots = new Map<number, number>(); // eip | 0 -> slot
+  private readonly bytesOf = new Map<number, number>(); // eip | 0 -> share of its module's bytes
   private readonly byPage = new Map<number, number[]>();
   private freeSlots: number[] = [];
   private nextSlot = 1;
@@ -38,7 +42,7 @@ export class CodeCache implements TranslationSink {
   }
 
   has(eip: number): boolean {
-    return this.slots.has(eip >>> 0);
+    return this.slots.has(eip | 0);
   }
 
   get size(): number { return this.live; }
@@ -51,7 +55,7 @@ export class CodeCache implements TranslationSink {
 
   /** Installs one translation; bytes is its share of its module's size. */
   install(t: Translation, bytes: number): void {
-    const eip = t.eip >>> 0;
+    const eip = t.eip | 0;
     if (this.slots.has(eip)) this.remove(eip);
     const slot = this.freeSlots.pop() ?? this.nextSlot++;
     if (slot >= this.table.length) this.table.grow(Math.max(1024, this.table.length));
@@ -77,7 +81,7 @@ export class CodeCache implements TranslationSink {
     const slot = this.slots.get(eip);
     if (slot === undefined) return;
     let h = Math.imul(eip, DIR_HASH) >>> (32 - DIR_BITS);
-    while (this.dir[h * 2] !== eip) h = (h + 1) & (DIR_ENTRIES - 1);
+    while (this.dir[h * 2] !== eip >>> 0) h = (h + 1) & (DIR_ENTRIES - 1);
     this.dir[h * 2] = DIR_TOMBSTONE;
     this.dir[h * 2 + 1] = 0;
     this.tombstones++;
