@@ -19,7 +19,7 @@ import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "
 import { bundle } from "../../bin/bundle.mjs";
 import type { BackendOptions } from "./backend.ts";
 import type { Block } from "./ir.ts";
-import { KIND_IR, KIND_WASM, REQ_CAPACITY, REQ_DATA, REQ_KIND, REQ_LENGTH, REQ_TAKEN, REQ_WRITTEN } from "./channel.ts";
+import { KIND_IR, KIND_WASM, REQ_CAPACITY, REQ_DATA, REQ_ID, REQ_KIND, REQ_LENGTH, REQ_TAKEN, REQ_WRITTEN } from "./channel.ts";
 import type { WorkReply } from "./worker.ts";
 
 const utf8 = new TextEncoder();
@@ -31,7 +31,7 @@ export class RemoteBackend {
   /** The request slot: header (REQ_*) and bytes. */
   private readonly chan = new SharedArrayBuffer(REQ_DATA + REQ_CAPACITY);
   private readonly header = new Int32Array(this.chan, 0, REQ_DATA / 4);
-  private readonly backlog: { kind: number; bytes: Uint8Array }[] = [];
+  private readonly backlog: { kind: number; id: number; bytes: Uint8Array }[] = [];
   private received = 0;
   private nextId = 1;
   private failure: string | undefined;
@@ -45,7 +45,7 @@ export class RemoteBackend {
     this.worker.on("error", (e) => (this.failure = e instanceof Error ? e.message : String(e)));
   }
 
-  /** Queues one module's regions; returns the id its reply will carry (ids count up from 1, in order). */
+  /** Queues one module's regions; returns the id its reply will carry (replies come in the order of requests). */
   submit(regions: Block[][]): number {
     return this.enqueue(KIND_IR, utf8.encode(JSON.stringify(regions.map((r) => r.map((b) => ({ ...b, cached: [...b.cached] }))))));
   }
@@ -57,19 +57,21 @@ export class RemoteBackend {
 
   private enqueue(kind: number, bytes: Uint8Array): number {
     if (bytes.length > REQ_CAPACITY) throw new Error(`translation request of ${bytes.length} bytes exceeds the channel's ${REQ_CAPACITY}`);
-    this.backlog.push({ kind, bytes });
+    const id = this.nextId++;
+    this.backlog.push({ kind, id, bytes });
     this.send();
-    return this.nextId++;
+    return id;
   }
 
   /** Writes the oldest waiting request into the slot if the worker has taken the last one. */
   private send(): void {
     const h = this.header;
     if (!this.backlog.length || Atomics.load(h, REQ_TAKEN) !== h[REQ_WRITTEN]) return;
-    const { kind, bytes } = this.backlog.shift()!;
+    const { kind, id, bytes } = this.backlog.shift()!;
     new Uint8Array(this.chan, REQ_DATA, bytes.length).set(bytes);
     h[REQ_LENGTH] = bytes.length;
     h[REQ_KIND] = kind;
+    h[REQ_ID] = id;
     Atomics.add(h, REQ_WRITTEN, 1);
     Atomics.notify(h, REQ_WRITTEN);
   }

@@ -228,7 +228,8 @@ export class Translator {
 
   private accept(r: WorkReply): void {
     if (r.kind === "dispatcher") { this.dispatcherModule = r.module; return; }
-    const p = this.pending.get(r.id)!;
+    const p = this.pending.get(r.id);
+    if (!p) throw new Error(`backend reply ${r.id} (${r.kind}) answers no request in flight (${[...this.pending.keys()].join(", ") || "none"})`);
     if ("recalled" in p) {
       this.pending.delete(r.id);
       if (r.kind === "error") throw new Error(`recalled translation failed to compile: ${r.message}`);

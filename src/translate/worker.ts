@@ -17,7 +17,7 @@
  */
 import { workerData, type MessagePort } from "node:worker_threads";
 import { compileBlocks, compileDispatcher, loadBackend, needsBinaryen, type BackendOptions, type CompiledBatch } from "./backend.ts";
-import { KIND_WASM, REQ_DATA, REQ_KIND, REQ_LENGTH, REQ_TAKEN, REQ_WRITTEN } from "./channel.ts";
+import { KIND_WASM, REQ_DATA, REQ_ID, REQ_KIND, REQ_LENGTH, REQ_TAKEN, REQ_WRITTEN } from "./channel.ts";
 import type { Block } from "./ir.ts";
 
 export type WorkReply =
@@ -39,9 +39,9 @@ async function serveRequests(): Promise<void> {
   };
   reply({ kind: "dispatcher", module: compileDispatcher() });
   if (needsBinaryen(opts)) await loadBackend();
-  for (let id = 1; ; id++) {
-    Atomics.wait(header, REQ_WRITTEN, id - 1);
-    const bytes = new Uint8Array(chan, REQ_DATA, header[REQ_LENGTH]).slice() as Uint8Array<ArrayBuffer>, kind = header[REQ_KIND];
+  for (let taken = 0; ; taken++) {
+    Atomics.wait(header, REQ_WRITTEN, taken);
+    const bytes = new Uint8Array(chan, REQ_DATA, header[REQ_LENGTH]).slice() as Uint8Array<ArrayBuffer>, kind = header[REQ_KIND], id = header[REQ_ID];
     Atomics.add(header, REQ_TAKEN, 1);
     try {
       reply({ kind: "batch", id, ...(kind === KIND_WASM ? compileBytes(bytes) : compileBlocks(regionsOf(bytes), opts)) });
