@@ -155,6 +155,8 @@ const sfx = (ctx: Context) => `${ctx.suite === "kernels" ? "" : `${slug(ctx.suit
 /** Shares of one run's process wall time, in order. */
 const SHARE_PARTS: Part[] = [
   { name: "start-up and exit (node, loading)", colour: "#bab0ac" },
+  { name: "system calls", colour: "#76b7b2" },
+  { name: "decoding blocks", colour: "#9c755f" },
   { name: "interpreter, dispatch, other VM work", colour: "#f28e2b" },
   { name: "waiting for translation", colour: "#e15759" },
   { name: "translated code", colour: "#59a14f" },
@@ -169,7 +171,7 @@ const PHASES: Part[] = [
 ];
 
 interface TierRun {
-  b: string; row: RunRow; proc: number; vm: number; startup: number; interpreted: number; waiting: number; translated: number;
+  b: string; row: RunRow; proc: number; vm: number; startup: number; syscalls: number; decoding: number; interpreted: number; waiting: number; translated: number;
   insnShare: number; translationMs: number | null; usPerInsn: number | null; startMs: number | null; readyMs: number | null; firstRunMs: number | null;
 }
 
@@ -186,6 +188,7 @@ const num = (v: number | null | undefined) => (typeof v === "number" && Number.i
  * time inside translated code; waiting = the guest blocked on the translator
  * (bbt translates synchronously: until the worker is ready, then the
  * translation time; staged translates on the worker, concurrently, so 0);
+ * system calls and decoding blocks (whatever tier runs them later); the
  * interpreter and dispatch = the rest of the VM's time.
  */
 function tierRun(b: string, row: RunRow): TierRun {
@@ -193,8 +196,10 @@ function tierRun(b: string, row: RunRow): TierRun {
   const vm = st.wallSeconds, proc = Math.max(row.wallSeconds, vm);
   const translated = Math.min(vm, tr?.translatedSeconds ?? 0);
   const waiting = st.mode === "bbt" && tr ? Math.min(vm - translated, ((num(tr.timeline?.readyMs) ?? 0) + tr.totalMs) / 1000) : 0;
+  const syscalls = Math.min(vm - translated - waiting, st.syscallSeconds ?? 0);
+  const decoding = Math.min(vm - translated - waiting - syscalls, st.decodeSeconds ?? 0);
   return {
-    b, row, proc, vm, startup: proc - vm, translated, waiting, interpreted: Math.max(0, vm - translated - waiting),
+    b, row, proc, vm, startup: proc - vm, translated, waiting, syscalls, decoding, interpreted: Math.max(0, vm - translated - waiting - syscalls - decoding),
     insnShare: st.guestInstructions ? st.translatedInstructions / st.guestInstructions : 0,
     translationMs: tr ? tr.totalMs : null, usPerInsn: tr && tr.guestInstructionsTranslated ? tr.usPerGuestInstruction : null,
     startMs: num(tr?.timeline?.startMs), readyMs: num(tr?.timeline?.readyMs), firstRunMs: num(tr?.timeline?.firstRunMs),
@@ -221,18 +226,18 @@ function tier(ctx: Context, out: Block[]): void {
   const cfgs = (preferred.length ? preferred : translating).slice(0, 3);
   if (!cfgs.length) return;
   out.push({ k: "h", level: 3, text: "Where the time goes" });
-  out.push({ k: "p", text: "Per program and translating configuration, the run with the median VM time among the verified runs. Bars split the whole process's wall time: start-up and exit (process wall time minus the VM's own), the interpreter, dispatch and the rest of the VM's own work, the guest waiting for the translator (bbt translates synchronously; staged translates on a worker thread while the guest runs, so it never waits), and time inside translated code. The timeline places the tier's events (from --stats-json: tier started, translator ready, first translated run) on the process's clock." });
+  out.push({ k: "p", text: "Per program and translating configuration, the run with the median VM time among the verified runs. Bars split the whole process's wall time: start-up and exit (process wall time minus the VM's own), system calls, decoding blocks (once per block, whichever tier runs it later), the interpreter, dispatch and the rest of the VM's own work, the guest waiting for the translator (bbt translates synchronously; staged translates on a worker thread while the guest runs, so it never waits), and time inside translated code. The timeline places the tier's events (from --stats-json: tier started, translator ready, first translated run) on the process's clock." });
   const runs = new Map<string, TierRun[]>();
   for (const c of cfgs) runs.set(c, ctx.benches.map((b) => ({ b, row: representative(ctx, b, c) })).filter((x) => x.row).map((x) => tierRun(x.b, x.row!)));
   for (const c of cfgs) {
     const per = runs.get(c)!;
     if (!per.length) continue;
     out.push({ k: "fig", name: `time-share-${slug(c)}-${sfx(ctx)}`, title: `Where the time goes (${c})`,
-      svg: shareChart({ title: `Share of process wall time: ${c} (suite ${ctx.suite}, size ${ctx.size})`, parts: SHARE_PARTS, rows: per.map((p) => ({ label: p.b, values: [p.startup, p.interpreted, p.waiting, p.translated], note: `${fmtSeconds(p.proc)}, ${fx(p.insnShare * 100, 0)}% insns tr.` })), xLabel: "share of the process's wall time (right: wall time, share of guest instructions run translated)" }) });
+      svg: shareChart({ title: `Share of process wall time: ${c} (suite ${ctx.suite}, size ${ctx.size})`, parts: SHARE_PARTS, rows: per.map((p) => ({ label: p.b, values: [p.startup, p.syscalls, p.decoding, p.interpreted, p.waiting, p.translated], note: `${fmtSeconds(p.proc)}, ${fx(p.insnShare * 100, 0)}% insns tr.` })), xLabel: "share of the process's wall time (right: wall time, share of guest instructions run translated)" }) });
     out.push({ k: "fig", name: `timeline-${slug(c)}-${sfx(ctx)}`, title: `Tier timeline (${c})`,
       svg: timelineChart({ title: `Tier timeline: ${c} (suite ${ctx.suite}, size ${ctx.size})`, parts: PHASES, strips: per.map(strip), xLabel: "seconds since the process started" }) });
-    out.push({ k: "table", header: ["benchmark", "process s", "VM s", "start-up %", "interpreted %", "waiting %", "translated %", "insns run translated %", "translation ms", "µs / translated guest insn", "tier start ms", "ready ms", "first translated run ms"],
-      rows: per.map((p) => [p.b, fx(p.proc, 3), fx(p.vm, 3), ...[p.startup, p.interpreted, p.waiting, p.translated].map((v) => fx((v / p.proc) * 100, 1)), fx(p.insnShare * 100, 1), fx(p.translationMs, 1), fx(p.usPerInsn, 1), fx(p.startMs, 0), fx(p.readyMs, 0), fx(p.firstRunMs, 0)]),
+    out.push({ k: "table", header: ["benchmark", "process s", "VM s", "start-up %", "system calls %", "decoding %", "interpreted %", "waiting %", "translated %", "insns run translated %", "translation ms", "µs / translated guest insn", "tier start ms", "ready ms", "first translated run ms"],
+      rows: per.map((p) => [p.b, fx(p.proc, 3), fx(p.vm, 3), ...[p.startup, p.syscalls, p.decoding, p.interpreted, p.waiting, p.translated].map((v) => fx((v / p.proc) * 100, 1)), fx(p.insnShare * 100, 1), fx(p.translationMs, 1), fx(p.usPerInsn, 1), fx(p.startMs, 0), fx(p.readyMs, 0), fx(p.firstRunMs, 0)]),
       caption: caption(ctx, [c], "Shares of the process wall time as in the chart above. Translation ms: total translator time (translation.totalMs; in staged mode spent on the worker thread, concurrently with the guest). µs / translated guest insn: translation time per guest instruction translated (static instructions, not executions). Tier times in ms since the guest started; - = did not happen.") });
   }
   const usPerInsn = (b: string, c: string) => runs.get(c)!.find((p) => p.b === b)?.usPerInsn ?? null;

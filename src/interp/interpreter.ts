@@ -57,6 +57,8 @@ export class Interpreter {
   private readonly front: (Block | null)[] = new Array<Block | null>(1 << FRONT_BITS).fill(null);
   retired = 0;
   blocksDecoded = 0;
+  /** Milliseconds spent decoding blocks: paid once per block whatever tier runs it later. */
+  decodeMs = 0;
   invalidations = 0;
 
   constructor(readonly m: Machine) {
@@ -80,6 +82,7 @@ export class Interpreter {
   };
 
   private build(eip: number): Block {
+    const t0 = performance.now();
     let insns: Insn[];
     try {
       insns = decodeBlock(this.fetch, eip);
@@ -95,6 +98,7 @@ export class Interpreter {
     const block = new Block(eip, insns, last.next);
     this.blocks.set(eip, block);
     this.blocksDecoded++;
+    this.decodeMs += performance.now() - t0;
     for (let p = eip >>> PAGE_SHIFT; p <= ((last.addr + last.len - 1) >>> PAGE_SHIFT); p++) {
       this.m.mem.perm[p] |= PAGE_CODE;
       const list = this.pageBlocks.get(p);

@@ -40,6 +40,8 @@ export class Machine {
   /** Set when a store hit a page with cached code: the current block must end. */
   smc = false;
   host: SyscallHost = { syscall() {} };
+  /** Milliseconds spent in system calls (int 0x80): work no tier can speed up, which adaptive staging leaves out. */
+  syscallMs = 0;
   /** Direct views for the fast paths below (the memory never grows, so they stay valid). */
   readonly perm: Uint8Array;
   readonly dv: DataView;

@@ -37,6 +37,8 @@ const hex = (v: number) => (v >>> 0).toString(16).padStart(8, "0");
 const CHAIN_BUDGET = 4096;
 /** Dispatch iterations between polls for finished translations. */
 const POLL_EVERY = 255;
+/** A call into translated code at least this long (ms) is followed by a poll at once. */
+const PUMP_AFTER_MS = 0.5;
 const PROFILE_ENTRIES = PROFILE_SIZE / 4, PROFILE_BITS = Math.log2(PROFILE_ENTRIES);
 const profileSlot = (eip: number) => Math.imul(eip, 0x9e3779b1) >>> (32 - PROFILE_BITS);
 /**
@@ -168,8 +170,9 @@ export class Dispatcher {
           this.translatedMs += t1 - t0;
           // One call may run for 10^8 instructions: the deadline is checked after each.
           this.checkDeadline(t1 - started, eip);
-          // One call may run for milliseconds: collect finished translations after each.
-          tier.pump();
+          // A call may run for milliseconds: collect finished translations after a long one (short
+          // ones, a directory miss after a few blocks, are many; the periodic poll below serves them).
+          if (t1 - t0 > PUMP_AFTER_MS) tier.pump();
           if (s[S_EXIT]) {
             s[S_EXIT] = 0;
             this.bailouts++;
@@ -237,7 +240,7 @@ export class Dispatcher {
   private decide(elapsedMs: number): Staging {
     const tier = this.opts.tier!;
     return (this.staging = stagingOf({
-      interpMs: elapsedMs - this.translatedMs - tier.translationMainMs, interpInsns: this.interp.retired,
+      interpMs: elapsedMs - this.translatedMs - tier.translationMainMs - this.interp.decodeMs - this.interp.m.syscallMs, interpInsns: this.interp.retired,
       translatedMs: this.translatedMs, translatedInsns: tier.translatedRetired, costNs: tier.translationNsPerInsn,
     }, this.opts.threshold));
   }

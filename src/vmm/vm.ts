@@ -58,6 +58,9 @@ export interface RunStats {
   mips: number;
   blocksDecoded: number;
   codeInvalidations: number;
+  /** Wall time decoding blocks (once per block, whatever tier runs it) and in system calls. */
+  decodeSeconds: number;
+  syscallSeconds: number;
   translation?: {
     blocksTranslated: number;
     guestInstructionsTranslated: number;
@@ -141,6 +144,8 @@ export function runGuest(bytes: Uint8Array, argv: string[], env: string[], opts:
     mips: retired / wallSeconds / 1e6,
     blocksDecoded: interp.blocksDecoded,
     codeInvalidations: interp.invalidations,
+    decodeSeconds: interp.decodeMs / 1000,
+    syscallSeconds: m.syscallMs / 1000,
   };
   if (tier?.translator && tier.cache) {
     const ts = tier.translator.stats, cache = tier.cache;

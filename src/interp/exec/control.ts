@@ -53,7 +53,9 @@ export const controlExecutors = {
   int(m: Machine, i: Insn): void {
     if ((i.imm & 0xff) !== 0x80) throw new GuestFault(SIGSEGV, i.addr, `int 0x${(i.imm & 0xff).toString(16)}: general protection`);
     m.s[S_EIP] = i.next;
+    const t0 = performance.now();
     m.host.syscall();
+    m.syscallMs += performance.now() - t0;
   },
   int3(_m: Machine, i: Insn): void {
     throw new GuestFault(SIGTRAP, i.addr, "breakpoint (int3)");
