@@ -40,7 +40,9 @@ async function serveRequests(): Promise<void> {
   reply({ kind: "dispatcher", module: compileDispatcher() });
   if (needsBinaryen(opts)) await loadBackend();
   for (let taken = 0; ; taken++) {
-    Atomics.wait(header, REQ_WRITTEN, taken);
+    // Atomics.wait may return before the counter moves (a staged python3 run under load saw it:
+    // the previous request was served twice), so it is only the sleep; the counter decides.
+    while (Atomics.load(header, REQ_WRITTEN) === taken) Atomics.wait(header, REQ_WRITTEN, taken);
     const bytes = new Uint8Array(chan, REQ_DATA, header[REQ_LENGTH]).slice() as Uint8Array<ArrayBuffer>, kind = header[REQ_KIND], id = header[REQ_ID];
     Atomics.add(header, REQ_TAKEN, 1);
     try {
