@@ -4,7 +4,8 @@
  * `cdvm run`, a warm run installs what a cold run wrote and gives the
  * native golden output, while a file made for another binary, a corrupted
  * file and a truncated one are each refused or rejected with the output
- * still right. `cdvm cache` shows and clears the directory.
+ * still right; two runs writing one file at once leave a whole one.
+ * `cdvm cache` shows and clears the directory.
  */
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
@@ -165,6 +166,15 @@ describe("cdvm run --tcache", () => {
     const again = await run("sorting", ["--mode", "bbt", "--tcache", dir]);
     expect(again.tcache!.refused).toBeUndefined();
     expect(again.tcache!.installed.regions).toBeGreaterThan(0);
+  }, 120_000);
+
+  it("two runs writing one file at once leave a whole file behind", async () => {
+    const dir = path.join(tmp, "concurrent");
+    await Promise.all([run("sorting", ["--mode", "bbt", "--tcache", dir]), run("sorting", ["--mode", "bbt", "--tcache", dir])]);
+    expect(fs.readdirSync(dir).filter((n) => !n.endsWith(".tc"))).toEqual([]);
+    const warm = await run("sorting", ["--mode", "bbt", "--tcache", dir]);
+    expect(warm.tcache!.refused).toBeUndefined();
+    expect(warm.blocksTranslated).toBe(0);
   }, 120_000);
 
   it("cdvm cache shows and clears the directory", async () => {
