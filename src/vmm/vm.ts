@@ -18,7 +18,7 @@ import type { RecallStats } from "../translate/recall.ts";
 export const MODES: readonly Mode[] = ["interp", "bbt", "staged"];
 export type { Mode };
 
-/** Default staged threshold: block entries before translation (see papers/lab-notes.md, "Choosing defaults"). */
+/** Default staged threshold: block entries before a block is considered for translation (papers/lab-notes.md, "Choosing defaults" and "Threshold sweep under adaptive staging"). */
 export const DEFAULT_THRESHOLD = 50;
 export const DEFAULT_CODE_CACHE = 64 << 20;
 /** Binaryen optimize level for translations: V8 optimizes hot WebAssembly itself, and Binaryen -O1 costs ~10x the translation time (papers/lab-notes.md, "Choosing defaults"). */
