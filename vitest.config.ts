@@ -1,13 +1,13 @@
 // Test runner settings: guest tests spawn cdvm processes, so keep parallelism at the machine's two cores.
 // The cdvm processes tests start use a persistent translation cache of the test run's own (CDVM_TCACHE),
-// emptied here, so what earlier runs left in the user's cache never changes what a test sees.
+// made afresh here, so what earlier runs left in the user's cache never changes what a test sees.
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { defineConfig } from "vitest/config";
 
-const TCACHE = path.join(os.tmpdir(), "cdvm-tests-tcache");
-fs.rmSync(TCACHE, { recursive: true, force: true });
+const TCACHE = fs.mkdtempSync(path.join(os.tmpdir(), "cdvm-tests-tcache-"));
+process.on("exit", () => fs.rmSync(TCACHE, { recursive: true, force: true }));
 
 export default defineConfig({
   test: {
