@@ -193,15 +193,18 @@ describe.concurrent("cdvm run: options", () => {
     expect(oneLine(r)).toBe("cdvm: unknown --x87 'f32' (available: f80, f64)");
   });
 
-  it("--strict stops at an unimplemented syscall with status 125; without it the guest sees ENOSYS", async () => {
+  it("--strict stops at an unimplemented syscall with status 125; without it the guest sees ENOSYS, quietly unless --warn", async () => {
     // mov eax, 511; int 0x80; mov ebx, eax; neg ebx; mov eax, 1; int 0x80  -> exit(-result)
     const code = [0xb8, 0xff, 0x01, 0, 0, 0xcd, 0x80, 0x89, 0xc3, 0xf7, 0xdb, 0xb8, 1, 0, 0, 0, 0xcd, 0x80];
     const t = tempDir("cdvm-strict-");
     try {
       const file = path.join(t.dir, "nosys");
       fs.writeFileSync(file, guestElf(code));
-      const lax = await cdvm(["run", file]);
-      expect(lax.status).toBe(38); // ENOSYS
+      const quiet = await cdvm(["run", file]);
+      expect(quiet.status).toBe(38); // ENOSYS
+      expect(quiet.stderr).toBe("");
+      const lax = await cdvm(["run", "--warn", file]);
+      expect(lax.status).toBe(38);
       expect(oneLine(lax)).toMatch(/^cdvm: unimplemented syscall 511\b/);
       const strict = await cdvm(["run", "--strict", file]);
       expect(strict.status).toBe(125);

@@ -35,6 +35,7 @@ program
   .option("--root <dir>", "host directory the guest sees as /", "/")
   .option("--strace", "trace each syscall to stderr")
   .option("--strict", "stop at the first unimplemented syscall")
+  .option("--warn", "print the VMM's notes (unimplemented syscalls, approximations) to stderr (--stats and --strace do too)")
   .option("-E, --env <VAR=VAL>", "set a guest environment variable (repeatable)", collect, [])
   .option("--clear-env", "start the guest with an empty environment")
   .option("--argv0 <name>", "guest argv[0] (default: the program path)")

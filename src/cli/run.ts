@@ -30,6 +30,7 @@ export interface RunCliOptions {
   root?: string;
   strace?: boolean;
   strict?: boolean;
+  warn?: boolean;
   env: string[];
   clearEnv?: boolean;
   argv0?: string;
@@ -184,7 +185,7 @@ export function runCommand(program: string, args: string[], o: RunCliOptions): n
     try {
       st = runGuest(bytes, [o.argv0 ?? program, ...args], env, {
         mode: o.mode as Mode, x87: o.x87 as X87ModelName, maxInsns, timeoutMs, maxMemory, root: o.root, strace: o.strace,
-        strict: o.strict, execfn: program, threshold, passes, disablePasses, binaryenOpt,
+        strict: o.strict, warn: o.warn || o.stats, execfn: program, threshold, passes, disablePasses, binaryenOpt,
         binaryenPasses: parseList(o.binaryenPasses), codeCacheSize, dumpTranslations: o.dumpTranslations, tcache, tcacheSize,
       });
     } catch (e) {

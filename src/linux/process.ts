@@ -36,6 +36,12 @@ export interface ProcessOptions {
   strace?: boolean;
   /** Unimplemented or unsupported syscalls end the run (status EXIT_VMM, 125) instead of returning ENOSYS. */
   strict?: boolean;
+  /**
+   * Print the VMM's notes (unimplemented syscalls, ENOSYS answers, approximations) to the
+   * diagnostics stream; without it, or strace, they stay out of the guest's stderr, which is the
+   * guest's own (a glibc probe that gets ENOSYS is no news to the user).
+   */
+  warn?: boolean;
   /** Receives one diagnostic line at a time, without a newline (default: host stderr). */
   stderr?: (line: string) => void;
   /** Guest path of the program, for AT_EXECFN and /proc/self/exe (Process.create defaults it to argv[0]). */
@@ -142,8 +148,9 @@ export class Process {
     else fs.writeSync(2, line + "\n");
   }
 
-  /** Prints "cdvm: what" once per distinct message. */
+  /** Prints "cdvm: what" once per distinct message, under --warn or --strace. */
   note(what: string): void {
+    if (!this.opts.warn && !this.opts.strace) return;
     const line = `cdvm: ${what}`;
     if (this.reported.has(line)) return;
     this.reported.add(line);
