@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -88,11 +89,42 @@ describe("syscalls: file descriptors", () => {
   });
 });
 
+describe("syscalls: fadvise", () => {
+  it("accepts advice on files, refuses pipes, bad descriptors and unknown advice", () => {
+    const file = path.join(tmp, "fadvise-file");
+    fs.writeFileSync(file, "x");
+    const { call, str, p } = mk();
+    const fd = call("open", str(file), 0, 0);
+    expect(call("fadvise64", fd, 0, 0, 100, 4 /* DONTNEED */)).toBe(0);
+    expect(call("fadvise64_64", fd, 0, 0, 100, 0, 2 /* SEQUENTIAL */)).toBe(0);
+    expect(call("fadvise64_64", fd, 0, 0, 100, 0, 9)).toBe(-E.EINVAL);
+    expect(call("fadvise64_64", fd, 0, 0, 0, -1, 0)).toBe(-E.EINVAL);
+    expect(call("fadvise64", 99, 0, 0, 100, 0)).toBe(-E.EBADF);
+    expect(call("pipe", BUF)).toBe(0);
+    expect(call("fadvise64", p.mem.read32(BUF), 0, 0, 100, 0)).toBe(-E.ESPIPE);
+  });
+});
+
+describe("syscalls: extended attributes", () => {
+  it("answer as on a file system without them: the path or fd checked first, then EOPNOTSUPP", () => {
+    const file = path.join(tmp, "xattr-file");
+    fs.writeFileSync(file, "x");
+    const { call, str } = mk();
+    for (const op of ["get", "set", "list", "remove"]) {
+      expect(call(`${op}xattr`, str(file), str("user.a"), BUF, 16), op).toBe(-E.EOPNOTSUPP);
+      expect(call(`l${op}xattr`, str(file), str("user.a"), BUF, 16), op).toBe(-E.EOPNOTSUPP);
+      expect(call(`${op}xattr`, str(path.join(tmp, "missing")), str("user.a"), BUF, 16), op).toBe(-E.ENOENT);
+      expect(call(`f${op}xattr`, 99, str("user.a"), BUF, 16), op).toBe(-E.EBADF);
+      expect(call(`f${op}xattr`, 0, str("user.a"), BUF, 16), op).toBe(-E.EOPNOTSUPP);
+    }
+  });
+});
+
 describe("syscalls: directories and paths", () => {
-  it("lists a directory with getdents64", () => {
+  it("lists a directory with getdents64, in the host kernel's order", () => {
     const dir = path.join(tmp, "d");
     fs.mkdirSync(dir);
-    fs.writeFileSync(path.join(dir, "b"), "");
+    for (const f of ["b", "zz", "c", "m", "aa"]) fs.writeFileSync(path.join(dir, f), "");
     fs.mkdirSync(path.join(dir, "a"));
     const { p, call, str } = mk();
     const fd = call("open", str(dir), 0o200000 /* O_DIRECTORY */, 0);
@@ -105,7 +137,9 @@ describe("syscalls: directories and paths", () => {
       names.push([p.mem.readCString(BUF + off + 19)!, p.mem.read8(BUF + off + 18)]);
       off += reclen;
     }
-    expect(names).toEqual([[".", 4], ["..", 4], ["a", 4], ["b", 8]]);
+    // ls -f: the entries as the host's getdents gives them, unsorted.
+    const native = execFileSync("ls", ["-f", dir], { encoding: "utf8" }).split("\n").filter((n) => n && n !== "." && n !== "..");
+    expect(names).toEqual([[".", 4], ["..", 4], ...native.map((n): [string, number] => [n, n === "a" ? 4 : 8])]);
     expect(call("getdents64", fd, BUF, 4096)).toBe(0);
     expect(call("lseek", fd, 0, 0)).toBe(0);
     expect(call("getdents64", fd, BUF, 10)).toBe(-E.EINVAL);
@@ -225,18 +259,21 @@ describe("syscalls: process, identity and TLS", () => {
 });
 
 describe("syscalls: reporting", () => {
-  it("reports an unimplemented syscall once, or ends the run when strict", () => {
-    const { call, lines } = mk();
+  it("reports an unimplemented syscall once under --warn, stays quiet without it, or ends the run when strict", () => {
+    const { call, lines } = mk({ warn: true });
     expect(call("vhangup")).toBe(-E.ENOSYS);
     expect(call("vhangup")).toBe(-E.ENOSYS);
     expect(lines).toEqual(["cdvm: unimplemented syscall 111 (vhangup)"]);
+    const quiet = mk();
+    expect(quiet.call("vhangup")).toBe(-E.ENOSYS);
+    expect(quiet.lines).toEqual([]);
     const e = exitOf(() => mk({ strict: true }).call("vhangup"));
     expect(e.status).toBe(125);
     expect(e.message).toBe("cdvm: unimplemented syscall 111 (vhangup)");
   });
 
-  it("returns ENOSYS for process creation with one note; rseq is silent", () => {
-    const { call, lines } = mk();
+  it("returns ENOSYS for process creation with one note under --warn; rseq is silent", () => {
+    const { call, lines } = mk({ warn: true });
     expect(call("fork")).toBe(-E.ENOSYS);
     expect(call("clone", 0x11)).toBe(-E.ENOSYS);
     expect(call("rseq", 0, 32, 0, 0)).toBe(-E.ENOSYS);

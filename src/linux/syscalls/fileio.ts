@@ -21,6 +21,7 @@ import { lexists } from "../fs.ts";
 import type { Process } from "../process.ts";
 import { procOpen, resolvePath } from "../procfs.ts";
 import { SIGPIPE } from "../signals.ts";
+import { S_IFIFO, S_IFMT } from "../stat.ts";
 import { Struct } from "../struct.ts";
 import { type SyscallRow, int, sys } from "./row.ts";
 
@@ -291,6 +292,19 @@ function select(p: Process, nfds: number, rAddr: number, wAddr: number, xAddr: n
   return ready;
 }
 
+/** POSIX_FADV_NOREUSE, the last advice value on i386. */
+const FADV_LAST = 5;
+
+/**
+ * posix_fadvise: advice about the page cache, which is the host's to manage, so only checked as
+ * Linux checks it (EBADF, ESPIPE for a pipe, EINVAL for an unknown advice or a negative length).
+ */
+function fadvise(p: Process, fd: number, len: number, advice: number): number {
+  if ((p.fds.get(fd).stat().mode & S_IFMT) === S_IFIFO) fail(E.ESPIPE);
+  if (advice < 0 || advice > FADV_LAST || len < 0) fail(E.EINVAL);
+  return 0;
+}
+
 export const fileIoSyscalls: SyscallRow[] = [
   sys("read", ["fd", { buf: 2 }, "uint"], (p, a) => {
     const f = readable(p, int(a[0]));
@@ -362,6 +376,8 @@ export const fileIoSyscalls: SyscallRow[] = [
   sys("sendfile", ["fd", "fd", "ptr", "uint"], (p, a) => sendfile(p, int(a[0]), int(a[1]), a[2], a[3], false)),
   sys("sendfile64", ["fd", "fd", "ptr", "uint"], (p, a) => sendfile(p, int(a[0]), int(a[1]), a[2], a[3], true)),
   sys("sync", [], () => 0),
+  sys("fadvise64", ["fd", "uint", "int", "uint", "int"], (p, a) => fadvise(p, int(a[0]), a[3], int(a[4]))),
+  sys("fadvise64_64", ["fd", "uint", "int", "uint", "int", "int"], (p, a) => fadvise(p, int(a[0]), off64(a[3], int(a[4])), int(a[5]))),
   sys("fsync", ["fd"], (p, a) => { fs.fsyncSync(p.fds.get(int(a[0])).hostFd() ?? fail(E.EINVAL)); return 0; }),
   sys("fdatasync", ["fd"], (p, a) => { fs.fdatasyncSync(p.fds.get(int(a[0])).hostFd() ?? fail(E.EINVAL)); return 0; }),
   sys("ftruncate", ["fd", "int"], (p, a) => ftruncate(p, int(a[0]), int(a[1]))),

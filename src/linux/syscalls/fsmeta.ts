@@ -159,7 +159,11 @@ const DT: [(d: fs.Dirent) => boolean, number][] = [
 ];
 const DT_DIR = 4;
 
-/** ".", ".." then the directory's entries sorted by name; entries that vanish meanwhile are skipped. */
+/**
+ * ".", ".." then the directory's entries in the host's order (what the guest would see natively;
+ * the host does not say where among them its own "." and ".." fall); entries that vanish meanwhile
+ * are skipped.
+ */
 function listDir(p: Process, dir: HostFile): DirEntry[] {
   const guest = dir.guestPath;
   const inoOf = (g: string) => fs.statSync(p.fsys.hostOf(g), { bigint: true }).ino;
@@ -168,7 +172,14 @@ function listDir(p: Process, dir: HostFile): DirEntry[] {
     { name: "..", ino: inoOf(posix.dirname(guest)), type: DT_DIR },
   ];
   const host = p.fsys.hostOf(guest);
-  const names = fs.readdirSync(host, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  // opendir, not readdirSync, which sorts by name.
+  const names: fs.Dirent[] = [];
+  const handle = fs.opendirSync(host);
+  try {
+    for (let d = handle.readSync(); d; d = handle.readSync()) names.push(d);
+  } finally {
+    handle.closeSync();
+  }
   for (const d of names) {
     try {
       const ino = fs.lstatSync(posix.join(host, d.name), { bigint: true }).ino;
@@ -234,6 +245,19 @@ function getcwd(p: Process, buf: number, size: number): number {
   return bytes.length;
 }
 
+/**
+ * The extended-attribute calls (get, set, list, remove; by path, by path without following a
+ * final symlink, by descriptor) answer as Linux does on a file system without extended
+ * attributes: the path or descriptor is checked first (ENOENT, EBADF, ...), then EOPNOTSUPP —
+ * which programs such as coreutils' ls take as "no ACLs, no labels", quietly.
+ */
+const XATTR_CALLS = ["get", "set", "list", "remove"].flatMap((op) => (["", "l", "f"] as const).map((how) =>
+  sys(`${how}${op}xattr`, [how === "f" ? "fd" : "str"], (p, a): number => {
+    if (how === "f") p.fds.get(int(a[0]));
+    else statAt(p, AT_FDCWD, a[0], how === "l" ? AT_SYMLINK_NOFOLLOW : 0);
+    return fail(E.EOPNOTSUPP);
+  })));
+
 const putStat64 = (p: Process, addr: number, st: StatInfo) => { p.put(addr, encodeStat64(st)); return 0; };
 
 export const fsMetaSyscalls: SyscallRow[] = [
@@ -286,4 +310,5 @@ export const fsMetaSyscalls: SyscallRow[] = [
   sys("fchown32", ["fd", "int", "int"], (p, a) => { fs.fchownSync(hostFdOf(p, int(a[0])), hostId(a[1]), hostId(a[2])); return 0; }),
   sys("utimensat", ["dirfd", "str", "ptr", "atflags"], (p, a) => utimensAt(p, int(a[0]), a[1], a[2], a[3], 8)),
   sys("utimensat_time64", ["dirfd", "str", "ptr", "atflags"], (p, a) => utimensAt(p, int(a[0]), a[1], a[2], a[3], 16)),
+  ...XATTR_CALLS,
 ];
