@@ -8,7 +8,8 @@
 import { afterAll, describe, expect, it } from "vitest";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { cdvm, GUEST_BIN, guestElf, oneLine, ROOT, tempDir } from "./support/cli.ts";
+import { spawnSync } from "node:child_process";
+import { cdvm, CDVM, GUEST_BIN, guestElf, oneLine, ROOT, tempDir } from "./support/cli.ts";
 import { golden, GUEST_TESTS } from "./support/guest.ts";
 import { TIER_START_INSNS, TIER_START_MS } from "../src/vmm/dispatcher.ts";
 
@@ -209,6 +210,28 @@ describe.concurrent("cdvm run: options", () => {
       const strict = await cdvm(["run", "--strict", file]);
       expect(strict.status).toBe(125);
       expect(oneLine(strict)).toMatch(/^cdvm: unimplemented syscall 511\b/);
+    } finally {
+      t.cleanup();
+    }
+  });
+
+  it("asking where an inherited stdout stands leaves its shared offset with the shell (python3 asks at start-up)", async () => {
+    // _llseek(1, 0, 0, esp-16, SEEK_CUR); write(1, "42\n", 3); exit(0)
+    const code = [
+      0xb8, 140, 0, 0, 0, 0xbb, 1, 0, 0, 0, 0x31, 0xc9, 0x31, 0xd2, 0x89, 0xe6, 0x83, 0xee, 0x10, 0xbf, 1, 0, 0, 0, 0xcd, 0x80,
+      0x68, 0x34, 0x32, 0x0a, 0, 0x89, 0xe1, 0xba, 3, 0, 0, 0, 0xbb, 1, 0, 0, 0, 0xb8, 4, 0, 0, 0, 0xcd, 0x80,
+      0xb8, 1, 0, 0, 0, 0x31, 0xdb, 0xcd, 0x80,
+    ];
+    const t = tempDir("cdvm-tell-");
+    try {
+      const file = path.join(t.dir, "tell"), out = path.join(t.dir, "out");
+      fs.writeFileSync(file, guestElf(code));
+      // A shell writes to the file before and after the guest, through the same open file.
+      const fd = fs.openSync(out, "w");
+      const r = spawnSync("sh", ["-c", 'echo before; "$0" "$1" run "$2"; echo after', process.execPath, CDVM, file], { stdio: ["ignore", fd, "pipe"], encoding: "utf8" });
+      fs.closeSync(fd);
+      expect(r.status, r.stderr).toBe(0);
+      expect(fs.readFileSync(out, "utf8")).toBe("before\n42\nafter\n");
     } finally {
       t.cleanup();
     }

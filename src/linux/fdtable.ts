@@ -139,6 +139,11 @@ export class HostFile extends OpenFile {
       return off;
     }
     if (!this.seekable()) fail(E.ESPIPE);
+    // An inherited descriptor shares its offset with the processes that opened it (a shell that
+    // redirected stdout, and writes after the guest): asking where it stands (SEEK_CUR by 0, which
+    // python's start-up does on every stdio stream) must not switch it to positional I/O, which
+    // would leave that shared offset behind the guest's writes for the next writer to overwrite.
+    if (this.pos === null && whence === SEEK_CUR && off === 0) return hostOffset(this.fd);
     this.pos ??= hostOffset(this.fd);
     const base = whence === SEEK_SET ? 0 : whence === SEEK_CUR ? this.pos
       : whence === SEEK_END ? Number(fs.fstatSync(this.fd).size) : fail(E.EINVAL);
