@@ -11,15 +11,13 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { Progress, outcomeOfRuns, summarize, suiteFiles } from "../src/bench/harness.ts";
 import type { RunRow } from "../src/bench/results.ts";
 import { parseConfigList } from "../src/bench/configs.ts";
 import { checkStdout, commandLine, expandPlaceholders, loadSuite, sha256File, sha256Hex, toPlaceholders, type SuiteContext } from "../src/bench/suite.ts";
 import { cdvm, ROOT } from "./support/cli.ts";
-
-const REAL = path.join(ROOT, "bench/real");
+import { fetchReal, REAL } from "./support/real.ts";
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "cdvm-bench-real-"));
 
 function writeManifest(dir: string, body: object): string {
@@ -169,14 +167,6 @@ describe("bench/real/suite.json", () => {
   });
 });
 
-/** Fetches the packages once; the reason they cannot be had, or undefined. */
-function fetchReal(): string | undefined {
-  if (process.env.CDVM_SKIP_REAL === "1") return "CDVM_SKIP_REAL=1";
-  for (const tool of ["apt-get", "dpkg-deb"]) if (spawnSync("sh", ["-c", `command -v ${tool}`]).status !== 0) return `${tool} is not available`;
-  const r = spawnSync("bash", [path.join(REAL, "fetch.sh")], { encoding: "utf8", timeout: 600_000 });
-  if (r.status !== 0) return (r.stderr || r.error?.message || `status ${r.status}`).trim().split("\n").pop();
-  return undefined;
-}
 const whyNot = fetchReal();
 if (whyNot) process.stderr.write(`notice: tests/bench-real.test.ts: skipping the real-software smoke run: ${whyNot}\n`);
 

@@ -29,7 +29,7 @@ function parseStack(mem: Memory, esp: number) {
 
 const params = {
   argv: ["/bin/prog", "hello world", ""], env: ["A=1", "PATH=/bin"], execfn: "/bin/prog",
-  entry: 0x8049000, phdrAddr: 0x8048034, phnum: 3, phent: 32, hwcap: 0x8111, uid: 1000, gid: 100,
+  entry: 0x8049000, base: 0xb7fd0000, phdrAddr: 0x8048034, phnum: 3, phent: 32, hwcap: 0x8111, uid: 1000, gid: 100,
   random: Uint8Array.from({ length: 16 }, (_, i) => i * 7),
 };
 
@@ -46,7 +46,7 @@ describe("initial stack", () => {
     expect(s.auxv.get(AT.PHENT)).toBe(32);
     expect(s.auxv.get(AT.PHNUM)).toBe(3);
     expect(s.auxv.get(AT.PAGESZ)).toBe(4096);
-    expect(s.auxv.get(AT.BASE)).toBe(0);
+    expect(s.auxv.get(AT.BASE)).toBe(0xb7fd0000);
     expect(s.auxv.get(AT.FLAGS)).toBe(0);
     expect(s.auxv.get(AT.ENTRY)).toBe(0x8049000);
     expect(s.auxv.get(AT.UID)).toBe(1000);

@@ -21,7 +21,7 @@ const program = new Command("cdvm")
 
 program
   .command("run")
-  .description("run a statically linked i386 Linux program")
+  .description("run an i386 Linux program (a dynamic one with its interpreter, found inside --root)")
   .argument("<program>", "ELF executable (host path)")
   .argument("[args...]", "guest arguments")
   .passThroughOptions()

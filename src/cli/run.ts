@@ -1,5 +1,5 @@
 /**
- * `cdvm run`: start a static i386 Linux program under the VM. Every guest
+ * `cdvm run`: start an i386 Linux program under the VM. Every guest
  * problem ends as a one-line message and a defined status (core/status.ts);
  * the process's exit status is the guest's.
  *

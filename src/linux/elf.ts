@@ -1,8 +1,12 @@
 /**
- * Parser and loader for statically linked i386 ELF executables: ET_EXEC at
- * its link addresses, and static PIE (ET_DYN without PT_INTERP) at
- * PIE_BASE, which is where Linux's ELF_ET_DYN_BASE puts i386 PIEs when
- * address-space randomization is off.
+ * Parser and loader for i386 ELF executables: ET_EXEC at its link
+ * addresses, and ET_DYN (PIE) at PIE_BASE, which is where Linux's
+ * ELF_ET_DYN_BASE puts i386 PIEs when address-space randomization is off.
+ * A program with PT_INTERP names its interpreter (the dynamic loader),
+ * which loadInterpreter maps as the kernel does: an ET_DYN interpreter
+ * wherever the top-down mmap allocator puts a range its size, below
+ * MMAP_TOP; the process starts at the interpreter's entry, told the
+ * program's (AT_ENTRY, AT_PHDR) and the interpreter's base (AT_BASE).
  *
  * Invariants: parseElf validates every field the loader relies on, so
  * loadElf never maps outside [0, GUEST_LIMIT) or reads beyond the file, and
@@ -11,17 +15,24 @@
  * one-line message naming the problem. Loading costs time in the number of
  * segments and pages, never in a per-page table (a 3 GiB bss maps quickly).
  */
-import { GUEST_LIMIT, PAGE_MASK, PAGE_SHIFT, PAGE_SIZE, PROT_EXEC, PROT_READ, PROT_WRITE, STACK_SIZE, STACK_TOP } from "../core/layout.ts";
+import { GUEST_LIMIT, MMAP_TOP, PAGE_MASK, PAGE_SHIFT, PAGE_SIZE, PROT_EXEC, PROT_READ, PROT_WRITE, STACK_SIZE, STACK_TOP } from "../core/layout.ts";
 import type { Memory } from "../core/memory.ts";
 
 export class BadElf extends Error {
   override name = "BadElf";
 }
 
+/** The interpreter a program names does not exist (the kernel's ENOENT from execve). */
+export class MissingInterpreter extends Error {
+  override name = "MissingInterpreter";
+}
+
 export const PIE_BASE = 0x56555000;
 const EHDR_SIZE = 52;
 const PHDR_SIZE = 32;
 const MAX_PHNUM = 128;
+/** The longest PT_INTERP the kernel takes (PATH_MAX, its NUL included). */
+const INTERP_MAX = 4096;
 
 const ET_EXEC = 2, ET_DYN = 3, EM_386 = 3;
 const PT_LOAD = 1, PT_INTERP = 3, PT_PHDR = 6, PT_GNU_STACK = 0x6474e551;
@@ -38,6 +49,8 @@ export interface ElfInfo {
   phnum: number;
   phent: number;
   phdrs: Phdr[];
+  /** PT_INTERP's path, when the program names an interpreter. */
+  interp?: string;
 }
 
 export interface LoadedImage {
@@ -49,16 +62,18 @@ export interface LoadedImage {
   phent: number;
   /** Page-aligned end of the highest segment: where the brk heap starts. */
   brkStart: number;
-  /** 0 for ET_EXEC, PIE_BASE for static PIE. */
+  /** 0 for ET_EXEC, the base an ET_DYN was loaded at. */
   loadBase: number;
+  /** PT_INTERP's path, when the program names an interpreter. */
+  interp?: string;
   /** PT_GNU_STACK asked for an executable stack (noted only: the stack is always RW). */
   execStack: boolean;
 }
 
 const hex = (v: number) => "0x" + (v >>> 0).toString(16);
 
-/** Validates the header and program headers of an i386 static executable. */
-export function parseElf(file: Uint8Array): ElfInfo {
+/** Validates the header and program headers of an i386 executable, its segments as if loaded at base (ET_DYN; default PIE_BASE). */
+export function parseElf(file: Uint8Array, dynBase = PIE_BASE): ElfInfo {
   if (file.length < 4 || file[0] !== 0x7f || file[1] !== 0x45 || file[2] !== 0x4c || file[3] !== 0x46) {
     throw new BadElf("not an ELF file (bad magic)");
   }
@@ -90,12 +105,12 @@ export function parseElf(file: Uint8Array): ElfInfo {
       filesz: dv.getUint32(o + 16, true), memsz: dv.getUint32(o + 20, true), flags: dv.getUint32(o + 24, true),
     });
   }
-  if (phdrs.some((p) => p.type === PT_INTERP)) {
-    throw new BadElf("dynamically linked programs need an interpreter; only static binaries are supported");
-  }
+  const interps = phdrs.filter((p) => p.type === PT_INTERP);
+  if (interps.length > 1) throw new BadElf("more than one PT_INTERP");
+  const interp = interps.length ? interpPath(file, interps[0]) : undefined;
   const loads = phdrs.filter((p) => p.type === PT_LOAD);
   if (loads.length === 0) throw new BadElf("no PT_LOAD segment");
-  const base = type === ET_DYN ? PIE_BASE : 0;
+  const base = type === ET_DYN ? dynBase : 0;
   loads.forEach((p, i) => checkSegment(p, i, base, file.length));
   for (let i = 0; i < loads.length; i++) {
     for (let j = i + 1; j < loads.length; j++) {
@@ -108,7 +123,17 @@ export function parseElf(file: Uint8Array): ElfInfo {
   if (!loads.some((p) => p.flags & PF_X && entry >= p.vaddr && entry < p.vaddr + p.memsz)) {
     throw new BadElf(`entry point ${hex(entry)} is not inside an executable segment`);
   }
-  return { type, entry, phoff, phnum, phent, phdrs };
+  return { type, entry, phoff, phnum, phent, phdrs, interp };
+}
+
+/** PT_INTERP's path: 2 to INTERP_MAX bytes of the file, the last one its NUL, as the kernel requires. */
+function interpPath(file: Uint8Array, p: Phdr): string {
+  if (p.filesz < 2 || p.filesz > INTERP_MAX || p.offset + p.filesz > file.length || file[p.offset + p.filesz - 1] !== 0) {
+    throw new BadElf("malformed PT_INTERP (not a NUL-terminated path of at most 4096 bytes inside the file)");
+  }
+  const bytes = file.subarray(p.offset, p.offset + p.filesz - 1);
+  const nul = bytes.indexOf(0);
+  return Buffer.from(nul < 0 ? bytes : bytes.subarray(0, nul)).toString("latin1");
 }
 
 function checkSegment(p: Phdr, i: number, base: number, fileLen: number): void {
@@ -132,10 +157,10 @@ function segmentProt(flags: number): number {
   return prot ? prot | PROT_READ : 0;
 }
 
-/** Validates and loads an executable into a fresh address space. */
-export function loadElf(mem: Memory, file: Uint8Array): LoadedImage {
-  const info = parseElf(file);
-  const base = info.type === ET_DYN ? PIE_BASE : 0;
+/** Validates and loads an executable into a fresh address space (an ET_DYN at dynBase). */
+export function loadElf(mem: Memory, file: Uint8Array, dynBase = PIE_BASE): LoadedImage {
+  const info = parseElf(file, dynBase);
+  const base = info.type === ET_DYN ? dynBase : 0;
   const loads = info.phdrs.filter((p) => p.type === PT_LOAD && p.memsz > 0);
 
   const ranges = loads.map((p) => {
@@ -169,5 +194,30 @@ export function loadElf(mem: Memory, file: Uint8Array): LoadedImage {
     brkStart: Math.ceil(end / PAGE_SIZE) * PAGE_SIZE,
     loadBase: base,
     execStack: gnuStack ? (gnuStack.flags & PF_X) !== 0 : false,
+    interp: info.interp,
   };
+}
+
+/**
+ * Loads a program's interpreter after the program: an ET_DYN one at the highest free range below
+ * MMAP_TOP that holds all its segments (as the kernel's mmap of it lands), an ET_EXEC one at its
+ * link addresses. An interpreter that names an interpreter of its own is refused, as the kernel does.
+ */
+export function loadInterpreter(mem: Memory, file: Uint8Array): LoadedImage {
+  const info = parseElf(file, 0);
+  if (info.interp !== undefined) throw new BadElf(`the interpreter names an interpreter of its own (${info.interp})`);
+  let base = 0;
+  if (info.type === ET_DYN) {
+    const loads = info.phdrs.filter((p) => p.type === PT_LOAD && p.memsz > 0);
+    const lo = Math.min(...loads.map((p) => p.vaddr)) & ~PAGE_MASK, hi = Math.max(...loads.map((p) => p.vaddr + p.memsz));
+    const at = mem.findFree(Math.ceil((hi - lo) / PAGE_SIZE) * PAGE_SIZE, MMAP_TOP);
+    if (at < 0) throw new BadElf("no room for the interpreter below the mmap area's top");
+    base = at - lo;
+  } else {
+    for (const p of info.phdrs.filter((x) => x.type === PT_LOAD && x.memsz > 0)) {
+      const lo = p.vaddr & ~PAGE_MASK;
+      if (!mem.isFree(lo, Math.ceil((p.vaddr + p.memsz - lo) / PAGE_SIZE) * PAGE_SIZE)) throw new BadElf("the interpreter's segments overlap the program's");
+    }
+  }
+  return loadElf(mem, file, base);
 }

@@ -15,7 +15,7 @@ import { GuestExit } from "../core/fault.ts";
 import { PROT_READ, R_EAX, R_EBP, R_EBX, R_ECX, R_EDI, R_EDX, R_ESI, R_ESP, STACK_SIZE } from "../core/layout.ts";
 import { Memory } from "../core/memory.ts";
 import { EXIT_VMM } from "../core/status.ts";
-import { loadElf } from "./elf.ts";
+import { BadElf, loadElf, loadInterpreter, MissingInterpreter } from "./elf.ts";
 import { E, SysError, fail, hostErrno } from "./errno.ts";
 import { AT_FDCWD, RLIMIT_AS, RLIMIT_NOFILE, RLIMIT_STACK, RLIM_NLIMITS } from "./abi.ts";
 import { FdTable, MAX_FDS } from "./fdtable.ts";
@@ -53,6 +53,9 @@ export interface ProcessOptions {
   /** RLIMIT_AS, soft and hard, in bytes: mapped guest memory beyond it is ENOMEM (default: unlimited). */
   maxMemory?: number;
 }
+
+/** The largest interpreter read (a dynamic loader is a few hundred KiB). */
+const MAX_INTERPRETER_BYTES = 64 << 20;
 
 export class Process {
   readonly fds: FdTable;
@@ -94,15 +97,19 @@ export class Process {
     if (opts.maxMemory !== undefined) this.rlimits[RLIMIT_AS] = [opts.maxMemory, opts.maxMemory];
   }
 
-  /** Loads a static i386 ELF into a fresh address space and builds its initial stack. */
+  /**
+   * Loads an i386 ELF into a fresh address space — and its interpreter, found inside the root,
+   * when it names one (PT_INTERP) — and builds its initial stack.
+   */
   static create(bytes: Uint8Array, argv: string[], env: string[], opts: ProcessOptions = {}): Process {
     const mem = new Memory();
     const cpu = new Cpu(mem);
     const img = loadElf(mem, bytes);
     const execfn = opts.execfn ?? argv[0] ?? "";
     const p = new Process(mem, cpu, img.brkStart, { ...opts, execfn });
+    const interp = img.interp === undefined ? undefined : loadInterpreter(mem, p.interpreterFile(img.interp));
     const stack = buildStack(mem, {
-      argv, env, execfn, entry: img.entry, phdrAddr: img.phdrAddr, phnum: img.phnum, phent: img.phent,
+      argv, env, execfn, entry: img.entry, base: interp?.loadBase ?? 0, phdrAddr: img.phdrAddr, phnum: img.phnum, phent: img.phent,
       hwcap: opts.hwcap ?? CPUID_FEATURES_EDX, uid: p.uid, gid: p.gid, random: p.rng.bytes(16),
     });
     const esp = stack.esp;
@@ -110,8 +117,29 @@ export class Process {
     p.envArea = stack.env;
     for (const r of [R_EAX, R_EBX, R_ECX, R_EDX, R_ESI, R_EDI, R_EBP]) cpu.s[r] = 0;
     cpu.s[R_ESP] = esp;
-    cpu.eip = img.entry;
+    cpu.eip = interp?.entry ?? img.entry;
     return p;
+  }
+
+  /** The bytes of the interpreter at guest path guestPath (resolved inside the root, as the kernel resolves it). */
+  private interpreterFile(guestPath: string): Uint8Array {
+    let host: string;
+    let st: fs.Stats;
+    try {
+      host = this.fsys.resolve(guestPath, true).host;
+      st = fs.statSync(host);
+    } catch (e) {
+      const code = e instanceof SysError ? e.errno : hostErrno(e);
+      if (code === E.ENOENT || code === E.ENOTDIR) throw new MissingInterpreter(`its interpreter ${guestPath} does not exist`);
+      throw new BadElf(`its interpreter ${guestPath} cannot be read (errno ${code})`);
+    }
+    if (!st.isFile()) throw new BadElf(`its interpreter ${guestPath} is not a regular file`);
+    if (st.size > MAX_INTERPRETER_BYTES) throw new BadElf(`its interpreter ${guestPath} is larger than ${MAX_INTERPRETER_BYTES >> 20} MiB`);
+    try {
+      return fs.readFileSync(host);
+    } catch (e) {
+      throw new BadElf(`its interpreter ${guestPath} cannot be read (errno ${hostErrno(e)})`);
+    }
   }
 
   /** The `int 0x80` entry: EIP is already past the instruction. */

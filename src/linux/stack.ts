@@ -28,7 +28,10 @@ export interface StackParams {
   argv: string[];
   env: string[];
   execfn: string;
+  /** AT_ENTRY: the program's entry point (not its interpreter's). */
   entry: number;
+  /** AT_BASE: where the interpreter was loaded (0 without one). */
+  base: number;
   phdrAddr: number;
   phnum: number;
   phent: number;
@@ -68,7 +71,7 @@ export function buildStack(mem: Memory, sp: StackParams): InitialStack {
 
   const auxv: [number, number][] = [
     [AT.HWCAP, sp.hwcap], [AT.PAGESZ, 4096], [AT.CLKTCK, 100], [AT.PHDR, sp.phdrAddr], [AT.PHENT, sp.phent],
-    [AT.PHNUM, sp.phnum], [AT.BASE, 0], [AT.FLAGS, 0], [AT.ENTRY, sp.entry], [AT.UID, sp.uid], [AT.EUID, sp.uid],
+    [AT.PHNUM, sp.phnum], [AT.BASE, sp.base], [AT.FLAGS, 0], [AT.ENTRY, sp.entry], [AT.UID, sp.uid], [AT.EUID, sp.uid],
     [AT.GID, sp.gid], [AT.EGID, sp.gid], [AT.SECURE, 0], [AT.RANDOM, randomAddr], [AT.HWCAP2, 0],
     [AT.EXECFN, execfnAddr], [AT.PLATFORM, platformAddr], [AT.NULL, 0],
   ];

@@ -3,13 +3,14 @@
  *
  * - in process, through the loader as `cdvm run` uses it (Process.create:
  *   loadElf, then the initial stack): it either refuses the file with a
- *   BadElf, or the image it leaves is exactly what the file asks for —
+ *   BadElf (or, for a PT_INTERP naming a file the empty root lacks, a
+ *   MissingInterpreter), or the image it leaves is exactly what the file asks for —
  *   every PT_LOAD page mapped, each segment's bytes equal to the file's
  *   and its bss zero (nothing mapped later, such as the stack, may clobber
  *   them), the entry page executable, and no page at or above GUEST_LIMIT
  *   accessible. Any other exception is a loader bug;
  * - through `bin/cdvm run` (a sample, since a spawn costs ~0.25 s): a
- *   refused file gives status 126 and exactly the loader's message as one
+ *   refused file gives status 126 (127: interpreter missing) and exactly the loader's message as one
  *   `cdvm:` line; an accepted one runs to a guest exit status (any: glibc's
  *   start-up exits 127 itself when a mutated PT_GNU_RELRO cannot be
  *   protected), or ends with one `cdvm:` line (signal, --max-insns, each
@@ -22,13 +23,13 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { BadElf, PIE_BASE } from "../../src/linux/elf.ts";
+import { BadElf, MissingInterpreter, PIE_BASE } from "../../src/linux/elf.ts";
 import { Process } from "../../src/linux/process.ts";
 import { GUEST_LIMIT, PAGE_MAPPED, PAGE_SHIFT, PAGE_SIZE, PROT_EXEC } from "../../src/core/layout.ts";
 import { mutant, type Mutant } from "./elf-mutants.ts";
 import { inParallel, lastLine, RSS_LIMIT_MIB, runCdvm, vmmProblems } from "./spawn.ts";
 
-export type LoadVerdict = { accepted: false; message: string } | { accepted: true };
+export type LoadVerdict = { accepted: false; message: string; status: number } | { accepted: true };
 
 export interface LoadResult {
   verdict: LoadVerdict;
@@ -47,8 +48,9 @@ export function loadInProcess(m: Mutant, root: string): LoadResult {
     proc = Process.create(m.bytes, ["/prog", ...m.base.args], [], { root, stderr: () => {} });
   } catch (e) {
     const ms = performance.now() - t0;
-    if (e instanceof BadElf) return { verdict: { accepted: false, message: e.message }, problems: [], ms };
-    return { verdict: { accepted: false, message: String(e) }, problems: [`loader threw ${e instanceof Error ? e.stack?.split("\n").slice(0, 3).join(" | ") : e}`], ms };
+    if (e instanceof BadElf) return { verdict: { accepted: false, message: e.message, status: 126 }, problems: [], ms };
+    if (e instanceof MissingInterpreter) return { verdict: { accepted: false, message: e.message, status: 127 }, problems: [], ms };
+    return { verdict: { accepted: false, message: String(e), status: 126 }, problems: [`loader threw ${e instanceof Error ? e.stack?.split("\n").slice(0, 3).join(" | ") : e}`], ms };
   }
   return { verdict: { accepted: true }, problems: checkImage(m.bytes, proc), ms: performance.now() - t0 };
 }
@@ -96,7 +98,7 @@ export async function checkCli(m: Mutant, file: string, root: string, mode: stri
   if (r.timedOut || r.status === 125) return out;
   if (!verdict.accepted) {
     const want = `cdvm: ${file}: ${verdict.message}`;
-    if (r.status !== 126 || r.stderr !== want + "\n") out.push(`refused in process (${verdict.message}) but the CLI gave status ${r.status}, stderr ${JSON.stringify(r.stderr.slice(0, 300))}`);
+    if (r.status !== verdict.status || r.stderr !== want + "\n") out.push(`refused in process (${verdict.message}) but the CLI gave status ${r.status}, stderr ${JSON.stringify(r.stderr.slice(0, 300))}`);
   } else if (r.stderr.startsWith(`cdvm: ${file}: `)) {
     out.push(`loaded in process but the CLI refused it: status ${r.status}, ${lastLine(r.stderr)}`);
   } else {
