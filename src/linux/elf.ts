@@ -206,16 +206,17 @@ export function loadElf(mem: Memory, file: Uint8Array, dynBase = PIE_BASE): Load
 export function loadInterpreter(mem: Memory, file: Uint8Array): LoadedImage {
   const info = parseElf(file, 0);
   if (info.interp !== undefined) throw new BadElf(`the interpreter names an interpreter of its own (${info.interp})`);
+  const loads = info.phdrs.filter((p) => p.type === PT_LOAD && p.memsz > 0);
+  if (!loads.length) throw new BadElf("the interpreter has no PT_LOAD segment with memory");
   let base = 0;
   if (info.type === ET_DYN) {
-    const loads = info.phdrs.filter((p) => p.type === PT_LOAD && p.memsz > 0);
-    const lo = Math.min(...loads.map((p) => p.vaddr)) & ~PAGE_MASK, hi = Math.max(...loads.map((p) => p.vaddr + p.memsz));
+    const lo = (Math.min(...loads.map((p) => p.vaddr)) & ~PAGE_MASK) >>> 0, hi = Math.max(...loads.map((p) => p.vaddr + p.memsz));
     const at = mem.findFree(Math.ceil((hi - lo) / PAGE_SIZE) * PAGE_SIZE, MMAP_TOP);
     if (at < 0) throw new BadElf("no room for the interpreter below the mmap area's top");
     base = at - lo;
   } else {
-    for (const p of info.phdrs.filter((x) => x.type === PT_LOAD && x.memsz > 0)) {
-      const lo = p.vaddr & ~PAGE_MASK;
+    for (const p of loads) {
+      const lo = (p.vaddr & ~PAGE_MASK) >>> 0;
       if (!mem.isFree(lo, Math.ceil((p.vaddr + p.memsz - lo) / PAGE_SIZE) * PAGE_SIZE)) throw new BadElf("the interpreter's segments overlap the program's");
     }
   }
