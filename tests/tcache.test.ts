@@ -177,6 +177,15 @@ describe("cdvm run --tcache", () => {
     expect(warm.blocksTranslated).toBe(0);
   }, 120_000);
 
+  it("a cache directory that cannot be used is noted, and the run is right", async () => {
+    const notADir = path.join(tmp, "plain-file");
+    fs.writeFileSync(notADir, "");
+    const r = await run("sorting", ["--mode", "bbt", "--tcache", path.join(notADir, "sub")]);
+    expect(r.tcache!.refused).toMatch(/unreadable \(ENOTDIR\)/);
+    expect(r.tcache!.writeError).toBe("ENOTDIR");
+    expect(r.blocksTranslated).toBeGreaterThan(0);
+  }, 120_000);
+
   it("cdvm cache shows and clears the directory", async () => {
     const dir = path.join(tmp, "show");
     await run("sorting", ["--mode", "bbt", "--tcache", dir]);
