@@ -173,6 +173,8 @@ const PHASES: Part[] = [
 interface TierRun {
   b: string; row: RunRow; proc: number; vm: number; startup: number; syscalls: number; decoding: number; interpreted: number; waiting: number; translated: number;
   insnShare: number; translationMs: number | null; usPerInsn: number | null; startMs: number | null; readyMs: number | null; firstRunMs: number | null;
+  /** Guest instructions of the blocks installed from the persistent translation cache (null: no cache used). */
+  recalledInsns: number | null;
 }
 
 /** The run of (bench, config) with the median VM time among the verified ones: the one the charts draw. */
@@ -203,6 +205,7 @@ function tierRun(b: string, row: RunRow): TierRun {
     insnShare: st.guestInstructions ? st.translatedInstructions / st.guestInstructions : 0,
     translationMs: tr ? tr.totalMs : null, usPerInsn: tr && tr.guestInstructionsTranslated ? tr.usPerGuestInstruction : null,
     startMs: num(tr?.timeline?.startMs), readyMs: num(tr?.timeline?.readyMs), firstRunMs: num(tr?.timeline?.firstRunMs),
+    recalledInsns: num(tr?.tcache?.installed.guestInsns),
   };
 }
 
@@ -236,9 +239,9 @@ function tier(ctx: Context, out: Block[]): void {
       svg: shareChart({ title: `Share of process wall time: ${c} (suite ${ctx.suite}, size ${ctx.size})`, parts: SHARE_PARTS, rows: per.map((p) => ({ label: p.b, values: [p.startup, p.syscalls, p.decoding, p.interpreted, p.waiting, p.translated], note: `${fmtSeconds(p.proc)}, ${fx(p.insnShare * 100, 0)}% insns tr.` })), xLabel: "share of the process's wall time (right: wall time, share of guest instructions run translated)" }) });
     out.push({ k: "fig", name: `timeline-${slug(c)}-${sfx(ctx)}`, title: `Tier timeline (${c})`,
       svg: timelineChart({ title: `Tier timeline: ${c} (suite ${ctx.suite}, size ${ctx.size})`, parts: PHASES, strips: per.map(strip), xLabel: "seconds since the process started" }) });
-    out.push({ k: "table", header: ["benchmark", "process s", "VM s", "start-up %", "system calls %", "decoding %", "interpreted %", "waiting %", "translated %", "insns run translated %", "translation ms", "µs / translated guest insn", "tier start ms", "ready ms", "first translated run ms"],
-      rows: per.map((p) => [p.b, fx(p.proc, 3), fx(p.vm, 3), ...[p.startup, p.syscalls, p.decoding, p.interpreted, p.waiting, p.translated].map((v) => fx((v / p.proc) * 100, 1)), fx(p.insnShare * 100, 1), fx(p.translationMs, 1), fx(p.usPerInsn, 1), fx(p.startMs, 0), fx(p.readyMs, 0), fx(p.firstRunMs, 0)]),
-      caption: caption(ctx, [c], "Shares of the process wall time as in the chart above. Translation ms: total translator time (translation.totalMs; in staged mode spent on the worker thread, concurrently with the guest). µs / translated guest insn: translation time per guest instruction translated (static instructions, not executions). Tier times in ms since the guest started; - = did not happen.") });
+    out.push({ k: "table", header: ["benchmark", "process s", "VM s", "start-up %", "system calls %", "decoding %", "interpreted %", "waiting %", "translated %", "insns run translated %", "translation ms", "µs / translated guest insn", "tier start ms", "ready ms", "first translated run ms", "insns from the persistent cache"],
+      rows: per.map((p) => [p.b, fx(p.proc, 3), fx(p.vm, 3), ...[p.startup, p.syscalls, p.decoding, p.interpreted, p.waiting, p.translated].map((v) => fx((v / p.proc) * 100, 1)), fx(p.insnShare * 100, 1), fx(p.translationMs, 1), fx(p.usPerInsn, 1), fx(p.startMs, 0), fx(p.readyMs, 0), fx(p.firstRunMs, 0), fx(p.recalledInsns, 0)]),
+      caption: caption(ctx, [c], "Shares of the process wall time as in the chart above. Translation ms: total translator time (translation.totalMs; in staged mode spent on the worker thread, concurrently with the guest). µs / translated guest insn: translation time per guest instruction translated (static instructions, not executions). Tier times in ms since the guest started; - = did not happen. Insns from the persistent cache: guest instructions of the blocks installed from it (translation.tcache; - = no cache used, as with --no-tcache).") });
   }
   const usPerInsn = (b: string, c: string) => runs.get(c)!.find((p) => p.b === b)?.usPerInsn ?? null;
   const costly = ctx.benches.filter((b) => cfgs.some((c) => (usPerInsn(b, c) ?? 0) > 0));
