@@ -16,6 +16,7 @@ import { PROT_READ, R_EAX, R_EBP, R_EBX, R_ECX, R_EDI, R_EDX, R_ESI, R_ESP, STAC
 import { Memory } from "../core/memory.ts";
 import { EXIT_VMM } from "../core/status.ts";
 import { BadElf, loadElf, loadInterpreter, MissingInterpreter } from "./elf.ts";
+import { enterHandler } from "./sigframe.ts";
 import { E, SysError, fail, hostErrno } from "./errno.ts";
 import { AT_FDCWD, RLIMIT_AS, RLIMIT_NOFILE, RLIMIT_STACK, RLIM_NLIMITS } from "./abi.ts";
 import { FdTable, MAX_FDS } from "./fdtable.ts";
@@ -167,6 +168,8 @@ export class Process {
     }
     if (this.opts.strace) this.diag(formatCall(this.mem, row, args, result));
     s[R_EAX] = result;
+    // Signals raised or unblocked by the call: their handlers run first on the way back, the last one raised innermost.
+    for (let sig = this.signals.toHandle.shift(); sig !== undefined; sig = this.signals.toHandle.shift()) enterHandler(this, sig);
   }
 
   // ---- diagnostics ----

@@ -1,9 +1,10 @@
 /**
  * Signal numbers, names and the per-process signal state: dispositions
  * (struct k_sigaction contents), the blocked mask and pending set, and the
- * alternate stack. Delivery is synchronous and limited: default actions
- * (ignore or terminate), SIG_IGN, and a guest handler, which is not run yet
- * and terminates the process with a note instead.
+ * alternate stack. Delivery is synchronous: default actions (ignore or
+ * terminate), SIG_IGN, and a guest handler, which is queued here and entered
+ * by the process on return from the system call that raised or unblocked
+ * the signal (sigframe.ts).
  *
  * Invariant: SIGKILL and SIGSTOP keep SIG_DFL and can never be blocked.
  */
@@ -46,6 +47,8 @@ export class SignalState {
   readonly actions: SigAction[] = Array.from({ length: NSIG + 1 }, () => ({ handler: SIG_DFL, flags: 0, restorer: 0, mask: [0, 0] }));
   blocked: SigSet = [0, 0];
   private readonly pending = new Set<number>();
+  /** Signals whose guest handlers are to be entered on return from the current system call, in order. */
+  readonly toHandle: number[] = [];
   altStack = { sp: 0, flags: 2 /* SS_DISABLE */, size: 0 };
 
   setBlocked(set: SigSet): void {
@@ -71,10 +74,7 @@ export class SignalState {
   private deliver(sig: number): void {
     const h = this.actions[sig].handler >>> 0;
     if (h === SIG_IGN || (h === SIG_DFL && DEFAULT_IGNORED.has(sig))) return;
-    const name = signalName(sig);
-    const at = `at eip 0x${(this.eip() >>> 0).toString(16).padStart(8, "0")}`;
-    const message = h === SIG_DFL ? `cdvm: guest killed by ${name} ${at}`
-      : `cdvm: guest caught ${name} ${at}, but signal handlers are not delivered yet; terminating`;
-    throw new GuestExit(128 + sig, message);
+    if (h !== SIG_DFL) { this.toHandle.push(sig); return; }
+    throw new GuestExit(128 + sig, `cdvm: guest killed by ${signalName(sig)} at eip 0x${(this.eip() >>> 0).toString(16).padStart(8, "0")}`);
   }
 }

@@ -56,6 +56,8 @@ export const controlExecutors = {
     const t0 = performance.now();
     m.host.syscall();
     m.syscallMs += performance.now() - t0;
+    // The call may have moved EIP: into a signal handler, or back from one (sigreturn).
+    m.next = m.s[S_EIP] >>> 0;
   },
   int3(_m: Machine, i: Insn): void {
     throw new GuestFault(SIGTRAP, i.addr, "breakpoint (int3)");

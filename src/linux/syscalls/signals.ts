@@ -1,7 +1,8 @@
 /**
  * Signal syscalls: dispositions (rt_sigaction), the blocked mask
  * (rt_sigprocmask), the alternate stack record, and sending signals to
- * oneself (kill, tkill, tgkill). Delivery semantics live in ../signals.ts.
+ * oneself (kill, tkill, tgkill), and the returns from handlers (sigreturn,
+ * rt_sigreturn). Delivery semantics live in ../signals.ts and ../sigframe.ts.
  *
  * Invariant: old values are written out only after the new ones were read,
  * so the old and new pointers may alias as they may on Linux.
@@ -11,6 +12,7 @@ import { E, fail } from "../errno.ts";
 import type { Process } from "../process.ts";
 import { NSIG, SIGKILL, SIGSTOP, type SigSet } from "../signals.ts";
 import { Struct } from "../struct.ts";
+import { rtSigreturn, sigreturn } from "../sigframe.ts";
 import { type SyscallRow, int, sys } from "./row.ts";
 
 const SIG_BLOCK = 0, SIG_UNBLOCK = 1, SIG_SETMASK = 2;
@@ -48,7 +50,7 @@ function rtSigprocmask(p: Process, how: number, setAddr: number, oldAddr: number
   return 0;
 }
 
-/** stack_t {ss_sp, ss_flags, ss_size}; the stack is recorded but never used (no handler delivery). */
+/** stack_t {ss_sp, ss_flags, ss_size}: where SA_ONSTACK handlers run (sigframe.ts). */
 function sigaltstack(p: Process, ssAddr: number, oldAddr: number): number {
   const s = ssAddr ? p.struct(ssAddr, 12) : null;
   const alt = p.signals.altStack;
@@ -78,4 +80,6 @@ export const signalSyscalls: SyscallRow[] = [
   sys("kill", ["int", "signal"], (p, a) => sendSelf(p, [0, -1, GUEST_PID, -GUEST_PID].includes(int(a[0])), a[1])),
   sys("tkill", ["int", "signal"], (p, a) => sendSelf(p, int(a[0]) === GUEST_PID, a[1])),
   sys("tgkill", ["int", "int", "signal"], (p, a) => sendSelf(p, int(a[0]) === GUEST_PID && int(a[1]) === GUEST_PID, a[2])),
+  sys("sigreturn", [], (p) => sigreturn(p)),
+  sys("rt_sigreturn", [], (p) => rtSigreturn(p)),
 ];
