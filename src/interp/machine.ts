@@ -27,6 +27,11 @@ declare module "../isa/decode.ts" {
 
 export interface SyscallHost {
   syscall(): void;
+  /**
+   * A synchronous fault (signal sig, at data address addr for SIGSEGV/SIGBUS, EIP at the faulting
+   * instruction): whether the guest's handler for it was entered; false when the fault ends the guest.
+   */
+  fault?(sig: number, addr: number): boolean;
 }
 
 export class Machine {

@@ -17,6 +17,7 @@ import { Memory } from "../core/memory.ts";
 import { EXIT_VMM } from "../core/status.ts";
 import { BadElf, loadElf, loadInterpreter, MissingInterpreter } from "./elf.ts";
 import { enterHandler } from "./sigframe.ts";
+import { SIG_DFL, SIG_IGN } from "./signals.ts";
 import { E, SysError, fail, hostErrno } from "./errno.ts";
 import { AT_FDCWD, RLIMIT_AS, RLIMIT_NOFILE, RLIMIT_STACK, RLIM_NLIMITS } from "./abi.ts";
 import { FdTable, MAX_FDS } from "./fdtable.ts";
@@ -120,6 +121,17 @@ export class Process {
     cpu.s[R_ESP] = esp;
     cpu.eip = interp?.entry ?? img.entry;
     return p;
+  }
+
+  /**
+   * A synchronous fault: its handler is entered as Linux enters it, when the guest has one and the
+   * signal is not blocked (Linux forces the default action on a blocked or ignored fault signal).
+   */
+  fault(sig: number, addr: number): boolean {
+    const h = this.signals.actions[sig].handler >>> 0;
+    if (h === SIG_DFL || h === SIG_IGN || this.signals.isBlocked(sig)) return false;
+    enterHandler(this, sig, addr);
+    return true;
   }
 
   /** The bytes of the interpreter at guest path guestPath (resolved inside the root, as the kernel resolves it). */

@@ -14,14 +14,16 @@
  *     extramask (blocked signals 33-64), retcode;
  *   rt_sigframe: pretcode, sig, &info, &uc, siginfo (128), ucontext
  *     (flags, link, stack_t, sigcontext, sigmask), retcode.
+ * Signals are delivered on return from a system call (kill, raise, a
+ * sigprocmask that unblocks one) and for synchronous faults (the dispatcher
+ * asks Process.fault; EIP is the faulting instruction, so a handler that
+ * returns retries it).
  * Limits: the FPU/SSE state is not saved (sigcontext.fpstate is 0), so a
  * handler that changes it changes it for the interrupted code too; segment
- * registers are not restored; signals are delivered only on return from a
- * system call (kill, raise, a sigprocmask that unblocks one), not
- * asynchronously or for faults.
+ * registers are not restored; no asynchronous signals (alarm, timers).
  */
 import { GuestExit } from "../core/fault.ts";
-import { R_EAX, R_EBP, R_EBX, R_ECX, R_EDI, R_EDX, R_ESI, R_ESP, S_SEL } from "../core/layout.ts";
+import { PAGE_MAPPED, PAGE_SHIFT, R_EAX, R_EBP, R_EBX, R_ECX, R_EDI, R_EDX, R_ESI, R_ESP, S_SEL } from "../core/layout.ts";
 import { GUEST_PID } from "./abi.ts";
 import type { Process } from "./process.ts";
 import { SIG_DFL } from "./signals.ts";
@@ -38,21 +40,32 @@ const SI_USER = 0;
 const FIX_EFLAGS = 0xdd5;
 /** EFLAGS bits a handler starts without: TF, DF. */
 const ENTRY_CLEAR = 0x100 | 0x400;
-const SIGSEGV = 11;
+const SIGSEGV = 11, SIGFPE = 8, SIGILL = 4;
+const SEGV_MAPERR = 1, SEGV_ACCERR = 2, FPE_INTDIV = 1, ILL_ILLOPN = 2, SI_KERNEL = 0x80;
 
 /** Register order of sigcontext's general registers, from offset 16. */
 const SC_REGS = [R_EDI, R_ESI, R_EBP, R_ESP, R_EBX, R_EDX, R_ECX, R_EAX];
 
-function sigcontext(p: Process, sc: Struct, at: number, oldmask: number): void {
+function sigcontext(p: Process, sc: Struct, at: number, oldmask: number, faultAddr?: number): void {
   const s = p.cpu.s;
   sc.u16(at + 0, s[S_SEL + 5]).u16(at + 4, s[S_SEL + 4]).u16(at + 8, USER_DS).u16(at + 12, USER_DS);
   SC_REGS.forEach((r, k) => sc.u32(at + 16 + 4 * k, s[r]));
   sc.u32(at + 56, p.cpu.eip).u32(at + 60, USER_CS).u32(at + 64, p.cpu.eflags).u32(at + 68, s[R_ESP]).u32(at + 72, USER_DS);
-  sc.u32(at + 80, oldmask);
+  sc.u32(at + 80, oldmask).u32(at + 84, faultAddr ?? 0);
 }
 
-/** Pushes the frame for sig and points the registers at its handler; a frame that cannot be written kills the guest by SIGSEGV, as Linux does. */
-export function enterHandler(p: Process, sig: number): void {
+/** si_code of a fault: SEGV_MAPERR / SEGV_ACCERR by whether the page is mapped; the commonest code of the others. */
+function faultCode(p: Process, sig: number, addr: number): number {
+  if (sig === SIGSEGV) return p.mem.perm[addr >>> PAGE_SHIFT] & PAGE_MAPPED ? SEGV_ACCERR : SEGV_MAPERR;
+  return sig === SIGFPE ? FPE_INTDIV : sig === SIGILL ? ILL_ILLOPN : SI_KERNEL;
+}
+
+/**
+ * Pushes the frame for sig and points the registers at its handler; a frame that cannot be written
+ * kills the guest by SIGSEGV, as Linux does. faultAddr: the signal is a synchronous fault (siginfo
+ * and sigcontext then describe it: si_addr, cr2), not one sent by a process.
+ */
+export function enterHandler(p: Process, sig: number, faultAddr?: number): void {
   const act = p.signals.actions[sig];
   const rt = (act.flags & SA_SIGINFO) !== 0;
   const s = p.cpu.s, old = p.signals.blocked;
@@ -66,13 +79,14 @@ export function enterHandler(p: Process, sig: number): void {
   const f = new Struct(size).u32(0, act.restorer).u32(4, sig);
   if (rt) {
     f.u32(8, frame + 16).u32(12, frame + 16 + SIGINFO_SIZE);
-    f.u32(16, sig).u32(20, 0).u32(24, SI_USER).u32(28, GUEST_PID).u32(32, p.uid);
+    if (faultAddr === undefined) f.u32(16, sig).u32(20, 0).u32(24, SI_USER).u32(28, GUEST_PID).u32(32, p.uid);
+    else f.u32(16, sig).u32(20, 0).u32(24, faultCode(p, sig, faultAddr)).u32(28, faultAddr);
     const uc = 16 + SIGINFO_SIZE;
     f.u32(uc + 8, alt.sp).u32(uc + 12, alt.flags).u32(uc + 16, alt.size);
-    sigcontext(p, f, uc + 20, old[0]);
+    sigcontext(p, f, uc + 20, old[0], faultAddr);
     f.u32(uc + 20 + SC_SIZE, old[0]).u32(uc + 24 + SC_SIZE, old[1]);
   } else {
-    sigcontext(p, f, 8, old[0]);
+    sigcontext(p, f, 8, old[0], faultAddr);
     f.u32(8 + SC_SIZE + FPSTATE_LEGACY, old[1]);
   }
   try {

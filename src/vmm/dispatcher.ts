@@ -147,66 +147,73 @@ export class Dispatcher {
       timeline.startInsns = interp.retired;
       t.start();
     };
-    let tierDue = false;
-    try {
-      if (staged && tier!.warm) {
-        startTier(tier!);
-        this.recalling = true;
-      }
-      if (bbt) {
-        startTier(tier!);
-        tier!.waitReady();
-        tier!.pump();
-        timeline.readyMs = performance.now() - started;
-      }
-      let eip = s[S_EIP] >>> 0;
-      s[S_LINK_BUDGET] = LINK_BUDGET;
-      for (let k = 0; ; k++) {
-        if (tier?.run && tier.has(eip)) {
-          const t0 = performance.now();
-          if (Number.isNaN(timeline.firstRunMs)) timeline.firstRunMs = t0 - started;
-          eip = tier.run(eip, limit === Infinity ? CHAIN_BUDGET : this.budgetFor(limit)) >>> 0;
-          const t1 = performance.now();
-          this.translatedMs += t1 - t0;
-          // One call may run for 10^8 instructions: the deadline is checked after each.
-          this.checkDeadline(t1 - started, eip);
-          // A call may run for milliseconds: collect finished translations after a long one (short
-          // ones, a directory miss after a few blocks, are many; the periodic poll below serves them).
-          if (t1 - t0 > PUMP_AFTER_MS) tier.pump();
-          if (s[S_EXIT]) {
-            s[S_EXIT] = 0;
-            this.bailouts++;
-            eip = interp.runBlock(eip);
-          } else if (!tier.has(eip)) this.directoryMisses++;
-        } else if (bbt && tier!.translateNow(eip)) {
-          continue;
-        } else {
-          const entries = staged ? this.hot(eip) : 0;
-          if (entries && (tier!.started || tierDue)) {
-            if (!tier!.started) startTier(tier!);
-            this.hotLooks++;
-            if (entries >= this.decide(performance.now() - started).entries) {
-              this.hotRequests++;
-              tier!.request(eip);
-            }
+    let tierDue = false, begun = false;
+    // A fault the guest handles (a handler for its signal) resumes the loop in the handler.
+    for (;;) {
+      try {
+        if (!begun) {
+          begun = true;
+          if (staged && tier!.warm) {
+            startTier(tier!);
+            this.recalling = true;
           }
-          eip = interp.runBlock(eip);
+          if (bbt) {
+            startTier(tier!);
+            tier!.waitReady();
+            tier!.pump();
+            timeline.readyMs = performance.now() - started;
+          }
         }
-        if ((k & POLL_EVERY) === 0) {
-          tier?.pump();
-          if (tier?.run && Number.isNaN(timeline.readyMs)) timeline.readyMs = performance.now() - started;
-          const elapsed = performance.now() - started;
-          tierDue ||= interp.retired >= TIER_START_INSNS || elapsed >= TIER_START_MS;
-          this.checkDeadline(elapsed, eip);
+        let eip = s[S_EIP] >>> 0;
+        s[S_LINK_BUDGET] = LINK_BUDGET;
+        for (let k = 0; ; k++) {
+          if (tier?.run && tier.has(eip)) {
+            const t0 = performance.now();
+            if (Number.isNaN(timeline.firstRunMs)) timeline.firstRunMs = t0 - started;
+            eip = tier.run(eip, limit === Infinity ? CHAIN_BUDGET : this.budgetFor(limit)) >>> 0;
+            const t1 = performance.now();
+            this.translatedMs += t1 - t0;
+            // One call may run for 10^8 instructions: the deadline is checked after each.
+            this.checkDeadline(t1 - started, eip);
+            // A call may run for milliseconds: collect finished translations after a long one (short
+            // ones, a directory miss after a few blocks, are many; the periodic poll below serves them).
+            if (t1 - t0 > PUMP_AFTER_MS) tier.pump();
+            if (s[S_EXIT]) {
+              s[S_EXIT] = 0;
+              this.bailouts++;
+              eip = interp.runBlock(eip);
+            } else if (!tier.has(eip)) this.directoryMisses++;
+          } else if (bbt && tier!.translateNow(eip)) {
+            continue;
+          } else {
+            const entries = staged ? this.hot(eip) : 0;
+            if (entries && (tier!.started || tierDue)) {
+              if (!tier!.started) startTier(tier!);
+              this.hotLooks++;
+              if (entries >= this.decide(performance.now() - started).entries) {
+                this.hotRequests++;
+                tier!.request(eip);
+              }
+            }
+            eip = interp.runBlock(eip);
+          }
+          if ((k & POLL_EVERY) === 0) {
+            tier?.pump();
+            if (tier?.run && Number.isNaN(timeline.readyMs)) timeline.readyMs = performance.now() - started;
+            const elapsed = performance.now() - started;
+            tierDue ||= interp.retired >= TIER_START_INSNS || elapsed >= TIER_START_MS;
+            this.checkDeadline(elapsed, eip);
+          }
+          if (limit !== Infinity && this.retired >= limit) {
+            s[S_EIP] = eip;
+            opts.report(`cdvm: stopped after ${this.retired} guest instructions (--max-insns) at eip 0x${hex(eip)}`);
+            return EXIT_INSN_LIMIT;
+          }
         }
-        if (limit !== Infinity && this.retired >= limit) {
-          s[S_EIP] = eip;
-          opts.report(`cdvm: stopped after ${this.retired} guest instructions (--max-insns) at eip 0x${hex(eip)}`);
-          return EXIT_INSN_LIMIT;
-        }
+      } catch (e) {
+        if (e instanceof GuestFault && interp.m.host.fault?.(e.signal, e.addr)) continue;
+        return this.end(e);
       }
-    } catch (e) {
-      return this.end(e);
     }
   }
 
