@@ -1,7 +1,9 @@
 /**
  * The dispatch loop: runs the guest until it exits, choosing per block
  * between the tiers, and turns what ends the run — exit, fatal fault,
- * --max-insns, --timeout — into a status and at most one line on stderr.
+ * --max-insns, --timeout — into a status and at most one line on stderr. A
+ * fault the guest has a handler for is not fatal: the process enters the
+ * handler (linux/sigframe.ts) and the loop goes on there.
  *
  * Modes:
  *   interp  every block runs in the interpreter;
