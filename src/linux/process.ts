@@ -17,7 +17,6 @@ import { Memory } from "../core/memory.ts";
 import { EXIT_VMM } from "../core/status.ts";
 import { BadElf, loadElf, loadInterpreter, MissingInterpreter } from "./elf.ts";
 import { enterHandler } from "./sigframe.ts";
-import { SIG_DFL, SIG_IGN } from "./signals.ts";
 import { E, SysError, fail, hostErrno } from "./errno.ts";
 import { AT_FDCWD, RLIMIT_AS, RLIMIT_NOFILE, RLIMIT_STACK, RLIM_NLIMITS } from "./abi.ts";
 import { FdTable, MAX_FDS } from "./fdtable.ts";
@@ -128,8 +127,7 @@ export class Process {
    * signal is not blocked (Linux forces the default action on a blocked or ignored fault signal).
    */
   fault(sig: number, addr: number): boolean {
-    const h = this.signals.actions[sig].handler >>> 0;
-    if (h === SIG_DFL || h === SIG_IGN || this.signals.isBlocked(sig)) return false;
+    if (!this.signals.hasHandler(sig) || this.signals.isBlocked(sig)) return false;
     enterHandler(this, sig, addr);
     return true;
   }

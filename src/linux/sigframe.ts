@@ -22,7 +22,7 @@
  * handler that changes it changes it for the interrupted code too; segment
  * registers are not restored; no asynchronous signals (alarm, timers).
  */
-import { GuestExit } from "../core/fault.ts";
+import { GuestExit, SIGFPE, SIGILL, SIGSEGV } from "../core/fault.ts";
 import { PAGE_MAPPED, PAGE_SHIFT, R_EAX, R_EBP, R_EBX, R_ECX, R_EDI, R_EDX, R_ESI, R_ESP, S_SEL } from "../core/layout.ts";
 import { GUEST_PID } from "./abi.ts";
 import type { Process } from "./process.ts";
@@ -40,7 +40,6 @@ const SI_USER = 0;
 const FIX_EFLAGS = 0xdd5;
 /** EFLAGS bits a handler starts without: TF, DF. */
 const ENTRY_CLEAR = 0x100 | 0x400;
-const SIGSEGV = 11, SIGFPE = 8, SIGILL = 4;
 const SEGV_MAPERR = 1, SEGV_ACCERR = 2, FPE_INTDIV = 1, ILL_ILLOPN = 2, SI_KERNEL = 0x80;
 
 /** Register order of sigcontext's general registers, from offset 16. */

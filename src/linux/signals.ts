@@ -71,10 +71,16 @@ export class SignalState {
     else this.deliver(sig);
   }
 
-  private deliver(sig: number): void {
+  /** Whether sig's disposition is a guest handler (neither SIG_DFL nor SIG_IGN). */
+  hasHandler(sig: number): boolean {
     const h = this.actions[sig].handler >>> 0;
-    if (h === SIG_IGN || (h === SIG_DFL && DEFAULT_IGNORED.has(sig))) return;
-    if (h !== SIG_DFL) { this.toHandle.push(sig); return; }
+    return h !== SIG_DFL && h !== SIG_IGN;
+  }
+
+  private deliver(sig: number): void {
+    if (this.hasHandler(sig)) { this.toHandle.push(sig); return; }
+    const h = this.actions[sig].handler >>> 0;
+    if (h === SIG_IGN || DEFAULT_IGNORED.has(sig)) return;
     throw new GuestExit(128 + sig, `cdvm: guest killed by ${signalName(sig)} at eip 0x${(this.eip() >>> 0).toString(16).padStart(8, "0")}`);
   }
 }
