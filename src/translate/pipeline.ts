@@ -1,23 +1,27 @@
 /**
- * The synchronous front of the translation pipeline: guest code at an EIP ->
- * a region's blocks as lifted, pass-processed IR, ready for the backend
- * (backend.ts). Stages: decode (isa/block.ts) -> lift (lift.ts) -> IR passes
- * (passes/). The Translator runs it for every request and hands the result
- * to its worker; the differential tests run it for every case and compile
- * the result themselves, so the pipeline the tests pin is the one that runs.
+ * The front of the translation pipeline: guest code at an EIP -> a region's
+ * blocks as lifted, pass-processed IR, ready for the backend (backend.ts).
+ * Two halves, so that only the first runs on the guest's thread:
+ *   formRegion (main thread: it reads guest memory): decode (isa/block.ts)
+ *     the region's blocks and take their code bytes, which is all a request
+ *     carries to the backend worker (request.ts);
+ *   liftFormed (the worker, on those bytes decoded again; the differential
+ *     tests, through liftRegion): lift (lift.ts) -> IR passes (passes/).
+ * Lifting and the passes once ran on the guest's thread, and their IR went
+ * to the worker as JSON: python3's start-up spent ~0.3 s of its 2 s there.
  *
  * A region is the block at EIP and, breadth first, the blocks its direct
  * branches reach and the entries of the jump table a switch's indirect jmp
- * reads (jumpTable), up to maxBlocks; in staged mode only blocks the
+ * reads (jumpTableOf), up to maxBlocks; in staged mode only blocks the
  * interpreter has entered, so cold paths do not fill it. The region's
  * blocks branch to each other directly (link-blocks).
  *
- * Invariants: it reads guest memory and nothing else of the VM's state; its
- * owner's policies come in as predicates and its verdicts (blocks that
- * cannot be translated) go out in the result. A block's insns are exactly
- * the instructions its IR covers, the ones its interp operations index. The
- * passes run once over the whole region, so link-blocks links exactly its
- * blocks.
+ * Invariants: formRegion reads guest memory and nothing else of the VM's
+ * state; its owner's policies come in as predicates. liftFormed reads
+ * nothing but its blocks, and its verdicts (blocks that cannot be lifted)
+ * go out in the result. A lifted block's insns are exactly the instructions
+ * its IR covers, the ones its interp operations index. The passes run once
+ * over the whole region, so link-blocks links exactly its blocks.
  */
 import { decodeBlock } from "../isa/block.ts";
 import { DecodeError, type Insn } from "../isa/decode.ts";
@@ -29,25 +33,38 @@ import { formatBlock, type Block } from "./ir.ts";
 import { liftBlock } from "./lift.ts";
 import type { Pass } from "./passes/index.ts";
 
-/** Jump-table entries read at most (jumpTable). */
+/** Jump-table entries read at most (jumpTableOf). */
 const MAX_TABLE = 256;
 
-export interface RegionOptions {
-  passes: readonly Pass[];
+export interface FormOptions {
   /** Blocks in the region, at most. */
   maxBlocks: number;
-  /** The run's x87 precision model, which decides what x87 code the lifter makes native. */
-  x87Model: X87ModelName;
   /** Blocks not to take now (already translated, in flight, known untranslatable); the region does not grow through them. */
   skip?: (eip: number) => boolean;
-  /** Pages whose blocks are not to be translated (code rewritten too often); checked after lifting. */
+  /** Pages whose blocks are not to be translated (code rewritten too often). */
   skipPage?: (page: number) => boolean;
   /** Staged mode: whether the interpreter has entered the block at eip; blocks other than the first are taken only if so. */
   entered?: (eip: number) => boolean;
+}
+
+export interface LiftOptions {
+  passes: readonly Pass[];
+  /** The run's x87 precision model, which decides what x87 code the lifter makes native. */
+  x87Model: X87ModelName;
   /** Where blocks ended before a control transfer because the lifter stopped: mnemonic (reason) -> blocks. */
   liftStops?: Map<string, number>;
   /** Whether to keep each block's IR as text after lifting and after every pass (for dumps). */
   recordStages?: boolean;
+}
+
+export type RegionOptions = FormOptions & LiftOptions;
+
+/** A block of a region as formed: where it starts, its decoded instructions and code bytes, the jump table its last instruction reads. */
+export interface FormedBlock {
+  start: number;
+  insns: Insn[];
+  code: Uint8Array;
+  jumpTable?: number[];
 }
 
 export interface RegionBlock {
@@ -59,17 +76,16 @@ export interface RegionBlock {
 
 export interface Region {
   blocks: RegionBlock[];
-  /** Starts of blocks whose first instruction can be neither lifted nor interpreted. */
-  unliftable: number[];
-  /** Milliseconds spent decoding and lifting (interleaved, block by block) and in the passes. */
-  ms: { decodeLift: number; passes: number };
+  /** Per formed block, in order: the instructions lifted (its IR's), 0 when its first one can be neither lifted nor interpreted. */
+  lifted: number[];
+  /** Milliseconds spent lifting and in the passes. */
+  ms: { lift: number; passes: number };
 }
 
-/** Decodes, lifts and runs the IR passes on the region at eip. */
-export function liftRegion(mem: Memory, eip: number, o: RegionOptions): Region {
-  const t0 = performance.now();
+/** The region at eip as decoded blocks with their code bytes (none when eip's block cannot be fetched or decoded). */
+export function formRegion(mem: Memory, eip: number, o: FormOptions): FormedBlock[] {
   const start = eip >>> 0;
-  const blocks: RegionBlock[] = [], unliftable: number[] = [];
+  const blocks: FormedBlock[] = [];
   const queue = [start], seen = new Set<number>();
   while (queue.length && blocks.length < o.maxBlocks) {
     const at = queue.shift()!;
@@ -77,17 +93,26 @@ export function liftRegion(mem: Memory, eip: number, o: RegionOptions): Region {
     if (at !== start && o.entered && !o.entered(at)) continue;
     seen.add(at);
     const insns = decodeFrom(mem, at);
-    const block = insns.length ? liftBlock(insns, o.liftStops, o.x87Model) : null;
-    if (!block) {
-      if (insns.length) unliftable.push(at);
-      continue;
-    }
-    if (o.skipPage && pagesOf(block).some(o.skipPage)) continue;
+    if (!insns.length) continue;
+    const last = insns[insns.length - 1], length = last.next - at;
+    if (o.skipPage && pagesOf({ start: at, length }).some(o.skipPage)) continue;
+    const jumpTable = jumpTableOf(mem, last);
+    blocks.push({ start: at, insns, code: mem.u8.slice(at, at + length), jumpTable });
+    queue.push(...successors(last), ...(jumpTable ?? []));
+  }
+  return blocks;
+}
+
+/** Lifts a formed region's blocks and runs the IR passes over those that lifted. */
+export function liftFormed(formed: readonly Pick<FormedBlock, "insns" | "jumpTable">[], o: LiftOptions): Region {
+  const t0 = performance.now();
+  const blocks: RegionBlock[] = [], lifted: number[] = [];
+  for (const { insns, jumpTable } of formed) {
+    const block = liftBlock(insns, o.liftStops, o.x87Model);
+    lifted.push(block ? block.addrs.length : 0);
+    if (!block) continue;
+    if (block.addrs.length === insns.length) block.jumpTable = jumpTable;
     blocks.push({ block, insns: insns.slice(0, block.addrs.length), stages: [] });
-    if (block.addrs.length < insns.length) continue;
-    const last = insns[insns.length - 1];
-    block.jumpTable = jumpTable(mem, last);
-    queue.push(...successors(last), ...(block.jumpTable ?? []));
   }
   const t1 = performance.now();
   if (blocks.length) {
@@ -98,7 +123,12 @@ export function liftRegion(mem: Memory, eip: number, o: RegionOptions): Region {
       record(pass.name);
     }
   }
-  return { blocks, unliftable, ms: { decodeLift: t1 - t0, passes: performance.now() - t1 } };
+  return { blocks, lifted, ms: { lift: t1 - t0, passes: performance.now() - t1 } };
+}
+
+/** Both halves on one thread: what the differential tests run for every case. */
+export function liftRegion(mem: Memory, eip: number, o: RegionOptions): Region {
+  return liftFormed(formRegion(mem, eip, o), o);
 }
 
 /** The block at eip, or none when its first instruction cannot be fetched (not executable) or decoded. */
@@ -115,13 +145,22 @@ export function decodeFrom(mem: Memory, eip: number): Insn[] {
   }
 }
 
+/** A formed block's instructions decoded again from its code bytes alone (the worker's copy: the same bytes decode the same). */
+export function decodeCode(start: number, code: Uint8Array): Insn[] {
+  return decodeBlock((a) => {
+    const i = (a - start) >>> 0;
+    if (i >= code.length) throw new RangeError("past the block's bytes");
+    return code[i];
+  }, start);
+}
+
 /**
  * The distinct targets of the jump table an indirect jmp [table + index*4] (a
  * compiled switch) reads, as the table holds them now: its entries from the
  * first on, up to the first one that is not executable guest code, at most
  * MAX_TABLE of them. Undefined for any other instruction.
  */
-function jumpTable(mem: Memory, i: Insn): number[] | undefined {
+function jumpTableOf(mem: Memory, i: Insn): number[] | undefined {
   if (i.row.mnem !== "jmp" || !i.isMem || i.base >= 0 || i.index < 0 || i.scale !== 2 || i.segOverride >= 0) return undefined;
   const out = new Set<number>();
   for (let k = 0; k < MAX_TABLE; k++) {

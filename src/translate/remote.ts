@@ -1,15 +1,14 @@
 /**
- * The main thread's side of the backend worker (worker.ts): submit lifted
- * blocks, then either poll for finished batches between guest blocks
+ * The main thread's side of the backend worker (worker.ts): submit regions'
+ * guest code (request.ts), then either poll for finished batches between guest blocks
  * (staged) or wait for one synchronously (bbt, and the dispatcher module).
  * Polling costs one shared-memory read when nothing has finished.
  *
- * Requests travel as JSON in UTF-8 through a SharedArrayBuffer (one request
- * slot; a request waits here while the worker has not taken the previous
- * one): structured cloning the IR's many small objects cost the guest's
- * thread 4x as much as JSON.stringify, and a postMessage of any kind still
- * ~0.5 ms (python3's start-up: 0.15-0.18 s for ~300 requests). Replies,
- * which carry WebAssembly.Module objects, come back as messages.
+ * Requests travel as bytes through a SharedArrayBuffer (one request slot; a
+ * request waits here while the worker has not taken the previous one): a
+ * postMessage of any kind cost the guest's thread ~0.5 ms (python3's
+ * start-up: 0.15-0.18 s for ~300 requests). Replies, which carry
+ * WebAssembly.Module objects, come back as messages.
  *
  * The worker runs plain JavaScript: worker.ts and what it imports, bundled by
  * bin/bundle.mjs. Running it through tsx's loader instead would make it share
@@ -17,12 +16,8 @@
  */
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "node:worker_threads";
 import { bundle } from "../../bin/bundle.mjs";
-import type { BackendOptions } from "./backend.ts";
-import type { Block } from "./ir.ts";
-import { KIND_IR, KIND_WASM, REQ_CAPACITY, REQ_DATA, REQ_ID, REQ_KIND, REQ_LENGTH, REQ_TAKEN, REQ_WRITTEN } from "./channel.ts";
-import type { WorkReply } from "./worker.ts";
-
-const utf8 = new TextEncoder();
+import { KIND_REGIONS, KIND_WASM, REQ_CAPACITY, REQ_DATA, REQ_ID, REQ_KIND, REQ_LENGTH, REQ_TAKEN, REQ_WRITTEN } from "./channel.ts";
+import type { WorkerOptions, WorkReply } from "./worker.ts";
 
 export class RemoteBackend {
   private readonly worker: Worker;
@@ -36,7 +31,7 @@ export class RemoteBackend {
   private nextId = 1;
   private failure: string | undefined;
 
-  constructor(opts: BackendOptions) {
+  constructor(opts: WorkerOptions) {
     const { port1, port2 } = new MessageChannel();
     this.replies = port1;
     this.worker = new Worker(bundle("src/translate/worker.ts"), { workerData: { done: this.done, replies: port2, chan: this.chan, opts }, transferList: [port2] });
@@ -45,9 +40,9 @@ export class RemoteBackend {
     this.worker.on("error", (e) => (this.failure = e instanceof Error ? e.message : String(e)));
   }
 
-  /** Queues one module's regions; returns the id its reply will carry (replies come in the order of requests). */
-  submit(regions: Block[][]): number {
-    return this.enqueue(KIND_IR, utf8.encode(JSON.stringify(regions.map((r) => r.map((b) => ({ ...b, cached: [...b.cached] }))))));
+  /** Queues one module's regions (request.ts bytes); returns the id its reply will carry (replies come in the order of requests). */
+  submit(request: Uint8Array): number {
+    return this.enqueue(KIND_REGIONS, request);
   }
 
   /** Queues a module's WebAssembly bytes to be compiled (a recalled translation); returns its reply's id. */

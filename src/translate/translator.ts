@@ -1,11 +1,13 @@
 /**
- * The translation tier's driver. A request runs the pipeline's synchronous
- * front (pipeline.ts: region growth, decode, lift, IR passes) on the main
- * thread; then, on the backend worker (worker.ts), WebAssembly bytes
- * (backend.ts: emit; Binaryen passes when asked for) -> WebAssembly.Module
- * (compile); back on the main thread: instantiate and install in the code
- * cache. Regions lifted while the worker is busy go out together as one
- * module when it is free (submit).
+ * The translation tier's driver. A request forms the region on the main
+ * thread (pipeline.ts formRegion: region growth, decode, code bytes); then,
+ * on the backend worker (worker.ts), the bytes are decoded again, lifted and
+ * passed (pipeline.ts liftFormed) -> WebAssembly bytes (backend.ts: emit;
+ * Binaryen passes when asked for) -> WebAssembly.Module (compile); back on
+ * the main thread: instantiate and install in the code cache, with the
+ * instructions this thread decoded for the interp operations. Regions formed
+ * while the worker is busy go out together as one module when it is free
+ * (submit).
  * A translation whose guest pages were overwritten while it was in flight is
  * dropped at install (per-page code versions), so SMC never installs stale code.
  * Blocks whose first instruction can be neither lifted nor interpreted are
@@ -24,20 +26,24 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { formatInsn } from "../isa/disasm.ts";
+import type { Insn } from "../isa/decode.ts";
 import type { Machine } from "../interp/machine.ts";
 import { x87ModelOf } from "../interp/fpu.ts";
 import { PAGE_SHIFT } from "../core/layout.ts";
 import type { Memory } from "../core/memory.ts";
 import { RemoteBackend } from "./remote.ts";
 import type { WorkReply } from "./worker.ts";
-import type { Block } from "./ir.ts";
 import { vmmImports } from "./imports.ts";
-import { liftRegion, pagesOf, type RegionBlock } from "./pipeline.ts";
+import { formRegion, pagesOf, type FormedBlock } from "./pipeline.ts";
 import type { Pass } from "./passes/index.ts";
+import { encodeRequest } from "./request.ts";
 import { Recall, type FreshBlock, type RecallOptions } from "./recall.ts";
 
-/** A lifted region: its blocks with the code versions of their pages when it was lifted. */
-type Region = (RegionBlock & { versions: number[] })[];
+/** A region in flight: its formed blocks with the code versions of their pages when it was formed. */
+type Region = (FormedBlock & { versions: number[] })[];
+
+/** The guest bytes a formed block covers. */
+const extentOf = (b: FormedBlock): { start: number; length: number } => ({ start: b.start, length: b.code.length });
 
 /** The most blocks one translation module holds: regions queued while the worker is busy wait for it up to this many. */
 const MODULE_BLOCKS = 512;
@@ -87,8 +93,8 @@ export interface TranslatorStats {
   /** Milliseconds from a module's submission to its installation, summed and at most. */
   waitMs: number;
   maxWaitMs: number;
-  /** Milliseconds per stage. */
-  ms: { decodeLift: number; passes: number; emit: number; optimize: number; compile: number; install: number };
+  /** Milliseconds per stage: region (formation, main thread), decodeLift .. compile (worker), install (main thread). */
+  ms: { region: number; decodeLift: number; passes: number; emit: number; optimize: number; compile: number; install: number };
   /** Where blocks ended before a control transfer because the lifter stopped: mnemonic (reason) -> blocks. */
   liftStops: Map<string, number>;
 }
@@ -99,7 +105,7 @@ export const VOLATILE_PAGE_WRITES = 64;
 export class Translator {
   readonly stats: TranslatorStats = {
     blocksTranslated: 0, guestInsnsTranslated: 0, modules: 0, wasmBytes: 0, waitMs: 0, maxWaitMs: 0, firstModuleMs: 0, firstModuleInsns: 0,
-    ms: { decodeLift: 0, passes: 0, emit: 0, optimize: 0, compile: 0, install: 0 },
+    ms: { region: 0, decodeLift: 0, passes: 0, emit: 0, optimize: 0, compile: 0, install: 0 },
     liftStops: new Map(),
   };
   private readonly untranslatable = new Map<number, Set<number>>();
@@ -108,7 +114,7 @@ export class Translator {
   private readonly rewrites = new Map<number, number>();
   /** Modules in the worker, by request id: their regions, and when they were submitted; or which recalled module it is. */
   private readonly pending = new Map<number, { regions: Region[]; at: number } | { recalled: number }>();
-  /** Regions lifted while the worker was busy, to go out as one module. */
+  /** Regions formed while the worker was busy, to go out as one module. */
   private queued: Region[] = [];
   private queuedBlocks = 0;
   private readonly pendingEips = new Set<number>();
@@ -126,7 +132,10 @@ export class Translator {
     readonly opts: TranslatorOptions,
   ) {
     if (opts.dumpDir) fs.mkdirSync(opts.dumpDir, { recursive: true });
-    this.backend = new RemoteBackend({ optLevel: opts.optLevel, passes: opts.binaryenPasses, wantText: !!opts.dumpDir, keepBinary: !!opts.tcache });
+    this.backend = new RemoteBackend({
+      optLevel: opts.optLevel, passes: opts.binaryenPasses, wantText: !!opts.dumpDir, keepBinary: !!opts.tcache,
+      irPasses: opts.passes.map((p) => p.name), x87Model: x87ModelOf(machine),
+    });
     if (opts.tcache) {
       this.recall = new Recall(mem, cache, machine, opts.tcache);
       this.recall.loaded.forEach((wasm, m) => this.pending.set(this.backend.submitWasm(wasm), { recalled: m }));
@@ -165,25 +174,20 @@ export class Translator {
     this.recall?.recall(eip);
   }
 
-  /** Runs the pipeline's front (pipeline.ts) on the region at eip; hands its IR to the backend worker. */
+  /** Forms the region at eip (pipeline.ts) and queues it for the backend worker. */
   request(eip: number): boolean {
     if (this.pendingEips.has(eip >>> 0) || this.recall?.recall(eip >>> 0)) return false;
-    const region = liftRegion(this.mem, eip, {
-      passes: this.opts.passes,
+    const t0 = performance.now();
+    const formed = formRegion(this.mem, eip, {
       maxBlocks: this.opts.batchBlocks,
-      x87Model: x87ModelOf(this.machine),
       skip: (at) => this.cache.has(at) || this.pendingEips.has(at) || this.isUntranslatable(at),
       skipPage: (page) => this.volatile(page),
       entered: this.opts.entered,
-      liftStops: this.stats.liftStops,
-      recordStages: !!this.opts.dumpDir,
     });
-    for (const at of region.unliftable) this.markUntranslatable(at);
-    this.stats.ms.decodeLift += region.ms.decodeLift;
-    this.stats.ms.passes += region.ms.passes;
-    if (!region.blocks.length) return false;
-    const blocks = region.blocks.map((b) => ({ ...b, versions: this.versionsOf(b.block) }));
-    for (const b of blocks) this.pendingEips.add(b.block.start);
+    this.stats.ms.region += performance.now() - t0;
+    if (!formed.length) return false;
+    const blocks = formed.map((b) => ({ ...b, versions: this.versionsOf(extentOf(b)) }));
+    for (const b of blocks) this.pendingEips.add(b.start);
     this.queued.push(blocks);
     this.queuedBlocks += blocks.length;
     if (this.pending.size === 0 || this.queuedBlocks >= MODULE_BLOCKS) this.submit();
@@ -200,7 +204,7 @@ export class Translator {
     const regions = this.queued;
     this.queued = [];
     this.queuedBlocks = 0;
-    const id = this.backend.submit(regions.map((r) => r.map((b) => b.block)));
+    const id = this.backend.submit(encodeRequest(regions));
     this.pending.set(id, { regions, at: performance.now() });
   }
 
@@ -241,47 +245,64 @@ export class Translator {
     this.stats.waitMs += wait;
     this.stats.maxWaitMs = Math.max(this.stats.maxWaitMs, wait);
     this.pending.delete(r.id);
-    const blocks = regions.flat();
-    for (const b of blocks) this.pendingEips.delete(b.block.start);
+    for (const b of regions.flat()) this.pendingEips.delete(b.start);
     if (r.kind === "error") throw new Error(`translation failed: ${r.message}`);
+    const front = r.front!;
+    this.stats.ms.decodeLift += front.decodeLiftMs;
+    this.stats.ms.passes += front.passesMs;
     this.stats.ms.emit += r.emitMs;
     this.stats.ms.optimize += r.optimizeMs;
     this.stats.ms.compile += r.compileMs;
+    for (const [stop, n] of front.liftStops) this.stats.liftStops.set(stop, (this.stats.liftStops.get(stop) ?? 0) + n);
+    // The module's blocks: each region's blocks that lifted, in order, each cut to the instructions its IR covers.
+    let k = 0;
+    const translated = regions.map((region) => region.flatMap((b) => {
+      const insns = front.lifted[k++];
+      if (insns) return [{ ...b, insns: b.insns.slice(0, insns), length: b.insns[insns - 1].next - b.start }];
+      if (this.unchanged(b)) this.markUntranslatable(b.start);
+      return [];
+    })).filter((region) => region.length);
+    const blocks = translated.flat();
     if (this.stats.modules === 0) {
-      this.stats.firstModuleMs = r.emitMs + r.optimizeMs + r.compileMs;
-      this.stats.firstModuleInsns = blocks.reduce((k, b) => k + b.block.addrs.length, 0);
+      this.stats.firstModuleMs = front.decodeLiftMs + front.passesMs + r.emitMs + r.optimizeMs + r.compileMs;
+      this.stats.firstModuleInsns = blocks.reduce((n, b) => n + b.insns.length, 0);
     }
     const t0 = performance.now();
     const imports = vmmImports(this.machine, blocks.map((b) => b.insns));
     const instance = new WebAssembly.Instance(r.module, { env: { mem: this.mem.wasm, ...imports } });
     // Blocks of a region branch to each other directly (link-blocks), so a region lives or dies whole:
     // it is dropped if any of its pages changed in flight, and each entry is installed with all its pages.
-    const share = r.bytes / blocks.length;
+    const share = r.bytes / Math.max(blocks.length, 1);
     let n = 0;
     const kept: FreshBlock[][] = [];
-    for (const region of regions) {
+    for (const region of translated) {
       const first = n;
       n += region.length;
-      if (region.some((b) => this.versionsOf(b.block).some((v, k) => v !== b.versions[k]))) continue;
-      kept.push(region.map((b, k) => ({ start: b.block.start, length: b.block.length, insns: b.block.addrs.length, n: first + k })));
-      const pages = [...new Set(region.flatMap((b) => pagesOf(b.block)))];
+      if (!region.every((b) => this.unchanged(b))) continue;
+      kept.push(region.map((b, j) => ({ start: b.start, length: b.length, insns: b.insns.length, n: first + j })));
+      const pages = [...new Set(region.flatMap(pagesOf))];
       this.cache.reserve(share * region.length, region.length);
-      region.forEach((b, k) => {
-        const fn = instance.exports[r.exports[first + k]] as (...args: unknown[]) => unknown;
-        this.cache.install({ eip: b.block.start, pages, guestInsns: b.block.addrs.length, fn }, share);
+      region.forEach((b, j) => {
+        const fn = instance.exports[r.exports[first + j]] as (...args: unknown[]) => unknown;
+        this.cache.install({ eip: b.start, pages, guestInsns: b.insns.length, fn }, share);
         this.stats.blocksTranslated++;
-        this.stats.guestInsnsTranslated += b.block.addrs.length;
+        this.stats.guestInsnsTranslated += b.insns.length;
       });
     }
     if (r.binary) this.recall?.add(r.binary, kept);
     this.stats.modules++;
     this.stats.wasmBytes += r.bytes;
     this.stats.ms.install += performance.now() - t0;
-    if (this.opts.dumpDir) this.dump(blocks, r.text ?? "");
+    if (this.opts.dumpDir) this.dump(blocks, front.stages ?? [], r.text ?? "");
+  }
+
+  /** Whether no page of a formed block has changed since it was formed. */
+  private unchanged(b: Region[number]): boolean {
+    return this.versionsOf(extentOf(b)).every((v, k) => v === b.versions[k]);
   }
 
   /** Code versions of the pages a block covers: a page's version changes when its code is overwritten. */
-  private versionsOf(block: Block): number[] {
+  private versionsOf(block: { start: number; length: number }): number[] {
     return pagesOf(block).map((p) => this.pageVersion.get(p) ?? 0);
   }
 
@@ -292,17 +313,17 @@ export class Translator {
     set.add(eip);
   }
 
-  private dump(blocks: Region, wat: string): void {
+  private dump(blocks: { start: number; insns: Insn[] }[], stages: [string, string][][], wat: string): void {
     const dir = this.opts.dumpDir!;
     const module = `module-${String(this.stats.modules).padStart(5, "0")}`;
     fs.writeFileSync(path.join(dir, `${module}.wat`), wat);
     for (const [n, b] of blocks.entries()) {
-      const name = `${b.block.start.toString(16).padStart(8, "0")}-${this.dumped++}.txt`;
+      const name = `${b.start.toString(16).padStart(8, "0")}-${this.dumped++}.txt`;
       const text = [
-        `; translation of guest block 0x${b.block.start.toString(16)} (${b.insns.length} instructions), function b${n} of ${module}.wat`,
+        `; translation of guest block 0x${b.start.toString(16)} (${b.insns.length} instructions), function b${n} of ${module}.wat`,
         "; guest code",
         ...b.insns.map((i) => `${i.addr.toString(16).padStart(8, "0")}  ${formatInsn(i)}`),
-        ...b.stages.flatMap(([stage, ir]) => [`; IR after ${stage}`, ir]),
+        ...(stages[n] ?? []).flatMap(([stage, ir]) => [`; IR after ${stage}`, ir]),
       ].join("\n");
       fs.writeFileSync(path.join(dir, name), text);
     }

@@ -93,7 +93,7 @@ export interface TierPort {
   pump(): void;
   /** Instructions retired in translated code. */
   readonly translatedRetired: number;
-  /** Milliseconds of translation work on the guest's thread so far (lifting, installing). */
+  /** Milliseconds of translation work on the guest's thread so far (forming regions, installing). */
   readonly translationMainMs: number;
   /** Translation time per guest instruction so far, both threads, in ns; undefined before any. */
   readonly translationNsPerInsn: number | undefined;

@@ -91,7 +91,7 @@ export class Tier implements TierPort {
 
   get translationMainMs(): number {
     const ms = this.translator?.stats.ms;
-    return ms ? ms.decodeLift + ms.passes + ms.install : 0;
+    return ms ? ms.region + ms.install : 0;
   }
 
   /** Translation time per guest instruction, both threads, leaving out the worker's warm-up (the first module's worker time). */
@@ -99,8 +99,8 @@ export class Tier implements TierPort {
     const st = this.translator?.stats;
     const insns = (st?.guestInsnsTranslated ?? 0) - (st?.firstModuleInsns ?? 0);
     if (!st || insns <= 0) return undefined;
-    const { decodeLift, passes, emit, optimize, compile, install } = st.ms;
-    return ((decodeLift + passes + emit + optimize + compile + install - st.firstModuleMs) * 1e6) / insns;
+    const all = Object.values(st.ms).reduce((a, b) => a + b, 0);
+    return ((all - st.firstModuleMs) * 1e6) / insns;
   }
 
   get translatedRetired(): number { return this.counters[S_RETIRED / 2]; }
