@@ -1,8 +1,9 @@
 // Bundles a TypeScript entry point (and all it imports from src/) into one plain-JavaScript module
-// under node_modules/.cache/cdvm, rebuilt whenever a source file is newer. Node then loads one file
-// instead of compiling every source through a loader: bin/cdvm starts in a fraction of the time, and
-// the translator's worker thread needs no loader at all. Packages stay external (resolved from
-// node_modules as usual); esbuild does the bundling. Binaryen is the exception, see splitBinaryen().
+// under node_modules/.cache/cdvm, rebuilt whenever a source file or the entry is newer. Node then
+// loads one file instead of compiling every source through a loader: bin/cdvm starts in a fraction
+// of the time, and the translator's worker thread needs no loader at all. Packages stay external
+// (resolved from node_modules as usual); esbuild does the bundling. Binaryen is the exception, see
+// splitBinaryen().
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { createRequire } from "node:module";
@@ -58,11 +59,12 @@ function splitBinaryen() {
   return out;
 }
 
-/** Path of the bundle of ROOT/entry (e.g. "src/cli/main.ts"), building it first if stale. */
+/** Path of the bundle of ROOT/entry (e.g. "src/cli/main.ts"), building it first if stale (older than src/, the entry or this file). */
 export function bundle(entry) {
   const out = path.join(CACHE, entry.replace(/[/\\]/g, "_").replace(/\.ts$/, ".mjs"));
   const built = fs.statSync(out, { throwIfNoEntry: false })?.mtimeMs ?? 0;
-  if (built <= Math.max(newest(path.join(ROOT, "src")), fs.statSync(fileURLToPath(import.meta.url)).mtimeMs)) {
+  const sources = Math.max(newest(path.join(ROOT, "src")), fs.statSync(path.join(ROOT, entry)).mtimeMs, fs.statSync(fileURLToPath(import.meta.url)).mtimeMs);
+  if (built <= sources) {
     // esbuild is loaded only when a bundle is stale: loading it costs more than the rest of start-up.
     const { buildSync } = createRequire(import.meta.url)("esbuild");
     const result = buildSync({

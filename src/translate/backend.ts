@@ -50,9 +50,12 @@
  * Flags: a block keeps its last flag record in locals and stores it in the
  * register file only on the way out or before an operation that may read it
  * (emitRegion's `pending`). `cond` and `updflags` read the lazy record interp/flags.ts keeps in
- * the register file through the module's flags(), carry() and eflags() (emitFlags),
- * which evaluate it as that file does for every kind but shifts and
- * multiplies; for those they call the VMM (the cond and updflags imports).
+ * the register file through flags(), carry() and eflags() (emitFlags), which
+ * evaluate it as that file does for every kind but shifts and multiplies;
+ * for those they call the VMM (the cond and updflags imports). The three
+ * live in one module of their own (compileFlags), instantiated once per run
+ * and imported by every translation module: a copy in each cost ~1.2 KB of
+ * every module, ~15 % of python3's translated bytes.
  * An updflags replacing all six arithmetic flags needs no evaluation: EFLAGS
  * keeps its other bits and the lazy record becomes NONE, as updateFlags does.
  */
@@ -141,6 +144,9 @@ function finish(mod: Module, opts: BackendOptions, exportsList: string[], t0: nu
   return { module, exports: exportsList, bytes: binary.length, binary: opts.keepBinary ? binary : undefined, text, emitMs: t1 - t0, optimizeMs: t2 - t1, compileMs: t3 - t2 };
 }
 
+/** The thread's module writer, reset for each module (wasm-writer.ts). */
+const writer = new W.Module();
+
 /**
  * Compiles regions of lifted blocks into one module exporting b0, b1, ... for their blocks in order;
  * each region is one function (its blocks branch to each other inside it), so a module can hold many
@@ -150,12 +156,12 @@ function finish(mod: Module, opts: BackendOptions, exportsList: string[], t0: nu
 export function compileBlocks(regions: Block[][], opts: BackendOptions): CompiledBatch {
   const b = W;
   const t0 = performance.now();
-  const mod = new W.Module();
+  const mod = writer.reset();
   mod.addFunctionImport("cond", "env", "cond", b.createType([b.i32]), b.i32);
   mod.addFunctionImport("updflags", "env", "updflags", b.createType([b.i32, b.i32]), b.none);
   mod.addFunctionImport("interp", "env", "interp", b.createType([b.i32, b.i32]), b.i32);
+  for (const f of FLAG_FUNCTIONS) mod.addFunctionImport(f, "env", f, b.none, b.i32);
   mod.addGlobal("entry", b.i32, true, mod.i32.const(0));
-  emitFlags(b, mod);
   // Entry b<n>: region r's function entered at its block k.
   const names: string[] = [];
   let first = 0;
@@ -172,8 +178,19 @@ export function compileBlocks(regions: Block[][], opts: BackendOptions): Compile
   return finish(mod, opts, names, t0);
 }
 
+/** The flag functions (emitFlags), exported by the flags module and imported by translation modules under these names. */
+export const FLAG_FUNCTIONS = ["flags", "carry", "eflags"] as const;
+
+/** The module of the flag functions alone (the flags module; the header says why). */
+export function compileFlags(): WebAssembly.Module {
+  const mod = new W.Module();
+  emitFlags(W, mod);
+  for (const f of FLAG_FUNCTIONS) mod.addFunctionExport(f, f);
+  return finish(mod, { optLevel: 0 }, [...FLAG_FUNCTIONS], performance.now()).module;
+}
+
 /**
- * Emits the module's flag functions, which evaluate the lazy flag record as
+ * Emits the flag functions, which evaluate the lazy flag record as
  * interp/flags.ts does, so translated code calls into the VMM only for the
  * rare kinds (shifts, multiplies) — flags(), eflags() below and carry(), CF
  * alone for a jb/jae and the carry-in of inc/dec/adc/sbb (without the
@@ -259,10 +276,11 @@ function emitFlags(b: Types, mod: Module): void {
 
 /**
  * Operations before which a pending flag record is stored (emitRegion): those that read the
- * register file's flags (cond, updflags) and those that may call an executor, which may read or
- * write them.
+ * register file's flags (cond, updflags), those that may call an executor, which may read or
+ * write them, and exits — every way out stores it, so a block's conditional exit and its last
+ * one share one copy of the stores, made before the first.
  */
-const FLUSH_BEFORE = new Set<Op["op"]>(["cond", "updflags", "interp", "x87", "xarith", "xcvtt", "xcomi"]);
+const FLUSH_BEFORE = new Set<Op["op"]>(["cond", "updflags", "interp", "x87", "xarith", "xcvtt", "xcomi", "exit", "exitif"]);
 
 /**
  * Emits a region's blocks as one function, `name`, entered at the block
@@ -308,27 +326,29 @@ function emitRegion(b: Types, mod: Module, name: string, blocks: Block[], first:
   // The block being emitted and its index: emission is one synchronous pass over the blocks, so the
   // helpers below that depend on the block (bail-out addresses, executor calls) read these.
   let blk = blocks[0], n = 0;
-  /**
-   * Bails out to the interpreter at eip (by default instruction k's), k instructions retired, if
-   * any of the conditions holds: one branch each, the bail-out's locals set only on its cold path
-   * (setting them before one br_if on an `or` of the conditions cost every guest access a few
-   * instructions and spills).
-   */
-  const bailIf = (conds: Expr | Expr[], k: number, eip = blk.addrs[k]): Expr[] => [conds].flat().map((cond) =>
-    mod.if(cond, mod.block(null, [...pendingFlags(), mod.local.set(OUT_EIP, c(eip)), mod.local.set(OUT_COUNT, c(k)), mod.br("bail")])));
   type SetFlags = Extract<Op, { op: "setflags" }>;
   /**
    * The block's last unconditional flag record not yet stored: records live in locals until
-   * something may read the register file's copy — on the way out (exits, linked branches,
-   * bail-outs) it is stored there, and before any operation that reads it or may call into the
-   * VMM (FLUSH_BEFORE), so a superseded record costs nothing.
+   * something may read the register file's copy — it is stored before exits and linked branches
+   * and on a bail-out's way, and before any operation that reads it or may call into the VMM
+   * (FLUSH_BEFORE), so a superseded record costs nothing.
    */
   let pending: SetFlags | null = null;
+  /** The label of the pad that stores the pending record on a bail-out's way (emitBlock), once a bail-out needs it. */
+  let pad: string | null = null, pads = 0;
+  /**
+   * Bails out to the interpreter at eip (by default instruction k's), k instructions retired, if
+   * any of the conditions holds: one branch each (an `or` of a check's conditions under one
+   * branch made sha256 and bignum at `ref` ~15 % slower), the bail-out's locals set only on its
+   * cold path (setting them before a br_if cost every guest access a few instructions and
+   * spills); through the pending record's pad when there is one.
+   */
+  const bailIf = (conds: Expr | Expr[], k: number, eip = blk.addrs[k]): Expr[] => [conds].flat().map((cond) =>
+    mod.if(cond, mod.block(null, [mod.local.set(OUT_EIP, c(eip)), mod.local.set(OUT_COUNT, c(k)), mod.br(pending ? (pad ??= `p${pads++}`) : "bail")])));
   const storeFlags = (o: SetFlags): Expr[] => [
     storeSlot(S_LAZY_OP, c((o.kind << 2) | o.size)), storeSlot(S_LAZY_RES, get(o.res)), storeSlot(S_LAZY_A, get(o.a)), storeSlot(S_LAZY_B, get(o.b)),
     ...(o.cf >= 0 ? [storeSlot(S_LAZY_CF, get(o.cf))] : []),
   ];
-  const pendingFlags = (): Expr[] => (pending ? storeFlags(pending) : []);
   const crossesPage = (addr: Expr, size: number) => mod.i32.gt_u(mod.i32.and(addr, c(PAGE_SIZE - 1)), c(PAGE_SIZE - size));
 
   /**
@@ -376,7 +396,7 @@ function emitRegion(b: Types, mod: Module, name: string, blocks: Block[], first:
     const tries = (o.links ?? []).filter((eip) => index.has(eip))
       .map((eip) => (known === eip ? linked(eip) : mod.if(mod.i32.eq(get(o.target), c(eip)), linked(eip))));
     return mod.block(null, [
-      ...pendingFlags(), ...(tries.length ? [mod.if(loc(ITER), mod.block(null, tries))] : []),
+      ...(tries.length ? [mod.if(loc(ITER), mod.block(null, tries))] : []),
       mod.local.set(OUT_EIP, get(o.target)), mod.local.set(OUT_COUNT, c(o.count)), mod.br("out"),
     ]);
   };
@@ -490,16 +510,35 @@ function emitRegion(b: Types, mod: Module, name: string, blocks: Block[], first:
     }
   }
 
-  /** emitOp, keeping unconditional flag records in locals until they must be stored (pending). */
-  function emitWithFlags(o: Op): Expr[] {
-    if (o.op === "setflags" && o.when === undefined) {
-      pending = o;
-      return [];
+  /**
+   * Block blk's code, keeping unconditional flag records in locals until they must be stored
+   * (pending). The bail-outs taken while a record is pending store it in one pad per record, not
+   * each its own copy (a copy per memory access was ~18 % of python3's translated bytes): the
+   * record's range of code is wrapped as block P' { block P { range; br P' }; store record; br bail }.
+   */
+  function emitBlock(): Expr[] {
+    const out: Expr[] = [];
+    let from = 0;
+    const close = () => {
+      if (!pad) return;
+      const range = out.splice(from);
+      out.push(mod.block(`${pad}'`, [mod.block(pad, [...range, mod.br(`${pad}'`)]), ...storeFlags(pending!), mod.br("bail")]));
+      pad = null;
+    };
+    for (const o of blk.ops) {
+      if (o.op === "setflags" && o.when === undefined) {
+        close();
+        pending = o;
+        from = out.length;
+      } else if (pending && (o.op === "setflags" || FLUSH_BEFORE.has(o.op))) {
+        const stored = storeFlags(pending);
+        close();
+        pending = null;
+        out.push(...stored, ...emitOp(o));
+      } else out.push(...emitOp(o));
     }
-    if (!pending || !(o.op === "setflags" || FLUSH_BEFORE.has(o.op))) return emitOp(o);
-    const stored = storeFlags(pending);
-    pending = null;
-    return [...stored, ...emitOp(o)];
+    close();
+    return out;
   }
 
   function emitOp(o: Op): Expr[] {
@@ -624,7 +663,7 @@ function emitRegion(b: Types, mod: Module, name: string, blocks: Block[], first:
     for (const o of blk.ops) if (o.op === "const") consts.set(o.dst, o.value >>> 0);
     x87.forgetTop();
     pending = null;
-    dispatch = mod.block(`d${k + 1}`, [dispatch, ...blk.ops.flatMap(emitWithFlags)]);
+    dispatch = mod.block(`d${k + 1}`, [dispatch, ...emitBlock()]);
   });
   const locals = [...new Array(T + 15).fill(i32), ...scratch];
   const main = [

@@ -119,8 +119,8 @@ function u32(v: number): Uint8Array {
 
 const isInt = (v: unknown, lo: number, hi: number): v is number => Number.isInteger(v) && (v as number) >= lo && (v as number) <= hi;
 
-/** The modules of a file's bytes made for key; throws TCacheError saying why the bytes are refused. */
-export function decode(bytes: Uint8Array, key: string): StoredModule[] {
+/** The modules of a file's bytes made for key (any key: tools that replay a file); throws TCacheError saying why the bytes are refused. */
+export function decode(bytes: Uint8Array, key?: string): StoredModule[] {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
   if (buf.length < MAGIC.length + 4 + SUM || buf.toString("latin1", 0, MAGIC.length) !== MAGIC) throw new TCacheError("not a cdvm translation cache file");
   const bodyEnd = buf.length - SUM;
@@ -133,7 +133,7 @@ export function decode(bytes: Uint8Array, key: string): StoredModule[] {
   } catch {
     throw new TCacheError("malformed header");
   }
-  if (header.key !== key) throw new TCacheError("made for another program, configuration or build");
+  if (key !== undefined && header.key !== key) throw new TCacheError("made for another program, configuration or build");
   if (!Array.isArray(header.modules)) throw new TCacheError("malformed header");
   let at = headerEnd, blocks = 0;
   const take = (n: number) => {
