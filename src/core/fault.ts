@@ -3,7 +3,7 @@
  * back to the dispatcher: a synchronous fault that becomes a signal, and the
  * end of the guest process. Both are plain values, never VMM bugs.
  */
-export const SIGILL = 4, SIGTRAP = 5, SIGABRT = 6, SIGBUS = 7, SIGFPE = 8, SIGKILL = 9, SIGSEGV = 11, SIGXCPU = 24;
+export const SIGILL = 4, SIGTRAP = 5, SIGABRT = 6, SIGBUS = 7, SIGFPE = 8, SIGKILL = 9, SIGSEGV = 11, SIGALRM = 14, SIGXCPU = 24;
 
 export class GuestFault {
   constructor(

@@ -32,6 +32,8 @@ export interface SyscallHost {
    * instruction): whether the guest's handler for it was entered; false when the fault ends the guest.
    */
   fault?(sig: number, addr: number): boolean;
+  /** Between blocks, EIP the next one's (now: ms, performance.now): timers that have come due deliver their signals. */
+  tick?(now: number): void;
 }
 
 export class Machine {

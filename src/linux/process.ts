@@ -11,7 +11,7 @@
 import * as fs from "node:fs";
 import { Cpu } from "../interp/cpu.ts";
 import { CPUID_FEATURES_EDX } from "../interp/exec/system.ts";
-import { GuestExit } from "../core/fault.ts";
+import { GuestExit, SIGALRM } from "../core/fault.ts";
 import { PROT_READ, R_EAX, R_EBP, R_EBX, R_ECX, R_EDI, R_EDX, R_ESI, R_ESP, STACK_SIZE } from "../core/layout.ts";
 import { Memory } from "../core/memory.ts";
 import { EXIT_VMM } from "../core/status.ts";
@@ -19,7 +19,8 @@ import { BadElf, loadElf, loadInterpreter, MissingInterpreter } from "./elf.ts";
 import { enterHandler } from "./sigframe.ts";
 import { E, SysError, fail, hostErrno } from "./errno.ts";
 import { AT_FDCWD, RLIMIT_AS, RLIMIT_NOFILE, RLIMIT_STACK, RLIM_NLIMITS } from "./abi.ts";
-import { FdTable, MAX_FDS } from "./fdtable.ts";
+import { FdTable, MAX_FDS, sleepMs } from "./fdtable.ts";
+import { RealTimer, type TimerValue } from "./itimer.ts";
 import { type Resolved, Sandbox } from "./fs.ts";
 import { Prng } from "./prng.ts";
 import { SignalState } from "./signals.ts";
@@ -62,6 +63,10 @@ export class Process {
   readonly fds: FdTable;
   readonly fsys: Sandbox;
   readonly signals = new SignalState(() => this.cpu.eip);
+  /** ITIMER_REAL (alarm, setitimer): SIGALRM when it comes due (itimer.ts). */
+  readonly realTimer = new RealTimer();
+  /** ITIMER_VIRTUAL and ITIMER_PROF: their settings only (syscalls/time.ts). */
+  readonly idleTimers: TimerValue[] = [{ valueMs: 0, intervalMs: 0 }, { valueMs: 0, intervalMs: 0 }];
   readonly rng: Prng;
   readonly uid = process.getuid?.() ?? 0;
   readonly gid = process.getgid?.() ?? 0;
@@ -132,6 +137,39 @@ export class Process {
     return true;
   }
 
+  /**
+   * Between guest blocks (EIP is the next one's): a real-time timer that has come due sends
+   * SIGALRM, whose handler is entered here, before that block, as on return from an interrupt.
+   */
+  tick(now: number): void {
+    if (now < this.realTimer.due || !this.realTimer.expire(now)) return;
+    this.signals.raise(SIGALRM);
+    this.enterQueuedHandlers();
+  }
+
+  /**
+   * A sleeping system call's wait until deadline (ms, performance.now; Infinity: until a
+   * signal), woken when the real-time timer comes due: returns whether a signal's handler is
+   * now to run (the call is then interrupted: EINTR). A due timer whose signal is blocked or
+   * ignored lets the sleep go on; one whose default action ends the guest ends it.
+   */
+  sleepUntil(deadline: number): boolean {
+    for (;;) {
+      const now = performance.now(), wake = Math.min(deadline, this.realTimer.due);
+      if (wake > now) sleepMs(wake === Infinity ? Infinity : wake - now);
+      if (this.realTimer.expire(performance.now())) {
+        this.signals.raise(SIGALRM);
+        if (this.signals.toHandle.length) return true;
+      }
+      if (performance.now() >= deadline) return false;
+    }
+  }
+
+  /** Enters the handlers of the signals raised or unblocked since the last look, the last one raised innermost. */
+  private enterQueuedHandlers(): void {
+    for (let sig = this.signals.toHandle.shift(); sig !== undefined; sig = this.signals.toHandle.shift()) enterHandler(this, sig);
+  }
+
   /** The bytes of the interpreter at guest path guestPath (resolved inside the root, as the kernel resolves it). */
   private interpreterFile(guestPath: string): Uint8Array {
     let host: string;
@@ -178,8 +216,8 @@ export class Process {
     }
     if (this.opts.strace) this.diag(formatCall(this.mem, row, args, result));
     s[R_EAX] = result;
-    // Signals raised or unblocked by the call: their handlers run first on the way back, the last one raised innermost.
-    for (let sig = this.signals.toHandle.shift(); sig !== undefined; sig = this.signals.toHandle.shift()) enterHandler(this, sig);
+    // Signals raised or unblocked by the call: their handlers run first on the way back.
+    this.enterQueuedHandlers();
   }
 
   // ---- diagnostics ----

@@ -15,12 +15,14 @@
  *   rt_sigframe: pretcode, sig, &info, &uc, siginfo (128), ucontext
  *     (flags, link, stack_t, sigcontext, sigmask), retcode.
  * Signals are delivered on return from a system call (kill, raise, a
- * sigprocmask that unblocks one) and for synchronous faults (the dispatcher
+ * sigprocmask that unblocks one), for synchronous faults (the dispatcher
  * asks Process.fault; EIP is the faulting instruction, so a handler that
- * returns retries it).
+ * returns retries it) and between blocks for the real-time timer's SIGALRM
+ * (Process.tick; EIP is the next block's).
  * Limits: the FPU/SSE state is not saved (sigcontext.fpstate is 0), so a
  * handler that changes it changes it for the interrupted code too; segment
- * registers are not restored; no asynchronous signals (alarm, timers).
+ * registers are not restored; a timer's siginfo says SI_USER where Linux
+ * says SI_KERNEL.
  */
 import { GuestExit, SIGFPE, SIGILL, SIGSEGV } from "../core/fault.ts";
 import { PAGE_MAPPED, PAGE_SHIFT, R_EAX, R_EBP, R_EBX, R_ECX, R_EDI, R_EDX, R_ESI, R_ESP, S_SEL } from "../core/layout.ts";

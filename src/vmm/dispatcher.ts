@@ -175,8 +175,9 @@ export class Dispatcher {
             eip = tier.run(eip, limit === Infinity ? CHAIN_BUDGET : this.budgetFor(limit)) >>> 0;
             const t1 = performance.now();
             this.translatedMs += t1 - t0;
-            // One call may run for 10^8 instructions: the deadline is checked after each.
+            // One call may run for 10^8 instructions: the deadline and the guest's timers are checked after each.
             this.checkDeadline(t1 - started, eip);
+            eip = this.tick(eip, t1);
             // A call may run for milliseconds: collect finished translations after a long one (short
             // ones, a directory miss after a few blocks, are many; the periodic poll below serves them).
             if (t1 - t0 > PUMP_AFTER_MS) tier.pump();
@@ -202,9 +203,10 @@ export class Dispatcher {
           if ((k & POLL_EVERY) === 0) {
             tier?.pump();
             if (tier?.run && Number.isNaN(timeline.readyMs)) timeline.readyMs = performance.now() - started;
-            const elapsed = performance.now() - started;
+            const now = performance.now(), elapsed = now - started;
             tierDue ||= interp.retired >= TIER_START_INSNS || elapsed >= TIER_START_MS;
             this.checkDeadline(elapsed, eip);
+            eip = this.tick(eip, now);
           }
           if (limit !== Infinity && this.retired >= limit) {
             s[S_EIP] = eip;
@@ -224,6 +226,15 @@ export class Dispatcher {
     if (elapsedMs < (this.opts.timeoutMs ?? Infinity)) return;
     this.interp.m.s[S_EIP] = eip;
     throw new GuestExit(128 + SIGXCPU, `cdvm: guest killed by SIGXCPU at eip 0x${hex(eip)}: --timeout reached after ${(elapsedMs / 1000).toFixed(1)} s`);
+  }
+
+  /** The guest's timers that are due by now may enter a signal handler (SyscallHost.tick): returns the EIP to go on at. */
+  private tick(eip: number, now: number): number {
+    const host = this.interp.m.host, s = this.interp.m.s;
+    if (!host.tick) return eip;
+    s[S_EIP] = eip;
+    host.tick(now);
+    return s[S_EIP] >>> 0;
   }
 
   /**

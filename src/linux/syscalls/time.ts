@@ -1,13 +1,19 @@
 /**
  * Time syscalls: clocks (32-bit and time64 timespec variants), the old
- * gettimeofday/time, sleeping, and CPU-time accounting (times, getrusage).
+ * gettimeofday/time, sleeping, interval timers (alarm, setitimer,
+ * getitimer) and pause, and CPU-time accounting (times, getrusage).
  *
  * Clocks: REALTIME-like ids read the host wall clock, MONOTONIC-like ids the
  * host monotonic clock, CPU-time ids the VMM process's CPU usage. Sleeps
- * block the host thread; nothing can interrupt them, so `rem` is never set.
+ * block the host thread until their end or until the real-time timer's
+ * SIGALRM has a handler to run (Process.sleepUntil): then they fail with
+ * EINTR — with or without SA_RESTART, as Linux's nanosleep and pause do —
+ * and a relative nanosleep reports the time left in `rem`.
+ * ITIMER_REAL is the process's RealTimer (../itimer.ts); ITIMER_VIRTUAL and
+ * ITIMER_PROF keep what they are set to but never fire (a VMM note says so).
  */
 import { E, fail } from "../errno.ts";
-import { sleepMs } from "../fdtable.ts";
+import type { TimerValue } from "../itimer.ts";
 import type { Process } from "../process.ts";
 import { Struct } from "../struct.ts";
 import { type SyscallRow, int, sys } from "./row.ts";
@@ -54,15 +60,65 @@ function putTimespec(p: Process, addr: number, ns: bigint, wide: boolean): numbe
   return 0;
 }
 
-function sleepNs(ns: bigint): number {
-  if (ns > 0n) sleepMs(Number(ns) / 1e6);
-  return 0;
+/** Sleeps ns; EINTR when a signal's handler interrupts it, with the time left written to rem (0: not asked). */
+function sleepNs(p: Process, ns: bigint, rem: number, wide: boolean): number {
+  if (ns <= 0n) return 0;
+  const deadline = performance.now() + Number(ns) / 1e6;
+  if (!p.sleepUntil(deadline)) return 0;
+  putTimespec(p, rem, BigInt(Math.max(0, Math.round((deadline - performance.now()) * 1e6))), wide);
+  return fail(E.EINTR);
 }
 
-function clockNanosleep(p: Process, id: number, flags: number, req: number, wide: boolean): number {
+function clockNanosleep(p: Process, id: number, flags: number, req: number, rem: number, wide: boolean): number {
   const t = readTimespec(p, req, wide);
   const now = clockNs(id);
-  return sleepNs(flags & TIMER_ABSTIME ? t - now : t);
+  return flags & TIMER_ABSTIME ? sleepNs(p, t - now, 0, wide) : sleepNs(p, t, rem, wide);
+}
+
+const ITIMER_REAL = 0, ITIMER_VIRTUAL = 1, ITIMER_PROF = 2;
+
+/** struct itimerval {it_interval, it_value}, each a struct timeval {sec, usec}; a null pointer reads as disarmed (Linux's old behaviour). */
+function readItimerval(p: Process, addr: number): TimerValue {
+  if (!addr) return { valueMs: 0, intervalMs: 0 };
+  const s = p.struct(addr, 16);
+  const ms = (off: number) => {
+    const sec = s.getI32(off), usec = s.getI32(off + 4);
+    if (sec < 0 || usec < 0 || usec >= 1e6) fail(E.EINVAL);
+    return sec * 1000 + usec / 1000;
+  };
+  return { intervalMs: ms(0), valueMs: ms(8) };
+}
+
+/** Writes an itimerval; an armed timer never reads as 0 (at least 1 us, as Linux reports one about to fire). */
+function putItimerval(p: Process, addr: number, v: TimerValue): void {
+  if (!addr) return;
+  const s = new Struct(16);
+  const tv = (off: number, ms: number, armed: boolean) => {
+    const us = Math.max(Math.round(ms * 1000), armed ? 1 : 0);
+    s.u32(off, Math.floor(us / 1e6)).u32(off + 4, us % 1e6);
+  };
+  tv(0, v.intervalMs, false);
+  tv(8, v.valueMs, v.valueMs > 0);
+  p.put(addr, s.bytes);
+}
+
+/** Interval timers by ITIMER_* number; the virtual and profiling ones only hold their setting. */
+function itimer(p: Process, which: number, set?: TimerValue): TimerValue {
+  if (which === ITIMER_REAL) return set ? p.realTimer.set(performance.now(), set) : p.realTimer.get(performance.now());
+  if (which !== ITIMER_VIRTUAL && which !== ITIMER_PROF) fail(E.EINVAL);
+  const old = p.idleTimers[which - 1];
+  if (set) {
+    p.note("ITIMER_VIRTUAL and ITIMER_PROF are kept but never fire");
+    p.idleTimers[which - 1] = set;
+  }
+  return old;
+}
+
+/** alarm's result: the seconds the old alarm had left, rounded to nearest, and never 0 for a pending one (Linux's alarm_setitimer). */
+function alarmSeconds(old: TimerValue): number {
+  let sec = Math.floor(old.valueMs / 1000);
+  if ((sec === 0 && old.valueMs > 0) || old.valueMs - sec * 1000 >= 500) sec++;
+  return sec;
 }
 
 /** struct timeval {sec, usec} of a time in ns. */
@@ -88,9 +144,17 @@ export const timeSyscalls: SyscallRow[] = [
     if (a[0]) p.putU32(a[0], sec);
     return sec;
   }),
-  sys("nanosleep", ["ptr", "ptr"], (p, a) => sleepNs(readTimespec(p, a[0], false))),
-  sys("clock_nanosleep", ["int", "hex", "ptr", "ptr"], (p, a) => clockNanosleep(p, int(a[0]), a[1], a[2], false)),
-  sys("clock_nanosleep_time64", ["int", "hex", "ptr", "ptr"], (p, a) => clockNanosleep(p, int(a[0]), a[1], a[2], true)),
+  sys("nanosleep", ["ptr", "ptr"], (p, a) => sleepNs(p, readTimespec(p, a[0], false), a[1], false)),
+  sys("clock_nanosleep", ["int", "hex", "ptr", "ptr"], (p, a) => clockNanosleep(p, int(a[0]), a[1], a[2], a[3], false)),
+  sys("clock_nanosleep_time64", ["int", "hex", "ptr", "ptr"], (p, a) => clockNanosleep(p, int(a[0]), a[1], a[2], a[3], true)),
+  sys("pause", [], (p) => (p.sleepUntil(Infinity), fail(E.EINTR))),
+  sys("alarm", ["uint"], (p, a) => alarmSeconds(itimer(p, ITIMER_REAL, { valueMs: a[0] * 1000, intervalMs: 0 }))),
+  sys("setitimer", ["int", "ptr", "ptr"], (p, a) => {
+    const old = itimer(p, int(a[0]), readItimerval(p, a[1]));
+    putItimerval(p, a[2], old);
+    return 0;
+  }),
+  sys("getitimer", ["int", "ptr"], (p, a) => (putItimerval(p, a[1], itimer(p, int(a[0]))), 0)),
   // struct tms {utime, stime, cutime, cstime} in clock ticks; the result is ticks since boot.
   sys("times", ["ptr"], (p, a) => {
     const t = cpuTimes(), tick = NS / BigInt(CLK_TCK);
