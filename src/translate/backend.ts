@@ -50,12 +50,13 @@
  * Flags: a block keeps its last flag record in locals and stores it in the
  * register file only on the way out or before an operation that may read it
  * (emitRegion's `pending`). `cond` and `updflags` read the lazy record interp/flags.ts keeps in
- * the register file through flags(), carry() and eflags() (emitFlags), which
- * evaluate it as that file does for every kind but shifts and multiplies;
- * for those they call the VMM (the cond and updflags imports). The three
- * live in one module of their own (compileFlags), instantiated once per run
- * and imported by every translation module: a copy in each cost ~1.2 KB of
- * every module, ~15 % of python3's translated bytes.
+ * the register file through the module's flags(), carry() and eflags()
+ * (emitFlags; each module has those its code calls), which evaluate it as
+ * that file does for every kind but shifts and multiplies; for those they
+ * call the VMM (the cond and updflags imports). One module of them, imported
+ * by every translation module, saved ~12 bytes per translated guest
+ * instruction but made sha256 at `ref` ~4 % slower (a call to an imported
+ * function costs more than one within the module).
  * An updflags replacing all six arithmetic flags needs no evaluation: EFLAGS
  * keeps its other bits and the lazy record becomes NONE, as updateFlags does.
  */
@@ -160,8 +161,8 @@ export function compileBlocks(regions: Block[][], opts: BackendOptions): Compile
   mod.addFunctionImport("cond", "env", "cond", b.createType([b.i32]), b.i32);
   mod.addFunctionImport("updflags", "env", "updflags", b.createType([b.i32, b.i32]), b.none);
   mod.addFunctionImport("interp", "env", "interp", b.createType([b.i32, b.i32]), b.i32);
-  for (const f of FLAG_FUNCTIONS) mod.addFunctionImport(f, "env", f, b.none, b.i32);
   mod.addGlobal("entry", b.i32, true, mod.i32.const(0));
+  emitFlags(b, mod, flagFunctionsFor(regions));
   // Entry b<n>: region r's function entered at its block k.
   const names: string[] = [];
   let first = 0;
@@ -178,19 +179,19 @@ export function compileBlocks(regions: Block[][], opts: BackendOptions): Compile
   return finish(mod, opts, names, t0);
 }
 
-/** The flag functions (emitFlags), exported by the flags module and imported by translation modules under these names. */
-export const FLAG_FUNCTIONS = ["flags", "carry", "eflags"] as const;
-
-/** The module of the flag functions alone (the flags module; the header says why). */
-export function compileFlags(): WebAssembly.Module {
-  const mod = new W.Module();
-  emitFlags(W, mod);
-  for (const f of FLAG_FUNCTIONS) mod.addFunctionExport(f, f);
-  return finish(mod, { optLevel: 0 }, [...FLAG_FUNCTIONS], performance.now()).module;
+/** The flag functions the regions' code calls: carry for a cond on CF alone, flags for the other conds, eflags for a partial updflags; and flags for either of the other two. */
+function flagFunctionsFor(regions: Block[][]): Set<string> {
+  const used = new Set<string>();
+  for (const o of regions.flat().flatMap((k) => k.ops)) {
+    if (o.op === "cond") used.add(o.cc >> 1 === 1 ? "carry" : "flags");
+    else if (o.op === "updflags" && o.mask !== ARITH_FLAGS) used.add("eflags");
+  }
+  if (used.size) used.add("flags");
+  return used;
 }
 
 /**
- * Emits the flag functions, which evaluate the lazy flag record as
+ * Emits the flag functions in used, which evaluate the lazy flag record as
  * interp/flags.ts does, so translated code calls into the VMM only for the
  * rare kinds (shifts, multiplies) — flags(), eflags() below and carry(), CF
  * alone for a jb/jae and the carry-in of inc/dec/adc/sbb (without the
@@ -204,7 +205,8 @@ export function compileFlags(): WebAssembly.Module {
  *     and the non-arithmetic bits too), or -1: what a partial updflags
  *     (rotates, bt, bsf/bsr) merges its bits into.
  */
-function emitFlags(b: Types, mod: Module): void {
+function emitFlags(b: Types, mod: Module, used: Set<string>): void {
+  if (!used.size) return;
   const i32 = mod.i32, c = (v: number) => i32.const(v | 0);
   const OP = 0, RES = 1, A = 2, B = 3, K = 4, SH = 5, M = 6, LCF = 7;
   const get = (l: number) => mod.local.get(l, b.i32);
@@ -251,7 +253,7 @@ function emitFlags(b: Types, mod: Module): void {
       sign(i32.and(i32.xor(get(A), get(B)), i32.xor(get(A), get(RES))), get(SH)), () => get(SH)),
   ], b.i32));
   // carry(): CF alone (0 or 1), or -1 — what the carry-in of inc, dec, adc and sbb and a jb/jae ask.
-  mod.addFunction("carry", b.none, b.i32, [b.i32], mod.block(null, [
+  if (used.has("carry")) mod.addFunction("carry", b.none, b.i32, [b.i32], mod.block(null, [
     set(OP, slot(S_LAZY_OP)),
     mod.if(i32.lt_u(get(OP), c(4)), mod.return(i32.and(slot(S_EFLAGS), c(1)))),
     mod.if(is(OP, OP_SUB32), mod.return(i32.lt_u(slot(S_LAZY_A), slot(S_LAZY_B)))),
@@ -262,7 +264,7 @@ function emitFlags(b: Types, mod: Module): void {
     mod.select(is(OP, -1), c(-1), i32.and(get(OP), c(1))),
   ], b.i32));
   const F = 0, OP2 = 1;
-  mod.addFunction("eflags", b.none, b.i32, [b.i32, b.i32], mod.block(null, [
+  if (used.has("eflags")) mod.addFunction("eflags", b.none, b.i32, [b.i32, b.i32], mod.block(null, [
     set(OP2, slot(S_LAZY_OP)),
     mod.if(i32.lt_u(get(OP2), c(4)), mod.return(slot(S_EFLAGS))),
     set(F, mod.call("flags", [], b.i32)),
@@ -336,15 +338,26 @@ function emitRegion(b: Types, mod: Module, name: string, blocks: Block[], first:
   let pending: SetFlags | null = null;
   /** The label of the pad that stores the pending record on a bail-out's way (emitBlock), once a bail-out needs it. */
   let pad: string | null = null, pads = 0;
+  /** Whether a bail-out of the current block branches to its site decoder (siteDecoder). */
+  let bailed = false;
   /**
    * Bails out to the interpreter at eip (by default instruction k's), k instructions retired, if
    * any of the conditions holds: one branch each (an `or` of a check's conditions under one
-   * branch made sha256 and bignum at `ref` ~15 % slower), the bail-out's locals set only on its
-   * cold path (setting them before a br_if cost every guest access a few instructions and
-   * spills); through the pending record's pad when there is one.
+   * branch made sha256 and bignum at `ref` ~15 % slower), whose cold path carries the site —
+   * (eip - block start) << 8 | k — to the block's decoder, through the pending record's pad when
+   * there is one. Setting the way out's locals at every site cost ~15 bytes per guest memory
+   * access; a br_if carrying the site (2 bytes less) cost sha256 at `ref` ~5 %.
    */
-  const bailIf = (conds: Expr | Expr[], k: number, eip = blk.addrs[k]): Expr[] => [conds].flat().map((cond) =>
-    mod.if(cond, mod.block(null, [mod.local.set(OUT_EIP, c(eip)), mod.local.set(OUT_COUNT, c(k)), mod.br(pending ? (pad ??= `p${pads++}`) : "bail")])));
+  const bailIf = (conds: Expr | Expr[], k: number, eip = blk.addrs[k]): Expr[] => [conds].flat().map((cond) => {
+    bailed = true;
+    return mod.if(cond, mod.br(pending ? (pad ??= `p${pads++}`) : `s${n}`, undefined, c(((eip - blk.start) << 8) | k)));
+  });
+  /** Block blk's site decoder, after its code (emitRegion): the way out's eip and count from the site a bail-out carries. */
+  const siteDecoder = (): Expr[] => [
+    mod.local.set(OUT_COUNT, mod.i32.and(loc(SITE), c(0xff))),
+    mod.local.set(OUT_EIP, mod.i32.add(c(blk.start), mod.i32.shr_u(loc(SITE), c(8)))),
+    mod.br("bail"),
+  ];
   const storeFlags = (o: SetFlags): Expr[] => [
     storeSlot(S_LAZY_OP, c((o.kind << 2) | o.size)), storeSlot(S_LAZY_RES, get(o.res)), storeSlot(S_LAZY_A, get(o.a)), storeSlot(S_LAZY_B, get(o.b)),
     ...(o.cf >= 0 ? [storeSlot(S_LAZY_CF, get(o.cf))] : []),
@@ -359,13 +372,13 @@ function emitRegion(b: Types, mod: Module, name: string, blocks: Block[], first:
   const zext64 = (v: Expr) => mod.i64.and(mod.i64.extend_s(v), mod.i64.const(0xffffffffn));
   /** binaryen.js 132's i64.const takes a bigint. */
   const i64c32 = () => mod.i64.const(32n);
-  const ITER = T + 10, ACC = T + 11, STATUS = T + 12, CUR = T + 13, FLAGS = T + 14;
+  const ITER = T + 10, ACC = T + 11, STATUS = T + 12, CUR = T + 13, FLAGS = T + 14, SITE = T + 15;
   // Scratch locals of the operations that need them, declared only in modules that have such
   // operations (every local costs the baseline compiler at every merge): div64's three i64, the
   // float operations' three f64 and three f32, and the x87 emitter's nine i32 and ten i64.
   const has = (...ops: Op["op"][]) => blocks.some((k) => k.ops.some((o) => ops.includes(o.op)));
   const scratch: W.Type[] = [];
-  const declare = (types: W.Type[]) => T + 15 + scratch.push(...types) - types.length;
+  const declare = (types: W.Type[]) => T + 16 + scratch.push(...types) - types.length;
   const DIV64 = has("div64") ? declare([b.i64, b.i64, b.i64]) : -1;
   const F64_A = has("xarith", "xcvtt", "xcomi", "x87") ? declare([b.f64, b.f64, b.f64]) : -1;
   const F32_A = has("xarith", "xcomi") ? declare([b.f32, b.f32, b.f32]) : -1;
@@ -514,7 +527,8 @@ function emitRegion(b: Types, mod: Module, name: string, blocks: Block[], first:
    * Block blk's code, keeping unconditional flag records in locals until they must be stored
    * (pending). The bail-outs taken while a record is pending store it in one pad per record, not
    * each its own copy (a copy per memory access was ~18 % of python3's translated bytes): the
-   * record's range of code is wrapped as block P' { block P { range; br P' }; store record; br bail }.
+   * record's range of code is wrapped as block P' { SITE = block P { range; br P' }; store record;
+   * br S(SITE) }, S being the block's site decoder.
    */
   function emitBlock(): Expr[] {
     const out: Expr[] = [];
@@ -522,7 +536,11 @@ function emitRegion(b: Types, mod: Module, name: string, blocks: Block[], first:
     const close = () => {
       if (!pad) return;
       const range = out.splice(from);
-      out.push(mod.block(`${pad}'`, [mod.block(pad, [...range, mod.br(`${pad}'`)]), ...storeFlags(pending!), mod.br("bail")]));
+      out.push(mod.block(`${pad}'`, [
+        mod.local.set(SITE, mod.block(pad, [...range, mod.br(`${pad}'`)], i32)),
+        ...storeFlags(pending!),
+        mod.br(`s${n}`, undefined, loc(SITE)),
+      ]));
       pad = null;
     };
     for (const o of blk.ops) {
@@ -663,9 +681,12 @@ function emitRegion(b: Types, mod: Module, name: string, blocks: Block[], first:
     for (const o of blk.ops) if (o.op === "const") consts.set(o.dst, o.value >>> 0);
     x87.forgetTop();
     pending = null;
-    dispatch = mod.block(`d${k + 1}`, [dispatch, ...emitBlock()]);
+    bailed = false;
+    const code = emitBlock();
+    // Every block's code ends in an exit, so its site block is left only by a bail-out's branch.
+    dispatch = mod.block(`d${k + 1}`, [dispatch, ...(bailed ? [mod.local.set(SITE, mod.block(`s${n}`, code, i32)), ...siteDecoder()] : code)]);
   });
-  const locals = [...new Array(T + 15).fill(i32), ...scratch];
+  const locals = [...new Array(T + 16).fill(i32), ...scratch];
   const main = [
     ...cached.map((r) => mod.local.set(regLocal(r), loadSlot(r))),
     mod.local.set(ITER, loadSlot(S_LINK_BUDGET)),

@@ -1,10 +1,9 @@
 /**
- * What a translation module imports (besides the memory): the flags
- * module's functions (backend.ts compileFlags), the interpreter's flag logic,
- * and its executors for the instructions a block leaves to the interpreter
- * (interp operations). Freshly translated modules (translator.ts) and
- * modules recalled from the persistent cache (recall.ts) are instantiated
- * with the same imports.
+ * What a translation module imports from the VMM (besides the memory): the
+ * interpreter's flag logic, and its executors for the instructions a block
+ * leaves to the interpreter (interp operations). Freshly translated modules
+ * (translator.ts) and modules recalled from the persistent cache
+ * (recall.ts) are instantiated with the same imports.
  */
 import type { Insn } from "../isa/decode.ts";
 import { GuestFault } from "../core/fault.ts";
@@ -14,24 +13,20 @@ import { specialize } from "../interp/fast.ts";
 import { condition, updateFlags } from "../interp/flags.ts";
 import { INTERP_DONE, INTERP_FAULT, INTERP_SMC } from "./ir.ts";
 
-/** The flags module's exports. */
-export type FlagFunctions = Record<"flags" | "carry" | "eflags", () => number>;
-
-export interface VmmImports extends FlagFunctions {
+export interface VmmImports {
   cond: (cc: number) => number;
   updflags: (mask: number, bits: number) => void;
   interp: (n: number, k: number) => number;
 }
 
 /**
- * The imports over the interpreter's machine m and the run's flags module: interp(n, k) runs
- * insns[n][k], instruction k of the module's block n (insns is read at each call, so a recalled
- * module's blocks may be filled in as they are installed).
+ * The imports over the interpreter's machine m: interp(n, k) runs insns[n][k], instruction k of
+ * the module's block n (insns is read at each call, so a recalled module's blocks may be filled
+ * in as they are installed).
  */
-export function vmmImports(m: Machine, insns: readonly (readonly Insn[])[], flags: FlagFunctions): VmmImports {
+export function vmmImports(m: Machine, insns: readonly (readonly Insn[])[]): VmmImports {
   const s = m.s;
   return {
-    ...flags,
     cond: (cc) => (condition(s, cc) ? 1 : 0),
     updflags: (mask, bits) => updateFlags(s, mask, bits),
     interp: (n, k) => interpret(m, insns[n][k]),

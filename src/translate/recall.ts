@@ -20,7 +20,7 @@ import type { Insn } from "../isa/decode.ts";
 import type { Machine } from "../interp/machine.ts";
 import type { Memory } from "../core/memory.ts";
 import { PAGE_SHIFT, PROT_EXEC } from "../core/layout.ts";
-import { vmmImports, type FlagFunctions } from "./imports.ts";
+import { vmmImports } from "./imports.ts";
 import { decodeFrom, pagesOf } from "./pipeline.ts";
 import { encode, fileCap, readTCache, TCacheError, touchTCache, writeTCache, type StoredBlock, type StoredModule } from "./tcache.ts";
 import type { TranslationSink } from "./translator.ts";
@@ -97,10 +97,10 @@ export class Recall {
     return this.modules.map((m) => m.wasm);
   }
 
-  /** Loaded module m has been compiled: instantiates it (with the run's flags module) and installs every region that matches the guest's code now. */
-  arrived(m: number, module: WebAssembly.Module, compileMs: number, flags: FlagFunctions): void {
+  /** Loaded module m has been compiled: instantiates it and installs every region that matches the guest's code now. */
+  arrived(m: number, module: WebAssembly.Module, compileMs: number): void {
     this.stats.compileMs += compileMs;
-    this.instances[m] = new WebAssembly.Instance(module, { env: { mem: this.mem.wasm, ...vmmImports(this.machine, this.insns[m], flags) } });
+    this.instances[m] = new WebAssembly.Instance(module, { env: { mem: this.mem.wasm, ...vmmImports(this.machine, this.insns[m]) } });
     const state = this.state[m];
     state.fill(READY);
     for (let r = 0; r < state.length; r++) this.install(m, r);

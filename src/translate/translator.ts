@@ -20,9 +20,8 @@
  * worker first, to be compiled; a block they hold is not translated again
  * while they compile, and is installed from them when its bytes match.
  * Each module is instantiated with the VMM's imports (vmmImports): the
- * flags module's functions, the interpreter's flag logic and, for interp
- * operations, its executors over the batch's decoded instructions, which
- * live as long as the instance.
+ * interpreter's flag logic and, for interp operations, its executors over
+ * the batch's decoded instructions, which live as long as the instance.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -34,7 +33,7 @@ import { PAGE_SHIFT } from "../core/layout.ts";
 import type { Memory } from "../core/memory.ts";
 import { RemoteBackend } from "./remote.ts";
 import type { WorkReply } from "./worker.ts";
-import { vmmImports, type FlagFunctions } from "./imports.ts";
+import { vmmImports } from "./imports.ts";
 import { formRegion, pagesOf, type FormedBlock } from "./pipeline.ts";
 import type { Pass } from "./passes/index.ts";
 import { encodeRequest } from "./request.ts";
@@ -123,8 +122,6 @@ export class Translator {
   /** The persistent cache's modules for this run, when there is one. */
   readonly recall: Recall | undefined;
   dispatcherModule: WebAssembly.Module | undefined;
-  /** The flags module's functions, which every translation module imports (the worker's first reply brings the module). */
-  private flags: FlagFunctions | undefined;
   private dumped = 0;
 
   constructor(
@@ -234,17 +231,13 @@ export class Translator {
   }
 
   private accept(r: WorkReply): void {
-    if (r.kind === "dispatcher") {
-      this.dispatcherModule = r.module;
-      this.flags = new WebAssembly.Instance(r.flags, { env: { mem: this.mem.wasm } }).exports as FlagFunctions;
-      return;
-    }
+    if (r.kind === "dispatcher") { this.dispatcherModule = r.module; return; }
     const p = this.pending.get(r.id);
     if (!p) throw new Error(`backend reply ${r.id} (${r.kind}) answers no request in flight (${[...this.pending.keys()].join(", ") || "none"})`);
     if ("recalled" in p) {
       this.pending.delete(r.id);
       if (r.kind === "error") throw new Error(`recalled translation failed to compile: ${r.message}`);
-      this.recall!.arrived(p.recalled, r.module, r.compileMs, this.flags!);
+      this.recall!.arrived(p.recalled, r.module, r.compileMs);
       return;
     }
     const { regions, at } = p;
@@ -275,7 +268,7 @@ export class Translator {
       this.stats.firstModuleInsns = blocks.reduce((n, b) => n + b.insns.length, 0);
     }
     const t0 = performance.now();
-    const imports = vmmImports(this.machine, blocks.map((b) => b.insns), this.flags!);
+    const imports = vmmImports(this.machine, blocks.map((b) => b.insns));
     const instance = new WebAssembly.Instance(r.module, { env: { mem: this.mem.wasm, ...imports } });
     // Blocks of a region branch to each other directly (link-blocks), so a region lives or dies whole:
     // it is dropped if any of its pages changed in flight, and each entry is installed with all its pages.

@@ -197,7 +197,12 @@ export class Module {
     const a = this.type(then), b = this.type(otherwise);
     return this.node(K.If, a === unreachable ? b : a, 0, cond, this.obj([then, otherwise]));
   }
-  br(name: string, cond?: Expr): Expr { return this.node(K.Br, cond === undefined ? unreachable : none, this.obj(name), cond ?? -1); }
+  /** br, or br_if when there is a condition; with a value for the target block's result (a br_if then yields it when not taken). */
+  br(name: string, cond?: Expr, value?: Expr): Expr {
+    const t = cond === undefined ? unreachable : value === undefined ? none : this.type(value);
+    return this.node(K.Br, t, this.obj(name), cond ?? -1, value ?? -1);
+  }
+  drop(value: Expr): Expr { return this.node(K.Op, none, 0x1a, value); }
   switch(names: string[], defaultName: string, cond: Expr): Expr { return this.node(K.Switch, unreachable, this.obj(defaultName), cond, this.obj(names)); }
   return(value?: Expr): Expr { return this.node(K.Return, unreachable, 0, value ?? -1); }
   call(name: string, operands: Expr[], type: Type): Expr { return this.nodeOf(K.Call, type, this.obj(name), operands); }
@@ -308,6 +313,7 @@ export class Module {
         return;
       }
       case K.Br:
+        if (c1 >= 0) this.expr(s, c1);
         if (c0 >= 0) { this.expr(s, c0); s.byte(0x0d); } else s.byte(0x0c);
         s.u32(this.depth(obj<string>()));
         return;

@@ -6,8 +6,7 @@
  * from the package as shipped), when a run needs it, happens off the
  * guest's critical path.
  *
- * Protocol: the first message out is the compiled dispatcher and flags
- * modules (backend.ts compileFlags); then
+ * Protocol: the first message out is the compiled dispatcher module; then
  * one reply per request, in order. Requests arrive in the shared request
  * slot (channel.ts): this thread sleeps on its REQ_WRITTEN counter, copies
  * the request out, bumps REQ_TAKEN so the next can be written, and serves
@@ -17,7 +16,7 @@
  * mode).
  */
 import { workerData, type MessagePort } from "node:worker_threads";
-import { compileBlocks, compileDispatcher, compileFlags, loadBackend, needsBinaryen, type BackendOptions, type CompiledBatch } from "./backend.ts";
+import { compileBlocks, compileDispatcher, loadBackend, needsBinaryen, type BackendOptions, type CompiledBatch } from "./backend.ts";
 import { KIND_WASM, REQ_DATA, REQ_ID, REQ_KIND, REQ_LENGTH, REQ_TAKEN, REQ_WRITTEN } from "./channel.ts";
 import type { X87ModelName } from "../interp/x87-model.ts";
 import { PASSES } from "./passes/index.ts";
@@ -42,7 +41,7 @@ export interface FrontReply {
 }
 
 export type WorkReply =
-  | { kind: "dispatcher"; module: WebAssembly.Module; flags: WebAssembly.Module }
+  | { kind: "dispatcher"; module: WebAssembly.Module }
   | ({ kind: "batch"; id: number; front?: FrontReply } & CompiledBatch)
   | { kind: "error"; id: number; message: string };
 
@@ -58,7 +57,7 @@ async function serveRequests(): Promise<void> {
     Atomics.add(done, 0, 1);
     Atomics.notify(done, 0);
   };
-  reply({ kind: "dispatcher", module: compileDispatcher(), flags: compileFlags() });
+  reply({ kind: "dispatcher", module: compileDispatcher() });
   if (needsBinaryen(opts)) await loadBackend();
   for (let taken = 0; ; taken++) {
     // Atomics.wait may return before the counter moves (a staged python3 run under load saw it:
