@@ -1,8 +1,8 @@
 /* alarms: the real-time interval timer — alarm's return values, setitimer
  * and getitimer, SIGALRM interrupting a hot loop (one-shot and periodic),
  * pause and nanosleep interrupted (EINTR, the time left), a blocked SIGALRM
- * waiting for its unblocking, and the default action ending the program
- * (status 142). */
+ * waiting for its unblocking, sigsuspend letting it in, and the default
+ * action ending the program (status 142). */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -81,6 +81,19 @@ int main(void)
     printf("blocked: nanosleep %d, fired %d\n", r, (int)fired);
     sigprocmask(SIG_UNBLOCK, &set, 0);
     printf("unblocked: fired %d\n", (int)fired);
+
+    /* sigsuspend lets the blocked SIGALRM in for the wait; the old mask is back after it. */
+    fired = 0;
+    sigprocmask(SIG_BLOCK, &set, 0);
+    arm_us(20000, 20000);
+    sigset_t none, now;
+    sigemptyset(&none);
+    r = sigsuspend(&none);
+    e = errno;
+    setitimer(ITIMER_REAL, &zero, 0);
+    sigprocmask(SIG_SETMASK, 0, &now);
+    printf("sigsuspend: %d %s, fired %d, blocked again %d\n", r, strerror(e), fired > 0, sigismember(&now, SIGALRM));
+    sigprocmask(SIG_UNBLOCK, &set, 0);
 
     signal(SIGALRM, SIG_DFL);
     fflush(stdout);

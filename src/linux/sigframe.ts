@@ -69,7 +69,8 @@ function faultCode(p: Process, sig: number, addr: number): number {
 export function enterHandler(p: Process, sig: number, faultAddr?: number): void {
   const act = p.signals.actions[sig];
   const rt = (act.flags & SA_SIGINFO) !== 0;
-  const s = p.cpu.s, old = p.signals.blocked;
+  // The frame saves the mask sigreturn restores: the blocked one, or the one sigsuspend replaced.
+  const s = p.cpu.s, cur = p.signals.blocked, old = p.signals.takeMaskToSave();
   const alt = p.signals.altStack;
   // SA_ONSTACK moves to the alternate stack when one is set up and the guest is not already on it.
   const toAlt = act.flags & SA_ONSTACK && alt.flags === 0 && (((s[R_ESP] >>> 0) - alt.sp) >>> 0) >= alt.size;
@@ -97,7 +98,7 @@ export function enterHandler(p: Process, sig: number, faultAddr?: number): void 
   }
   const handler = act.handler;
   if (act.flags & SA_RESETHAND) p.signals.actions[sig] = { handler: SIG_DFL, flags: 0, restorer: 0, mask: [0, 0] };
-  const blocked: [number, number] = [old[0] | act.mask[0], old[1] | act.mask[1]];
+  const blocked: [number, number] = [cur[0] | act.mask[0], cur[1] | act.mask[1]];
   if (!(act.flags & SA_NODEFER)) blocked[(sig - 1) >> 5] |= 1 << ((sig - 1) & 31);
   p.signals.blocked = blocked;
   s[R_ESP] = frame;

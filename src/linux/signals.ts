@@ -50,6 +50,8 @@ export class SignalState {
   /** Signals whose guest handlers are to be entered on return from the current system call, in order. */
   readonly toHandle: number[] = [];
   altStack = { sp: 0, flags: 2 /* SS_DISABLE */, size: 0 };
+  /** The mask sigsuspend replaced, for the next handler's frame to save in place of the blocked one (Linux's saved_sigmask). */
+  private maskToSave: SigSet | undefined;
 
   setBlocked(set: SigSet): void {
     const [ki, kb] = bit(SIGKILL), [si, sb] = bit(SIGSTOP);
@@ -58,6 +60,18 @@ export class SignalState {
     b[si] &= ~sb;
     this.blocked = b;
     for (const sig of [...this.pending]) if (!this.isBlocked(sig)) { this.pending.delete(sig); this.deliver(sig); }
+  }
+
+  /** sigsuspend's return: mask is what sigreturn from the handler about to run restores. */
+  saveMask(mask: SigSet): void {
+    this.maskToSave = mask;
+  }
+
+  /** The mask a handler's frame saves (sigframe.ts): a saved one once, else the blocked one. */
+  takeMaskToSave(): SigSet {
+    const m = this.maskToSave ?? this.blocked;
+    this.maskToSave = undefined;
+    return m;
   }
 
   isBlocked(sig: number): boolean {

@@ -1,6 +1,7 @@
 /**
  * Signal syscalls: dispositions (rt_sigaction), the blocked mask
- * (rt_sigprocmask), the alternate stack record, and sending signals to
+ * (rt_sigprocmask), waiting for a signal (rt_sigsuspend, sigsuspend; pause
+ * is in time.ts), the alternate stack record, and sending signals to
  * oneself (kill, tkill, tgkill), and the returns from handlers (sigreturn,
  * rt_sigreturn). Delivery semantics live in ../signals.ts and ../sigframe.ts.
  *
@@ -50,6 +51,18 @@ function rtSigprocmask(p: Process, how: number, setAddr: number, oldAddr: number
   return 0;
 }
 
+/**
+ * Waits with the blocked mask replaced by set until a signal's handler is to run, then fails
+ * with EINTR; the handler's frame saves the old mask, so its sigreturn brings that back.
+ */
+function sigsuspend(p: Process, set: SigSet): number {
+  const old = p.signals.blocked;
+  p.signals.setBlocked(set);
+  if (!p.signals.toHandle.length) p.sleepUntil(Infinity);
+  p.signals.saveMask(old);
+  return fail(E.EINTR);
+}
+
 /** stack_t {ss_sp, ss_flags, ss_size}: where SA_ONSTACK handlers run (sigframe.ts). */
 function sigaltstack(p: Process, ssAddr: number, oldAddr: number): number {
   const s = ssAddr ? p.struct(ssAddr, 12) : null;
@@ -77,6 +90,13 @@ export const signalSyscalls: SyscallRow[] = [
   sys("rt_sigaction", ["signal", "ptr", "ptr", "uint"], (p, a) => rtSigaction(p, a[0], a[1], a[2], a[3])),
   sys("rt_sigprocmask", ["int", "ptr", "ptr", "uint"], (p, a) => rtSigprocmask(p, a[0], a[1], a[2], a[3])),
   sys("sigaltstack", ["ptr", "ptr"], (p, a) => sigaltstack(p, a[0], a[1])),
+  sys("rt_sigsuspend", ["ptr", "uint"], (p, a) => {
+    if (a[1] !== 8) fail(E.EINVAL);
+    const s = p.struct(a[0], 8);
+    return sigsuspend(p, [s.getU32(0), s.getU32(4)]);
+  }),
+  // The old sigsuspend takes signals 1-32 in its third argument and keeps the blocked 33-64.
+  sys("sigsuspend", ["int", "int", "hex"], (p, a) => sigsuspend(p, [a[2], p.signals.blocked[1]])),
   sys("kill", ["int", "signal"], (p, a) => sendSelf(p, [0, -1, GUEST_PID, -GUEST_PID].includes(int(a[0])), a[1])),
   sys("tkill", ["int", "signal"], (p, a) => sendSelf(p, int(a[0]) === GUEST_PID, a[1])),
   sys("tgkill", ["int", "int", "signal"], (p, a) => sendSelf(p, int(a[0]) === GUEST_PID && int(a[1]) === GUEST_PID, a[2])),
