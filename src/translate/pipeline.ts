@@ -7,8 +7,8 @@
  *     carries to the backend worker (request.ts);
  *   liftFormed (the worker, on those bytes decoded again; the differential
  *     tests, through liftRegion): lift (lift.ts) -> IR passes (passes/).
- * Lifting and the passes once ran on the guest's thread, and their IR went
- * to the worker as JSON: python3's start-up spent ~0.3 s of its 2 s there.
+ * Lifting and the passes on the guest's thread, their IR sent to the worker
+ * as JSON, cost python3's start-up ~0.3 s of its 2 s.
  *
  * A region is the block at EIP and, breadth first, the blocks its direct
  * branches reach and the entries of the jump table a switch's indirect jmp
