@@ -142,7 +142,7 @@ export class Process {
    * SIGALRM, whose handler is entered here, before that block, as on return from an interrupt.
    */
   tick(now: number): void {
-    if (now < this.realTimer.due || !this.realTimer.expire(now)) return;
+    if (!this.realTimer.expire(now)) return;
     this.signals.raise(SIGALRM);
     this.enterQueuedHandlers();
   }
