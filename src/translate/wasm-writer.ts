@@ -202,7 +202,6 @@ export class Module {
     const t = cond === undefined ? unreachable : value === undefined ? none : this.type(value);
     return this.node(K.Br, t, this.obj(name), cond ?? -1, value ?? -1);
   }
-  drop(value: Expr): Expr { return this.node(K.Op, none, 0x1a, value); }
   switch(names: string[], defaultName: string, cond: Expr): Expr { return this.node(K.Switch, unreachable, this.obj(defaultName), cond, this.obj(names)); }
   return(value?: Expr): Expr { return this.node(K.Return, unreachable, 0, value ?? -1); }
   call(name: string, operands: Expr[], type: Type): Expr { return this.nodeOf(K.Call, type, this.obj(name), operands); }
