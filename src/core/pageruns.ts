@@ -5,6 +5,11 @@
  * Memory updates it on every map and unmap; mmap asks it for the highest
  * free range of a size below a limit (the kernel's top-down placement).
  *
+ * Each value is stored as its complement, the node's span minus it, so a
+ * fresh tree (every page free) is all zeros: its arrays need no filling and
+ * cost host memory only where mappings have touched them — every guest
+ * process has one, and a fork or execve makes one.
+ *
  * Invariants: leaf P is free exactly when page P is not PAGE_MAPPED; an
  * internal node's values follow from its children's; every node starts free
  * (pages at or above GUEST_LIMIT are never mapped, and no query reaches
@@ -13,7 +18,11 @@
 const LEAVES = 1 << 20;
 
 export class PageRuns {
-  /** Heap order: node 1 is the root, node i has children 2i and 2i+1, leaf P is node LEAVES + P. */
+  /**
+   * Heap order: node 1 is the root, node i has children 2i and 2i+1, leaf P is node LEAVES + P.
+   * Complements (span minus the value) of the longest free run, the free run at the low end and
+   * the free run at the high end.
+   */
   private readonly best = new Int32Array(2 * LEAVES);
   private readonly pre = new Int32Array(2 * LEAVES);
   private readonly suf = new Int32Array(2 * LEAVES);
@@ -22,27 +31,22 @@ export class PageRuns {
   private qhi = 0;
   private carry = 0;
 
-  constructor() {
-    for (let first = 1; first < 2 * LEAVES; first *= 2) {
-      for (const a of [this.best, this.pre, this.suf]) a.fill(spanOf(first), first, 2 * first);
-    }
-  }
-
   /** Marks pages [lo, hi) free or used, then recomputes their ancestors level by level. */
   set(lo: number, hi: number, free: boolean): void {
     if (lo >= hi) return;
-    const v = free ? 1 : 0;
-    for (let i = LEAVES + lo; i < LEAVES + hi; i++) this.best[i] = this.pre[i] = this.suf[i] = v;
+    const used = free ? 0 : 1;
+    for (let i = LEAVES + lo; i < LEAVES + hi; i++) this.best[i] = this.pre[i] = this.suf[i] = used;
     for (let a = (LEAVES + lo) >> 1, b = (LEAVES + hi - 1) >> 1; a >= 1; a >>= 1, b >>= 1) {
       for (let i = a; i <= b; i++) this.pull(i);
     }
   }
 
   private pull(i: number): void {
-    const l = 2 * i, r = l + 1, half = spanOf(l);
-    this.pre[i] = this.pre[l] === half ? half + this.pre[r] : this.pre[l];
-    this.suf[i] = this.suf[r] === half ? half + this.suf[l] : this.suf[r];
-    this.best[i] = Math.max(this.best[l], this.best[r], this.suf[l] + this.pre[r]);
+    const l = 2 * i, r = l + 1, half = spanOf(l), span = 2 * half;
+    const preL = half - this.pre[l], preR = half - this.pre[r], sufL = half - this.suf[l], sufR = half - this.suf[r];
+    this.pre[i] = span - (preL === half ? half + preR : preL);
+    this.suf[i] = span - (sufR === half ? half + sufL : sufR);
+    this.best[i] = span - Math.max(half - this.best[l], half - this.best[r], sufL + preR);
   }
 
   /** First page of the highest run of `need` free pages inside [lo, hi), or -1. */
@@ -63,9 +67,10 @@ export class PageRuns {
   private search(i: number, lo: number, hi: number, need: number): number {
     if (hi <= this.qlo || lo >= this.qhi) return -1;
     if (lo >= this.qlo && hi <= this.qhi) {
-      if (this.suf[i] + this.carry >= need) return hi + this.carry;
-      if (this.best[i] < need) {
-        this.carry = this.pre[i] === hi - lo ? hi - lo + this.carry : this.pre[i];
+      const span = hi - lo, pre = span - this.pre[i];
+      if (span - this.suf[i] + this.carry >= need) return hi + this.carry;
+      if (span - this.best[i] < need) {
+        this.carry = pre === span ? span + this.carry : pre;
         return -1;
       }
     }
