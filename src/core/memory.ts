@@ -13,6 +13,7 @@
  *   maps everything from that page up to the stack, and the access proceeds;
  * - an unmapped page reads as zero bytes in the underlying memory: unmapping
  *   zero-fills, so a later mapping starts clean;
+ * - copy() gives a forked child the same mapped pages, protections and bytes;
  * - a store to a page marked PAGE_CODE calls onCodeWrite(page, false) before
  *   the bytes change, so cached decodings and translations of it die first;
  *   mapping over or unmapping such a page calls onCodeWrite(page, true).
@@ -28,6 +29,15 @@ const WRITABLE = PROT_WRITE | PAGE_CODE;
 const GUEST_PAGES = GUEST_LIMIT / PAGE_SIZE;
 /** Pages kept free below a growing stack (Linux's stack_guard_gap, 1 MiB). */
 export const STACK_GUARD_GAP = 256 * PAGE_SIZE;
+const ZERO_PAGE = new Uint8Array(PAGE_SIZE);
+const ZERO_CHUNK = new Uint8Array(WASM_PAGE);
+/**
+ * Memories of ended processes kept for new ones (Memory.fresh): V8 runs a full garbage collection
+ * for every WebAssembly.Memory it allocates, ~10 ms each, which a shell running pipelines would pay
+ * several times per command. Only small ones are kept: their zero-filled pages stay resident.
+ */
+const POOL: Memory[] = [];
+const POOL_MAX = 4, POOL_MAX_MAPPED = (32 << 20) / PAGE_SIZE;
 
 export class Memory {
   readonly wasm: WebAssembly.Memory;
@@ -40,6 +50,41 @@ export class Memory {
   /** The stack's mapped bottom and how far down it may grow (both page-aligned; equal: no growth). */
   stackBottom = GUEST_LIMIT;
   stackLimit = GUEST_LIMIT;
+
+  /** A memory with nothing mapped: one an ended process released, or a new one. */
+  static fresh(): Memory {
+    return POOL.pop() ?? new Memory();
+  }
+
+  /**
+   * The process using this memory has ended, and nothing will touch it again: it is emptied
+   * (every page unmapped, the concealed region zeroed where it was written) for Memory.fresh.
+   */
+  release(): void {
+    if (POOL.length >= POOL_MAX || this.mappedPages > POOL_MAX_MAPPED) return;
+    this.onCodeWrite = () => {};
+    this.forEachMappedRun((lo, hi) => this.unmap(lo * PAGE_SIZE, (hi - lo) * PAGE_SIZE));
+    // Chunks never written read as zeros without being resident; only written ones are filled.
+    for (let a = GUEST_LIMIT; a < MEMORY_BYTES; a += WASM_PAGE) {
+      if (a === PERM_OFF) { a += PERM_ENTRIES - WASM_PAGE; continue; } // all 0 once everything is unmapped
+      const chunk = this.u8.subarray(a, a + WASM_PAGE);
+      if (Buffer.compare(chunk, ZERO_CHUNK) !== 0) chunk.fill(0);
+    }
+    this.stackBottom = this.stackLimit = GUEST_LIMIT;
+    POOL.push(this);
+  }
+
+  /** Calls f(lo, hi) for each maximal run [lo, hi) of mapped pages, ascending. */
+  private forEachMappedRun(f: (lo: number, hi: number) => void): void {
+    const perm = this.perm;
+    for (let p = 0; p < GUEST_PAGES; p++) {
+      if (!(perm[p] & PAGE_MAPPED)) continue;
+      let q = p + 1;
+      while (q < GUEST_PAGES && perm[q] & PAGE_MAPPED) q++;
+      f(p, q);
+      p = q;
+    }
+  }
 
   constructor() {
     const pages = MEMORY_BYTES / WASM_PAGE;
@@ -251,6 +296,27 @@ export class Memory {
       this.perm[p] = PAGE_MAPPED | (prot & 7) | (prot & PROT_READ ? f & PAGE_CODE : 0);
     }
     return true;
+  }
+
+  /**
+   * A forked child's address space: every mapped page with its protection and bytes, and the
+   * stack's growth range. Code marks are dropped (the child has decoded nothing yet), and pages
+   * that read as zeros are not copied, since a fresh memory reads zeros: a large mapping the
+   * parent never touched costs the child no host memory.
+   */
+  copy(): Memory {
+    const m = Memory.fresh(), perm = this.perm;
+    this.forEachMappedRun((p, q) => {
+      m.map(p * PAGE_SIZE, (q - p) * PAGE_SIZE, 0);
+      for (let i = p; i < q; i++) {
+        m.perm[i] = perm[i] & ~PAGE_CODE;
+        const a = i * PAGE_SIZE, page = this.u8.subarray(a, a + PAGE_SIZE);
+        if (Buffer.compare(page, ZERO_PAGE) !== 0) m.u8.set(page, a);
+      }
+    });
+    m.stackBottom = this.stackBottom;
+    m.stackLimit = this.stackLimit;
+    return m;
   }
 
   /** Highest free, page-aligned range of len bytes inside [bottom, top), or -1. */

@@ -6,12 +6,17 @@
  * Byte registers: AL..BL are bytes 0,4,8,12 of the file and AH..BH bytes
  * 1,5,9,13, so reg8 index r maps to byte offset ((r & 3) << 2) | (r >> 2).
  */
-import { REGS_OFF, S_EFLAGS, S_EIP, S_SEGBASE, S_SEL, STATE_SLOTS } from "../core/layout.ts";
+import {
+  FPU_OFF, FPU_SIZE, REGS_OFF, S_EFLAGS, S_EIP, S_RETIRED, S_SEGBASE, S_SEL, STATE_SLOTS, XMM_OFF, XMM_SIZE,
+} from "../core/layout.ts";
 import type { Memory } from "../core/memory.ts";
 import { GuestFault, SIGSEGV } from "../core/fault.ts";
 import { materializeFlags, setFlagsFrom } from "./flags.ts";
 
 export const SEG_ES = 0, SEG_CS = 1, SEG_SS = 2, SEG_DS = 3, SEG_FS = 4, SEG_GS = 5;
+
+/** The register file's slots that are CPU state (those from S_RETIRED on are the tier's). */
+const CPU_SLOTS = S_RETIRED;
 
 export interface Descriptor { base: number; limit: number; }
 
@@ -33,6 +38,19 @@ export class Cpu {
     this.gdt.set(5, flat); // 0x2b: user data
     this.s[S_SEL + SEG_CS] = 0x23;
     for (const sr of [SEG_ES, SEG_SS, SEG_DS]) this.s[S_SEL + sr] = 0x2b;
+  }
+
+  /**
+   * A forked child's CPU: the registers, flags, segments, x87 and SSE state of parent, whose
+   * memory this one's copies; the tier's counters in the register file start from zero.
+   */
+  copyFrom(parent: Cpu): void {
+    const from = parent.mem.u8, to = this.mem.u8;
+    to.set(from.subarray(REGS_OFF, REGS_OFF + CPU_SLOTS * 4), REGS_OFF);
+    to.set(from.subarray(FPU_OFF, FPU_OFF + FPU_SIZE), FPU_OFF);
+    to.set(from.subarray(XMM_OFF, XMM_OFF + XMM_SIZE), XMM_OFF);
+    this.gdt.clear();
+    for (const [i, d] of parent.gdt) this.gdt.set(i, { ...d });
   }
 
   get eip(): number { return this.s[S_EIP] >>> 0; }

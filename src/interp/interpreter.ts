@@ -14,7 +14,7 @@
  */
 import { decodeBlock } from "../isa/block.ts";
 import { DecodeError, type Exec, type Insn } from "../isa/decode.ts";
-import { GuestExit, GuestFault, SIGILL, SIGSEGV } from "../core/fault.ts";
+import { GuestExit, GuestFault, GuestPause, SIGILL, SIGSEGV } from "../core/fault.ts";
 import { PAGE_CODE, PAGE_SHIFT, PROT_EXEC, S_EIP } from "../core/layout.ts";
 import { executorFor } from "./dispatch.ts";
 import { fuse, specialize } from "./fast.ts";
@@ -161,7 +161,7 @@ export class Interpreter {
       if (e instanceof GuestFault) {
         this.retired += k;
         m.s[S_EIP] = block?.insns[k]?.addr ?? eip;
-      } else if (e instanceof GuestExit) {
+      } else if (e instanceof GuestExit || e instanceof GuestPause) {
         this.retired += k + 1;
       }
       throw e;
