@@ -34,6 +34,16 @@ describe("syscalls: file descriptors", () => {
     expect(call("read", r, 0x10, 4)).toBe(-E.EFAULT);
   });
 
+  it("closes a range of fds, or marks them close-on-exec", () => {
+    const { p, call } = mk();
+    for (let i = 0; i < 4; i++) expect(call("pipe2", BUF, 0)).toBe(0); // fds 3-10
+    expect(call("close_range", 9, 3, 0)).toBe(-E.EINVAL);
+    expect(call("close_range", 5, 6, 4)).toBe(0);
+    expect([5, 6, 7].map((fd) => call("fcntl64", fd, 1, 0))).toEqual([1, 1, 0]);
+    expect(call("close_range", 7, 0xffffffff, 0)).toBe(0);
+    expect(p.fds.open()).toEqual([0, 1, 2, 3, 4, 5, 6]);
+  });
+
   it("dies of SIGPIPE when writing to a pipe without readers", () => {
     const { p, call, str } = mk();
     call("pipe2", BUF, 0);
@@ -272,12 +282,27 @@ describe("syscalls: reporting", () => {
     expect(e.message).toBe("cdvm: unimplemented syscall 111 (vhangup)");
   });
 
-  it("returns ENOSYS for process creation with one note under --warn; rseq is silent", () => {
+  it("returns ENOSYS for threads with one note under --warn; clone3 and rseq are silent", () => {
     const { call, lines } = mk({ warn: true });
-    expect(call("fork")).toBe(-E.ENOSYS);
-    expect(call("clone", 0x11)).toBe(-E.ENOSYS);
+    const CLONE_VM = 0x100, CLONE_THREAD = 0x10000, SIGCHLD = 17;
+    expect(call("clone", CLONE_VM | SIGCHLD)).toBe(-E.ENOSYS);
+    expect(call("clone", CLONE_VM | CLONE_THREAD | 0x800)).toBe(-E.ENOSYS);
+    expect(call("clone3", 0, 88)).toBe(-E.ENOSYS);
     expect(call("rseq", 0, 32, 0, 0)).toBe(-E.ENOSYS);
-    expect(lines).toEqual(["cdvm: fork/clone/execve are not supported yet"]);
+    expect(lines).toEqual(["cdvm: threads (clone with CLONE_VM or CLONE_THREAD) are not supported"]);
+  });
+
+  it("forks: the child is a copy with its own pid and EAX 0, and wait4 reaps what it leaves", () => {
+    const { p, call, u32 } = mk();
+    const child = p.kernel.live.get(call("fork"))!;
+    expect(child.pid).not.toBe(p.pid);
+    expect(child.ppid).toBe(p.pid);
+    expect(child.cpu.s[0]).toBe(0);
+    expect(call("wait4", -1, 0, 1, 0)).toBe(0); // WNOHANG: the child is alive
+    child.end(3 << 8);
+    expect(call("wait4", child.pid, BUF, 0, 0)).toBe(child.pid);
+    expect(u32(BUF)).toBe(0x300);
+    expect(call("wait4", -1, 0, 0, 0)).toBe(-E.ECHILD);
   });
 
   it("prints strace lines", () => {

@@ -15,6 +15,7 @@
  */
 import * as fs from "node:fs";
 import * as tty from "node:tty";
+import { GuestPause } from "../core/fault.ts";
 import { E, SysError, fail, hostErrno } from "./errno.ts";
 import { S_IFIFO, type StatInfo, fromHostStats } from "./stat.ts";
 
@@ -194,6 +195,8 @@ export const PIPE_CAPACITY = 65536, PIPE_BUF = 4096;
 let nextPipeIno = 1n;
 
 class Pipe {
+  /** Whether another guest process may still read or write it: a call that must wait then pauses (kernel.ts). */
+  constructor(readonly canWait: () => boolean) {}
   chunks: Uint8Array[] = [];
   size = 0;
   readers = 1;
@@ -207,18 +210,16 @@ export class PipeEnd extends OpenFile {
     super((flags & ~O_ACCMODE) | (writeEnd ? O_WRONLY : O_RDONLY), "pipe:[" + pipe.ino + "]");
   }
 
-  /** A new pipe as its [read end, write end]. */
-  static pair(flags: number): [PipeEnd, PipeEnd] {
-    const p = new Pipe();
+  /** A new pipe as its [read end, write end]; canWait: whether another guest process may use it. */
+  static pair(flags: number, canWait: () => boolean): [PipeEnd, PipeEnd] {
+    const p = new Pipe(canWait);
     return [new PipeEnd(p, false, flags), new PipeEnd(p, true, flags)];
   }
 
   read(buf: Uint8Array): number {
     const p = this.pipe;
     if (this.writeEnd) fail(E.EBADF);
-    // With one guest thread, a blocking read of an empty pipe that still has a writer could
-    // never complete; it reports EAGAIN instead of hanging.
-    if (p.size === 0) return p.writers ? fail(E.EAGAIN) : 0;
+    if (p.size === 0) return p.writers ? this.wait() : 0;
     let n = 0;
     while (n < buf.length && p.chunks.length) {
       const c = p.chunks[0];
@@ -232,20 +233,29 @@ export class PipeEnd extends OpenFile {
   }
 
   /**
-   * Writes up to the pipe's capacity. With one guest thread, a blocking
-   * write into a full pipe could never complete; like the read of an empty
-   * one it reports EAGAIN (or the count written) instead of hanging. A
-   * write of at most PIPE_BUF bytes is all or nothing, as in Linux.
+   * Writes up to the pipe's capacity (a short count, which glibc's writers
+   * loop over); into a full pipe it waits as wait() says. A write of at most
+   * PIPE_BUF bytes is all or nothing, as in Linux.
    */
   write(data: Uint8Array): number {
     if (!this.writeEnd) fail(E.EBADF);
     if (!this.pipe.readers) fail(E.EPIPE);
     const room = PIPE_CAPACITY - this.pipe.size;
-    if (room === 0 || (data.length <= PIPE_BUF && data.length > room)) fail(E.EAGAIN);
+    if (room === 0 || (data.length <= PIPE_BUF && data.length > room)) this.wait();
     const n = Math.min(room, data.length);
     this.pipe.chunks.push(data.slice(0, n));
     this.pipe.size += n;
     return n;
+  }
+
+  /**
+   * A call that cannot go on now: a blocking end pauses the process until another guest process
+   * reads or writes (GuestPause); with no other process, which could never come, and for
+   * O_NONBLOCK, it is EAGAIN instead.
+   */
+  private wait(): never {
+    if (this.blocking && this.pipe.canWait()) throw new GuestPause("blocked");
+    fail(E.EAGAIN);
   }
 
   stat(): StatInfo {
@@ -308,6 +318,27 @@ export class FdTable {
   /** The open fds, ascending. */
   open(): number[] {
     return this.slots.flatMap((s, fd) => (s ? [fd] : []));
+  }
+
+  /** A forked child's table: the same open file descriptions, each fd one more reference. */
+  fork(): FdTable {
+    const t = new FdTable();
+    this.slots.forEach((s, fd) => {
+      if (!s) return;
+      s.file.refs++;
+      t.slots[fd] = { ...s };
+    });
+    return t;
+  }
+
+  /** execve: the fds marked close-on-exec close. */
+  closeOnExec(): void {
+    this.slots.forEach((s, fd) => { if (s?.cloexec) this.close(fd); });
+  }
+
+  /** The process ended: every fd closes (a pipe's other end then sees EOF or EPIPE). */
+  closeAll(): void {
+    this.slots.forEach((s, fd) => { if (s) this.close(fd); });
   }
 
   getCloexec(fd: number): boolean { this.get(fd); return this.slots[fd]!.cloexec; }

@@ -7,7 +7,7 @@
  * The host's /proc/self, /proc/thread-self and /proc/<pid of any VMM
  * thread> are the VMM (its memory, maps, environment): under the guest's
  * /proc and under every host procfs mount inside the root, `self` and
- * `thread-self` are virtual links to the guest's own <GUEST_PID> directory,
+ * `thread-self` are virtual links to the guest process's own <pid> directory,
  * which is never looked up on the host (Resolved.proc names the entry;
  * linux/procfs.ts serves it), and the VMM's thread ids do not exist.
  *
@@ -34,19 +34,20 @@ export interface Resolved {
   host: string;
   /**
    * For the guest's own /proc entries: the path below the proc mount,
-   * "self", "thread-self", or "<GUEST_PID>" and what follows it.
+   * "self", "thread-self", or "<pid>" and what follows it.
    */
   proc?: string;
 }
 
-const PID_DIR = String(GUEST_PID);
 /** Where /proc/self and /proc/thread-self lead, below the proc mount. */
-const PROC_LINKS: Record<string, string> = { "self": PID_DIR, "thread-self": `${PID_DIR}/task/${PID_DIR}` };
+const PROC_LINKS = new Set(["self", "thread-self"]);
 
 export class Sandbox {
   /** Absolute host path of the root, without a trailing slash ("" for "/"). */
   private readonly rootPrefix: string;
   cwd: string;
+  /** The guest's own directory under /proc: its pid (a forked child's view changes it). */
+  pidDir = String(GUEST_PID);
   /** Guest paths, as component lists, where the guest's /proc is: "/proc" and every host procfs mount inside root. */
   private readonly procMounts: string[][];
 
@@ -57,6 +58,18 @@ export class Sandbox {
     this.cwd = this.guestOf(fs.realpathSync(process.cwd())) ?? "/";
     const mounts = new Set(["/proc", ...hostProcMounts().map((m) => this.guestOf(m)).filter((g) => g !== null)]);
     this.procMounts = [...mounts].map(split);
+  }
+
+  /** A forked child's view: the same root, a cwd of its own. */
+  fork(pid: number): Sandbox {
+    const s = Object.assign(Object.create(Sandbox.prototype) as Sandbox, this);
+    s.pidDir = String(pid);
+    return s;
+  }
+
+  /** Where /proc/self or /proc/thread-self leads, below the proc mount. */
+  private procLink(name: string): string {
+    return name === "self" ? this.pidDir : `${this.pidDir}/task/${this.pidDir}`;
   }
 
   /** The path of done below a proc mount, or null when it is not below one. */
@@ -101,10 +114,10 @@ export class Sandbox {
       if (name === "..") { done.pop(); continue; }
       done.push(name);
       const proc = this.procPath(done);
-      if (proc !== null && !proc.includes("/") && /^\d+$/.test(proc) && proc !== PID_DIR && isVmmThread(proc)) fail(E.ENOENT);
-      if (proc !== null && (proc === PID_DIR || proc.startsWith(PID_DIR + "/"))) continue; // virtual: nothing to follow here
+      if (proc !== null && !proc.includes("/") && /^\d+$/.test(proc) && proc !== this.pidDir && isVmmThread(proc)) fail(E.ENOENT);
+      if (proc !== null && (proc === this.pidDir || proc.startsWith(this.pidDir + "/"))) continue; // virtual: nothing to follow here
       if (!todo.length && !follow) break;
-      const target = proc !== null && proc in PROC_LINKS ? PROC_LINKS[proc] : readLinkOrNull(this.hostOf("/" + done.join("/")));
+      const target = proc !== null && PROC_LINKS.has(proc) ? this.procLink(proc) : readLinkOrNull(this.hostOf("/" + done.join("/")));
       if (target === null) continue;
       if (++links > MAX_SYMLINKS) fail(E.ELOOP);
       done.pop();
@@ -113,7 +126,7 @@ export class Sandbox {
     }
     const guest = "/" + done.join("/");
     const proc = this.procPath(done);
-    if (proc !== null && (proc in PROC_LINKS || proc === PID_DIR || proc.startsWith(PID_DIR + "/"))) return { guest, host: "", proc };
+    if (proc !== null && (PROC_LINKS.has(proc) || proc === this.pidDir || proc.startsWith(this.pidDir + "/"))) return { guest, host: "", proc };
     const host = this.hostOf(guest);
     return { guest, host: trailingSlash && guest !== "/" ? host + "/" : host };
   }

@@ -11,19 +11,20 @@
 import * as fs from "node:fs";
 import { Cpu } from "../interp/cpu.ts";
 import { CPUID_FEATURES_EDX } from "../interp/exec/system.ts";
-import { GuestExit, SIGALRM } from "../core/fault.ts";
-import { PROT_READ, R_EAX, R_EBP, R_EBX, R_ECX, R_EDI, R_EDX, R_ESI, R_ESP, STACK_SIZE } from "../core/layout.ts";
+import { GuestExit, GuestPause, SIGALRM } from "../core/fault.ts";
+import { PAGE_SIZE, PROT_READ, R_EAX, R_EBP, R_EBX, R_ECX, R_EDI, R_EDX, R_ESI, R_ESP, STACK_SIZE } from "../core/layout.ts";
 import { Memory } from "../core/memory.ts";
 import { EXIT_VMM } from "../core/status.ts";
 import { BadElf, loadElf, loadInterpreter, MissingInterpreter } from "./elf.ts";
 import { enterHandler } from "./sigframe.ts";
 import { E, SysError, fail, hostErrno } from "./errno.ts";
-import { AT_FDCWD, RLIMIT_AS, RLIMIT_NOFILE, RLIMIT_STACK, RLIM_NLIMITS } from "./abi.ts";
+import { AT_FDCWD, GUEST_PID, GUEST_PPID, RLIMIT_AS, RLIMIT_NOFILE, RLIMIT_STACK, RLIM_NLIMITS } from "./abi.ts";
 import { FdTable, MAX_FDS, sleepMs } from "./fdtable.ts";
 import { RealTimer, type TimerValue } from "./itimer.ts";
+import { Kernel, MAX_MAPPED_BYTES } from "./kernel.ts";
 import { type Resolved, Sandbox } from "./fs.ts";
 import { Prng } from "./prng.ts";
-import { SignalState } from "./signals.ts";
+import { SIGCHLD, SignalState, type SigSet } from "./signals.ts";
 import { S_IFDIR, S_IFMT } from "./stat.ts";
 import { buildStack } from "./stack.ts";
 import { formatCall } from "./strace.ts";
@@ -56,17 +57,36 @@ export interface ProcessOptions {
   maxMemory?: number;
 }
 
+/** sa_flags: a call a handler interrupts is made again after it. */
+const SA_RESTART = 0x10000000;
+/** The length of `int 0x80`, the one way into a system call (there is no vDSO). */
+const INT80_LEN = 2;
+
 /** The largest interpreter read (a dynamic loader is a few hundred KiB). */
 const MAX_INTERPRETER_BYTES = 64 << 20;
 
+/** A process made from another: a forked child, or a new program in place of `from` (execve). */
+export interface Lineage {
+  from: Process;
+  exec: boolean;
+  /** execve: the canonical guest path of the program file (/proc/self/exe). */
+  exe?: string;
+}
+
 export class Process {
+  readonly kernel: Kernel;
+  readonly pid: number;
+  /** The parent's pid (GUEST_PPID once the parent has ended), process group and session. */
+  ppid: number;
+  pgid: number;
+  sid: number;
   readonly fds: FdTable;
   readonly fsys: Sandbox;
   readonly signals = new SignalState(() => this.cpu.eip);
   /** ITIMER_REAL (alarm, setitimer): SIGALRM when it comes due (itimer.ts). */
-  readonly realTimer = new RealTimer();
+  readonly realTimer: RealTimer;
   /** ITIMER_VIRTUAL and ITIMER_PROF: their settings only (syscalls/time.ts). */
-  readonly idleTimers: TimerValue[] = [{ valueMs: 0, intervalMs: 0 }, { valueMs: 0, intervalMs: 0 }];
+  readonly idleTimers: TimerValue[];
   readonly rng: Prng;
   readonly uid = process.getuid?.() ?? 0;
   readonly gid = process.getgid?.() ?? 0;
@@ -82,21 +102,50 @@ export class Process {
   umask = 0o022;
   /** Resource limits by RLIMIT_* number as [soft, hard]; Infinity is RLIM_INFINITY. */
   readonly rlimits: [number, number][];
-  private readonly reported = new Set<string>();
+  /** Set when another process's signal ends this one: the scheduler ends it before it runs again. */
+  killed: GuestExit | undefined;
+  /** A vfork child this process waits for until it ends or runs another program. */
+  vforkChild: Process | undefined;
+  /** The signal the parent gets when this process ends (clone's low byte; 0: none). */
+  exitSignal = SIGCHLD;
+  /** The system call just before EIP paused (GuestPause "blocked"): resume() makes it again. */
+  private blocked = false;
+  /** What a paused call keeps until it completes: a sleep's deadline, the mask sigsuspend replaced. */
+  callState: { deadline?: number; mask?: SigSet } = {};
+  private readonly reported: Set<string>;
 
   constructor(
     readonly mem: Memory,
     readonly cpu: Cpu,
     readonly brkStart: number,
     readonly opts: ProcessOptions = {},
+    kin?: Lineage,
   ) {
-    this.fsys = new Sandbox(opts.root ?? "/");
-    this.fds = FdTable.withStdio((fd) => stdioName(this.fsys, fd));
-    this.rng = new Prng(opts.seed ?? 0x1234);
+    const from = kin?.from, forked = from !== undefined && !kin!.exec;
+    this.kernel = from?.kernel ?? new Kernel();
+    this.pid = from && !forked ? from.pid : this.kernel.newPid();
+    this.ppid = !from ? GUEST_PPID : forked ? from.pid : from.ppid;
+    this.pgid = from?.pgid ?? this.pid;
+    this.sid = from?.sid ?? this.pid;
+    this.fsys = !from ? new Sandbox(opts.root ?? "/") : forked ? from.fsys.fork(this.pid) : from.fsys;
+    this.fds = !from ? FdTable.withStdio((fd) => stdioName(this.fsys, fd)) : forked ? from.fds.fork() : from.fds;
+    if (from) this.signals.inherit(from.signals, !forked);
+    // An alarm survives execve, not fork.
+    this.realTimer = from && !forked ? from.realTimer : new RealTimer();
+    this.idleTimers = from && !forked ? from.idleTimers : [{ valueMs: 0, intervalMs: 0 }, { valueMs: 0, intervalMs: 0 }];
+    this.rng = new Prng((opts.seed ?? 0x1234) + this.pid - GUEST_PID);
     this.execfn = opts.execfn ?? "";
-    this.exePath = canonicalOr(this.fsys, this.execfn);
-    this.comm = Buffer.from(this.exePath.slice(this.exePath.lastIndexOf("/") + 1)).subarray(0, 15).toString("latin1");
-    this.brk = brkStart;
+    this.exePath = forked ? from.exePath : kin?.exe ?? canonicalOr(this.fsys, this.execfn);
+    this.comm = forked ? from.comm : Buffer.from(this.exePath.slice(this.exePath.lastIndexOf("/") + 1)).subarray(0, 15).toString("latin1");
+    this.brk = forked ? from.brk : brkStart;
+    this.reported = from?.reported ?? new Set<string>();
+    if (from) {
+      if (!forked) this.exitSignal = from.exitSignal;
+      this.rlimits = from.rlimits.map(([soft, hard]) => [soft, hard]);
+      this.umask = from.umask;
+      if (forked) { this.argArea = from.argArea; this.envArea = from.envArea; }
+      return;
+    }
     this.rlimits = Array.from({ length: RLIM_NLIMITS }, () => [Infinity, Infinity]);
     this.rlimits[RLIMIT_STACK] = [STACK_SIZE, Infinity];
     this.rlimits[RLIMIT_NOFILE] = [MAX_FDS, MAX_FDS];
@@ -105,14 +154,16 @@ export class Process {
 
   /**
    * Loads an i386 ELF into a fresh address space — and its interpreter, found inside the root,
-   * when it names one (PT_INTERP) — and builds its initial stack.
+   * when it names one (PT_INTERP) — and builds its initial stack. With kin (execve), the new
+   * program is to take the place of kin.from: the caller then closes its close-on-exec fds and
+   * puts it in the process table.
    */
-  static create(bytes: Uint8Array, argv: string[], env: string[], opts: ProcessOptions = {}): Process {
-    const mem = new Memory();
+  static create(bytes: Uint8Array, argv: string[], env: string[], opts: ProcessOptions = {}, kin?: Lineage): Process {
+    const mem = Memory.fresh();
     const cpu = new Cpu(mem);
     const img = loadElf(mem, bytes);
     const execfn = opts.execfn ?? argv[0] ?? "";
-    const p = new Process(mem, cpu, img.brkStart, { ...opts, execfn });
+    const p = new Process(mem, cpu, img.brkStart, { ...opts, execfn }, kin);
     const interp = img.interp === undefined ? undefined : loadInterpreter(mem, p.interpreterFile(img.interp));
     const stack = buildStack(mem, {
       argv, env, execfn, entry: img.entry, base: interp?.loadBase ?? 0, phdrAddr: img.phdrAddr, phnum: img.phnum, phent: img.phent,
@@ -124,7 +175,56 @@ export class Process {
     for (const r of [R_EAX, R_EBX, R_ECX, R_EDX, R_ESI, R_EDI, R_EBP]) cpu.s[r] = 0;
     cpu.s[R_ESP] = esp;
     cpu.eip = interp?.entry ?? img.entry;
+    if (!kin) p.kernel.add(p);
     return p;
+  }
+
+  /**
+   * execve's new program in place of this one: execfn as the guest named it, exe the canonical path of
+   * the file run (throws BadElf or MissingInterpreter when it cannot be loaded).
+   */
+  image(bytes: Uint8Array, argv: string[], env: string[], execfn: string, exe: string): Process {
+    return Process.create(bytes, argv, env, { ...this.opts, execfn }, { from: this, exec: true, exe });
+  }
+
+  /**
+   * fork: a child with a copy of this address space and CPU (at the same EIP, after the call, with
+   * EAX 0), the same open files, dispositions and mask; the scheduler is told of it.
+   */
+  fork(): Process {
+    if (this.kernel.mappedBytes() + this.mem.mappedPages * PAGE_SIZE > MAX_MAPPED_BYTES) fail(E.ENOMEM);
+    const mem = this.mem.copy();
+    const cpu = new Cpu(mem);
+    cpu.copyFrom(this.cpu);
+    const child = new Process(mem, cpu, this.brkStart, this.opts, { from: this, exec: false });
+    cpu.s[R_EAX] = 0;
+    this.kernel.add(child);
+    this.kernel.onSpawn(child);
+    return child;
+  }
+
+  /** The process ends with wait status word `status`: its fds close and its parent learns of it. */
+  end(status: number): void {
+    this.fds.closeAll();
+    this.kernel.exit(this, status);
+  }
+
+  /**
+   * Before a paused process runs again (now: performance.now()): a signal from another process
+   * that ends it ends it now; a blocked call is made again (and may pause again); queued
+   * handlers are entered. Throws what syscall() throws.
+   */
+  resume(now: number): void {
+    if (this.killed) throw this.killed;
+    if (this.realTimer.expire(now)) this.signals.raise(SIGALRM);
+    if (!this.blocked) { this.enterQueuedHandlers(); return; }
+    this.blocked = false;
+    this.syscall();
+  }
+
+  /** Whether the process is paused in a blocked call. */
+  get waiting(): boolean {
+    return this.blocked;
   }
 
   /**
@@ -151,9 +251,18 @@ export class Process {
    * A sleeping system call's wait until deadline (ms, performance.now; Infinity: until a
    * signal), woken when the real-time timer comes due: returns whether a signal's handler is
    * now to run (the call is then interrupted: EINTR). A due timer whose signal is blocked or
-   * ignored lets the sleep go on; one whose default action ends the guest ends it.
+   * ignored lets the sleep go on; one whose default action ends the guest ends it. While other
+   * guest processes run, the wait is a pause (GuestPause), made again until it is over, with the
+   * deadline the call first computed.
    */
   sleepUntil(deadline: number): boolean {
+    if (this.kernel.shared) {
+      const until = (this.callState.deadline ??= deadline), now = performance.now();
+      if (this.realTimer.expire(now)) this.signals.raise(SIGALRM);
+      if (this.signals.toHandle.length) return true;
+      if (now >= until) return false;
+      throw new GuestPause("blocked");
+    }
     for (;;) {
       const now = performance.now(), wake = Math.min(deadline, this.realTimer.due);
       if (wake > now) sleepMs(wake === Infinity ? Infinity : wake - now);
@@ -165,8 +274,13 @@ export class Process {
     }
   }
 
+  /** When a paused process next has something to do by itself (a sleep's end, its timer), or Infinity. */
+  get wakeAt(): number {
+    return Math.min(this.callState.deadline ?? Infinity, this.realTimer.due);
+  }
+
   /** Enters the handlers of the signals raised or unblocked since the last look, the last one raised innermost. */
-  private enterQueuedHandlers(): void {
+  enterQueuedHandlers(): void {
     for (let sig = this.signals.toHandle.shift(); sig !== undefined; sig = this.signals.toHandle.shift()) enterHandler(this, sig);
   }
 
@@ -198,7 +312,7 @@ export class Process {
     const args = [s[R_EBX], s[R_ECX], s[R_EDX], s[R_ESI], s[R_EDI], s[R_EBP]].map((v) => v >>> 0);
     const row = SYSCALLS.get(nr);
     if (!row) {
-      if (this.opts.strace) this.diag(`${syscallName(nr)}(${args.map((v) => "0x" + v.toString(16)).join(", ")}) = -${E.ENOSYS} ENOSYS (unimplemented)`);
+      if (this.opts.strace) this.trace(`${syscallName(nr)}(${args.map((v) => "0x" + v.toString(16)).join(", ")}) = -${E.ENOSYS} ENOSYS (unimplemented)`);
       this.unsupported(`unimplemented syscall ${nr} (${syscallName(nr)})`);
       s[R_EAX] = -E.ENOSYS;
       return;
@@ -209,12 +323,23 @@ export class Process {
     } catch (e) {
       if (e instanceof SysError) result = -e.errno;
       else if (isHostError(e)) result = -hostErrno(e);
-      else {
-        if (this.opts.strace && e instanceof GuestExit) this.diag(formatCall(this.mem, row, args, null));
+      else if (e instanceof GuestPause && e.why === "blocked" && e.interruptible && this.signals.toHandle.length) {
+        // A handler is to run first: with SA_RESTART the call is made again when it returns.
+        if (!(this.signals.actions[this.signals.toHandle[0]].flags & SA_RESTART)) result = -E.EINTR;
+        else {
+          this.callState = {};
+          this.cpu.eip = this.cpu.eip - INT80_LEN;
+          this.enterQueuedHandlers();
+          return;
+        }
+      } else {
+        if (e instanceof GuestPause && e.why === "blocked") this.blocked = true;
+        else if (this.opts.strace && (e instanceof GuestExit || e instanceof GuestPause)) this.trace(formatCall(this.mem, row, args, e instanceof GuestPause ? 0 : null));
         throw e;
       }
     }
-    if (this.opts.strace) this.diag(formatCall(this.mem, row, args, result));
+    this.callState = {};
+    if (this.opts.strace) this.trace(formatCall(this.mem, row, args, result));
     s[R_EAX] = result;
     // Signals raised or unblocked by the call: their handlers run first on the way back.
     this.enterQueuedHandlers();
@@ -225,6 +350,11 @@ export class Process {
   diag(line: string): void {
     if (this.opts.stderr) this.opts.stderr(line);
     else fs.writeSync(2, line + "\n");
+  }
+
+  /** A --strace line: with more than one guest process, marked with the pid, as strace -f marks them. */
+  private trace(line: string): void {
+    this.diag(this.pid === GUEST_PID && !this.kernel.shared ? line : `[pid ${this.pid}] ${line}`);
   }
 
   /** Prints "cdvm: what" once per distinct message, under --warn or --strace. */

@@ -1,5 +1,5 @@
 /**
- * The guest's own /proc/<GUEST_PID> directory, which /proc/self and
+ * The guest process's own /proc/<pid> directory, which /proc/self and
  * /proc/thread-self lead to (the sandbox, fs.ts, never looks it up on the
  * host: the host's is the VMM's). Its entries:
  *   exe, cwd, root   links to the program, the cwd and "/";
@@ -15,13 +15,12 @@
  *   cmdline, environ the argv and environment strings where exec put them,
  *                    read from guest memory at the open (so a guest that
  *                    rewrote them sees its change, as on Linux);
- *   task/<GUEST_PID> the same directory (one thread).
+ *   task/<pid> the same directory (one thread).
  * Everything else (auxv, stat, status, pagemap...) does not exist (ENOENT):
  * the host's would describe the VMM. So do /proc/mounts and /proc/net, host
  * links into self/.
  * Other /proc entries (other pids, cpuinfo, meminfo) are the host's.
  */
-import { GUEST_PID } from "./abi.ts";
 import { E, fail } from "./errno.ts";
 import { type DirEntry, O_ACCMODE, O_RDONLY, OpenFile, SEEK_CUR, SEEK_SET } from "./fdtable.ts";
 import type { Resolved } from "./fs.ts";
@@ -29,7 +28,6 @@ import type { Process } from "./process.ts";
 import { S_IFDIR, S_IFLNK, S_IFREG, type StatInfo } from "./stat.ts";
 import { GUEST_LIMIT, PAGE_MAPPED, PAGE_SHIFT, PAGE_SIZE, PROT_EXEC, PROT_READ, PROT_WRITE } from "../core/layout.ts";
 
-const PID_DIR = String(GUEST_PID);
 const MAX_SYMLINKS = 40;
 const DT_DIR = 4, DT_REG = 8, DT_LNK = 10;
 
@@ -40,7 +38,7 @@ type Node =
 
 /** The node at proc (Resolved.proc) and the components past it when it is a link; null if none exists. */
 function lookup(p: Process, proc: string): { node: Node; rest: string[] } | null {
-  const parts = proc.split("/");
+  const parts = proc.split("/"), PID_DIR = p.fsys.pidDir;
   if (parts[0] === "self") return { node: { kind: "link", target: () => PID_DIR }, rest: parts.slice(1) };
   if (parts[0] === "thread-self") return { node: { kind: "link", target: () => `${PID_DIR}/task/${PID_DIR}` }, rest: parts.slice(1) };
   let rest = parts.slice(1);
@@ -189,7 +187,7 @@ abstract class Positional extends OpenFile {
 }
 
 class ProcMem extends Positional {
-  constructor(private readonly p: Process, flags: number) { super(flags, `/proc/${PID_DIR}/mem`); }
+  constructor(private readonly p: Process, flags: number) { super(flags, `/proc/${p.fsys.pidDir}/mem`); }
 
   pread(buf: Uint8Array, pos: number): number {
     const n = mappedRun(this.p, pos, buf.length) || fail(E.EIO);

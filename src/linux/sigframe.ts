@@ -94,7 +94,7 @@ export function enterHandler(p: Process, sig: number, faultAddr?: number): void 
   try {
     p.put(frame, f.bytes);
   } catch {
-    throw new GuestExit(128 + SIGSEGV, `cdvm: guest killed by SIGSEGV: cannot push the frame for a signal ${sig} handler at 0x${frame.toString(16)}`);
+    throw new GuestExit(128 + SIGSEGV, `cdvm: guest killed by SIGSEGV: cannot push the frame for a signal ${sig} handler at 0x${frame.toString(16)}`, SIGSEGV);
   }
   const handler = act.handler;
   if (act.flags & SA_RESETHAND) p.signals.actions[sig] = { handler: SIG_DFL, flags: 0, restorer: 0, mask: [0, 0] };
@@ -119,7 +119,7 @@ function leave(p: Process, addr: number, readMask: () => [number, number]): numb
     sc = p.struct(addr, SC_SIZE);
     mask = readMask();
   } catch {
-    throw new GuestExit(128 + SIGSEGV, `cdvm: guest killed by SIGSEGV: sigreturn found no readable frame at 0x${addr.toString(16)}`);
+    throw new GuestExit(128 + SIGSEGV, `cdvm: guest killed by SIGSEGV: sigreturn found no readable frame at 0x${addr.toString(16)}`, SIGSEGV);
   }
   const s = p.cpu.s;
   SC_REGS.forEach((r, k) => (s[r] = sc.getU32(16 + 4 * k)));

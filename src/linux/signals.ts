@@ -12,7 +12,7 @@ import { GuestExit } from "../core/fault.ts";
 
 export const NSIG = 64;
 export const SIG_DFL = 0, SIG_IGN = 1;
-export const SIGKILL = 9, SIGPIPE = 13, SIGSTOP = 19;
+export const SIGKILL = 9, SIGPIPE = 13, SIGCHLD = 17, SIGSTOP = 19;
 
 export const SIGNAL_NAMES = [
   "", "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP", "SIGABRT", "SIGBUS", "SIGFPE", "SIGKILL", "SIGUSR1",
@@ -53,6 +53,25 @@ export class SignalState {
   /** The mask sigsuspend replaced, for the next handler's frame to save in place of the blocked one (Linux's saved_sigmask). */
   private maskToSave: SigSet | undefined;
 
+  /**
+   * The state another process starts with: a forked child keeps the dispositions, mask and
+   * alternate stack, and nothing pending; a new program (exec) keeps the mask, what is pending
+   * and what is ignored, and its handlers go back to SIG_DFL (their code is gone).
+   */
+  inherit(from: SignalState, exec: boolean): void {
+    from.actions.forEach((a, sig) => {
+      this.actions[sig] = exec && this.hasHandlerIn(a) ? { handler: SIG_DFL, flags: 0, restorer: 0, mask: [0, 0] } : { ...a, mask: [...a.mask] };
+    });
+    this.blocked = [...from.blocked];
+    if (!exec) { this.altStack = { ...from.altStack }; return; }
+    for (const sig of from.pending) this.pending.add(sig);
+  }
+
+  private hasHandlerIn(a: SigAction): boolean {
+    const h = a.handler >>> 0;
+    return h !== SIG_DFL && h !== SIG_IGN;
+  }
+
   setBlocked(set: SigSet): void {
     const [ki, kb] = bit(SIGKILL), [si, sb] = bit(SIGSTOP);
     const b: SigSet = [set[0] >>> 0, set[1] >>> 0];
@@ -87,14 +106,13 @@ export class SignalState {
 
   /** Whether sig's disposition is a guest handler (neither SIG_DFL nor SIG_IGN). */
   hasHandler(sig: number): boolean {
-    const h = this.actions[sig].handler >>> 0;
-    return h !== SIG_DFL && h !== SIG_IGN;
+    return this.hasHandlerIn(this.actions[sig]);
   }
 
   private deliver(sig: number): void {
     if (this.hasHandler(sig)) { this.toHandle.push(sig); return; }
     const h = this.actions[sig].handler >>> 0;
     if (h === SIG_IGN || DEFAULT_IGNORED.has(sig)) return;
-    throw new GuestExit(128 + sig, `cdvm: guest killed by ${signalName(sig)} at eip 0x${(this.eip() >>> 0).toString(16).padStart(8, "0")}`);
+    throw new GuestExit(128 + sig, `cdvm: guest killed by ${signalName(sig)} at eip 0x${(this.eip() >>> 0).toString(16).padStart(8, "0")}`, sig);
   }
 }

@@ -25,7 +25,7 @@
  * a budget of transitions so the limits below are checked (near --max-insns
  * the budgets shrink, so a run stops within a block or so of its limit).
  */
-import { GuestExit, GuestFault, SIGSEGV, SIGXCPU } from "../core/fault.ts";
+import { GuestExit, GuestFault, GuestPause, SIGSEGV, SIGXCPU } from "../core/fault.ts";
 import { LINK_BUDGET, PROFILE_OFF, PROFILE_SIZE, S_EIP, S_EXIT, S_LINK_BUDGET } from "../core/layout.ts";
 import type { Memory } from "../core/memory.ts";
 import { EXIT_INSN_LIMIT } from "../core/status.ts";
@@ -56,6 +56,9 @@ export const TIER_START_MS = 500;
 
 export type Mode = "interp" | "bbt" | "staged";
 
+/** What run() returns when the process pauses (a blocked call, execve, its time slice is up) rather than ends. */
+export const PAUSED = -1;
+
 export interface DispatchOptions {
   mode: Mode;
   threshold: number;
@@ -66,6 +69,8 @@ export interface DispatchOptions {
    */
   timeoutMs?: number;
   report: (line: string) => void;
+  /** The guest's own end (an exit, a death by a signal) is not reported (a child process's); limits still are. */
+  quietEnd?: boolean;
   /** The translation tier (bbt and staged), started when the mode says (vmm/tier.ts). */
   tier?: TierPort;
 }
@@ -123,6 +128,18 @@ export class Dispatcher {
   private readonly profile: Uint32Array;
   /** Staged mode with a persistent translation cache file: blocks are recalled from it at their first entry. */
   private recalling = false;
+  /** When this process started (performance.now()): the timeline, and when the tier may start, count from it. */
+  private readonly born = performance.now();
+  /** When the run started: --timeout counts from it (all the run's processes share one). */
+  runStarted = this.born;
+  /** run() pauses at the first poll at or after this time (performance.now()): the scheduler's time slice. */
+  yieldAt = Infinity;
+  /** Instructions the run's other processes retired, which --max-insns counts too. */
+  othersRetired = 0;
+  /** The signal that ended the process (0: it exited), once run() has returned its status. */
+  signal = 0;
+  private begun = false;
+  private tierDue = false;
 
   constructor(readonly interp: Interpreter, mem: Memory, readonly opts: DispatchOptions) {
     this.profile = new Uint32Array(mem.wasm.buffer, PROFILE_OFF, PROFILE_ENTRIES);
@@ -136,25 +153,27 @@ export class Dispatcher {
     return this.interp.retired + this.translatedRetired;
   }
 
-  /** Runs to the end of the guest; returns its exit status. */
+  /**
+   * Runs the guest from S_EIP until it ends, returning its exit status, or pauses (PAUSED; S_EIP
+   * is where it goes on when run again).
+   */
   run(): number {
     const { interp, opts } = this;
     const tier = opts.tier;
     const s = interp.m.s;
     const limit = opts.maxInsns ?? Infinity;
     const staged = opts.mode === "staged", bbt = opts.mode === "bbt";
-    const started = performance.now(), timeline = this.timeline;
+    const started = this.born, timeline = this.timeline;
     const startTier = (t: TierPort) => {
       timeline.startMs = performance.now() - started;
       timeline.startInsns = interp.retired;
       t.start();
     };
-    let tierDue = false, begun = false;
     // A fault the guest handles (a handler for its signal) resumes the loop in the handler.
     for (;;) {
       try {
-        if (!begun) {
-          begun = true;
+        if (!this.begun) {
+          this.begun = true;
           if (staged && tier!.warm) {
             startTier(tier!);
             this.recalling = true;
@@ -176,7 +195,7 @@ export class Dispatcher {
             const t1 = performance.now();
             this.translatedMs += t1 - t0;
             // One call may run for 10^8 instructions: the deadline and the guest's timers are checked after each.
-            this.checkDeadline(t1 - started, eip);
+            this.checkDeadline(t1 - this.runStarted, eip);
             eip = this.tick(eip, t1);
             // A call may run for milliseconds: collect finished translations after a long one (short
             // ones, a directory miss after a few blocks, are many; the periodic poll below serves them).
@@ -190,7 +209,7 @@ export class Dispatcher {
             continue;
           } else {
             const entries = staged ? this.hot(eip) : 0;
-            if (entries && (tier!.started || tierDue)) {
+            if (entries && (tier!.started || this.tierDue)) {
               if (!tier!.started) startTier(tier!);
               this.hotLooks++;
               if (entries >= this.decide(performance.now() - started).entries) {
@@ -204,18 +223,23 @@ export class Dispatcher {
             tier?.pump();
             if (tier?.run && Number.isNaN(timeline.readyMs)) timeline.readyMs = performance.now() - started;
             const now = performance.now(), elapsed = now - started;
-            tierDue ||= interp.retired >= TIER_START_INSNS || elapsed >= TIER_START_MS;
-            this.checkDeadline(elapsed, eip);
+            this.tierDue ||= interp.retired >= TIER_START_INSNS || elapsed >= TIER_START_MS;
+            this.checkDeadline(now - this.runStarted, eip);
             eip = this.tick(eip, now);
+            if (now >= this.yieldAt) {
+              s[S_EIP] = eip;
+              return PAUSED;
+            }
           }
-          if (limit !== Infinity && this.retired >= limit) {
+          if (limit !== Infinity && this.othersRetired + this.retired >= limit) {
             s[S_EIP] = eip;
-            opts.report(`cdvm: stopped after ${this.retired} guest instructions (--max-insns) at eip 0x${hex(eip)}`);
+            opts.report(`cdvm: stopped after ${this.othersRetired + this.retired} guest instructions (--max-insns) at eip 0x${hex(eip)}`);
             return EXIT_INSN_LIMIT;
           }
         }
       } catch (e) {
         if (e instanceof GuestFault && interp.m.host.fault?.(e.signal, e.addr)) continue;
+        if (e instanceof GuestPause) return PAUSED;
         return this.end(e);
       }
     }
@@ -225,7 +249,7 @@ export class Dispatcher {
   private checkDeadline(elapsedMs: number, eip: number): void {
     if (elapsedMs < (this.opts.timeoutMs ?? Infinity)) return;
     this.interp.m.s[S_EIP] = eip;
-    throw new GuestExit(128 + SIGXCPU, `cdvm: guest killed by SIGXCPU at eip 0x${hex(eip)}: --timeout reached after ${(elapsedMs / 1000).toFixed(1)} s`);
+    throw new GuestExit(128 + SIGXCPU, `cdvm: guest killed by SIGXCPU at eip 0x${hex(eip)}: --timeout reached after ${(elapsedMs / 1000).toFixed(1)} s`, SIGXCPU);
   }
 
   /** The guest's timers that are due by now may enter a signal handler (SyscallHost.tick): returns the EIP to go on at. */
@@ -243,7 +267,7 @@ export class Dispatcher {
    * most MAX_BLOCK_INSNS instructions. Sets the link budget; returns the chain budget.
    */
   private budgetFor(limit: number): number {
-    const blocks = Math.max(1, Math.floor((limit - this.retired) / MAX_BLOCK_INSNS));
+    const blocks = Math.max(1, Math.floor((limit - this.othersRetired - this.retired) / MAX_BLOCK_INSNS));
     const chains = Math.min(CHAIN_BUDGET, blocks);
     this.interp.m.s[S_LINK_BUDGET] = Math.min(LINK_BUDGET, Math.floor(blocks / chains) - 1);
     return chains;
@@ -273,13 +297,15 @@ export class Dispatcher {
   private end(e: unknown): number {
     const s = this.interp.m.s;
     if (e instanceof GuestExit) {
-      if (e.message) this.opts.report(e.message);
+      if (e.message && !this.opts.quietEnd) this.opts.report(e.message);
+      this.signal = e.signal;
       return e.status;
     }
     if (e instanceof GuestFault) {
       const at = s[S_EIP];
       const where = e.signal === SIGSEGV ? `, address 0x${hex(e.addr)}` : "";
-      this.opts.report(`cdvm: guest killed by ${signalName(e.signal)} at eip 0x${hex(at)}${where}: ${e.reason}`);
+      if (!this.opts.quietEnd) this.opts.report(`cdvm: guest killed by ${signalName(e.signal)} at eip 0x${hex(at)}${where}: ${e.reason}`);
+      this.signal = e.signal;
       return 128 + e.signal;
     }
     throw e;

@@ -1,7 +1,8 @@
 /**
- * Assembles one guest run: the Linux process (memory, CPU, ELF image,
- * stack), the interpreter bound to it, the translation tier when the mode
- * asks for one, the dispatcher, and the statistics of the run. The CLI, the
+ * Assembles one guest run: the first Linux process (memory, CPU, ELF image,
+ * stack), and for it and every process it forks a machine — the interpreter
+ * bound to it, the translation tier when the mode asks for one, the
+ * dispatcher — which the scheduler runs; and the statistics of the run. The CLI, the
  * benchmark harness and the tests all start guests through here.
  */
 import { Process, type ProcessOptions } from "../linux/process.ts";
@@ -10,6 +11,8 @@ import { setX87Model } from "../interp/fpu.ts";
 import { DEFAULT_X87_MODEL, type X87ModelName } from "../interp/x87-model.ts";
 import { Interpreter } from "../interp/interpreter.ts";
 import { Dispatcher, type Mode } from "./dispatcher.ts";
+import { Scheduler, type Task } from "./scheduler.ts";
+import { GUEST_PID } from "../linux/abi.ts";
 import { Tier } from "./tier.ts";
 import { selectPasses } from "../translate/passes/index.ts";
 import { DEFAULT_TCACHE_SIZE, tcacheFile, tcacheKey } from "../translate/tcache.ts";
@@ -51,6 +54,8 @@ export interface RunOptions extends ProcessOptions, TranslationOptions {
 export interface RunStats {
   mode: Mode;
   status: number;
+  /** Guest processes the run had (1 without fork; an execve keeps the count). Instruction and decode counts are all of theirs; translation statistics the first process's. */
+  processes: number;
   guestInstructions: number;
   interpretedInstructions: number;
   translatedInstructions: number;
@@ -106,46 +111,60 @@ export function runGuest(bytes: Uint8Array, argv: string[], env: string[], opts:
   const t0 = process.hrtime.bigint();
   const mode = opts.mode ?? "interp";
   const passes = selectPasses(opts.passes, opts.disablePasses);
-  const proc = Process.create(bytes, argv, env, opts);
-  const m = new Machine(proc.cpu, proc.mem);
-  m.host = proc;
+  const first = Process.create(bytes, argv, env, opts);
   const x87 = opts.x87 ?? DEFAULT_X87_MODEL, optLevel = opts.binaryenOpt ?? DEFAULT_BINARYEN_OPT;
-  setX87Model(m, x87);
-  const interp = new Interpreter(m);
   const report = opts.stderr ?? ((line: string) => process.stderr.write(line + "\n"));
   const batchBlocks = opts.batchBlocks ?? (mode === "bbt" ? 8 : 16);
   // Dumps show every translation made, so a run that dumps makes them all.
   const useTCache = opts.tcache !== undefined && mode !== "interp" && !opts.dumpTranslations;
   const key = useTCache ? tcacheKey(bytes, { mode, passes: passes.map((p) => p.name), x87, optLevel, binaryenPasses: opts.binaryenPasses ?? null, batchBlocks }) : "";
-  const tier = mode === "interp" ? undefined : new Tier(proc.mem, m, {
-    passes, optLevel, binaryenPasses: opts.binaryenPasses, batchBlocks, dumpDir: opts.dumpTranslations,
-    tcache: useTCache ? { file: tcacheFile(opts.tcache!, key), key, dirCap: opts.tcacheSize ?? DEFAULT_TCACHE_SIZE } : undefined,
-    codeCacheSize: opts.codeCacheSize ?? DEFAULT_CODE_CACHE,
-    entered: mode === "staged" ? (eip: number) => dispatcher.entered(eip) : undefined,
-  });
-  // Installed once, before any guest code runs: replacing Memory.onCodeWrite when the tier
-  // started made V8 deoptimize the interpreter's compiled stores (node --trace-deopt shows it).
-  const interpWrite = proc.mem.onCodeWrite;
-  proc.mem.onCodeWrite = (page, remapped) => { interpWrite(page, remapped); tier?.onCodeWrite(page, remapped); };
+  const verbose = !!(opts.warn || opts.strace);
 
-  const dispatcher = new Dispatcher(interp, proc.mem, {
-    mode, threshold: opts.threshold ?? DEFAULT_THRESHOLD, maxInsns: opts.maxInsns, timeoutMs: opts.timeoutMs, report, tier,
-  });
-  const status = dispatcher.run();
-  tier?.close();
+  /**
+   * A process's machine. The persistent translation cache and dumps serve the program the run
+   * started (its first process): the cache's key is that program's bytes.
+   */
+  const machineFor = (proc: Process): Task => {
+    const m = new Machine(proc.cpu, proc.mem);
+    m.host = proc;
+    setX87Model(m, x87);
+    const interp = new Interpreter(m);
+    const own = proc === first;
+    const tier = mode === "interp" ? undefined : new Tier(proc.mem, m, {
+      passes, optLevel, binaryenPasses: opts.binaryenPasses, batchBlocks, dumpDir: own ? opts.dumpTranslations : undefined,
+      tcache: useTCache && own ? { file: tcacheFile(opts.tcache!, key), key, dirCap: opts.tcacheSize ?? DEFAULT_TCACHE_SIZE } : undefined,
+      codeCacheSize: opts.codeCacheSize ?? DEFAULT_CODE_CACHE,
+      entered: mode === "staged" ? (eip: number) => dispatcher.entered(eip) : undefined,
+    });
+    // Installed once, before any guest code runs: replacing Memory.onCodeWrite when the tier
+    // started made V8 deoptimize the interpreter's compiled stores (node --trace-deopt shows it).
+    const interpWrite = proc.mem.onCodeWrite;
+    proc.mem.onCodeWrite = (page, remapped) => { interpWrite(page, remapped); tier?.onCodeWrite(page, remapped); };
+    // Another process's end is its parent's business, as on Linux; the first one's is the run's.
+    const childReport = (line: string) => { if (verbose) report(`[pid ${proc.pid}] ${line}`); };
+    const dispatcher: Dispatcher = new Dispatcher(interp, proc.mem, {
+      mode, threshold: opts.threshold ?? DEFAULT_THRESHOLD, maxInsns: opts.maxInsns, timeoutMs: opts.timeoutMs,
+      report: proc.pid === GUEST_PID ? report : childReport, quietEnd: proc.pid !== GUEST_PID && !verbose, tier,
+    });
+    return { proc, interp, tier, dispatcher };
+  };
+  const scheduler = new Scheduler(first.kernel, machineFor, report);
+  const status = scheduler.run(first);
   const wallSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  const retired = dispatcher.retired;
+  const tot = scheduler.totals;
+  const { dispatcher, tier } = scheduler.main!;
   const stats: RunStats = {
     mode, status,
-    guestInstructions: retired,
-    interpretedInstructions: interp.retired,
-    translatedInstructions: dispatcher.translatedRetired,
+    processes: tot.processes,
+    guestInstructions: tot.retired,
+    interpretedInstructions: tot.interpreted,
+    translatedInstructions: tot.translated,
     wallSeconds,
-    mips: retired / wallSeconds / 1e6,
-    blocksDecoded: interp.blocksDecoded,
-    codeInvalidations: interp.invalidations,
-    decodeSeconds: interp.decodeMs / 1000,
-    syscallSeconds: m.syscallMs / 1000,
+    mips: tot.retired / wallSeconds / 1e6,
+    blocksDecoded: tot.blocksDecoded,
+    codeInvalidations: tot.invalidations,
+    decodeSeconds: tot.decodeMs / 1000,
+    syscallSeconds: tot.syscallMs / 1000,
   };
   if (tier?.translator && tier.cache) {
     const ts = tier.translator.stats, cache = tier.cache;

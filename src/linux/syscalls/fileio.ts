@@ -10,13 +10,14 @@
  * guest-chosen size makes the VMM hold more than CHUNK bytes of it.
  */
 import * as fs from "node:fs";
+import { GuestPause } from "../../core/fault.ts";
 import { GUEST_LIMIT, PROT_READ, PROT_WRITE } from "../../core/layout.ts";
 import { E, SysError, fail } from "../errno.ts";
 import {
   HostFile, O_APPEND, O_CLOEXEC, O_CREAT, O_EXCL, O_LARGEFILE, O_NOCTTY, O_NOFOLLOW, O_NONBLOCK, O_TRUNC, fileLength,
   O_WRONLY, type OpenFile, PIPE_CAPACITY, PipeEnd, SEEK_CUR, SEEK_SET, SETFL_MASK, sleepMs,
 } from "../fdtable.ts";
-import { AT_FDCWD, GUEST_PID, RLIMIT_NOFILE } from "../abi.ts";
+import { AT_FDCWD, RLIMIT_NOFILE } from "../abi.ts";
 import { lexists } from "../fs.ts";
 import type { Process } from "../process.ts";
 import { procOpen, resolvePath } from "../procfs.ts";
@@ -91,7 +92,7 @@ function stream(p: Process, rs: Ranges, toGuest: boolean, step: (view: Uint8Arra
       try {
         got = step(p.mem.u8.subarray(a, a + n), done);
       } catch (e) {
-        if (done > 0 && e instanceof SysError) return done;
+        if (done > 0 && (e instanceof SysError || e instanceof GuestPause)) return done;
         throw e;
       }
       done += got;
@@ -163,6 +164,19 @@ function seek(p: Process, fd: number, off: number, whence: number): number {
   return p.fds.get(fd).seek(off, whence);
 }
 
+const CLOSE_RANGE_UNSHARE = 2, CLOSE_RANGE_CLOEXEC = 4;
+
+/** close_range: the open fds in [first, last] close, or with CLOSE_RANGE_CLOEXEC become close-on-exec (fd tables are never shared). */
+function closeRange(p: Process, first: number, last: number, flags: number): number {
+  if (flags & ~(CLOSE_RANGE_UNSHARE | CLOSE_RANGE_CLOEXEC) || first > last) fail(E.EINVAL);
+  for (const fd of p.fds.open()) {
+    if (fd < first || fd > last) continue;
+    if (flags & CLOSE_RANGE_CLOEXEC) p.fds.setCloexec(fd, true);
+    else p.fds.close(fd);
+  }
+  return 0;
+}
+
 function dup3(p: Process, oldfd: number, newfd: number, flags: number): number {
   if (flags & ~O_CLOEXEC) fail(E.EINVAL);
   return p.fds.installAt(newfd, p.fds.get(oldfd), (flags & O_CLOEXEC) !== 0);
@@ -171,7 +185,7 @@ function dup3(p: Process, oldfd: number, newfd: number, flags: number): number {
 function pipe2(p: Process, addr: number, flags: number): number {
   if (flags & ~(O_CLOEXEC | O_NONBLOCK | 0o40000 /* O_DIRECT: packet mode, ignored */)) fail(E.EINVAL);
   if (!p.mem.accessible(addr, 8, PROT_WRITE)) fail(E.EFAULT);
-  const [r, w] = PipeEnd.pair(flags & O_NONBLOCK);
+  const [r, w] = PipeEnd.pair(flags & O_NONBLOCK, () => p.kernel.shared);
   const cloexec = (flags & O_CLOEXEC) !== 0;
   const rfd = p.fds.install(r, cloexec);
   const wfd = p.fds.install(w, cloexec);
@@ -237,7 +251,7 @@ function ioctl(p: Process, fd: number, req: number, arg: number): number {
       return 0;
     }
     case TIOCSWINSZ: p.get(arg, 8); return 0;
-    case TIOCGPGRP: p.putU32(arg, GUEST_PID); return 0;
+    case TIOCGPGRP: p.putU32(arg, p.pgid); return 0;
     case TIOCSPGRP: p.get(arg, 4); return 0;
     default: fail(E.ENOTTY);
   }
@@ -245,7 +259,33 @@ function ioctl(p: Process, fd: number, req: number, arg: number): number {
 
 const POLLIN = 1, POLLOUT = 4, POLLHUP = 0x10, POLLNVAL = 0x20;
 
-/** poll: nothing here can become ready by waiting, so a timeout just sleeps once and reports none. */
+/**
+ * A timeout argument in ms (-1: none, a NULL pointer): a timeval (select), or a timespec of 32-bit
+ * or 64-bit fields (pselect6 and ppoll, and their time64 forms).
+ */
+function timeoutArg(p: Process, addr: number, kind: "timeval" | "timespec" | "timespec64"): number {
+  if (!addr) return -1;
+  const s = p.struct(addr, kind === "timespec64" ? 16 : 8);
+  const sec = kind === "timespec64" ? Number(s.getI64(0)) : s.getI32(0), frac = kind === "timespec64" ? Number(s.getI64(8)) : s.getI32(4);
+  if (sec < 0 || frac < 0 || frac >= (kind === "timeval" ? 1e6 : 1e9)) fail(E.EINVAL);
+  return sec * 1000 + frac / (kind === "timeval" ? 1e3 : 1e6);
+}
+
+/**
+ * poll and select found nothing ready. Only another guest process can change that: while there is
+ * one, the call waits (pauses) until timeoutMs (-1: no limit) is over, or fails with EINTR when a
+ * signal's handler is to run; alone, the process only sleeps out a finite timeout.
+ */
+function noneReady(p: Process, timeoutMs: number): number {
+  if (timeoutMs === 0) return 0;
+  if (!p.kernel.shared) {
+    if (timeoutMs > 0) sleepMs(timeoutMs);
+    return 0;
+  }
+  return p.sleepUntil(timeoutMs < 0 ? Infinity : performance.now() + timeoutMs) ? fail(E.EINTR) : 0;
+}
+
+/** poll: the revents of each pollfd; nothing ready waits as noneReady says. */
 function poll(p: Process, addr: number, nfds: number, timeoutMs: number): number {
   if (nfds > p.rlimits[RLIMIT_NOFILE][0]) fail(E.EINVAL);
   const s = p.struct(addr, nfds * 8);
@@ -267,12 +307,14 @@ function poll(p: Process, addr: number, nfds: number, timeoutMs: number): number
     if (rev) ready++;
   }
   p.put(addr, s.bytes);
-  if (!ready && timeoutMs > 0) sleepMs(timeoutMs);
-  return ready;
+  return ready || noneReady(p, timeoutMs);
 }
 
-/** select on fd_set bitmaps: keeps the bits of fds that are ready; exceptional conditions never occur. */
-function select(p: Process, nfds: number, rAddr: number, wAddr: number, xAddr: number): number {
+/**
+ * select on fd_set bitmaps: keeps the bits of fds that are ready (exceptional conditions never
+ * occur); nothing ready waits as noneReady says, the sets left as they were.
+ */
+function select(p: Process, nfds: number, rAddr: number, wAddr: number, xAddr: number, timeoutMs: number): number {
   if (int(nfds) < 0 || nfds > p.rlimits[RLIMIT_NOFILE][0]) fail(E.EINVAL);
   const bytes = Math.ceil(nfds / 32) * 4;
   let ready = 0;
@@ -288,6 +330,7 @@ function select(p: Process, nfds: number, rAddr: number, wAddr: number, xAddr: n
     }
     return [addr, s.bytes] as const;
   });
+  if (!ready) return noneReady(p, timeoutMs);
   for (const r of results) if (r) p.put(r[0], r[1]);
   return ready;
 }
@@ -351,6 +394,7 @@ export const fileIoSyscalls: SyscallRow[] = [
   sys("openat", ["dirfd", "str", "oflags", "oct"], (p, a) => openAt(p, int(a[0]), a[1], a[2], a[3])),
   sys("creat", ["str", "oct"], (p, a) => openAt(p, AT_FDCWD, a[0], O_CREAT | O_WRONLY | O_TRUNC, a[1])),
   sys("close", ["fd"], (p, a) => { p.fds.close(int(a[0])); return 0; }),
+  sys("close_range", ["uint", "uint", "hex"], (p, a) => closeRange(p, a[0], a[1], a[2])),
   sys("dup", ["fd"], (p, a) => p.fds.install(p.fds.get(int(a[0])), false)),
   sys("dup2", ["fd", "fd"], (p, a) => {
     p.fds.get(int(a[0]));
@@ -363,15 +407,15 @@ export const fileIoSyscalls: SyscallRow[] = [
   sys("fcntl64", ["fd", "int", "hex"], (p, a) => fcntl(p, int(a[0]), a[1], a[2])),
   sys("ioctl", ["fd", "hex", "hex"], (p, a) => ioctl(p, int(a[0]), a[1], a[2])),
   sys("poll", ["ptr", "uint", "int"], (p, a) => poll(p, a[0], a[1], int(a[2]))),
-  sys("ppoll", ["ptr", "uint", "ptr", "ptr"], (p, a) => poll(p, a[0], a[1], 0)),
-  sys("ppoll_time64", ["ptr", "uint", "ptr", "ptr"], (p, a) => poll(p, a[0], a[1], 0)),
-  sys("_newselect", ["int", "ptr", "ptr", "ptr", "ptr"], (p, a) => select(p, a[0], a[1], a[2], a[3])),
-  sys("pselect6", ["int", "ptr", "ptr", "ptr", "ptr", "ptr"], (p, a) => select(p, a[0], a[1], a[2], a[3])),
-  sys("pselect6_time64", ["int", "ptr", "ptr", "ptr", "ptr", "ptr"], (p, a) => select(p, a[0], a[1], a[2], a[3])),
+  sys("ppoll", ["ptr", "uint", "ptr", "ptr"], (p, a) => poll(p, a[0], a[1], timeoutArg(p, a[2], "timespec"))),
+  sys("ppoll_time64", ["ptr", "uint", "ptr", "ptr"], (p, a) => poll(p, a[0], a[1], timeoutArg(p, a[2], "timespec64"))),
+  sys("_newselect", ["int", "ptr", "ptr", "ptr", "ptr"], (p, a) => select(p, a[0], a[1], a[2], a[3], timeoutArg(p, a[4], "timeval"))),
+  sys("pselect6", ["int", "ptr", "ptr", "ptr", "ptr", "ptr"], (p, a) => select(p, a[0], a[1], a[2], a[3], timeoutArg(p, a[4], "timespec"))),
+  sys("pselect6_time64", ["int", "ptr", "ptr", "ptr", "ptr", "ptr"], (p, a) => select(p, a[0], a[1], a[2], a[3], timeoutArg(p, a[4], "timespec64"))),
   // Old select takes its five arguments in a struct.
   sys("select", ["ptr"], (p, a) => {
     const s = p.struct(a[0], 20);
-    return select(p, s.getU32(0), s.getU32(4), s.getU32(8), s.getU32(12));
+    return select(p, s.getU32(0), s.getU32(4), s.getU32(8), s.getU32(12), timeoutArg(p, s.getU32(16), "timeval"));
   }),
   sys("sendfile", ["fd", "fd", "ptr", "uint"], (p, a) => sendfile(p, int(a[0]), int(a[1]), a[2], a[3], false)),
   sys("sendfile64", ["fd", "fd", "ptr", "uint"], (p, a) => sendfile(p, int(a[0]), int(a[1]), a[2], a[3], true)),

@@ -18,6 +18,7 @@
 import { GUEST_LIMIT, MMAP_TOP, PAGE_MASK, PAGE_SHIFT, PAGE_SIZE, PROT_EXEC, PROT_READ, PROT_WRITE } from "../../core/layout.ts";
 import { STACK_GUARD_GAP } from "../../core/memory.ts";
 import { RLIMIT_AS } from "../abi.ts";
+import { MAX_MAPPED_BYTES } from "../kernel.ts";
 import { E, fail } from "../errno.ts";
 import type { Process } from "../process.ts";
 import { type SyscallRow, int, sys } from "./row.ts";
@@ -47,9 +48,12 @@ function allMapped(p: Process, addr: number, len: number): boolean {
   return true;
 }
 
-/** Whether mapping `more` bytes keeps the process within RLIMIT_AS (a MAP_FIXED over its own pages counts them again). */
+/**
+ * Whether mapping `more` bytes keeps the process within RLIMIT_AS, and all processes within
+ * MAX_MAPPED_BYTES (a MAP_FIXED over its own pages counts them again).
+ */
 function withinLimit(p: Process, more: number): boolean {
-  return p.mem.mappedPages * PAGE_SIZE + more <= p.rlimits[RLIMIT_AS][0];
+  return p.mem.mappedPages * PAGE_SIZE + more <= p.rlimits[RLIMIT_AS][0] && p.kernel.mappedBytes() + more <= MAX_MAPPED_BYTES;
 }
 
 function charge(p: Process, more: number): void {

@@ -1,16 +1,16 @@
 /**
  * Process, identity, system-information and threading syscalls: exit, ids,
- * uname, resource limits, sysinfo, CPU affinity, getrandom, TLS descriptors
- * (set_thread_area), the futex subset a single thread needs, and the
- * process-creation calls the VMM does not support yet.
+ * process groups and sessions, uname, resource limits, sysinfo, CPU
+ * affinity, getrandom, TLS descriptors (set_thread_area), and the futex
+ * subset a single thread needs (processes are made in spawn.ts).
  *
- * Invariant: there is exactly one guest thread, whose pid = tid = pgid =
- * sid = GUEST_PID; nothing can ever wake a futex waiter.
+ * Invariant: every process has exactly one thread, whose tid is its pid;
+ * nothing can ever wake a futex waiter.
  */
 import * as os from "node:os";
 import { S_SEGBASE, S_SEL } from "../../core/layout.ts";
 import { GuestExit } from "../../core/fault.ts";
-import { GUEST_PID, GUEST_PPID, RLIM_NLIMITS } from "../abi.ts";
+import { RLIM_NLIMITS } from "../abi.ts";
 import { E, fail } from "../errno.ts";
 import { PLATFORM } from "../stack.ts";
 import type { Process } from "../process.ts";
@@ -22,7 +22,7 @@ const TLS_MIN = 6, TLS_MAX = 8;
 const TLS_SLOTS = Array.from({ length: TLS_MAX - TLS_MIN + 1 }, (_, i) => TLS_MIN + i);
 const OVERFLOW_ID = 65534;
 
-const isSelf = (pid: number) => pid === 0 || pid === GUEST_PID;
+const isSelf = (p: Process, pid: number) => pid === 0 || pid === p.pid;
 const id16 = (id: number) => (id > 0xffff ? OVERFLOW_ID : id);
 
 function exit(status: number): never {
@@ -45,7 +45,7 @@ function checkResource(res: number): void {
 }
 
 function prlimit64(p: Process, pid: number, res: number, newAddr: number, oldAddr: number): number {
-  if (!isSelf(pid)) fail(E.ESRCH);
+  if (!isSelf(p, pid)) fail(E.ESRCH);
   checkResource(res);
   const next = newAddr ? p.struct(newAddr, 16) : null;
   if (oldAddr) {
@@ -94,7 +94,7 @@ const SEG_NOT_PRESENT = 1 << 5, LIMIT_IN_PAGES = 1 << 4, READ_EXEC_ONLY = 1 << 3
  * and writes it back), base_addr, limit, and flag bits. Loaded segment
  * registers that use the entry see the new base at once, as on Linux.
  */
-function setThreadArea(p: Process, addr: number): number {
+export function setThreadArea(p: Process, addr: number): number {
   const s = p.struct(addr, 16);
   let idx = s.getI32(0);
   if (idx === -1) {
@@ -160,22 +160,44 @@ function prctl(p: Process, option: number, arg: number): number {
   }
 }
 
-function noProcessCreation(p: Process): number {
-  p.unsupported("fork/clone/execve are not supported yet");
-  return -E.ENOSYS;
+/** The live process pid names for getpgid and getsid (0: the caller); ESRCH when none. */
+function processAt(p: Process, pid: number): Process {
+  return pid === 0 ? p : p.kernel.live.get(pid) ?? fail(E.ESRCH);
+}
+
+/**
+ * setpgid: the caller or a child of it in its session joins or founds group pgid (0: its own
+ * pid) of that session; a session leader cannot move.
+ */
+function setpgid(p: Process, pid: number, pgid: number): number {
+  if (pid < 0 || pgid < 0) fail(E.EINVAL);
+  const t = pid === 0 ? p : p.kernel.live.get(pid);
+  if (!t || (t !== p && t.ppid !== p.pid)) fail(E.ESRCH);
+  if (t.sid !== p.sid || t.pid === t.sid) fail(E.EPERM);
+  const g = pgid || t.pid;
+  if (g !== t.pid && !p.kernel.hasGroup(g, p.sid)) fail(E.EPERM);
+  t.pgid = g;
+  return 0;
+}
+
+/** setsid: a new session and group led by the caller, unless it already leads a group. */
+function setsid(p: Process): number {
+  if (p.kernel.hasGroup(p.pid)) fail(E.EPERM);
+  p.sid = p.pgid = p.pid;
+  return p.pid;
 }
 
 export const procSyscalls: SyscallRow[] = [
   sys("exit", ["int"], (_, a) => exit(a[0])),
   sys("exit_group", ["int"], (_, a) => exit(a[0])),
-  sys("getpid", [], () => GUEST_PID),
-  sys("gettid", [], () => GUEST_PID),
-  sys("getppid", [], () => GUEST_PPID),
-  sys("getpgrp", [], () => GUEST_PID),
-  sys("getpgid", ["int"], (_, a) => (isSelf(int(a[0])) ? GUEST_PID : fail(E.ESRCH))),
-  sys("getsid", ["int"], (_, a) => (isSelf(int(a[0])) ? GUEST_PID : fail(E.ESRCH))),
-  sys("setpgid", ["int", "int"], (_, a) => (isSelf(int(a[0])) && isSelf(int(a[1])) ? 0 : fail(E.EPERM))),
-  sys("setsid", [], () => fail(E.EPERM)), // already a process-group leader
+  sys("getpid", [], (p) => p.pid),
+  sys("gettid", [], (p) => p.pid),
+  sys("getppid", [], (p) => p.ppid),
+  sys("getpgrp", [], (p) => p.pgid),
+  sys("getpgid", ["int"], (p, a) => processAt(p, int(a[0])).pgid),
+  sys("getsid", ["int"], (p, a) => processAt(p, int(a[0])).sid),
+  sys("setpgid", ["int", "int"], (p, a) => setpgid(p, int(a[0]), int(a[1]))),
+  sys("setsid", [], (p) => setsid(p)),
   sys("getuid32", [], (p) => p.uid),
   sys("geteuid32", [], (p) => p.uid),
   sys("getgid32", [], (p) => p.gid),
@@ -194,7 +216,7 @@ export const procSyscalls: SyscallRow[] = [
   sys("setrlimit", ["int", "ptr"], (p, a) => setrlimit32(p, a[0], a[1])),
   sys("sysinfo", ["ptr"], (p, a) => sysinfo(p, a[0])),
   sys("sched_getaffinity", ["int", "uint", "ptr"], (p, a) => {
-    if (!isSelf(int(a[0]))) fail(E.ESRCH);
+    if (!isSelf(p, int(a[0]))) fail(E.ESRCH);
     if (a[1] < 4) fail(E.EINVAL);
     p.putU32(a[2], 1); // one CPU
     return 4;
@@ -208,12 +230,9 @@ export const procSyscalls: SyscallRow[] = [
   }),
   sys("set_thread_area", ["ptr"], (p, a) => setThreadArea(p, a[0])),
   sys("get_thread_area", ["ptr"], (p, a) => getThreadArea(p, a[0])),
-  sys("set_tid_address", ["ptr"], () => GUEST_PID),
+  sys("set_tid_address", ["ptr"], (p) => p.pid),
   sys("set_robust_list", ["ptr", "uint"], (_, a) => (a[1] === 12 ? 0 : fail(E.EINVAL))),
   sys("rseq", ["ptr", "uint", "hex", "hex"], () => -E.ENOSYS), // glibc copes; known and silent
   sys("futex", ["ptr", "int", "int", "ptr"], (p, a) => futex(p, a[0], a[1], a[2])),
   sys("futex_time64", ["ptr", "int", "int", "ptr"], (p, a) => futex(p, a[0], a[1], a[2])),
-  sys("wait4", ["int", "ptr", "hex", "ptr"], () => fail(E.ECHILD)), // there are never children
-  sys("waitpid", ["int", "ptr", "hex"], () => fail(E.ECHILD)),
-  ...["fork", "vfork", "clone", "clone3", "execve", "execveat"].map((name) => sys(name, ["hex", "hex"], noProcessCreation)),
 ];

@@ -8,7 +8,6 @@
  * Invariant: old values are written out only after the new ones were read,
  * so the old and new pointers may alias as they may on Linux.
  */
-import { GUEST_PID } from "../abi.ts";
 import { E, fail } from "../errno.ts";
 import type { Process } from "../process.ts";
 import { NSIG, SIGKILL, SIGSTOP, type SigSet } from "../signals.ts";
@@ -56,7 +55,7 @@ function rtSigprocmask(p: Process, how: number, setAddr: number, oldAddr: number
  * with EINTR; the handler's frame saves the old mask, so its sigreturn brings that back.
  */
 function sigsuspend(p: Process, set: SigSet): number {
-  const old = p.signals.blocked;
+  const old = (p.callState.mask ??= p.signals.blocked);
   p.signals.setBlocked(set);
   if (!p.signals.toHandle.length) p.sleepUntil(Infinity);
   p.signals.saveMask(old);
@@ -79,10 +78,16 @@ function sigaltstack(p: Process, ssAddr: number, oldAddr: number): number {
 }
 
 /** Sends sig to the guest itself if target names it; sig 0 only checks that the target exists. */
-function sendSelf(p: Process, isSelf: boolean, sig: number): number {
+/**
+ * kill: sig to the processes pid selects (kernel.ts targets); the caller's own delivery comes
+ * last, since a default action ends it there. Signal 0 only checks that a target exists.
+ */
+function kill(p: Process, pid: number, sig: number): number {
   checkSig(sig, true);
-  if (!isSelf) fail(E.ESRCH);
-  if (sig) p.signals.raise(sig);
+  const targets = p.kernel.targets(p, pid);
+  if (!sig) return 0;
+  for (const t of targets) if (t !== p) p.kernel.signal(t, sig);
+  if (targets.includes(p)) p.signals.raise(sig);
   return 0;
 }
 
@@ -97,9 +102,10 @@ export const signalSyscalls: SyscallRow[] = [
   }),
   // The old sigsuspend takes signals 1-32 in its third argument and keeps the blocked 33-64.
   sys("sigsuspend", ["int", "int", "hex"], (p, a) => sigsuspend(p, [a[2], p.signals.blocked[1]])),
-  sys("kill", ["int", "signal"], (p, a) => sendSelf(p, [0, -1, GUEST_PID, -GUEST_PID].includes(int(a[0])), a[1])),
-  sys("tkill", ["int", "signal"], (p, a) => sendSelf(p, int(a[0]) === GUEST_PID, a[1])),
-  sys("tgkill", ["int", "int", "signal"], (p, a) => sendSelf(p, int(a[0]) === GUEST_PID && int(a[1]) === GUEST_PID, a[2])),
+  sys("kill", ["int", "signal"], (p, a) => kill(p, int(a[0]), a[1])),
+  // One thread per process: a tid is its process's pid.
+  sys("tkill", ["int", "signal"], (p, a) => (int(a[0]) > 0 ? kill(p, int(a[0]), a[1]) : fail(E.EINVAL))),
+  sys("tgkill", ["int", "int", "signal"], (p, a) => (int(a[0]) > 0 && a[0] === a[1] ? kill(p, int(a[0]), a[2]) : fail(int(a[0]) > 0 && int(a[1]) > 0 ? E.ESRCH : E.EINVAL))),
   sys("sigreturn", [], (p) => sigreturn(p)),
   sys("rt_sigreturn", [], (p) => rtSigreturn(p)),
 ];

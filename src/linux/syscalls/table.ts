@@ -9,6 +9,7 @@ import { memorySyscalls } from "./memory.ts";
 import { procSyscalls } from "./proc.ts";
 import type { SyscallRow } from "./row.ts";
 import { signalSyscalls } from "./signals.ts";
+import { spawnSyscalls } from "./spawn.ts";
 import { timeSyscalls } from "./time.ts";
 
 function index(rows: SyscallRow[]): ReadonlyMap<number, SyscallRow> {
@@ -21,5 +22,5 @@ function index(rows: SyscallRow[]): ReadonlyMap<number, SyscallRow> {
 }
 
 export const SYSCALLS = index([
-  ...fileIoSyscalls, ...fsMetaSyscalls, ...memorySyscalls, ...timeSyscalls, ...procSyscalls, ...signalSyscalls,
+  ...fileIoSyscalls, ...fsMetaSyscalls, ...memorySyscalls, ...timeSyscalls, ...procSyscalls, ...spawnSyscalls, ...signalSyscalls,
 ]);
