@@ -21,7 +21,7 @@ import {
 import { C0, C1, C2, C3, Fpu, fxamClass, type Value } from "../fpu.ts";
 import { FPU_FCS as FCS, FPU_FDP as FDP, FPU_FDS as FDS, FPU_FIP as FIP, FPU_FOP as FOP } from "../../core/layout.ts";
 import type { X87Model } from "../x87-model.ts";
-import { loadBytes, MXCSR_MASK, storeBytes } from "../sse.ts";
+import { loadBytes, MXCSR_MASK, type Sse, storeBytes } from "../sse.ts";
 
 type X = (m: Machine, i: Insn) => void;
 type Model = X87Model<Value>;
@@ -421,11 +421,16 @@ function control(fn: (f: Fpu, m: Machine, i: Insn) => void): X {
 }
 
 /** The 28-byte protected-mode environment image. */
-function storeEnv(f: Fpu, m: Machine, a: number): void {
-  const words = [
+/** The 28-byte protected-mode environment of fnstenv and fnsave, as seven words. */
+export function envWords(f: Fpu): number[] {
+  return [
     0xffff0000 | f.cw, 0xffff0000 | f.status, 0xffff0000 | f.tagWord(), f.i32[FIP >> 2],
     f.u16[FCS >> 1] | (f.u16[FOP >> 1] << 16), f.i32[FDP >> 2], 0xffff0000 | f.u16[FDS >> 1],
   ];
+}
+
+function storeEnv(f: Fpu, m: Machine, a: number): void {
+  const words = envWords(f);
   for (let k = 6; k >= 0; k--) m.mem.write32(a + 4 * k, words[k]);
 }
 
@@ -441,9 +446,9 @@ function loadEnv(f: Fpu, m: Machine, a: number): void {
   f.u16[FDS >> 1] = w[6];
 }
 
-/** The 512-byte fxsave image: x87 state, MXCSR and its mask (24, 28), ST0-7 (32), XMM0-7 (160); 16-byte aligned. */
-function fxsave(f: Fpu, m: Machine, i: Insn): void {
-  const img = new Uint8Array(512), dv = new DataView(img.buffer), sse = m.sse;
+/** The 512-byte fxsave image: x87 state, MXCSR and its mask (24, 28), ST0-7 (32), XMM0-7 (160). */
+export function fxsaveImage(f: Fpu, sse: Sse): Uint8Array {
+  const img = new Uint8Array(512), dv = new DataView(img.buffer);
   dv.setUint16(0, f.cw, true);
   dv.setUint16(2, f.status, true);
   let ftw = 0;
@@ -458,13 +463,13 @@ function fxsave(f: Fpu, m: Machine, i: Insn): void {
   dv.setUint32(28, MXCSR_MASK, true);
   for (let k = 0; k < 8; k++) img.set(f.u8.subarray(f.phys(k) * 16, f.phys(k) * 16 + 10), 32 + 16 * k);
   img.set(sse.u8.subarray(0, 128), 160);
-  storeBytes(m, i, m.ea(i), img, true);
+  return img;
 }
 
-function fxrstor(f: Fpu, m: Machine, i: Insn): void {
-  const img = loadBytes(m, i, m.ea(i), 512, true), sse = m.sse;
+/** Loads an fxsave image (fxrstor, sigreturn); false, changing nothing, when it sets reserved MXCSR bits. */
+export function fxrstorImage(f: Fpu, sse: Sse, img: Uint8Array): boolean {
   const dv = new DataView(img.buffer, img.byteOffset, 512), mxcsr = dv.getUint32(24, true);
-  if (mxcsr & ~MXCSR_MASK) throw new GuestFault(SIGSEGV, i.addr, `fxrstor: reserved MXCSR bits in 0x${mxcsr.toString(16)}`);
+  if (mxcsr & ~MXCSR_MASK) return false;
   f.cw = dv.getUint16(0, true);
   f.status = dv.getUint16(2, true);
   const top = f.top;
@@ -477,6 +482,19 @@ function fxrstor(f: Fpu, m: Machine, i: Insn): void {
   for (let k = 0; k < 8; k++) f.u8.set(img.subarray(32 + 16 * k, 42 + 16 * k), ((top + k) & 7) * 16);
   sse.mxcsr = mxcsr;
   sse.u8.set(img.subarray(160, 288), 0);
+  return true;
+}
+
+function fxsave(f: Fpu, m: Machine, i: Insn): void {
+  storeBytes(m, i, m.ea(i), fxsaveImage(f, m.sse), true);
+}
+
+function fxrstor(f: Fpu, m: Machine, i: Insn): void {
+  const img = loadBytes(m, i, m.ea(i), 512, true);
+  if (!fxrstorImage(f, m.sse, img)) {
+    const mxcsr = new DataView(img.buffer, img.byteOffset, 512).getUint32(24, true);
+    throw new GuestFault(SIGSEGV, i.addr, `fxrstor: reserved MXCSR bits in 0x${mxcsr.toString(16)}`);
+  }
 }
 
 // ---- executors ---------------------------------------------------------------
