@@ -1,12 +1,15 @@
 /**
  * One guest Linux process: its address space and CPU, fd table, file-system
- * view, brk heap, identity, limits and signal state, plus the syscall entry
- * point the interpreter calls at `int 0x80`.
+ * view, brk heap, identity (pid, parent, group, session: kernel.ts keeps the
+ * table), limits and signal state, plus the syscall entry point the
+ * interpreter calls at `int 0x80`; how it forks, and what execve makes of it.
  *
  * Invariants: syscall() leaves the result in EAX as the kernel does (a value,
- * or -errno in [-4095, -1]); it only throws GuestExit (process end) and
- * never lets a host error escape. brkStart (from the loader) is page-aligned,
- * brkStart <= brk, and [brkStart, pageUp(brk)) is mapped read-write.
+ * or -errno in [-4095, -1]) or, when the call must wait for another process,
+ * leaves EAX as it was and throws GuestPause, to be made again by resume();
+ * besides it throws only GuestExit (process end) and never lets a host error
+ * escape. brkStart (from the loader) is page-aligned, brkStart <= brk, and
+ * [brkStart, pageUp(brk)) is mapped read-write.
  */
 import * as fs from "node:fs";
 import { Cpu } from "../interp/cpu.ts";
