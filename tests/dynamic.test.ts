@@ -76,6 +76,9 @@ describe.skipIf(!!whyNot)("Debian's dynamic programs, run directly under --root"
     ["the fixture (exit 3)", "", []],
     ["lua5.4", "usr/bin/lua5.4", ["-e", "print(_VERSION, 2^10, #arg)"]],
     ["python3.11", "usr/bin/python3.11", ["-I", "-S", "-B", "-c", "import sys; print(6*7, sys.argv[1:], sys.flags.isolated)", "x"]],
+    // libgmp's fat binary picks its MMX code from CPUID.
+    ["gawk -M", "usr/bin/gawk", ["-M", "BEGIN { print 2^200; x = 1; for (i = 1; i <= 30; i++) x *= i; print x, 7^77 % 1000000007 }"]],
+    ["expr", "usr/bin/expr", ["123456789012345678901234567890", "*", "987654321987654321"]],
   ];
   // python3 under bbt (every one of its ~40 k blocks translated before it runs) takes ~50 s: interp and staged only.
   const runs = MODES.flatMap((m) => cases.filter(([name]) => m !== "bbt" || !name.startsWith("python")).map(([name, prog, args]) => [name, m, prog, args] as const));

@@ -10,12 +10,14 @@
  * anything, so a fault leaves the state as it was. Operand roles follow the SDM letters of the ISA rows:
  * V (ModRM.reg) is an XMM register, W/U an XMM register or memory (ModRM.rm),
  * G/E general registers or memory. The MMX forms of the same mnemonics (no
- * mandatory prefix, P/Q/N operands) are not implemented and raise SIGILL.
+ * mandatory prefix, P/Q/N operands) use the MMX registers, which are the x87
+ * registers' significands (getVec, putVec, loadSrc choose by the row).
  */
 import type { Insn } from "../isa/decode.ts";
 import { formatInsn } from "../isa/disasm.ts";
-import { GuestFault, SIGILL, SIGSEGV } from "../core/fault.ts";
+import { GuestFault, SIGSEGV } from "../core/fault.ts";
 import { PAGE_CODE, PROT_WRITE, XMM_MXCSR as MXCSR, XMM_OFF, XMM_SIZE } from "../core/layout.ts";
+import type { Fpu } from "./fpu.ts";
 import type { Machine } from "./machine.ts";
 
 const MXCSR_DEFAULT = 0x1f80;
@@ -39,9 +41,52 @@ export class Sse {
   set mxcsr(v: number) { this.dv.setUint32(MXCSR, (v ^ MXCSR_DEFAULT) >>> 0, true); }
 }
 
-/** Raises SIGILL for the MMX form of an SSE mnemonic (its row has P/Q/N operands). */
-export function noMmx(i: Insn): void {
-  if (i.row.ops.some((o) => /^[PQN]/.test(o))) throw new GuestFault(SIGILL, i.addr, `unimplemented instruction '${formatInsn(i)}' (MMX)`);
+// ---- MMX registers -------------------------------------------------------------
+// MMX register r is the 64-bit significand of x87 physical register r. An MMX instruction other
+// than emms sets TOP to 0 and tags every register valid; writing one sets its exponent and sign
+// (bits 64-79) to all ones, as the hardware does.
+
+/** The state every MMX instruction but emms leaves the x87 unit in. */
+export function enterMmx(f: Fpu): void {
+  f.top = 0;
+  for (let p = 0; p < 8; p++) f.setTag(p, true);
+}
+
+/** Copies MMX register r into the dwords d[0..1], zeroing d[2..3] (no allocation). */
+export function getMm(f: Fpu, r: number, d: Int32Array): void {
+  const x = f.i32, o = r << 2;
+  d[0] = x[o]; d[1] = x[o + 1]; d[2] = 0; d[3] = 0;
+}
+
+/** Copies the dwords v[0..1] into MMX register r. */
+export function putMm(f: Fpu, r: number, v: Int32Array): void {
+  const x = f.i32, o = r << 2;
+  x[o] = v[0]; x[o + 1] = v[1];
+  f.u16[(r << 3) + 4] = 0xffff;
+}
+
+/** The destination register (P/V, ModRM.reg, or rm for the N/U,Ib shifts) into d: MMX or XMM by the row. */
+export function getVec(m: Machine, i: Insn, r: number, d: Int32Array): void {
+  if (i.row.mmx) getMm(m.fpu, r, d);
+  else getXmm(m.sse, r, d);
+}
+
+/** Writes v to the destination register r; for MMX also the x87 state every MMX instruction leaves. */
+export function putVec(m: Machine, i: Insn, r: number, v: Int32Array): void {
+  if (!i.row.mmx) return putXmm(m.sse, r, v);
+  putMm(m.fpu, r, v);
+  enterMmx(m.fpu);
+}
+
+/**
+ * The source (W/Q, ModRM.rm) into d: a register, or n bytes of memory zero-extended (an MMX
+ * source is 8 bytes and never alignment-checked; align: see loadBytes).
+ */
+export function loadSrc(m: Machine, i: Insn, d: Int32Array, n: number, align = false): void {
+  if (!i.row.mmx) return loadW(m, m.sse, i, d, n, align);
+  if (i.mod === 3) return getMm(m.fpu, i.rm, d);
+  d.fill(0);
+  loadDwords(m, i, m.ea(i), d, 0, Math.min(n, 8));
 }
 
 /** The #GP (SIGSEGV) of a 16-byte operand that must be aligned and is not. */

@@ -34,6 +34,8 @@ export interface OpRow {
   readonly relative: boolean;
   /** The operands encoded after ModRM (immediates, displacements, far pointers), in order. */
   readonly trailing: readonly string[];
+  /** An operand is an MMX register (P, Q, N), which is the mantissa of an x87 register. */
+  readonly mmx: boolean;
 }
 
 /** Size of the first sized operand (immediates, branch targets, ports and counts skipped); -1: by operand size. */
@@ -118,6 +120,7 @@ function parseRow(line: string, id: number): OpRow[] {
     size: fixedSize(ops),
     relative: ops[0]?.[0] === "J",
     trailing: ops.filter((o) => /^[IJOA]/.test(o)),
+    mmx: ops.some((o) => /^[PQN]/.test(o)),
   };
   const opcode = parseInt(m[1], 16);
   if (!base.plusReg) return [{ ...base, opcode }];

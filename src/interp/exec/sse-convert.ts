@@ -1,14 +1,15 @@
 /**
  * SSE/SSE2 conversion executors: between float and double lanes, from and to
  * int32 lanes (cvt: rounded per MXCSR.RC, cvtt: truncated; NaN and
- * out-of-range give the integer indefinite 0x80000000 with IE), and between
- * the scalar forms and general registers. Numerics in interp/sse-math.ts.
+ * out-of-range give the integer indefinite 0x80000000 with IE), between
+ * the scalar forms and general registers, and between two lanes and an MMX
+ * register (cvtpi2ps/pd, cvt(t)ps2pi, cvt(t)pd2pi). Numerics in interp/sse-math.ts.
  */
 import type { Insn } from "../../isa/decode.ts";
 import { K_E } from "../../isa/table.ts";
 import type { Machine } from "../machine.ts";
 import { begin, commit, convertLane, F32, F64, type Fmt, fromInt32, toInt32 } from "../sse-math.ts";
-import { getXmm, loadW, putXmm } from "../sse.ts";
+import { enterMmx, getXmm, loadSrc, loadW, putMm, putXmm } from "../sse.ts";
 import { D, DV, S, SV } from "./sse-float.ts";
 
 type X = (m: Machine, i: Insn) => void;
@@ -38,6 +39,32 @@ function convert(from: Kind, to: Kind, n: number, scalar: boolean, truncate = fa
     }
     commit(sse, i);
     putXmm(sse, i.reg, D);
+  };
+}
+
+/**
+ * The MMX forms: two int32 lanes of Q (an MMX register or m64) to floats in V's low lanes (its
+ * upper ones kept) or doubles (all of V), or two lanes of W to int32 in P. Every form that
+ * touches an MMX register leaves the x87 unit as MMX instructions do; cvtpi2ps/pd from memory
+ * do not touch it.
+ */
+function convertMmx(from: Kind, to: Kind, truncate = false): X {
+  const sw = width(from), dw = width(to);
+  return (m, i) => {
+    const sse = m.sse;
+    if (from === I32) loadSrc(m, i, S, 8);
+    else loadW(m, sse, i, S, 2 * sw, 2 * sw === 16);
+    if (to === F32) getXmm(sse, i.reg, D);
+    else D.fill(0);
+    begin(sse);
+    for (let j = 0; j < 2; j++) {
+      if (from === I32) fromInt32(to as Fmt, DV, j * dw, S[j]);
+      else D[j] = toInt32(from, SV, j * sw, truncate);
+    }
+    commit(sse, i);
+    if (to === I32) putMm(m.fpu, i.reg, D);
+    else putXmm(sse, i.reg, D);
+    if (to === I32 || i.mod === 3) enterMmx(m.fpu);
   };
 }
 
@@ -71,6 +98,9 @@ export const sseConvertExecutors: Record<string, X> = {
   cvtdq2ps: convert(I32, F32, 4, false), cvtdq2pd: convert(I32, F64, 2, false),
   cvtps2dq: convert(F32, I32, 4, false), cvttps2dq: convert(F32, I32, 4, false, true),
   cvtpd2dq: convert(F64, I32, 2, false), cvttpd2dq: convert(F64, I32, 2, false, true),
+  cvtpi2ps: convertMmx(I32, F32), cvtpi2pd: convertMmx(I32, F64),
+  cvtps2pi: convertMmx(F32, I32), cvttps2pi: convertMmx(F32, I32, true),
+  cvtpd2pi: convertMmx(F64, I32), cvttpd2pi: convertMmx(F64, I32, true),
   cvtsi2ss: fromGeneral(F32), cvtsi2sd: fromGeneral(F64),
   cvtss2si: toGeneral(F32, false), cvttss2si: toGeneral(F32, true),
   cvtsd2si: toGeneral(F64, false), cvttsd2si: toGeneral(F64, true),

@@ -1,23 +1,27 @@
 /**
- * SSE2 integer executors on XMM registers: moves between XMM, general
- * registers and memory, logic, packed add/sub/compare/min/max/shift/multiply,
- * pack/unpack, shuffles, pmovmskb. State and operand access: interp/sse.ts.
+ * SSE2 integer executors on XMM registers, and the MMX forms of the same
+ * mnemonics on MMX registers (the x87 registers' significands; sse.ts
+ * getVec, putVec, loadSrc), with emms: moves between vector registers,
+ * general registers and memory, logic, packed
+ * add/sub/compare/min/max/shift/multiply, pack/unpack, shuffles, pmovmskb.
+ * State and operand access: interp/sse.ts.
  *
  * A two-operand instruction copies its destination into the scratch vector
  * A and its source into B, computes R from them and copies R back, so
  * aliased operands need no care and a faulting source leaves the state as it
  * was. The scratch vectors are viewed as lanes of every width and signedness
  * (lanes(), laneView()); an op is a function of lane values, and the typed
- * arrays wrap what it returns to the lane width. Memory operands of 128-bit packed
- * operations must be 16-byte aligned (else SIGSEGV, as for #GP); movdqu,
- * lddqu, movd and movq are not checked.
+ * arrays wrap what it returns to the lane width; an MMX form computes on the
+ * low 8 bytes (ops that move data across lanes are told the vector's size).
+ * Memory operands of 128-bit packed operations must be 16-byte aligned (else
+ * SIGSEGV, as for #GP); movdqu, lddqu, movd, movq and MMX operands are not checked.
  */
 import type { Insn } from "../../isa/decode.ts";
 import { K_E, K_VREG } from "../../isa/table.ts";
 import { GuestFault, SIGSEGV } from "../../core/fault.ts";
 import { R_EDI } from "../../core/layout.ts";
 import type { Machine } from "../machine.ts";
-import { getXmm, loadW, noMmx, putXmm, storeDwords } from "../sse.ts";
+import { enterMmx, getMm, getVec, getXmm, loadSrc, loadW, putMm, putVec, putXmm, storeDwords } from "../sse.ts";
 
 type X = (m: Machine, i: Insn) => void;
 type Lanes = Uint8Array | Int8Array | Uint16Array | Int16Array | Uint32Array | Int32Array;
@@ -37,20 +41,16 @@ const A32 = A[I32] as Int32Array, B32 = B[I32] as Int32Array, R32 = R[I32] as In
 
 // ---- operands ----------------------------------------------------------------
 
-/** SIGILL for the MMX form (no mandatory prefix) of a mnemonic. */
-function xmmOnly(i: Insn): void {
-  if (i.row.prefix === 0) noMmx(i);
-}
-
-/** V = f(V, W) with W an XMM register or aligned m128; f reads A, B and the immediate and fills R. */
-function binary(f: (imm: number) => void): X {
+/**
+ * V = f(V, W) with W an XMM register or aligned m128 (P = f(P, Q) for an MMX form); f reads A, B,
+ * the immediate and the vector's size in bytes (16, or 8 for MMX), and fills R.
+ */
+function binary(f: (imm: number, bytes: number) => void): X {
   return (m, i) => {
-    xmmOnly(i);
-    const s = m.sse;
-    loadW(m, s, i, B32, 16, true);
-    getXmm(s, i.reg, A32);
-    f(i.imm);
-    putXmm(s, i.reg, R32);
+    loadSrc(m, i, B32, 16, true);
+    getVec(m, i, i.reg, A32);
+    f(i.imm, i.row.mmx ? 8 : 16);
+    putVec(m, i, i.reg, R32);
   };
 }
 
@@ -62,7 +62,7 @@ function binary(f: (imm: number) => void): X {
  */
 function move(n: number, align: boolean): X {
   return (m, i) => {
-    xmmOnly(i);
+    if (i.row.mmx) return moveMm(m, i);
     const s = m.sse;
     if (i.k0 === K_VREG) {
       loadW(m, s, i, B32, n, align);
@@ -77,56 +77,101 @@ function move(n: number, align: boolean): X {
   };
 }
 
-/** movd: a dword between a general register or memory and an XMM register (zero-extended). */
+/** movq/movntq between MMX registers and m64: Q to P (load form) or P to Q. */
+function moveMm(m: Machine, i: Insn): void {
+  if (i.k0 === K_VREG) {
+    loadSrc(m, i, B32, 8);
+    return putVec(m, i, i.reg, B32);
+  }
+  getMm(m.fpu, i.reg, B32);
+  if (i.mod === 3) return putVec(m, i, i.rm, B32);
+  storeDwords(m, i, m.ea(i), B32, 0, 8);
+  enterMmx(m.fpu);
+}
+
+/** movd: a dword between a general register or memory and a vector register (zero-extended). */
 const movd: X = (m, i) => {
-  xmmOnly(i);
-  const x = m.sse.i32, o = i.reg << 2;
-  if (i.k0 === K_E) return m.put(i, K_E, 2, x[o]);
-  x[o] = m.get(i, K_E, 2);
-  x[o + 1] = x[o + 2] = x[o + 3] = 0;
+  if (i.k0 === K_E) {
+    getVec(m, i, i.reg, B32);
+    m.put(i, K_E, 2, B32[0]);
+    if (i.row.mmx) enterMmx(m.fpu);
+    return;
+  }
+  B32.fill(0);
+  B32[0] = m.get(i, K_E, 2);
+  putVec(m, i, i.reg, B32);
 };
 
-/** maskmovdqu: the bytes of V whose mask byte (U) has its top bit set go to [(E)DI]; all or nothing. */
-const maskmovdqu: X = (m, i) => {
-  const u = m.sse.u8, d = i.reg << 4, k = i.rm << 4;
+/** maskmovdqu / maskmovq: the bytes of V (P) whose mask byte (U, N) has its top bit set go to [(E)DI]; all or nothing. */
+const maskmov: X = (m, i) => {
+  getVec(m, i, i.reg, A32);
+  getVec(m, i, i.rm, B32);
+  const n = i.row.mmx ? 8 : 16, u = A[U8], k = B[U8];
   let a = i.asz16 ? m.s[R_EDI] & 0xffff : m.s[R_EDI];
   if (i.segOverride >= 4) a += m.cpu.segBase(i.segOverride);
-  let first = 16, last = -1;
-  for (let j = 0; j < 16; j++) {
-    if (!(u[k + j] & 0x80)) continue;
+  let first = n, last = -1;
+  for (let j = 0; j < n; j++) {
+    if (!(k[j] & 0x80)) continue;
     if (last < 0) first = j;
     last = j;
   }
-  if (last < 0) return;
-  if (!m.mem.prepareWrite(a + first, last - first + 1)) throw new GuestFault(SIGSEGV, (a + first) >>> 0, "maskmovdqu store");
-  for (let j = first; j <= last; j++) if (u[k + j] & 0x80) m.u8[(a + j) >>> 0] = u[d + j];
+  if (last >= 0) {
+    if (!m.mem.prepareWrite(a + first, last - first + 1)) throw new GuestFault(SIGSEGV, (a + first) >>> 0, `${i.row.mnem} store`);
+    for (let j = first; j <= last; j++) if (k[j] & 0x80) m.u8[(a + j) >>> 0] = u[j];
+  }
+  if (i.row.mmx) enterMmx(m.fpu);
 };
 
-/** pmovmskb: the top bit of each byte of U into a general register. */
+/** pmovmskb: the top bit of each byte of U (N) into a general register. */
 const pmovmskb: X = (m, i) => {
-  xmmOnly(i);
-  const x = m.sse.i32, o = i.rm << 2;
+  getVec(m, i, i.rm, B32);
   let r = 0;
   for (let k = 0; k < 4; k++) {
-    const v = x[o + k];
+    const v = B32[k];
     r |= (((v >>> 7) & 1) | ((v >>> 14) & 2) | ((v >>> 21) & 4) | ((v >>> 28) & 8)) << (4 * k);
   }
   m.s[i.reg] = r;
+  if (i.row.mmx) enterMmx(m.fpu);
 };
 
-/** pextrw: word imm of U into a general register (0f c5), or of V into a register or m16 (SSE4.1 0f 3a 15). */
+/** pextrw: word imm of U (N) into a general register (0f c5), or of V into a register or m16 (SSE4.1 0f 3a 15). */
 const pextrw: X = (m, i) => {
-  xmmOnly(i);
-  const dv = m.sse.dv, lane = 2 * (i.imm & 7);
-  if (i.row.map === 1) m.s[i.reg] = dv.getUint16((i.rm << 4) + lane, true);
-  else m.put(i, K_E, i.mod === 3 ? 2 : 1, dv.getUint16((i.reg << 4) + lane, true));
+  const lanes = i.row.mmx ? 3 : 7, w = B[U16];
+  if (i.row.map === 1) {
+    getVec(m, i, i.rm, B32);
+    m.s[i.reg] = w[i.imm & lanes];
+    if (i.row.mmx) enterMmx(m.fpu);
+    return;
+  }
+  getXmm(m.sse, i.reg, B32);
+  m.put(i, K_E, i.mod === 3 ? 2 : 1, w[i.imm & 7]);
 };
 
-/** pinsrw: the low word of a general register or m16 into word imm of V. */
+/** pinsrw: the low word of a general register or m16 into word imm of V (P). */
 const pinsrw: X = (m, i) => {
-  xmmOnly(i);
   const v = m.get(i, K_E, 1);
-  m.sse.dv.setUint16((i.reg << 4) + 2 * (i.imm & 7), v, true);
+  getVec(m, i, i.reg, B32);
+  B[U16][i.imm & (i.row.mmx ? 3 : 7)] = v;
+  putVec(m, i, i.reg, B32);
+};
+
+/** movq2dq: an MMX register into the low quadword of an XMM register, zero-extended. */
+const movq2dq: X = (m, i) => {
+  getMm(m.fpu, i.rm, B32);
+  putXmm(m.sse, i.reg, B32);
+  enterMmx(m.fpu);
+};
+
+/** movdq2q: the low quadword of an XMM register into an MMX register. */
+const movdq2q: X = (m, i) => {
+  getXmm(m.sse, i.rm, B32);
+  putMm(m.fpu, i.reg, B32);
+  enterMmx(m.fpu);
+};
+
+/** emms: every x87 register empty again, after MMX code. */
+const emms: X = (m) => {
+  for (let p = 0; p < 8; p++) m.fpu.setTag(p, false);
 };
 
 // ---- lane-wise arithmetic ------------------------------------------------------
@@ -209,10 +254,10 @@ function maddWD(): void {
 }
 
 /** psadbw: per 8-byte half, the sum of absolute byte differences into its low word. */
-function sadBW(): void {
+function sadBW(_imm: number, bytes: number): void {
   const a = A[U8], b = B[U8], r = R[U16];
   R32.fill(0);
-  for (let h = 0; h < 16; h += 8) {
+  for (let h = 0; h < bytes; h += 8) {
     let sum = 0;
     for (let k = h; k < h + 8; k++) sum += Math.abs(a[k] - b[k]);
     r[h >> 1] = sum;
@@ -224,22 +269,20 @@ function sadBW(): void {
 type Shift = (count: number) => void;
 
 /**
- * A shift of A into R by a count: imm8 for the Udq,Ib rows (destination
- * ModRM.rm), else the low quadword of W (destination ModRM.reg).
+ * A shift of A into R by a count: imm8 for the Udq,Ib and Nq,Ib rows (destination ModRM.rm),
+ * else the low quadword of W or Q (destination ModRM.reg).
  */
 function shift(f: Shift): X {
   return (m, i) => {
-    xmmOnly(i);
-    const s = m.sse;
     let d = i.rm, c = i.imm;
     if (i.row.ops[1] !== "Ib") {
-      loadW(m, s, i, B32, 16, true);
+      loadSrc(m, i, B32, 16, true);
       d = i.reg;
       c = B32[1] !== 0 ? Infinity : B32[0] >>> 0;
     }
-    getXmm(s, d, A32);
+    getVec(m, i, d, A32);
     f(c);
-    putXmm(s, d, R32);
+    putVec(m, i, d, R32);
   };
 }
 
@@ -298,10 +341,11 @@ function byteShift(left: boolean): Shift {
 
 /** pack*: the signed lanes of A then B, saturated to lanes half as wide. */
 function pack(from: number, signedOut: boolean): X {
-  const v = laneView(from, true), a = A[v], b = B[v], r = R[laneView(from / 2, signedOut)], n = 128 / from;
+  const v = laneView(from, true), a = A[v], b = B[v], r = R[laneView(from / 2, signedOut)];
   const [lo, hi] = bounds(from / 2, signedOut, true);
   const sat = (x: number) => (x < lo ? lo : x > hi ? hi : x);
-  return binary(() => {
+  return binary((_imm, bytes) => {
+    const n = (8 * bytes) / from;
     for (let k = 0; k < n; k++) {
       r[k] = sat(a[k]);
       r[n + k] = sat(b[k]);
@@ -311,9 +355,10 @@ function pack(from: number, signedOut: boolean): X {
 
 /** punpckl* / punpckh*: interleave the lanes of the low (high) halves of A and B. */
 function unpack(bits: number, high: boolean): X {
-  const w = bits / 8, base = high ? 8 : 0, a = A[U8], b = B[U8], r = R[U8];
-  return binary(() => {
-    for (let k = 0; k < 8; k += w) {
+  const w = bits / 8, a = A[U8], b = B[U8], r = R[U8];
+  return binary((_imm, bytes) => {
+    const half = bytes / 2, base = high ? half : 0;
+    for (let k = 0; k < half; k += w) {
       for (let j = 0; j < w; j++) {
         r[2 * k + j] = a[base + k + j];
         r[2 * k + w + j] = b[base + k + j];
@@ -340,8 +385,13 @@ export const sseIntExecutors: Record<string, X> = {
   movdqu: move(16, false),
   lddqu: move(16, false),
   movntdq: move(16, true),
+  movntq: move(8, false),
   movnti: (m, i) => m.put(i, K_E, 2, m.s[i.reg]),
-  maskmovdqu,
+  maskmovdqu: maskmov,
+  maskmovq: maskmov,
+  emms,
+  movq2dq,
+  movdq2q,
   pmovmskb,
   pextrw,
   pinsrw,
@@ -354,6 +404,7 @@ export const sseIntExecutors: Record<string, X> = {
   packssdw: pack(32, true),
   packuswb: pack(16, false),
   pshufd: shuffle(32, 0),
+  pshufw: shuffle(16, 0),
   pshuflw: shuffle(16, 0),
   pshufhw: shuffle(16, 4),
   psllq: shift(quadShift(true)),

@@ -11,8 +11,8 @@ import { AF, CF, DF, PF, POPF_MASK, SF, ZF, materializeFlags, setFlagsFrom, upda
 import { R_EAX, R_EBX, R_ECX, R_EDX } from "../../core/layout.ts";
 import { pop, push } from "./data.ts";
 
-/** CPUID.1:EDX feature bits advertised: FPU(0) TSC(4) CX8(8) CMOV(15) FXSR(24) SSE(25) SSE2(26); AT_HWCAP carries the same. */
-export const CPUID_FEATURES_EDX = (1 << 0) | (1 << 4) | (1 << 8) | (1 << 15) | (1 << 24) | (1 << 25) | (1 << 26);
+/** CPUID.1:EDX feature bits advertised: FPU(0) TSC(4) CX8(8) CMOV(15) MMX(23) FXSR(24) SSE(25) SSE2(26); AT_HWCAP carries the same. */
+export const CPUID_FEATURES_EDX = (1 << 0) | (1 << 4) | (1 << 8) | (1 << 15) | (1 << 23) | (1 << 24) | (1 << 25) | (1 << 26);
 const VENDOR = "GenuineIntel";
 const word = (str: string, k: number) => str.charCodeAt(k) | (str.charCodeAt(k + 1) << 8) | (str.charCodeAt(k + 2) << 16) | (str.charCodeAt(k + 3) << 24);
 
