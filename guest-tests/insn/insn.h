@@ -184,5 +184,17 @@ static __attribute__((unused)) int make_values(int size, int nrand, uint32_t *v)
         return m;                                                                           \
     }
 
+/* The packed integer ops of MMX and SSE2 alike (sse_int adds the quadword unpacks), for X(op). */
+#define SHARED_INT_BINOPS(X)                                                                        \
+    X(paddb) X(paddw) X(paddd) X(paddq) X(psubb) X(psubw) X(psubd) X(psubq)                         \
+    X(paddsb) X(paddsw) X(paddusb) X(paddusw) X(psubsb) X(psubsw) X(psubusb) X(psubusw)             \
+    X(pcmpeqb) X(pcmpeqw) X(pcmpeqd) X(pcmpgtb) X(pcmpgtw) X(pcmpgtd)                               \
+    X(pminub) X(pmaxub) X(pminsw) X(pmaxsw) X(pavgb) X(pavgw)                                       \
+    X(pmullw) X(pmulhw) X(pmulhuw) X(pmuludq) X(pmaddwd) X(psadbw)                                  \
+    X(pand) X(pandn) X(por) X(pxor) X(packsswb) X(packssdw) X(packuswb)                             \
+    X(punpcklbw) X(punpcklwd) X(punpckldq) X(punpckhbw) X(punpckhwd) X(punpckhdq)
+/* The shifts of both, by register, memory and imm8 counts. */
+#define SHARED_SHIFTOPS(X) X(psllw) X(pslld) X(psllq) X(psrlw) X(psrld) X(psrlq) X(psraw) X(psrad)
+
 #endif
 

@@ -56,14 +56,7 @@ typedef void (*bin_fn)(vec *, const vec *);
 #define BIN(op)                                                                                     \
     static void x_##op(vec *r, const vec *b) { __asm__(#op " %[b], %[r]" : [r] "+x"(r->v) : [b] "x"(b->v)); } \
     static void m_##op(vec *r, const vec *b) { __asm__(#op " %[b], %[r]" : [r] "+x"(r->v) : [b] "m"(*b)); }
-#define BINOPS(X)                                                                                   \
-    X(paddb) X(paddw) X(paddd) X(paddq) X(psubb) X(psubw) X(psubd) X(psubq)                         \
-    X(paddsb) X(paddsw) X(paddusb) X(paddusw) X(psubsb) X(psubsw) X(psubusb) X(psubusw)             \
-    X(pcmpeqb) X(pcmpeqw) X(pcmpeqd) X(pcmpgtb) X(pcmpgtw) X(pcmpgtd)                               \
-    X(pminub) X(pmaxub) X(pminsw) X(pmaxsw) X(pavgb) X(pavgw)                                       \
-    X(pmullw) X(pmulhw) X(pmulhuw) X(pmuludq) X(pmaddwd) X(psadbw)                                  \
-    X(pand) X(pandn) X(por) X(pxor) X(packsswb) X(packssdw) X(packuswb)                             \
-    X(punpcklbw) X(punpcklwd) X(punpckldq) X(punpcklqdq) X(punpckhbw) X(punpckhwd) X(punpckhdq) X(punpckhqdq)
+#define BINOPS(X) SHARED_INT_BINOPS(X) X(punpcklqdq) X(punpckhqdq)
 BINOPS(BIN)
 #define BIN_ENTRY(op) {#op, x_##op, m_##op},
 static const struct { const char *mn; bin_fn x, m; } binops[] = {BINOPS(BIN_ENTRY)};
@@ -84,7 +77,7 @@ static void run_bin(void)
 }
 
 /* ---- shifts: by xmm/m128 count, by imm8 ---- */
-#define SHIFTOPS(X) X(psllw) X(pslld) X(psllq) X(psrlw) X(psrld) X(psrlq) X(psraw) X(psrad)
+#define SHIFTOPS(X) SHARED_SHIFTOPS(X)
 SHIFTOPS(BIN)
 #define IMM_SHIFTOPS(X) SHIFTOPS(X) X(pslldq) X(psrldq)
 #define IMMS(X, op) X(op, 0) X(op, 1) X(op, 3) X(op, 7) X(op, 8) X(op, 15) X(op, 16) X(op, 17) X(op, 31) X(op, 32) X(op, 33) X(op, 63) X(op, 64) X(op, 255)

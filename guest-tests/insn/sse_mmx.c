@@ -46,14 +46,7 @@ typedef void (*bin_fn)(mm *, const mm *);
 #define BIN(op)                                                                                             \
     static void x_##op(mm *r, const mm *b) { __asm__(#op " %[b], %[r]" : [r] "+y"(r->q) : [b] "y"(b->q)); } \
     static void m_##op(mm *r, const mm *b) { __asm__(#op " %[b], %[r]" : [r] "+y"(r->q) : [b] "m"(*b)); }
-#define BINOPS(X)                                                                                   \
-    X(paddb) X(paddw) X(paddd) X(paddq) X(psubb) X(psubw) X(psubd) X(psubq)                         \
-    X(paddsb) X(paddsw) X(paddusb) X(paddusw) X(psubsb) X(psubsw) X(psubusb) X(psubusw)             \
-    X(pcmpeqb) X(pcmpeqw) X(pcmpeqd) X(pcmpgtb) X(pcmpgtw) X(pcmpgtd)                               \
-    X(pminub) X(pmaxub) X(pminsw) X(pmaxsw) X(pavgb) X(pavgw)                                       \
-    X(pmullw) X(pmulhw) X(pmulhuw) X(pmuludq) X(pmaddwd) X(psadbw)                                  \
-    X(pand) X(pandn) X(por) X(pxor) X(packsswb) X(packssdw) X(packuswb)                             \
-    X(punpcklbw) X(punpcklwd) X(punpckldq) X(punpckhbw) X(punpckhwd) X(punpckhdq)
+#define BINOPS(X) SHARED_INT_BINOPS(X)
 BINOPS(BIN)
 #define BIN_ENTRY(op) {#op, x_##op, m_##op},
 static const struct { const char *mn; bin_fn x, m; } binops[] = {BINOPS(BIN_ENTRY)};
@@ -73,7 +66,7 @@ static void run_bin(void)
 }
 
 /* ---- shifts: by mm/m64 count, by imm8 ---- */
-#define SHIFTOPS(X) X(psllw) X(pslld) X(psllq) X(psrlw) X(psrld) X(psrlq) X(psraw) X(psrad)
+#define SHIFTOPS(X) SHARED_SHIFTOPS(X)
 SHIFTOPS(BIN)
 #define IMMS(X, op) X(op, 0) X(op, 1) X(op, 7) X(op, 15) X(op, 16) X(op, 31) X(op, 32) X(op, 63) X(op, 64) X(op, 255)
 static const int imms[] = {0, 1, 7, 15, 16, 31, 32, 63, 64, 255};
