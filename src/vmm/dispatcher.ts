@@ -138,6 +138,8 @@ export class Dispatcher {
   othersRetired = 0;
   /** The signal that ended the process (0: it exited), once run() has returned its status. */
   signal = 0;
+  /** run() returned EXIT_INSN_LIMIT because --max-insns was reached (not the guest's own exit status 124). */
+  limitReached = false;
   private begun = false;
   private tierDue = false;
 
@@ -234,6 +236,7 @@ export class Dispatcher {
           if (limit !== Infinity && this.othersRetired + this.retired >= limit) {
             s[S_EIP] = eip;
             opts.report(`cdvm: stopped after ${this.othersRetired + this.retired} guest instructions (--max-insns) at eip 0x${hex(eip)}`);
+            this.limitReached = true;
             return EXIT_INSN_LIMIT;
           }
         }

@@ -12,7 +12,7 @@
  * process's memory and worker are released at once; totals keeps its counts.
  */
 import { GuestExit, GuestPause } from "../core/fault.ts";
-import { EXIT_INSN_LIMIT, EXIT_VMM } from "../core/status.ts";
+import { EXIT_VMM } from "../core/status.ts";
 import type { Interpreter } from "../interp/interpreter.ts";
 import { GUEST_PID } from "../linux/abi.ts";
 import { sleepMs } from "../linux/fdtable.ts";
@@ -68,7 +68,7 @@ export class Scheduler {
         const { status, ran } = this.step(t);
         progressed ||= ran;
         if (status === undefined) continue;
-        if (t.proc.pid === GUEST_PID || status === EXIT_INSN_LIMIT) return this.finish(status);
+        if (t.proc.pid === GUEST_PID || t.dispatcher.limitReached) return this.finish(status);
       }
       if (!progressed && !this.idle()) {
         this.report("cdvm: every guest process is waiting for another (a deadlock)");
