@@ -11,8 +11,37 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static volatile sig_atomic_t chld_seen;
-static void on_chld(int sig) { (void)sig; chld_seen++; }
+static volatile sig_atomic_t chld_seen, chld_code, chld_status;
+static volatile pid_t chld_pid;
+static void on_chld(int sig, siginfo_t *si, void *ctx)
+{
+    (void)sig; (void)ctx;
+    chld_seen++;
+    chld_code = si->si_code;
+    chld_pid = si->si_pid;
+    chld_status = si->si_status;
+}
+
+static volatile sig_atomic_t usr1_got, usr1_code, usr1_from_parent;
+static void on_usr1(int sig, siginfo_t *si, void *ctx)
+{
+    (void)sig; (void)ctx;
+    usr1_got = 1;
+    usr1_code = si->si_code;
+    usr1_from_parent = si->si_pid == getppid();
+}
+
+/* A child that waits for SIGUSR1 from its parent (blocked until it suspends) and reports the siginfo it got. */
+static int wait_usr1(int unused)
+{
+    (void)unused;
+    sigset_t none;
+    sigemptyset(&none);
+    while (!usr1_got) sigsuspend(&none);
+    printf("child: SIGUSR1 with si_code %s, from its parent: %s\n", usr1_code == SI_USER ? "SI_USER" : "other",
+           usr1_from_parent ? "yes" : "no");
+    return 0;
+}
 
 static void show(const char *what, int st)
 {
@@ -154,11 +183,28 @@ int main(void)
 
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_chld;
+    sa.sa_sigaction = on_chld;
+    sa.sa_flags = SA_SIGINFO;
     sigaction(SIGCHLD, &sa, NULL);
-    pid = spawn(exit_with, 0);
+    pid = spawn(exit_with, 3);
     while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {}
-    printf("SIGCHLD handled: %s\n", chld_seen >= 1 ? "yes" : "no");
+    printf("SIGCHLD handled: %s, si_code %s, si_pid matches: %s, si_status %d\n", chld_seen >= 1 ? "yes" : "no",
+           chld_code == CLD_EXITED ? "CLD_EXITED" : "other", chld_pid == pid ? "yes" : "no", (int)chld_status);
+
+    memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = on_usr1;
+    sa.sa_flags = SA_SIGINFO;
+    sigaction(SIGUSR1, &sa, NULL);
+    sigset_t usr1;
+    sigemptyset(&usr1);
+    sigaddset(&usr1, SIGUSR1);
+    sigprocmask(SIG_BLOCK, &usr1, NULL);
+    pid = spawn(wait_usr1, 0);
+    sigprocmask(SIG_UNBLOCK, &usr1, NULL);
+    kill(pid, SIGUSR1);
+    while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {}
+    show("SIGUSR1 child", st);
+    signal(SIGUSR1, SIG_DFL);
 
     signal(SIGCHLD, SIG_IGN);
     pid = spawn(exit_with, 1);

@@ -15,7 +15,7 @@ import { PAGE_SIZE } from "../core/layout.ts";
 import { GUEST_PID, GUEST_PPID } from "./abi.ts";
 import { E, fail } from "./errno.ts";
 import type { Process } from "./process.ts";
-import { SIG_IGN, SIGCHLD } from "./signals.ts";
+import { SIG_IGN, SIGCHLD, type SigInfo } from "./signals.ts";
 
 /** Guest processes alive at once at most (fork beyond it is EAGAIN, as at RLIMIT_NPROC). */
 export const MAX_PROCESSES = 64;
@@ -26,6 +26,8 @@ export const MAX_PROCESSES = 64;
 export const MAX_MAPPED_BYTES = 4 * 2 ** 30;
 /** sa_flags bit: children of this process leave no zombies. */
 const SA_NOCLDWAIT = 2;
+/** SIGCHLD's si_code: the child exited, or a signal killed it. */
+export const CLD_EXITED = 1, CLD_KILLED = 2;
 
 /** An ended process until its parent waits for it. */
 export interface Zombie {
@@ -85,7 +87,8 @@ export class Kernel {
     if (!parent) return;
     const act = parent.signals.actions[SIGCHLD];
     if (act.handler >>> 0 !== SIG_IGN && !(act.flags & SA_NOCLDWAIT)) this.zombies.set(p.pid, { pid: p.pid, ppid: p.ppid, pgid: p.pgid, status });
-    if (p.exitSignal) this.signal(parent, p.exitSignal);
+    const killed = status & 0x7f;
+    if (p.exitSignal) this.signal(parent, p.exitSignal, { code: killed ? CLD_KILLED : CLD_EXITED, pid: p.pid, uid: p.uid, status: killed || status >> 8 });
   }
 
   /** The live children and zombies of parent that wait4's pid argument selects. */
@@ -99,9 +102,9 @@ export class Kernel {
    * Sends sig to another process: a default action that ends it is recorded (the scheduler ends
    * the process before it runs again); a handler is entered when it next runs.
    */
-  signal(target: Process, sig: number): void {
+  signal(target: Process, sig: number, info?: SigInfo): void {
     try {
-      target.signals.raise(sig);
+      target.signals.raise(sig, info);
     } catch (e) {
       if (!(e instanceof GuestExit)) throw e;
       target.killed ??= e;

@@ -27,7 +27,7 @@ import { RealTimer, type TimerValue } from "./itimer.ts";
 import { Kernel, MAX_MAPPED_BYTES } from "./kernel.ts";
 import { type Resolved, Sandbox } from "./fs.ts";
 import { Prng } from "./prng.ts";
-import { SIGCHLD, SignalState, type SigSet } from "./signals.ts";
+import { SI_KERNEL, SIGCHLD, type SigInfo, SignalState, type SigSet } from "./signals.ts";
 import { S_IFDIR, S_IFMT } from "./stat.ts";
 import { buildStack } from "./stack.ts";
 import { formatCall } from "./strace.ts";
@@ -219,7 +219,7 @@ export class Process {
    */
   resume(now: number): void {
     if (this.killed) throw this.killed;
-    if (this.realTimer.expire(now)) this.signals.raise(SIGALRM);
+    if (this.realTimer.expire(now)) this.signals.raise(SIGALRM, this.timerInfo);
     if (!this.blocked) { this.enterQueuedHandlers(); return; }
     this.blocked = false;
     this.syscall();
@@ -246,7 +246,7 @@ export class Process {
    */
   tick(now: number): void {
     if (!this.realTimer.expire(now)) return;
-    this.signals.raise(SIGALRM);
+    this.signals.raise(SIGALRM, this.timerInfo);
     this.enterQueuedHandlers();
   }
 
@@ -261,7 +261,7 @@ export class Process {
   sleepUntil(deadline: number): boolean {
     if (this.kernel.shared) {
       const until = (this.callState.deadline ??= deadline), now = performance.now();
-      if (this.realTimer.expire(now)) this.signals.raise(SIGALRM);
+      if (this.realTimer.expire(now)) this.signals.raise(SIGALRM, this.timerInfo);
       if (this.signals.toHandle.length) return true;
       if (now >= until) return false;
       throw new GuestPause("blocked");
@@ -270,11 +270,16 @@ export class Process {
       const now = performance.now(), wake = Math.min(deadline, this.realTimer.due);
       if (wake > now) sleepMs(wake === Infinity ? Infinity : wake - now);
       if (this.realTimer.expire(performance.now())) {
-        this.signals.raise(SIGALRM);
+        this.signals.raise(SIGALRM, this.timerInfo);
         if (this.signals.toHandle.length) return true;
       }
       if (performance.now() >= deadline) return false;
     }
+  }
+
+  /** A timer's signal comes from the kernel. */
+  private get timerInfo(): SigInfo {
+    return { code: SI_KERNEL, pid: 0, uid: 0 };
   }
 
   /** When a paused process next has something to do by itself (a sleep's end, its timer), or Infinity. */

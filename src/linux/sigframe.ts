@@ -25,8 +25,10 @@
  * at it), the handler starts with the state fninit and a default MXCSR give,
  * and sigreturn loads the saved state back (or that initial one when the
  * frame's fpstate is NULL).
- * Limits: segment registers are not restored; siginfo names the receiving
- * process as the sender, and a timer's says SI_USER where Linux says SI_KERNEL.
+ * siginfo says how the signal was sent (signals.ts SigInfo: kill's SI_USER
+ * and sender, tkill's SI_TKILL, a timer's SI_KERNEL, SIGCHLD's CLD_* with the
+ * child's pid and status; a signal the process raised on itself, SI_USER).
+ * Limit: segment registers are not restored.
  */
 import { GuestExit, SIGFPE, SIGILL, SIGSEGV } from "../core/fault.ts";
 import {
@@ -36,7 +38,7 @@ import { envWords, fxrstorImage, fxsaveImage } from "../interp/exec/x87.ts";
 import { Fpu } from "../interp/fpu.ts";
 import { Sse } from "../interp/sse.ts";
 import type { Process } from "./process.ts";
-import { SIG_DFL } from "./signals.ts";
+import { SI_KERNEL, SI_USER, SIG_DFL } from "./signals.ts";
 import { Struct } from "./struct.ts";
 
 const SA_SIGINFO = 4, SA_ONSTACK = 0x08000000, SA_RESETHAND = 0x80000000, SA_NODEFER = 0x40000000;
@@ -47,12 +49,11 @@ const SIGFRAME_SIZE = 8 + SC_SIZE + FPSTATE_LEGACY + 4 + 8;
 const RT_SIGFRAME_SIZE = 16 + SIGINFO_SIZE + UC_SIZE + 8;
 /** The user-mode selectors Linux gives i386 processes (__USER_CS, __USER_DS). */
 const USER_CS = 0x73, USER_DS = 0x7b;
-const SI_USER = 0;
 /** EFLAGS bits a sigreturn takes from the frame: OF DF TF SF ZF AF PF CF. */
 const FIX_EFLAGS = 0xdd5;
 /** EFLAGS bits a handler starts without: TF, DF. */
 const ENTRY_CLEAR = 0x100 | 0x400;
-const SEGV_MAPERR = 1, SEGV_ACCERR = 2, FPE_INTDIV = 1, ILL_ILLOPN = 2, SI_KERNEL = 0x80;
+const SEGV_MAPERR = 1, SEGV_ACCERR = 2, FPE_INTDIV = 1, ILL_ILLOPN = 2;
 
 /** Register order of sigcontext's general registers, from offset 16. */
 const SC_REGS = [R_EDI, R_ESI, R_EBP, R_ESP, R_EBX, R_EDX, R_ECX, R_EAX];
@@ -109,7 +110,11 @@ export function enterHandler(p: Process, sig: number, faultAddr?: number): void 
   const f = new Struct(size).u32(0, act.restorer).u32(4, sig);
   if (rt) {
     f.u32(8, frame + 16).u32(12, frame + 16 + SIGINFO_SIZE);
-    if (faultAddr === undefined) f.u32(16, sig).u32(20, 0).u32(24, SI_USER).u32(28, p.pid).u32(32, p.uid);
+    if (faultAddr === undefined) {
+      const info = p.signals.takeInfo(sig) ?? { code: SI_USER, pid: p.pid, uid: p.uid };
+      f.u32(16, sig).u32(20, 0).u32(24, info.code).u32(28, info.pid).u32(32, info.uid);
+      if (info.status !== undefined) f.u32(36, info.status);
+    }
     else f.u32(16, sig).u32(20, 0).u32(24, faultCode(p, sig, faultAddr)).u32(28, faultAddr);
     const uc = 16 + SIGINFO_SIZE;
     f.u32(uc + 8, alt.sp).u32(uc + 12, alt.flags).u32(uc + 16, alt.size);

@@ -36,6 +36,16 @@ export interface SigAction {
   mask: [number, number];
 }
 
+/** What a handler's siginfo says of a signal sent (si_code, si_pid, si_uid; SIGCHLD's si_status). */
+export interface SigInfo {
+  code: number;
+  pid: number;
+  uid: number;
+  status?: number;
+}
+/** si_code values: sent by kill, by tkill/tgkill, by the kernel (a timer). */
+export const SI_USER = 0, SI_TKILL = -6, SI_KERNEL = 0x80;
+
 /** A 64-bit signal set as [signals 1..32, signals 33..64]. */
 export type SigSet = [number, number];
 
@@ -52,6 +62,8 @@ export class SignalState {
   altStack = { sp: 0, flags: 2 /* SS_DISABLE */, size: 0 };
   /** The mask sigsuspend replaced, for the next handler's frame to save in place of the blocked one (Linux's saved_sigmask). */
   private maskToSave: SigSet | undefined;
+  /** How each signal raised and not yet delivered to a handler was sent (one per signal, as a standard signal is pending once). */
+  private readonly infos = new Map<number, SigInfo>();
 
   /**
    * The state another process starts with: a forked child keeps the dispositions, mask and
@@ -98,10 +110,19 @@ export class SignalState {
     return (this.blocked[i] & b) !== 0;
   }
 
-  /** Sends sig to this process: it is delivered now unless blocked, in which case it waits. */
-  raise(sig: number): void {
+  /** Sends sig to this process: it is delivered now unless blocked, in which case it waits; info says how it was sent. */
+  raise(sig: number, info?: SigInfo): void {
+    if (info) this.infos.set(sig, info);
+    else this.infos.delete(sig);
     if (this.isBlocked(sig)) this.pending.add(sig);
     else this.deliver(sig);
+  }
+
+  /** How sig was sent, for its handler's siginfo (taken: the next one is sent anew); undefined when by the process itself. */
+  takeInfo(sig: number): SigInfo | undefined {
+    const info = this.infos.get(sig);
+    this.infos.delete(sig);
+    return info;
   }
 
   /** Whether sig's disposition is a guest handler (neither SIG_DFL nor SIG_IGN). */

@@ -10,7 +10,7 @@
  */
 import { E, fail } from "../errno.ts";
 import type { Process } from "../process.ts";
-import { NSIG, SIGKILL, SIGSTOP, type SigSet } from "../signals.ts";
+import { NSIG, SI_TKILL, SI_USER, SIGKILL, SIGSTOP, type SigSet } from "../signals.ts";
 import { Struct } from "../struct.ts";
 import { rtSigreturn, sigreturn } from "../sigframe.ts";
 import { type SyscallRow, int, sys } from "./row.ts";
@@ -82,12 +82,13 @@ function sigaltstack(p: Process, ssAddr: number, oldAddr: number): number {
  * kill: sig to the processes pid selects (kernel.ts targets); the caller's own delivery comes
  * last, since a default action ends it there. Signal 0 only checks that a target exists.
  */
-function kill(p: Process, pid: number, sig: number): number {
+function kill(p: Process, pid: number, sig: number, code = SI_USER): number {
   checkSig(sig, true);
   const targets = p.kernel.targets(p, pid);
   if (!sig) return 0;
-  for (const t of targets) if (t !== p) p.kernel.signal(t, sig);
-  if (targets.includes(p)) p.signals.raise(sig);
+  const info = { code, pid: p.pid, uid: p.uid };
+  for (const t of targets) if (t !== p) p.kernel.signal(t, sig, info);
+  if (targets.includes(p)) p.signals.raise(sig, info);
   return 0;
 }
 
@@ -104,8 +105,8 @@ export const signalSyscalls: SyscallRow[] = [
   sys("sigsuspend", ["int", "int", "hex"], (p, a) => sigsuspend(p, [a[2], p.signals.blocked[1]])),
   sys("kill", ["int", "signal"], (p, a) => kill(p, int(a[0]), a[1])),
   // One thread per process: a tid is its process's pid.
-  sys("tkill", ["int", "signal"], (p, a) => (int(a[0]) > 0 ? kill(p, int(a[0]), a[1]) : fail(E.EINVAL))),
-  sys("tgkill", ["int", "int", "signal"], (p, a) => (int(a[0]) > 0 && a[0] === a[1] ? kill(p, int(a[0]), a[2]) : fail(int(a[0]) > 0 && int(a[1]) > 0 ? E.ESRCH : E.EINVAL))),
+  sys("tkill", ["int", "signal"], (p, a) => (int(a[0]) > 0 ? kill(p, int(a[0]), a[1], SI_TKILL) : fail(E.EINVAL))),
+  sys("tgkill", ["int", "int", "signal"], (p, a) => (int(a[0]) > 0 && a[0] === a[1] ? kill(p, int(a[0]), a[2], SI_TKILL) : fail(int(a[0]) > 0 && int(a[1]) > 0 ? E.ESRCH : E.EINVAL))),
   sys("sigreturn", [], (p) => sigreturn(p)),
   sys("rt_sigreturn", [], (p) => rtSigreturn(p)),
 ];

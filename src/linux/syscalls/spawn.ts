@@ -14,6 +14,7 @@ import { AT_FDCWD } from "../abi.ts";
 import { BadElf, MissingInterpreter } from "../elf.ts";
 import { resolvePath } from "../procfs.ts";
 import { E, fail } from "../errno.ts";
+import { CLD_EXITED, CLD_KILLED } from "../kernel.ts";
 import type { Process } from "../process.ts";
 import { Struct } from "../struct.ts";
 import { type SyscallRow, int, sys } from "./row.ts";
@@ -24,7 +25,7 @@ const CLONE_PARENT_SETTID = 0x100000, CLONE_CHILD_SETTID = 0x1000000, CSIGNAL = 
 const WNOHANG = 1, WUNTRACED = 2, WEXITED = 4, WCONTINUED = 8, WNOWAIT = 0x1000000;
 const WAIT_FLAGS = WNOHANG | WUNTRACED | WCONTINUED | 0x20000000 | 0x40000000 | 0x80000000; // __WNOTHREAD, __WALL, __WCLONE
 const P_ALL = 0, P_PID = 1, P_PGID = 2;
-const CLD_EXITED = 1, CLD_KILLED = 2, SIGCHLD = 17;
+const SIGCHLD = 17;
 /** struct rusage on i386: two timevals and fourteen longs, reported as zeros. */
 const RUSAGE_BYTES = 72;
 
