@@ -90,6 +90,6 @@ describe("initial stack", () => {
     expect(s.argv).toEqual(["prog"]);
     expect(s.auxv.get(AT.ENTRY)).toBe(TEXT + 52 + 32);
     expect(s.auxv.get(AT.PHDR)).toBe(TEXT + 52);
-    expect(s.auxv.get(AT.HWCAP)).toBe(0x7008111); // FPU TSC CX8 CMOV FXSR SSE SSE2, as CPUID.1:EDX
+    expect(s.auxv.get(AT.HWCAP)).toBe(0x7808111); // FPU TSC CX8 CMOV MMX FXSR SSE SSE2, as CPUID.1:EDX
   });
 });
