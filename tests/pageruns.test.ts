@@ -1,7 +1,8 @@
 /**
  * The free-page-run tree (core/pageruns.ts) against a plain array of page
  * states: random map and unmap operations, then highest() for random sizes
- * and ranges must find what a right-to-left scan finds.
+ * and ranges must find what a right-to-left scan finds, and usedRuns() the
+ * runs of used pages a scan finds.
  */
 import { describe, expect, it } from "vitest";
 import { PageRuns } from "../src/core/pageruns.ts";
@@ -32,5 +33,12 @@ describe("PageRuns", () => {
       }
     }
     expect(t.highest(base, 0, pages)).toBe(scan(free, base, 0, pages));
+    const used: [number, number][] = [];
+    for (let p = 0; p < pages; p++) {
+      if (free[p]) continue;
+      if (used.length && used[used.length - 1][1] === p) used[used.length - 1][1] = p + 1;
+      else used.push([p, p + 1]);
+    }
+    expect(t.usedRuns()).toEqual(used);
   });
 });

@@ -19,7 +19,7 @@
  *   mapping over or unmapping such a page calls onCodeWrite(page, true).
  */
 import {
-  GUEST_LIMIT, MEMORY_BYTES, PAGE_CODE, PAGE_MAPPED, PAGE_MASK, PAGE_SHIFT, PAGE_SIZE,
+  CACHE_OFF, GUEST_LIMIT, MEMORY_BYTES, PROFILE_OFF, REGS_OFF, PAGE_CODE, PAGE_MAPPED, PAGE_MASK, PAGE_SHIFT, PAGE_SIZE,
   PERM_ENTRIES, PERM_OFF, PROT_READ, PROT_WRITE, WASM_PAGE,
 } from "./layout.ts";
 import { GuestFault, SIGSEGV } from "./fault.ts";
@@ -59,14 +59,17 @@ export class Memory {
   /**
    * The process using this memory has ended, and nothing will touch it again: it is emptied
    * (every page unmapped, the concealed region zeroed where it was written) for Memory.fresh.
+   * translated: whether a translation tier used it (its code-cache directory, 16 MiB, is then
+   * looked at too).
    */
-  release(): void {
+  release(translated: boolean): void {
     if (POOL.length >= POOL_MAX || this.mappedPages > POOL_MAX_MAPPED) return;
     this.onCodeWrite = () => {};
     this.forEachMappedRun((lo, hi) => this.unmap(lo * PAGE_SIZE, (hi - lo) * PAGE_SIZE));
     // Chunks never written read as zeros without being resident; only written ones are filled.
-    for (let a = GUEST_LIMIT; a < MEMORY_BYTES; a += WASM_PAGE) {
-      if (a === PERM_OFF) { a += PERM_ENTRIES - WASM_PAGE; continue; } // all 0 once everything is unmapped
+    // The permission bytes are all 0 once everything is unmapped.
+    const end = translated ? MEMORY_BYTES : CACHE_OFF;
+    for (let a = GUEST_LIMIT; a < end; a = a === REGS_OFF ? PROFILE_OFF : a + WASM_PAGE) {
       const chunk = this.u8.subarray(a, a + WASM_PAGE);
       if (Buffer.compare(chunk, ZERO_CHUNK) !== 0) chunk.fill(0);
     }
@@ -76,14 +79,7 @@ export class Memory {
 
   /** Calls f(lo, hi) for each maximal run [lo, hi) of mapped pages, ascending. */
   private forEachMappedRun(f: (lo: number, hi: number) => void): void {
-    const perm = this.perm;
-    for (let p = 0; p < GUEST_PAGES; p++) {
-      if (!(perm[p] & PAGE_MAPPED)) continue;
-      let q = p + 1;
-      while (q < GUEST_PAGES && perm[q] & PAGE_MAPPED) q++;
-      f(p, q);
-      p = q;
-    }
+    for (const [lo, hi] of this.runs.usedRuns()) f(lo, hi);
   }
 
   constructor() {

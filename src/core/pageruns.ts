@@ -49,6 +49,25 @@ export class PageRuns {
     this.best[i] = span - Math.max(half - this.best[l], half - this.best[r], sufL + preR);
   }
 
+  /** The maximal runs [lo, hi) of used pages, ascending, found by visiting only nodes that hold a used page. */
+  usedRuns(): [number, number][] {
+    const runs: [number, number][] = [];
+    const visit = (i: number, lo: number, hi: number): void => {
+      if (this.pre[i] === 0) return; // free throughout
+      if (this.best[i] === hi - lo) { // used throughout
+        const last = runs[runs.length - 1];
+        if (last && last[1] === lo) last[1] = hi;
+        else runs.push([lo, hi]);
+        return;
+      }
+      const mid = (lo + hi) >> 1;
+      visit(2 * i, lo, mid);
+      visit(2 * i + 1, mid, hi);
+    };
+    visit(1, 0, LEAVES);
+    return runs;
+  }
+
   /** First page of the highest run of `need` free pages inside [lo, hi), or -1. */
   highest(need: number, lo: number, hi: number): number {
     if (need <= 0 || hi - lo < need) return -1;

@@ -19,6 +19,7 @@ import { PAGE_CODE, PAGE_SHIFT, PROT_EXEC, S_EIP } from "../core/layout.ts";
 import { executorFor } from "./dispatch.ts";
 import { fuse, specialize } from "./fast.ts";
 import type { Machine } from "./machine.ts";
+import type { SharedBlocks } from "./shared-blocks.ts";
 
 /** Direct-mapped front of the block map: blocks by start address modulo its size. */
 const FRONT_BITS = 14, FRONT_MASK = (1 << FRONT_BITS) - 1;
@@ -61,7 +62,8 @@ export class Interpreter {
   decodeMs = 0;
   invalidations = 0;
 
-  constructor(readonly m: Machine) {
+  /** shared: the run's blocks decoded by other processes, which this one may take (shared-blocks.ts). */
+  constructor(readonly m: Machine, private readonly shared?: SharedBlocks) {
     m.mem.onCodeWrite = (page) => this.invalidatePage(page);
   }
 
@@ -83,6 +85,22 @@ export class Interpreter {
 
   private build(eip: number): Block {
     const t0 = performance.now();
+    const insns = this.shared?.find(this.m.mem, eip) ?? this.decode(eip);
+    const last = insns[insns.length - 1];
+    const block = new Block(eip, insns, last.next);
+    this.blocks.set(eip, block);
+    this.decodeMs += performance.now() - t0;
+    for (let p = eip >>> PAGE_SHIFT; p <= ((last.addr + last.len - 1) >>> PAGE_SHIFT); p++) {
+      this.m.mem.perm[p] |= PAGE_CODE;
+      const list = this.pageBlocks.get(p);
+      if (list) list.push(block);
+      else this.pageBlocks.set(p, [block]);
+    }
+    return block;
+  }
+
+  /** Decodes the block at eip and binds its executors; a decode problem at its first instruction is a fault. */
+  private decode(eip: number): Insn[] {
     let insns: Insn[];
     try {
       insns = decodeBlock(this.fetch, eip);
@@ -94,18 +112,9 @@ export class Interpreter {
       throw e;
     }
     for (const insn of insns) insn.exec = specialize(insn) ?? executorFor(insn.row);
-    const last = insns[insns.length - 1];
-    const block = new Block(eip, insns, last.next);
-    this.blocks.set(eip, block);
     this.blocksDecoded++;
-    this.decodeMs += performance.now() - t0;
-    for (let p = eip >>> PAGE_SHIFT; p <= ((last.addr + last.len - 1) >>> PAGE_SHIFT); p++) {
-      this.m.mem.perm[p] |= PAGE_CODE;
-      const list = this.pageBlocks.get(p);
-      if (list) list.push(block);
-      else this.pageBlocks.set(p, [block]);
-    }
-    return block;
+    this.shared?.add(this.m.mem, eip, insns);
+    return insns;
   }
 
   /** The block at eip: a live successor link of the previous block, else the cache, else a fresh decoding. */

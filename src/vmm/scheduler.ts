@@ -109,14 +109,14 @@ export class Scheduler {
     if (status !== PAUSED) {
       this.retire(t);
       p.end(waitStatus(status, d.signal));
-      if (p.pid !== GUEST_PID) p.mem.release();
+      if (p.pid !== GUEST_PID) p.mem.release(!!t.tier?.started);
       return { status, ran: true };
     }
     const next = this.kernel.live.get(p.pid);
     if (next !== p) {
       // execve: the process runs its new program on a machine made for it.
       this.retire(t);
-      p.mem.release();
+      p.mem.release(!!t.tier?.started);
       this.totals.processes--;
       this.add(next!);
     }

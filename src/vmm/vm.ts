@@ -10,6 +10,7 @@ import { Machine } from "../interp/machine.ts";
 import { setX87Model } from "../interp/fpu.ts";
 import { DEFAULT_X87_MODEL, type X87ModelName } from "../interp/x87-model.ts";
 import { Interpreter } from "../interp/interpreter.ts";
+import { SharedBlocks } from "../interp/shared-blocks.ts";
 import { Dispatcher, type Mode } from "./dispatcher.ts";
 import { Scheduler, type Task } from "./scheduler.ts";
 import { GUEST_PID } from "../linux/abi.ts";
@@ -119,6 +120,7 @@ export function runGuest(bytes: Uint8Array, argv: string[], env: string[], opts:
   const useTCache = opts.tcache !== undefined && mode !== "interp" && !opts.dumpTranslations;
   const key = useTCache ? tcacheKey(bytes, { mode, passes: passes.map((p) => p.name), x87, optLevel, binaryenPasses: opts.binaryenPasses ?? null, batchBlocks }) : "";
   const verbose = !!(opts.warn || opts.strace);
+  const shared = new SharedBlocks();
 
   /**
    * A process's machine. The persistent translation cache and dumps serve the program the run
@@ -128,7 +130,7 @@ export function runGuest(bytes: Uint8Array, argv: string[], env: string[], opts:
     const m = new Machine(proc.cpu, proc.mem);
     m.host = proc;
     setX87Model(m, x87);
-    const interp = new Interpreter(m);
+    const interp = new Interpreter(m, shared);
     const own = proc === first;
     const tier = mode === "interp" ? undefined : new Tier(proc.mem, m, {
       passes, optLevel, binaryenPasses: opts.binaryenPasses, batchBlocks, dumpDir: own ? opts.dumpTranslations : undefined,
