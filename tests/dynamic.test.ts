@@ -5,7 +5,8 @@
  * suite's sysroot run under --root in every mode with the output they give
  * natively through the same sysroot's loader; an exec chain (static bash,
  * dynamic env, static bash, dynamic gawk and coreutils in pipelines, a trap)
- * gives what it gives natively under chroot (as root only).
+ * and a zsh-static script give what they give natively under chroot (as
+ * root only).
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -79,6 +80,8 @@ describe.skipIf(!!whyNot)("Debian's dynamic programs, run directly under --root"
     // libgmp's fat binary picks its MMX code from CPUID.
     ["gawk -M", "usr/bin/gawk", ["-M", "BEGIN { print 2^200; x = 1; for (i = 1; i <= 30; i++) x *= i; print x, 7^77 % 1000000007 }"]],
     ["expr", "usr/bin/expr", ["123456789012345678901234567890", "*", "987654321987654321"]],
+    ["sqlite3", "usr/bin/sqlite3", [":memory:", "with recursive c(x) as (select 1 union all select x + 1 from c where x < 500) select count(*), sum(x * x), group_concat(x % 7, '') from c;"]],
+    ["xz", "usr/bin/xz", ["--robot", "--version"]],
   ];
   // python3 under bbt (every one of its ~40 k blocks translated before it runs) takes ~50 s: interp and staged only.
   const runs = MODES.flatMap((m) => cases.filter(([name]) => m !== "bbt" || !name.startsWith("python")).map(([name, prog, args]) => [name, m, prog, args] as const));
@@ -90,15 +93,23 @@ describe.skipIf(!!whyNot)("Debian's dynamic programs, run directly under --root"
     expect(r.status, r.stderr).toBe(want.status);
   }, 120_000);
 
-  // bbt translates every block of five programs before each runs (~35 s): interp and staged.
-  it.skipIf(process.getuid?.() !== 0).each(["interp", "staged"])("an exec chain static → dynamic → static → dynamic, --mode %s", async (mode) => {
-    const inner = `echo "X=$X"; echo b | /usr/bin/gawk '{print toupper($0)}'; trap "echo trapped" USR1; kill -USR1 $$; `
-      + `x=$(/usr/bin/seq 3 | /usr/bin/sort -r | /usr/bin/head -n 1); echo "x=$x"; exit 4`;
-    const script = `echo start; /usr/bin/env X=1 /bin/bash-static -c '${inner.replace(/'/g, `'\\''`)}'; echo "status $?"`;
-    const want = spawnSync("chroot", [S, "/bin/bash-static", "-c", script], { encoding: "utf8" });
-    expect(want.stdout).toContain("status 4");
-    const r = await cdvm(["run", "--mode", mode, "--no-tcache", "--root", S, "--argv0", "bash", path.join(S, "bin/bash-static"), "-c", script]);
-    expect(r.stdout.toString(), r.stderr).toBe(want.stdout);
-    expect(r.status, r.stderr).toBe(want.status);
-  }, 120_000);
+  // Scripts of static shells, their stdout and status against the same sysroot under chroot (as root only).
+  const inner = `echo "X=$X"; echo b | /usr/bin/gawk '{print toupper($0)}'; trap "echo trapped" USR1; kill -USR1 $$; `
+    + `x=$(/usr/bin/seq 3 | /usr/bin/sort -r | /usr/bin/head -n 1); echo "x=$x"; exit 4`;
+  const shells: [string, string, string[], string][] = [
+    ["an exec chain static → dynamic → static → dynamic", "bin/bash-static",
+      ["-c", `echo start; /usr/bin/env X=1 /bin/bash-static -c '${inner.replace(/'/g, `'\\''`)}'; echo "status $?"`], "status 4"],
+    ["zsh-static: pipes, substitution, a trap", "bin/zsh-static",
+      ["-f", "-c", 'echo hi | /usr/bin/tr a-z A-Z; x=$(echo sub; echo two); print -r -- "[$x]"; trap "echo trapped" USR1; '
+        + 'kill -USR1 $$; /usr/bin/seq 3 | /usr/bin/sort -r | /usr/bin/head -n 1; (exit 3); print $?'], "trapped"],
+  ];
+  // bbt translates every block of each program before it runs (~35 s for the exec chain).
+  it.skipIf(process.getuid?.() !== 0).each(MODES.flatMap((m) => shells.map(([name, prog, args, mark]) => [name, m, prog, args, mark] as const)))(
+    "%s, --mode %s", async (_name, mode, prog, args, mark) => {
+      const want = spawnSync("chroot", [S, `/${prog}`, ...args], { encoding: "utf8" });
+      expect(want.stdout).toContain(mark);
+      const r = await cdvm(["run", "--mode", mode, "--no-tcache", "--root", S, "--argv0", path.basename(prog), path.join(S, prog), ...args]);
+      expect(r.stdout.toString(), r.stderr).toBe(want.stdout);
+      expect(r.status, r.stderr).toBe(want.status);
+    }, 120_000);
 });

@@ -85,7 +85,7 @@ export class Interpreter {
 
   private build(eip: number): Block {
     const t0 = performance.now();
-    const insns = this.shared?.find(this.m.mem, eip) ?? this.decode(eip);
+    const insns = (this.shared?.on && this.shared.find(this.m.mem, eip)) || this.decode(eip);
     const last = insns[insns.length - 1];
     const block = new Block(eip, insns, last.next);
     this.blocks.set(eip, block);
@@ -113,8 +113,13 @@ export class Interpreter {
     }
     for (const insn of insns) insn.exec = specialize(insn) ?? executorFor(insn.row);
     this.blocksDecoded++;
-    this.shared?.add(this.m.mem, eip, insns);
+    if (this.shared?.on) this.shared.add(this.m.mem, eip, insns);
     return insns;
+  }
+
+  /** Offers every live block decoded so far to the shared table (sharing has just started). */
+  share(): void {
+    for (const b of this.blocks.values()) if (b.live) this.shared?.add(this.m.mem, b.start, b.insns);
   }
 
   /** The block at eip: a live successor link of the previous block, else the cache, else a fresh decoding. */

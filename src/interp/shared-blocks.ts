@@ -6,6 +6,9 @@
  * process takes it only where its own memory holds the same bytes on
  * executable pages: another program, a changed page or rewritten code is
  * decoded afresh (the instructions of a block depend on nothing else).
+ * Sharing starts at a run's first fork (until then a lone process would
+ * only pay for keeping the bytes: 6 % of python3's start-up), when the
+ * processes alive offer the blocks they have decoded (Interpreter.share).
  *
  * Invariants: an entry's instructions are what decodeBlock gives for its
  * bytes at its address, with their executors bound, and nobody changes them
@@ -24,6 +27,8 @@ interface Entry {
 const MAX_ENTRIES = 1 << 16, MAX_VARIANTS = 4;
 
 export class SharedBlocks {
+  /** Whether the run has more than one process yet: until then find and add are not called. */
+  on = false;
   private readonly byStart = new Map<number, Entry[]>();
   private entries = 0;
 

@@ -59,6 +59,11 @@ export class Scheduler {
     kernel.onSpawn = (child) => this.add(child);
   }
 
+  /** The machines of the processes alive. */
+  get alive(): readonly Task[] {
+    return this.tasks;
+  }
+
   /** Runs the processes until the first one ends; returns its exit status. */
   run(first: Process): number {
     this.add(first);

@@ -127,6 +127,10 @@ export function runGuest(bytes: Uint8Array, argv: string[], env: string[], opts:
    * started (its first process): the cache's key is that program's bytes.
    */
   const machineFor = (proc: Process): Task => {
+    if (proc.pid !== GUEST_PID && !shared.on) {
+      shared.on = true;
+      for (const t of scheduler.alive) t.interp.share();
+    }
     const m = new Machine(proc.cpu, proc.mem);
     m.host = proc;
     setX87Model(m, x87);
