@@ -1,10 +1,10 @@
 /**
  * The process model (vmm/scheduler.ts, linux/kernel.ts) beyond what the
  * guest programs' goldens show: a thousand short pipelines of Debian's
- * busybox leave no host fd, thread or guest process behind and keep the
- * VMM's memory bounded; a deadlock among guest processes ends the run with
- * one line; --strace marks lines with the pid; --max-insns counts every
- * process's instructions.
+ * busybox leave no host fd, thread or guest process behind; a deadlock
+ * among guest processes ends the run with
+ * one line, and --timeout a run whose processes all wait; --strace marks
+ * lines with the pid; --max-insns counts every process's instructions.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -38,6 +38,13 @@ describe.skipIf(!present)("processes: busybox pipelines", () => {
     expect(await settle(() => count("/proc/self/fd"), fds)).toBe(fds);
     expect(await settle(() => count("/proc/self/task"), threads)).toBe(threads);
   }, 300_000);
+
+  it("--timeout ends a run whose processes all wait (a sleep, a pipe, a child) by SIGXCPU", async () => {
+    const r = await cdvm(["run", "--timeout", "1", "--argv0", "busybox", BUSYBOX, "sh", "-c", "sleep 5 | cat; echo done"]);
+    expect(r.status).toBe(152);
+    expect(oneLine(r)).toMatch(/^cdvm: guest killed by SIGXCPU: --timeout reached after 1\.\d s while every process waited$/);
+    expect(r.stdout.toString()).toBe("");
+  });
 });
 
 describe("processes: the scheduler", () => {

@@ -11,7 +11,7 @@
  * Invariant: tasks holds exactly the live processes' machines, so an ended
  * process's memory and worker are released at once; totals keeps its counts.
  */
-import { GuestExit, GuestPause } from "../core/fault.ts";
+import { GuestExit, GuestPause, SIGXCPU } from "../core/fault.ts";
 import { EXIT_VMM } from "../core/status.ts";
 import type { Interpreter } from "../interp/interpreter.ts";
 import { GUEST_PID } from "../linux/abi.ts";
@@ -54,8 +54,13 @@ export class Scheduler {
   main: Task | undefined;
   private readonly started = performance.now();
 
-  /** machineFor gives a process its machine (vm.ts); report prints a VMM line. */
-  constructor(readonly kernel: Kernel, private readonly machineFor: (p: Process) => Task, private readonly report: (line: string) => void) {
+  /** machineFor gives a process its machine (vm.ts); report prints a VMM line; timeoutMs is --timeout. */
+  constructor(
+    readonly kernel: Kernel,
+    private readonly machineFor: (p: Process) => Task,
+    private readonly report: (line: string) => void,
+    private readonly timeoutMs?: number,
+  ) {
     kernel.onSpawn = (child) => this.add(child);
   }
 
@@ -75,10 +80,16 @@ export class Scheduler {
         if (status === undefined) continue;
         if (t.proc.pid === GUEST_PID || t.dispatcher.limitReached) return this.finish(status);
       }
-      if (!progressed && !this.idle()) {
-        this.report("cdvm: every guest process is waiting for another (a deadlock)");
-        return this.finish(EXIT_VMM);
+      if (progressed) continue;
+      try {
+        if (this.idle()) continue;
+      } catch (e) {
+        if (!(e instanceof GuestExit)) throw e;
+        this.report(e.message!);
+        return this.finish(e.status);
       }
+      this.report("cdvm: every guest process is waiting for another (a deadlock)");
+      return this.finish(EXIT_VMM);
     }
   }
 
@@ -138,13 +149,19 @@ export class Scheduler {
   }
 
   /**
-   * Nobody ran: when a waiting process has a timer coming due, the VMM sleeps until then and
-   * returns true; false when nothing could ever wake them.
+   * Nobody ran: when a waiting process has a timer or a sleep coming due, the VMM sleeps until
+   * then and returns true; false when nothing could ever wake them. Past --timeout the guest dies
+   * by SIGXCPU here, as a running one does in its dispatcher.
    */
   private idle(): boolean {
     const due = Math.min(...this.tasks.map((t) => t.proc.wakeAt));
     if (due === Infinity) return false;
-    sleepMs(Math.max(0, due - performance.now()));
+    const deadline = this.started + (this.timeoutMs ?? Infinity);
+    sleepMs(Math.max(0, Math.min(due, deadline) - performance.now()));
+    const now = performance.now();
+    if (now >= deadline) {
+      throw new GuestExit(128 + SIGXCPU, `cdvm: guest killed by SIGXCPU: --timeout reached after ${((now - this.started) / 1000).toFixed(1)} s while every process waited`, SIGXCPU);
+    }
     return true;
   }
 

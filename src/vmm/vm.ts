@@ -154,7 +154,7 @@ export function runGuest(bytes: Uint8Array, argv: string[], env: string[], opts:
     });
     return { proc, interp, tier, dispatcher };
   };
-  const scheduler = new Scheduler(first.kernel, machineFor, report);
+  const scheduler = new Scheduler(first.kernel, machineFor, report, opts.timeoutMs);
   const status = scheduler.run(first);
   const wallSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
   const tot = scheduler.totals;
