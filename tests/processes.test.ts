@@ -2,9 +2,9 @@
  * The process model (vmm/scheduler.ts, linux/kernel.ts) beyond what the
  * guest programs' goldens show: a thousand short pipelines of Debian's
  * busybox leave no host fd, thread or guest process behind; a deadlock
- * among guest processes ends the run with
- * one line, and --timeout a run whose processes all wait; --strace marks
- * lines with the pid; --max-insns counts every process's instructions.
+ * among guest processes ends the run with one line, and --timeout a run
+ * whose processes all wait; --strace marks lines with the pid; --max-insns
+ * counts every process's instructions.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
