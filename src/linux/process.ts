@@ -27,7 +27,7 @@ import { RealTimer, type TimerValue } from "./itimer.ts";
 import { Kernel, MAX_MAPPED_BYTES } from "./kernel.ts";
 import { type Resolved, Sandbox } from "./fs.ts";
 import { Prng } from "./prng.ts";
-import { SI_KERNEL, SIGCHLD, type SigInfo, SignalState, type SigSet } from "./signals.ts";
+import { SI_KERNEL, SI_TIMER, SIGCHLD, type SigInfo, SignalState, type SigSet } from "./signals.ts";
 import { S_IFDIR, S_IFMT } from "./stat.ts";
 import { buildStack } from "./stack.ts";
 import { formatCall } from "./strace.ts";
@@ -90,6 +90,8 @@ export class Process {
   readonly realTimer: RealTimer;
   /** ITIMER_VIRTUAL and ITIMER_PROF: their settings only (syscalls/time.ts). */
   readonly idleTimers: TimerValue[];
+  /** POSIX timers (timer_create) by id, each with the signal it sends (0: none); fork and execve start without any. */
+  readonly posixTimers = new Map<number, { timer: RealTimer; signo: number; clock: number }>();
   readonly rng: Prng;
   readonly uid = process.getuid?.() ?? 0;
   readonly gid = process.getgid?.() ?? 0;
@@ -219,7 +221,7 @@ export class Process {
    */
   resume(now: number): void {
     if (this.killed) throw this.killed;
-    if (this.realTimer.expire(now)) this.signals.raise(SIGALRM, this.timerInfo);
+    this.expireTimers(now);
     if (!this.blocked) { this.enterQueuedHandlers(); return; }
     this.blocked = false;
     this.syscall();
@@ -241,13 +243,32 @@ export class Process {
   }
 
   /**
-   * Between guest blocks (EIP is the next one's): a real-time timer that has come due sends
-   * SIGALRM, whose handler is entered here, before that block, as on return from an interrupt.
+   * Between guest blocks (EIP is the next one's): a timer that has come due sends its signal
+   * (the real-time timer SIGALRM), whose handler is entered here, before that block, as on
+   * return from an interrupt.
    */
   tick(now: number): void {
-    if (!this.realTimer.expire(now)) return;
-    this.signals.raise(SIGALRM, this.timerInfo);
-    this.enterQueuedHandlers();
+    if (this.expireTimers(now)) this.enterQueuedHandlers();
+  }
+
+  /** Sends the signals of the timers that have come due by now (SIGALRM, a POSIX timer's own); whether any came due. */
+  private expireTimers(now: number): boolean {
+    let due = this.realTimer.expire(now);
+    if (due) this.signals.raise(SIGALRM, this.timerInfo);
+    if (this.posixTimers.size === 0) return due;
+    for (const t of this.posixTimers.values()) {
+      if (!t.timer.expire(now)) continue;
+      due = true;
+      if (t.signo) this.signals.raise(t.signo, { code: SI_TIMER, pid: 0, uid: 0 });
+    }
+    return due;
+  }
+
+  /** When the next timer comes due, or Infinity. */
+  private get timersDue(): number {
+    let due = this.realTimer.due;
+    for (const t of this.posixTimers.values()) due = Math.min(due, t.timer.due);
+    return due;
   }
 
   /**
@@ -261,18 +282,15 @@ export class Process {
   sleepUntil(deadline: number): boolean {
     if (this.kernel.shared) {
       const until = (this.callState.deadline ??= deadline), now = performance.now();
-      if (this.realTimer.expire(now)) this.signals.raise(SIGALRM, this.timerInfo);
+      this.expireTimers(now);
       if (this.signals.toHandle.length) return true;
       if (now >= until) return false;
       throw new GuestPause("blocked");
     }
     for (;;) {
-      const now = performance.now(), wake = Math.min(deadline, this.realTimer.due);
+      const now = performance.now(), wake = Math.min(deadline, this.timersDue);
       if (wake > now) sleepMs(wake === Infinity ? Infinity : wake - now);
-      if (this.realTimer.expire(performance.now())) {
-        this.signals.raise(SIGALRM, this.timerInfo);
-        if (this.signals.toHandle.length) return true;
-      }
+      if (this.expireTimers(performance.now()) && this.signals.toHandle.length) return true;
       if (performance.now() >= deadline) return false;
     }
   }
@@ -284,7 +302,7 @@ export class Process {
 
   /** When a paused process next has something to do by itself (a sleep's end, its timer), or Infinity. */
   get wakeAt(): number {
-    return Math.min(this.callState.deadline ?? Infinity, this.realTimer.due);
+    return Math.min(this.callState.deadline ?? Infinity, this.timersDue);
   }
 
   /** Enters the handlers of the signals raised or unblocked since the last look, the last one raised innermost. */

@@ -43,8 +43,8 @@ export interface SigInfo {
   uid: number;
   status?: number;
 }
-/** si_code values: sent by kill, by tkill/tgkill, by the kernel (a timer). */
-export const SI_USER = 0, SI_TKILL = -6, SI_KERNEL = 0x80;
+/** si_code values: sent by kill, by tkill/tgkill, by a POSIX timer, by the kernel (alarm, setitimer). */
+export const SI_USER = 0, SI_TKILL = -6, SI_TIMER = -2, SI_KERNEL = 0x80;
 
 /** A 64-bit signal set as [signals 1..32, signals 33..64]. */
 export type SigSet = [number, number];

@@ -11,9 +11,13 @@
  * and a relative nanosleep reports the time left in `rem`.
  * ITIMER_REAL is the process's RealTimer (../itimer.ts); ITIMER_VIRTUAL and
  * ITIMER_PROF keep what they are set to but never fire (a VMM note says so).
+ * POSIX timers (timer_create) on the real-time and monotonic clocks are
+ * RealTimers too, each sending its own signal (SIGEV_SIGNAL) or none
+ * (SIGEV_NONE); a thread to notify (SIGEV_THREAD_ID) there never is, and
+ * the CPU-time clocks are refused (EINVAL).
  */
 import { E, fail } from "../errno.ts";
-import type { TimerValue } from "../itimer.ts";
+import { RealTimer, type TimerValue } from "../itimer.ts";
 import type { Process } from "../process.ts";
 import { Struct } from "../struct.ts";
 import { type SyscallRow, int, sys } from "./row.ts";
@@ -129,7 +133,62 @@ function cpuTimes(): { user: bigint; system: bigint } {
   return { user: BigInt(u.user) * 1000n, system: BigInt(u.system) * 1000n };
 }
 
+const SIGEV_SIGNAL = 0, SIGEV_NONE = 1, SIGALRM = 14, NSIG = 64;
+/** POSIX timers a process may have (beyond: EAGAIN, as at RLIMIT_SIGPENDING). */
+const MAX_POSIX_TIMERS = 64;
+
+/** timer_create(clock, sigevent, &id): a disarmed timer; with no sigevent it sends SIGALRM. */
+function timerCreate(p: Process, clock: number, sevp: number, idAddr: number): number {
+  if (CLOCKS[clock] !== "real" && CLOCKS[clock] !== "mono") fail(E.EINVAL);
+  let signo = SIGALRM;
+  if (sevp) {
+    const ev = p.struct(sevp, 16), notify = ev.getI32(8);
+    signo = ev.getI32(4);
+    if (notify === SIGEV_NONE) signo = 0;
+    else if (notify !== SIGEV_SIGNAL || signo < 1 || signo > NSIG) fail(E.EINVAL);
+  }
+  if (p.posixTimers.size >= MAX_POSIX_TIMERS) fail(E.EAGAIN);
+  let id = 0;
+  while (p.posixTimers.has(id)) id++;
+  p.putU32(idAddr, id);
+  p.posixTimers.set(id, { timer: new RealTimer(), signo, clock });
+  return 0;
+}
+
+const posixTimer = (p: Process, id: number) => p.posixTimers.get(id) ?? fail(E.EINVAL);
+
+/** struct itimerspec {it_interval, it_value} in ns, timespecs of 32-bit or 64-bit fields. */
+function readItimerspec(p: Process, addr: number, wide: boolean): [bigint, bigint] {
+  const w = wide ? 16 : 8;
+  return [readTimespec(p, addr, wide), readTimespec(p, addr + w, wide)];
+}
+
+function putItimerspec(p: Process, addr: number, v: TimerValue, wide: boolean): void {
+  if (!addr) return;
+  const ns = (ms: number) => BigInt(Math.round(ms * 1e6));
+  putTimespec(p, addr, ns(v.intervalMs), wide);
+  putTimespec(p, addr + (wide ? 16 : 8), ns(v.valueMs), wide);
+}
+
+/** timer_settime: arms (a zero value disarms) a timer, relative or at an absolute time of its clock (TIMER_ABSTIME). */
+function timerSettime(p: Process, id: number, flags: number, newAddr: number, oldAddr: number, wide: boolean): number {
+  const { timer, clock } = posixTimer(p, id);
+  const [interval, value] = readItimerspec(p, newAddr, wide);
+  // A time already past fires at once: the smallest positive delay (0 would disarm it).
+  const rel = flags & TIMER_ABSTIME && value > 0n ? value - clockNs(clock) : value;
+  const valueMs = value === 0n ? 0 : Math.max(Number(rel) / 1e6, 1e-6);
+  putItimerspec(p, oldAddr, timer.set(performance.now(), { valueMs, intervalMs: Number(interval) / 1e6 }), wide);
+  return 0;
+}
+
 export const timeSyscalls: SyscallRow[] = [
+  sys("timer_create", ["int", "ptr", "ptr"], (p, a) => timerCreate(p, int(a[0]), a[1], a[2])),
+  sys("timer_settime", ["int", "hex", "ptr", "ptr"], (p, a) => timerSettime(p, int(a[0]), a[1], a[2], a[3], false)),
+  sys("timer_settime64", ["int", "hex", "ptr", "ptr"], (p, a) => timerSettime(p, int(a[0]), a[1], a[2], a[3], true)),
+  sys("timer_gettime", ["int", "ptr"], (p, a) => (putItimerspec(p, a[1], posixTimer(p, int(a[0])).timer.get(performance.now()), false), 0)),
+  sys("timer_gettime64", ["int", "ptr"], (p, a) => (putItimerspec(p, a[1], posixTimer(p, int(a[0])).timer.get(performance.now()), true), 0)),
+  sys("timer_getoverrun", ["int"], (p, a) => (posixTimer(p, int(a[0])), 0)),
+  sys("timer_delete", ["int"], (p, a) => (posixTimer(p, int(a[0])), p.posixTimers.delete(int(a[0])), 0)),
   sys("clock_gettime", ["int", "ptr"], (p, a) => putTimespec(p, a[1], clockNs(int(a[0])), false)),
   sys("clock_gettime64", ["int", "ptr"], (p, a) => putTimespec(p, a[1], clockNs(int(a[0])), true)),
   sys("clock_getres", ["int", "ptr"], (p, a) => putTimespec(p, a[1], clockResNs(int(a[0])), false)),
