@@ -20,7 +20,7 @@
  * creators (fork, vfork, clone, clone3, execve, execveat), which would run
  * more than one program, and sigreturn and rt_sigreturn, whose job is to
  * load every register from the stack (random code would follow). TAME pins the arguments that would make a call
- * sleep or wait (timeouts become zero), arm a timer (alarm, setitimer), stop the process (SIGSTOP and
+ * sleep or wait (timeouts become zero), arm a timer (alarm, setitimer, timer_settime), stop the process (SIGSTOP and
  * friends become signal 0), install a handler that would run random code
  * (only SIG_DFL / SIG_IGN), or make a FIFO. Everything else is random:
  * boundary values (0, -1, 0x7fffffff, 0x80000000, the end of user space,
@@ -151,6 +151,8 @@ const safeHandler = (rng: Rng) => rng.pick([0, SIGACT_IGN, 0xc0000000, 0xbffffff
 const TAME: Record<number, (a: number[], rng: Rng) => void> = {
   27: (a) => { a[0] = 0; },                                 // alarm: never armed (its SIGALRM would end the
   104: (a) => { a[1] = 0; },                                // setitimer: program at a time that depends on speed)
+  260: (a) => { a[2] = 0; },                                // timer_settime: never armed, as alarm
+  409: (a) => { a[2] = 0; },                                // timer_settime64
   162: (a) => { a[0] = ZERO_TS; },                          // nanosleep
   267: (a) => { a[2] = ZERO_TS; },                          // clock_nanosleep
   407: (a) => { a[2] = ZERO_TS; },                          // clock_nanosleep_time64
