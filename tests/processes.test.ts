@@ -67,10 +67,11 @@ describe("processes: the scheduler", () => {
     const t = tempDir("cdvm-procs-");
     try {
       const json = path.join(t.dir, "stats.json");
-      const full = await cdvm(["run", "--stats-json", json, "--argv0", "pipes", pipes], { cwd: t.dir });
+      const full = await cdvm(["run", "--stats", "--stats-json", json, "--argv0", "pipes", pipes], { cwd: t.dir });
       expect(full.status).toBe(0);
       const st = JSON.parse(fs.readFileSync(json, "utf8"));
       expect(st.processes).toBe(10);
+      expect(full.stderr).toMatch(new RegExp(`^cdvm: mode staged: ${st.guestInstructions} guest instructions of 10 processes in `, "m"));
       // The first process alone retires a small part of the run's instructions.
       const r = await cdvm(["run", "--max-insns", String(Math.floor(st.guestInstructions / 2)), "--argv0", "pipes", pipes], { cwd: t.dir });
       expect(r.status, r.stderr).toBe(124);

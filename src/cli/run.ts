@@ -67,7 +67,7 @@ const ms = (v: number | null) => (v === null ? "never" : `${v.toFixed(0)} ms`);
 
 function printStats(st: RunStats): void {
   const lines = [
-    `cdvm: mode ${st.mode}: ${st.guestInstructions} guest instructions in ${st.wallSeconds.toFixed(3)} s ` +
+    `cdvm: mode ${st.mode}: ${st.guestInstructions} guest instructions${st.processes > 1 ? ` of ${st.processes} processes` : ""} in ${st.wallSeconds.toFixed(3)} s ` +
       `(${st.mips.toFixed(1)} MIPS); ${st.blocksDecoded} blocks decoded (${st.decodeSeconds.toFixed(3)} s), ${st.codeInvalidations} code-page invalidations; ` +
       `${st.syscallSeconds.toFixed(3)} s in system calls`,
   ];
