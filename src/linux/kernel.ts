@@ -29,6 +29,15 @@ const SA_NOCLDWAIT = 2;
 /** SIGCHLD's si_code: the child exited, or a signal killed it. */
 export const CLD_EXITED = 1, CLD_KILLED = 2;
 
+/** A wait status word: the signal that ended a process, else its exit code in bits 8-15. */
+export const waitStatus = (exitCode: number, signal: number): number => (signal ? signal : (exitCode & 0xff) << 8);
+
+/** How a wait status word reads in a siginfo (SIGCHLD's, waitid's): si_code and si_status. */
+export function childEnd(status: number): { code: number; value: number } {
+  const signal = status & 0x7f;
+  return signal ? { code: CLD_KILLED, value: signal } : { code: CLD_EXITED, value: (status >> 8) & 0xff };
+}
+
 /** An ended process until its parent waits for it. */
 export interface Zombie {
   readonly pid: number;
@@ -87,8 +96,8 @@ export class Kernel {
     if (!parent) return;
     const act = parent.signals.actions[SIGCHLD];
     if (act.handler >>> 0 !== SIG_IGN && !(act.flags & SA_NOCLDWAIT)) this.zombies.set(p.pid, { pid: p.pid, ppid: p.ppid, pgid: p.pgid, status });
-    const killed = status & 0x7f;
-    if (p.exitSignal) this.signal(parent, p.exitSignal, { code: killed ? CLD_KILLED : CLD_EXITED, pid: p.pid, uid: p.uid, status: killed || status >> 8 });
+    const end = childEnd(status);
+    if (p.exitSignal) this.signal(parent, p.exitSignal, { code: end.code, pid: p.pid, uid: p.uid, status: end.value });
   }
 
   /** The live children and zombies of parent that wait4's pid argument selects. */

@@ -16,7 +16,7 @@ import { EXIT_VMM } from "../core/status.ts";
 import type { Interpreter } from "../interp/interpreter.ts";
 import { GUEST_PID } from "../linux/abi.ts";
 import { sleepMs } from "../linux/fdtable.ts";
-import type { Kernel } from "../linux/kernel.ts";
+import { type Kernel, waitStatus } from "../linux/kernel.ts";
 import type { Process } from "../linux/process.ts";
 import { SIGKILL } from "../linux/signals.ts";
 import { type Dispatcher, PAUSED } from "./dispatcher.ts";
@@ -44,8 +44,6 @@ export interface Totals {
   syscallMs: number;
 }
 
-/** A wait status word: the signal that ended a process, else its exit code in bits 8-15. */
-const waitStatus = (status: number, signal: number) => (signal ? signal : (status & 0xff) << 8);
 
 export class Scheduler {
   private tasks: Task[] = [];

@@ -14,8 +14,9 @@ import { AT_FDCWD } from "../abi.ts";
 import { BadElf, MissingInterpreter } from "../elf.ts";
 import { resolvePath } from "../procfs.ts";
 import { E, fail } from "../errno.ts";
-import { CLD_EXITED, CLD_KILLED } from "../kernel.ts";
+import { childEnd } from "../kernel.ts";
 import type { Process } from "../process.ts";
+import { SIGCHLD } from "../signals.ts";
 import { Struct } from "../struct.ts";
 import { type SyscallRow, int, sys } from "./row.ts";
 import { setThreadArea } from "./proc.ts";
@@ -25,7 +26,6 @@ const CLONE_PARENT_SETTID = 0x100000, CLONE_CHILD_SETTID = 0x1000000, CSIGNAL = 
 const WNOHANG = 1, WUNTRACED = 2, WEXITED = 4, WCONTINUED = 8, WNOWAIT = 0x1000000;
 const WAIT_FLAGS = WNOHANG | WUNTRACED | WCONTINUED | 0x20000000 | 0x40000000 | 0x80000000; // __WNOTHREAD, __WALL, __WCLONE
 const P_ALL = 0, P_PID = 1, P_PGID = 2;
-const SIGCHLD = 17;
 /** struct rusage on i386: two timevals and fourteen longs, reported as zeros. */
 const RUSAGE_BYTES = 72;
 
@@ -166,8 +166,8 @@ function waitid(p: Process, idtype: number, id: number, infoAddr: number, option
   const z = reap(p, pid, options, (options & WNOWAIT) !== 0);
   const info = new Struct(128);
   if (z) {
-    const killed = (z.status & 0x7f) !== 0;
-    info.u32(0, SIGCHLD).u32(8, killed ? CLD_KILLED : CLD_EXITED).u32(12, z.pid).u32(16, p.uid).u32(20, killed ? z.status & 0x7f : (z.status >> 8) & 0xff);
+    const end = childEnd(z.status);
+    info.u32(0, SIGCHLD).u32(8, end.code).u32(12, z.pid).u32(16, p.uid).u32(20, end.value);
   }
   if (infoAddr) p.put(infoAddr, info.bytes);
   if (rusageAddr) p.put(rusageAddr, new Uint8Array(RUSAGE_BYTES));

@@ -17,7 +17,9 @@
  * the CPU-time clocks are refused (EINVAL).
  */
 import { E, fail } from "../errno.ts";
+import { SIGALRM } from "../../core/fault.ts";
 import { RealTimer, type TimerValue } from "../itimer.ts";
+import { NSIG } from "../signals.ts";
 import type { Process } from "../process.ts";
 import { Struct } from "../struct.ts";
 import { type SyscallRow, int, sys } from "./row.ts";
@@ -133,7 +135,7 @@ function cpuTimes(): { user: bigint; system: bigint } {
   return { user: BigInt(u.user) * 1000n, system: BigInt(u.system) * 1000n };
 }
 
-const SIGEV_SIGNAL = 0, SIGEV_NONE = 1, SIGALRM = 14, NSIG = 64;
+const SIGEV_SIGNAL = 0, SIGEV_NONE = 1;
 /** POSIX timers a process may have (beyond: EAGAIN, as at RLIMIT_SIGPENDING). */
 const MAX_POSIX_TIMERS = 64;
 
