@@ -120,7 +120,7 @@ describe.concurrent("cdvm run: options", () => {
       expect(sg.translatedNs).toBeLessThan(sg.interpNs);
       expect(st.translation.queue.maxWaitMs).toBeGreaterThan(0);
       expect(st.translation.queue.waitMs).toBeGreaterThanOrEqual(st.translation.queue.maxWaitMs);
-      expect(s.stderr).toMatch(/^cdvm: {3}staging: hot blocks looked at \d+ times, \d+ worth translating; last decision: (translate at \d+ entries|translation does not pay) \(interpreter [\d.]+ ns\/insn, translated code [\d.]+, translation [\d.]+ us\/insn\)$/m);
+      expect(s.stderr).toMatch(/^cdvm: {3}staging: hot blocks looked at \d+ times, \d+ worth translating; last decision: (translate at \d+ entries|translation does not pay) \(interpreter [\d.]+ ns\/insn, translated code [\d.]+, translation [\d.]+ us\/insn; \d+ of a \d+ ms budget spent\)$/m);
     } finally {
       t.cleanup();
     }

@@ -85,7 +85,8 @@ function printStats(st: RunStats): void {
       ...(t.staging ? [
         `cdvm:   staging: hot blocks looked at ${t.staging.looks} times, ${t.staging.requests} worth translating; last decision: ` +
           `${t.staging.entries === null ? "translation does not pay" : `translate at ${t.staging.entries} entries`} ` +
-          `(interpreter ${t.staging.interpNs.toFixed(1)} ns/insn, translated code ${t.staging.translatedNs.toFixed(1)}, translation ${(t.staging.translationNs / 1000).toFixed(1)} us/insn)`,
+          `(interpreter ${t.staging.interpNs.toFixed(1)} ns/insn, translated code ${t.staging.translatedNs.toFixed(1)}, translation ${(t.staging.translationNs / 1000).toFixed(1)} us/insn; ` +
+          `${t.staging.spentMs.toFixed(0)} of a ${t.staging.budgetMs.toFixed(0)} ms budget spent)`,
       ] : []),
       `cdvm:   tier timeline: started at ${ms(t.timeline.startMs)} (after ${t.timeline.startInsns} instructions); ` +
         `backend ready: ${ms(t.timeline.readyMs)}; translated code first ran: ${ms(t.timeline.firstRunMs)}`,

@@ -79,6 +79,8 @@ export interface TranslatorOptions {
 }
 
 export interface TranslatorStats {
+  /** Guest instructions of the regions asked for (request), whether they lifted or not. */
+  guestInsnsRequested: number;
   blocksTranslated: number;
   guestInsnsTranslated: number;
   modules: number;
@@ -104,7 +106,7 @@ export const VOLATILE_PAGE_WRITES = 64;
 
 export class Translator {
   readonly stats: TranslatorStats = {
-    blocksTranslated: 0, guestInsnsTranslated: 0, modules: 0, wasmBytes: 0, waitMs: 0, maxWaitMs: 0, firstModuleMs: 0, firstModuleInsns: 0,
+    guestInsnsRequested: 0, blocksTranslated: 0, guestInsnsTranslated: 0, modules: 0, wasmBytes: 0, waitMs: 0, maxWaitMs: 0, firstModuleMs: 0, firstModuleInsns: 0,
     ms: { region: 0, decodeLift: 0, passes: 0, emit: 0, optimize: 0, compile: 0, install: 0 },
     liftStops: new Map(),
   };
@@ -187,7 +189,10 @@ export class Translator {
     this.stats.ms.region += performance.now() - t0;
     if (!formed.length) return false;
     const blocks = formed.map((b) => ({ ...b, versions: this.versionsOf(extentOf(b)) }));
-    for (const b of blocks) this.pendingEips.add(b.start);
+    for (const b of blocks) {
+      this.pendingEips.add(b.start);
+      this.stats.guestInsnsRequested += b.insns.length;
+    }
     this.queued.push(blocks);
     this.queuedBlocks += blocks.length;
     if (this.pending.size === 0 || this.queuedBlocks >= MODULE_BLOCKS) this.submit();

@@ -103,6 +103,10 @@ export class Tier implements TierPort {
     return ((all - st.firstModuleMs) * 1e6) / insns;
   }
 
+  get requestedInsns(): number {
+    return this.translator?.stats.guestInsnsRequested ?? 0;
+  }
+
   get translatedRetired(): number { return this.counters[S_RETIRED / 2]; }
   get chainTransitions(): number { return this.counters[S_CHAINS / 2]; }
   get directoryLookups(): number { return this.counters[S_LOOKUPS / 2]; }

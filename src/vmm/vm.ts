@@ -90,9 +90,10 @@ export interface RunStats {
     /**
      * Staged mode's adaptive staging (staging.ts): how often hot blocks were looked at, how often
      * they were worth translating (asked of the tier, which ignores blocks already in flight), and
-     * the last decision with its inputs (ns per guest instruction; entries null: translation did not pay).
+     * the last decision with its inputs (ns per guest instruction; entries null: translation did not pay,
+     * or its budget was spent) and translation's budget then (ms: spent, and what it could spend).
      */
-    staging?: { looks: number; requests: number; entries: number | null; interpNs: number; translatedNs: number; translationNs: number };
+    staging?: { looks: number; requests: number; entries: number | null; interpNs: number; translatedNs: number; translationNs: number; spentMs: number; budgetMs: number };
     /** The ten commonest instructions blocks stopped at because the lifter does not cover them, with counts. */
     liftStops: Record<string, number>;
     /**
@@ -197,6 +198,7 @@ export function runGuest(bytes: Uint8Array, argv: string[], env: string[], opts:
           looks: dispatcher.hotLooks, requests: dispatcher.hotRequests,
           entries: Number.isFinite(dispatcher.staging.entries) ? Math.round(dispatcher.staging.entries) : null,
           interpNs: dispatcher.staging.interpNs, translatedNs: dispatcher.staging.translatedNs, translationNs: dispatcher.staging.costNs,
+          spentMs: dispatcher.staging.spentMs, budgetMs: dispatcher.staging.budgetMs,
         },
       } : {}),
       liftStops: Object.fromEntries([...ts.liftStops].sort((a, b) => b[1] - a[1]).slice(0, 10)),
