@@ -182,7 +182,7 @@ export function compileBlocks(regions: Block[][], opts: BackendOptions): Compile
 /** The flag functions the regions' code calls: carry for a cond on CF alone, flags for the other conds, eflags for a partial updflags; and flags for either of the other two. */
 function flagFunctionsFor(regions: Block[][]): Set<string> {
   const used = new Set<string>();
-  for (const o of regions.flat().flatMap((k) => k.ops)) {
+  for (const blocks of regions) for (const k of blocks) for (const o of k.ops) {
     if (o.op === "cond") used.add(o.cc >> 1 === 1 ? "carry" : "flags");
     else if (o.op === "updflags" && o.mask !== ARITH_FLAGS) used.add("eflags");
   }

@@ -39,7 +39,7 @@ const PRIOR_COST_NS = 30_000;
 /** Instructions of each kind after which its measured speed replaces the prior. */
 const TRUST_INSNS = 1 << 20;
 /** The share of the run's time translation may spend beyond what translated code has saved. */
-const BUDGET_SHARE = 0.03;
+const BUDGET_SHARE = 0.1;
 
 /** What the run has measured (milliseconds and retired instructions). */
 export interface Measured {
