@@ -50,11 +50,13 @@ const MODULE_BLOCKS = 512;
 /**
  * An idle worker gets the queue once it holds GATHER_BLOCKS blocks or its oldest region has waited
  * GATHER_MS: sent at once, a lone region made a module of its own whenever the worker kept up, and
- * many small modules cost more to make and run slower than a few big ones (gawk_csv at small: 95-133
- * modules and 4.3-4.5 s; gathering, 47-58 modules and 4.1-4.3 s; papers/lab-notes.md).
+ * many small modules cost more to make and run slower than a few big ones: V8 spends ~0.2 ms on a
+ * module whatever its size, and calls between instances cost more than calls within one (gawk_csv
+ * at small: 95-133 modules and 4.3-4.5 s sent at once, 24-28 modules and 3.8-3.9 s gathered;
+ * papers/lab-notes.md).
  */
-const GATHER_BLOCKS = 64;
-const GATHER_MS = 10;
+const GATHER_BLOCKS = 256;
+const GATHER_MS = 25;
 
 /** One installed entry of a translation module. */
 export interface Translation {
