@@ -95,13 +95,6 @@ export interface TranslatorStats {
   guestInsnsTranslated: number;
   modules: number;
   wasmBytes: number;
-  /**
-   * The first module's worker time (emit, optimize, compile) and guest instructions: it pays the
-   * worker's one-time warm-up (its code not yet optimized by V8), so it is no measure of what the
-   * next instruction costs (vmm/tier.ts translationNsPerInsn leaves it out).
-   */
-  firstModuleMs: number;
-  firstModuleInsns: number;
   /** Milliseconds from a module's submission to its installation, summed and at most. */
   waitMs: number;
   maxWaitMs: number;
@@ -116,7 +109,7 @@ export const VOLATILE_PAGE_WRITES = 64;
 
 export class Translator {
   readonly stats: TranslatorStats = {
-    guestInsnsRequested: 0, blocksTranslated: 0, guestInsnsTranslated: 0, modules: 0, wasmBytes: 0, waitMs: 0, maxWaitMs: 0, firstModuleMs: 0, firstModuleInsns: 0,
+    guestInsnsRequested: 0, blocksTranslated: 0, guestInsnsTranslated: 0, modules: 0, wasmBytes: 0, waitMs: 0, maxWaitMs: 0,
     ms: { region: 0, decodeLift: 0, passes: 0, emit: 0, optimize: 0, compile: 0, install: 0 },
     liftStops: new Map(),
   };
@@ -286,10 +279,6 @@ export class Translator {
       return [];
     })).filter((region) => region.length);
     const blocks = translated.flat();
-    if (this.stats.modules === 0) {
-      this.stats.firstModuleMs = front.decodeLiftMs + front.passesMs + r.emitMs + r.optimizeMs + r.compileMs;
-      this.stats.firstModuleInsns = blocks.reduce((n, b) => n + b.insns.length, 0);
-    }
     const t0 = performance.now();
     const imports = vmmImports(this.machine, blocks.map((b) => b.insns));
     const instance = new WebAssembly.Instance(r.module, { env: { mem: this.mem.wasm, ...imports } });
