@@ -348,10 +348,11 @@ function emitRegion(b: Types, mod: Module, name: string, blocks: Block[], first:
    * there is one. Setting the way out's locals at every site cost ~15 bytes per guest memory
    * access; a br_if carrying the site (2 bytes less) cost sha256 at `ref` ~5 %.
    */
-  const bailIf = (conds: Expr | Expr[], k: number, eip = blk.addrs[k]): Expr[] => [conds].flat().map((cond) => {
+  const bailIf = (conds: Expr | Expr[], k: number, eip = blk.addrs[k]): Expr[] => {
     bailed = true;
-    return mod.if(cond, mod.br(pending ? (pad ??= `p${pads++}`) : `s${n}`, undefined, c(((eip - blk.start) << 8) | k)));
-  });
+    const bail = (cond: Expr) => mod.if(cond, mod.br(pending ? (pad ??= `p${pads++}`) : `s${n}`, undefined, c(((eip - blk.start) << 8) | k)));
+    return typeof conds === "number" ? [bail(conds)] : conds.map(bail);
+  };
   /** Block blk's site decoder, after its code (emitRegion): the way out's eip and count from the site a bail-out carries. */
   const siteDecoder = (): Expr[] => [
     mod.local.set(OUT_COUNT, mod.i32.and(loc(SITE), c(0xff))),
@@ -376,7 +377,9 @@ function emitRegion(b: Types, mod: Module, name: string, blocks: Block[], first:
   // Scratch locals of the operations that need them, declared only in modules that have such
   // operations (every local costs the baseline compiler at every merge): div64's three i64, the
   // float operations' three f64 and three f32, and the x87 emitter's nine i32 and ten i64.
-  const has = (...ops: Op["op"][]) => blocks.some((k) => k.ops.some((o) => ops.includes(o.op)));
+  const kinds = new Set<Op["op"]>();
+  for (const k of blocks) for (const o of k.ops) kinds.add(o.op);
+  const has = (...ops: Op["op"][]) => ops.some((op) => kinds.has(op));
   const scratch: W.Type[] = [];
   const declare = (types: W.Type[]) => T + 16 + scratch.push(...types) - types.length;
   const DIV64 = has("div64") ? declare([b.i64, b.i64, b.i64]) : -1;
@@ -386,7 +389,9 @@ function emitRegion(b: Types, mod: Module, name: string, blocks: Block[], first:
   const X87_I32 = has("x87") ? declare(new Array(9).fill(i32)) : -1;
   const X87_I64 = has("x87") ? declare(new Array(10).fill(b.i64)) : -1;
   /** Registers in locals (reg-cache), and those any block writes: what exits and interp calls store back. */
-  const cached = [...new Set(blocks.flatMap((k) => [...k.cached]))].sort();
+  const cachedSet = new Set<number>();
+  for (const k of blocks) for (const r of k.cached) cachedSet.add(r);
+  const cached = [...cachedSet].sort();
   const dirty = cached.filter((r) => blocks.some((k) => k.cached.has(r) && k.ops.some((o) => o.op === "setreg" && o.reg === r)));
   const writeBack = () => dirty.map((r) => storeSlot(r, loc(regLocal(r))));
   /** Leaving translated code: registers and counters to memory, then return eip (instructions: retired in this block). */

@@ -58,7 +58,14 @@ const CF_COND = 2;
 const INTERPRETED = new Set(["lock", "rep", "x87", "simd"]);
 const interpreted = (row: OpRow) => [...row.attrs].every((a) => INTERPRETED.has(a));
 
-class Unliftable extends Error {}
+/**
+ * Thrown where an instruction's form has no IR; liftBlock ends the block before it. Not an Error:
+ * one is thrown for most blocks, and an Error's stack trace cost the worker ~1 µs per translated
+ * guest instruction (python3's start-up).
+ */
+class Unliftable {
+  constructor(readonly message: string) {}
+}
 
 /** Builds the IR of one block; each method appends operations and returns the temp it defines. */
 export class Builder {

@@ -34,11 +34,11 @@ const PURE = new Set<Op["op"]>(["const", "getreg", "bin", "un", "select", "cond"
 
 export function deadFlags(block: Block): void {
   let live = true;
-  const used = new Set<number>();
+  const used = new Uint8Array(block.temps);
   const keep: boolean[] = new Array(block.ops.length).fill(true);
   for (let k = block.ops.length - 1; k >= 0; k--) {
     const o = block.ops[k];
-    if (PURE.has(o.op) && !used.has((o as { dst: number }).dst)) keep[k] = false;
+    if (PURE.has(o.op) && !used[(o as { dst: number }).dst]) keep[k] = false;
     else if (OBSERVES_FLAGS.has(o.op)) live = true;
     else if (o.op === "setflags" && o.when === undefined) {
       keep[k] = live;
@@ -47,7 +47,7 @@ export function deadFlags(block: Block): void {
       // A partial write: dead when nothing observes it; if kept, it reads the flags it preserves.
       keep[k] = live;
     }
-    if (keep[k]) for (const t of reads(o)) used.add(t);
+    if (keep[k]) for (const t of reads(o)) used[t] = 1;
   }
   block.ops = block.ops.filter((_, k) => keep[k]);
 }
