@@ -106,8 +106,6 @@ export interface TierPort {
   pump(): void;
   /** Instructions retired in translated code. */
   readonly translatedRetired: number;
-  /** Milliseconds of translation work on the guest's thread so far (forming regions, installing). */
-  readonly translationMainMs: number;
   /** Translation time per guest instruction so far, both threads, in ns; undefined before any. */
   readonly translationNsPerInsn: number | undefined;
   /** Guest instructions of the regions asked for so far (translated or in flight). */
@@ -302,7 +300,7 @@ export class Dispatcher {
    * (those cost the same whichever tier runs the code, or nothing of the
    * interpreter's). The blocks staging looks at, rather than any: once hot
    * code is translated, the blocks left to the interpreter are the cold tail,
-   * out of the CPU's caches, 2-3x slower per instruction (python3's start-up).
+   * which python3's start-up measured 2-3x slower per instruction.
    */
   private timedBlock(eip: number): number {
     const i = this.interp, decoded = i.decodeMs, syscalls = i.m.syscallMs, retired = i.retired;

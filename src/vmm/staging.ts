@@ -12,10 +12,10 @@
  * cold code), nothing more is translated, so staged stays as fast as the
  * interpreter.
  *
- * The interpreter's time per instruction is timed on a sample of the
- * interpreted blocks themselves (Dispatcher.timedBlock), leaving out blocks
- * that decode or make system calls (they cost the same whatever runs the
- * code) and samples the host preempted. The run's wall time less everything
+ * The interpreter's time per instruction is timed on the blocks staging
+ * looks at (Dispatcher.timedBlock), leaving out blocks that decode or make
+ * system calls (they cost the same whatever runs the code) and samples the
+ * host preempted. The run's wall time less everything
  * else would count the dispatcher, GC and, on a loaded machine, the time the
  * worker's own threads take from the guest's: python3's start-up measures
  * 62-103 ns per interpreted instruction that way, ~3x what the interpreter

@@ -89,11 +89,6 @@ export class Tier implements TierPort {
     this.translator?.close();
   }
 
-  get translationMainMs(): number {
-    const ms = this.translator?.stats.ms;
-    return ms ? ms.region + ms.install : 0;
-  }
-
   /**
    * Translation time per guest instruction, both threads, the worker's warm-up included: with
    * regions gathered, the first module holds much of a short run's translation, and the rest
