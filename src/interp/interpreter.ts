@@ -117,6 +117,12 @@ export class Interpreter {
     return insns;
   }
 
+  /** The instructions of the block decoded at eip, while its pages have not been written since. */
+  liveInsns(eip: number): Insn[] | undefined {
+    const b = this.blocks.get(eip);
+    return b?.live ? b.insns : undefined;
+  }
+
   /** Offers every live block decoded so far to the shared table (sharing has just started). */
   share(): void {
     for (const b of this.blocks.values()) if (b.live) this.shared?.add(this.m.mem, b.start, b.insns);

@@ -84,6 +84,8 @@ export interface TranslatorOptions {
   dumpDir?: string;
   /** Staged mode: whether the interpreter has run the block at eip; a region then grows only into such blocks. */
   entered?: (eip: number) => boolean;
+  /** The interpreter's instructions of a block it has decoded (pipeline.ts FormOptions.decoded). */
+  decoded?: (eip: number) => Insn[] | undefined;
   /** The persistent translation cache's file for this run (none: --no-tcache). */
   tcache?: RecallOptions;
 }
@@ -190,6 +192,7 @@ export class Translator {
       skip: (at) => this.cache.has(at) || this.pendingEips.has(at) || this.isUntranslatable(at),
       skipPage: (page) => this.volatile(page),
       entered: this.opts.entered,
+      decoded: this.opts.decoded,
     });
     this.stats.ms.region += performance.now() - t0;
     if (!formed.length) return false;

@@ -142,6 +142,7 @@ export function runGuest(bytes: Uint8Array, argv: string[], env: string[], opts:
       tcache: useTCache && own ? { file: tcacheFile(opts.tcache!, key), key, dirCap: opts.tcacheSize ?? DEFAULT_TCACHE_SIZE } : undefined,
       codeCacheSize: opts.codeCacheSize ?? DEFAULT_CODE_CACHE,
       entered: mode === "staged" ? (eip: number) => dispatcher.entered(eip) : undefined,
+      decoded: (eip: number) => interp.liveInsns(eip),
     });
     // Installed once, before any guest code runs: replacing Memory.onCodeWrite when the tier
     // started made V8 deoptimize the interpreter's compiled stores (node --trace-deopt shows it).
