@@ -48,8 +48,8 @@ export interface FormOptions {
   /**
    * The instructions of the block at eip as the interpreter decoded them, while its bytes are
    * unchanged (none: decode afresh). The same decodeBlock made them from the same bytes, so
-   * they are taken when every page of the block is still executable; the interpreter has
-   * decoded most blocks a region takes, and decoding them again cost python3's start-up ~30 ms.
+   * they are taken when every page of the block is still executable (the interpreter has
+   * decoded most blocks a region takes).
    */
   decoded?: (eip: number) => Insn[] | undefined;
 }
