@@ -29,7 +29,7 @@ import type { Block } from "../src/translate/ir.ts";
 import { CodeCache } from "../src/vmm/codecache.ts";
 import { VOLATILE_PAGE_WRITES } from "../src/translate/translator.ts";
 import { MAX_BLOCK_INSNS } from "../src/isa/block.ts";
-import { S_EXIT, XMM_SIZE } from "../src/core/layout.ts";
+import { CACHE_OFF, DIR_BITS, DIR_ENTRIES, DIR_HASH, DIR_TOMBSTONE, PAGE_SIZE, S_EXIT, XMM_SIZE } from "../src/core/layout.ts";
 import {
   BATCH, buildPool, caseAddr, CODE, compareOutcomes, FPU_LEN, genCase, hex, loadBatch, makeRig, makeTransRig, newTranslator,
   reproducer, Rng, runInterp, runTranslated, SCRATCH, STACK, translateBatch,
@@ -592,6 +592,99 @@ describe("blocks linked inside a translation module (link-blocks)", () => {
     cache.invalidatePage(q);
     expect([cache.has(p << 12), cache.has((q << 12) + 16), cache.has((p << 12) + 32)]).toEqual([false, false, true]);
     expect(cache.invalidations).toBe(2);
+  });
+});
+
+describe("translations entering each other from translated code (direct-chain)", () => {
+  const configs = [selectPasses(), selectPasses(undefined, ["direct-chain"])];
+  const translators: TestTranslator[] = [];
+  afterAll(() => translators.forEach((t) => t.close()));
+  const LOOP_STEPS = 100_000;
+  const le = (v: number) => [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, v >>> 24];
+  /** f's offset in the case: on the page after its caller's, so it can change while the caller's translation lives. */
+  const F = PAGE_SIZE;
+  /** A loop calling f (add edx, addend), which the translator puts in a module of its own (translated first). */
+  const caller = (index: number, calls: number, addend: number) => manual(index, [
+    [0xb9, ...le(calls)],        // 0: mov ecx, calls
+    [0xe8, ...le(F - 10)],       // 5: loop: call f
+    [0x01, 0xd0],                // 10: add eax, edx
+    [0x49],                      // 12: dec ecx
+    [0x75, 0xf6],                // 13: jnz loop
+    [0xc3],                      // 15: ret
+    ...new Array(F - 16).fill([0x90]),
+    [0x83, 0xc2, addend],        // F: f: add edx, addend
+    [0xc3],                      // F + 3: ret
+  ], { eax: 0, edx: 0 });
+  const translateBoth = (t: TestTranslator) => (eip: number) => { t.translate(eip + F); t.translate(eip); };
+
+  /** Runs c translated under configuration k (f's module first, unless translate is false), the dispatcher allowed budget entries; with the chains translated code made. */
+  function runOne(k: number, c: Case, budget: number, translate = true) {
+    const passes = configs[k];
+    const t = (translators[k] ??= newTranslator(rigB, passes, 1, 16));
+    rigB.forget = (page, remapped) => t.tr.forgetPage(page, remapped);
+    if (translate) loadBatch(rigB, [c]);
+    const before = rigB.directChains();
+    const out = runTranslated(rigB, c, 0, translate ? translateBoth(t) : undefined, LOOP_STEPS, budget);
+    const chaining = passes.some((p) => p.name === "direct-chain");
+    return { config: `Translator(passes=[${passes.map((p) => p.name).join(",")}])`, out, chaining, chains: rigB.directChains() - before };
+  }
+  const runChained = (c: Case, budget: number) => configs.map((_, k) => runOne(k, c, budget));
+
+  it("a call into another module's translation and the return from it run without the dispatcher", () => {
+    const c = caller(50, 2000, 3);
+    loadBatch(rigA, [c]);
+    const want = runInterp(rigA, c, 0, LOOP_STEPS);
+    expect(want.retired).toBe(1 + 2000 * 6 + 1);
+    for (const g of runChained(c, 1 << 20)) {
+      expect(compareOutcomes(c, want, g.out, true), g.config).toEqual([]);
+      expect(g.out.bailAt, g.config).toBeUndefined();
+      // each turn: the call enters f's module, f's ret the caller's return site
+      expect(g.chains, g.config).toBe(g.chaining ? 2 * 2000 : 0);
+    }
+  });
+
+  it("translations entered directly count against the dispatcher's budget: budget - 1 of them, then back to the dispatcher", () => {
+    const c = caller(51, 2000, 3);
+    loadBatch(rigA, [c]);
+    const want = runInterp(rigA, c, 0, LOOP_STEPS);
+    for (const g of runChained(c, 100)) {
+      expect(compareOutcomes(c, want, g.out, true), g.config).toEqual([]);
+      expect(g.chains, g.config).toBe(g.chaining ? 99 : 0);
+    }
+  });
+
+  it("a rewritten target is never entered: the caller's translation, still live, finds no entry and the interpreter runs the new code", () => {
+    const c = caller(52, 50, 3);
+    loadBatch(rigA, [c]);
+    const before = runInterp(rigA, c, 0, LOOP_STEPS);
+    rigA.mem.forceWrite(caseAddr(0) + F + 2, Uint8Array.of(5)); // f: add edx, 5
+    const want = runInterp(rigA, c, 0, LOOP_STEPS);
+    expect(want.regs[0]).not.toBe(before.regs[0]);
+    for (const k of configs.keys()) {
+      const g = runOne(k, c, 1 << 20);
+      expect(compareOutcomes(c, before, g.out, true), g.config).toEqual([]);
+      rigB.mem.forceWrite(caseAddr(0) + F + 2, Uint8Array.of(5));
+      expect([rigB.cache.has(caseAddr(0)), rigB.cache.has(caseAddr(0) + F)], g.config).toEqual([true, false]);
+      const again = runOne(k, c, 1 << 20, false);
+      expect(compareOutcomes(c, want, again.out, true), g.config).toEqual([]);
+      expect(again.chains, g.config).toBe(0);
+    }
+  });
+
+  it("EIP 0 and 1 miss in the dispatcher and in translated code, even with a tombstone in 1's slot", () => {
+    const dir = new Uint32Array(rigB.mem.wasm.buffer, CACHE_OFF, DIR_ENTRIES * 2);
+    const h = Math.imul(1, DIR_HASH) >>> (32 - DIR_BITS);
+    const saved = dir.slice(h * 2, h * 2 + 2);
+    dir.set([DIR_TOMBSTONE, 0], h * 2);
+    try {
+      expect([rigB.run(1, 10), rigB.run(0, 10)]).toEqual([1, 0]);
+      const c = manual(53, [[0xb8, ...le(1)], [0xff, 0xe0]], {}); // mov eax, 1; jmp eax
+      loadBatch(rigA, [c]);
+      const want = runInterp(rigA, c, 0);
+      for (const g of runChained(c, 10)) expect(compareOutcomes(c, want, g.out, true), g.config).toEqual([]);
+    } finally {
+      dir.set(saved, h * 2);
+    }
   });
 });
 

@@ -80,7 +80,7 @@ function printStats(st: RunStats): void {
       `cdvm:   translation time: ${t.totalMs.toFixed(1)} ms (${t.usPerGuestInstruction.toFixed(1)} us/guest instruction; ` +
         Object.entries(t.stageMs).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(", ") + ")",
       `cdvm:   code cache: ${t.codeCache.liveBytes} bytes live, ${t.codeCache.slots} slots, ${t.codeCache.flushes} flushes, ${t.codeCache.invalidations} invalidations`,
-      `cdvm:   dispatch: ${t.linkedBranches} linked branches, ${t.chainTransitions} chained transitions, ${t.directoryLookups} directory lookups, ${t.directoryMisses} misses, ${t.bailouts} bail-outs`,
+      `cdvm:   dispatch: ${t.linkedBranches} linked branches, ${t.chainTransitions} chained transitions (${t.directChains} direct), ${t.directoryLookups} directory lookups, ${t.directoryMisses} misses, ${t.bailouts} bail-outs`,
       `cdvm:   worker queue: ${t.modules} modules, ${(t.queue.waitMs / 1000).toFixed(3)} s from submission to installation in all, ${t.queue.maxWaitMs.toFixed(0)} ms at most`,
       ...(t.staging ? [
         `cdvm:   staging: hot blocks looked at ${t.staging.looks} times, ${t.staging.requests} worth translating; last decision: ` +

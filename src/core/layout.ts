@@ -81,11 +81,16 @@ export const S_LAZY_OP = 10, S_LAZY_RES = 11, S_LAZY_A = 12, S_LAZY_B = 13, S_LA
 /** Segment selectors (ES CS SS DS FS GS order, as in ModRM sreg encoding) then their bases. */
 export const S_SEL = 16;
 export const S_SEGBASE = 24;
-/** Counters kept by translated code, each a float64 over a slot pair: instructions retired, chain transitions, directory lookups, linked branches. */
+/**
+ * Counters kept by translated code and the dispatcher, each a float64 over a slot pair: instructions
+ * retired, chain transitions through the dispatcher, directory lookups, linked branches, and
+ * transitions translated code made itself (direct-chain).
+ */
 export const S_RETIRED = 32;
 export const S_CHAINS = 34;
 export const S_LOOKUPS = 36;
 export const S_LINKS = 40;
+export const S_DIRECT = 44;
 /** Why translated code returned to the VMM: 0 = directory miss or budget, 1 = bail-out to the interpreter. */
 export const S_EXIT = 38;
 /**
@@ -94,6 +99,11 @@ export const S_EXIT = 38;
  */
 export const S_LINK_BUDGET = 42;
 export const LINK_BUDGET = 1 << 12;
+/**
+ * Transitions into another translation that translated code may still make without returning to
+ * the dispatcher (direct-chain): the dispatcher sets it before each call and takes back what is left.
+ */
+export const S_CHAIN_LEFT = 43;
 export const STATE_SLOTS = 64;
 /** x87 FPU state; the register stack's encodings and the words' meanings are interp/fpu.ts's. */
 export const FPU_OFF = REGS_OFF + 0x400;

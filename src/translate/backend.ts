@@ -61,7 +61,7 @@
  * keeps its other bits and the lazy record becomes NONE, as updateFlags does.
  */
 import type binaryenT from "binaryen";
-import { CACHE_OFF, DIR_BITS, DIR_ENTRIES, DIR_HASH, PAGE_CODE, PAGE_SIZE, PERM_OFF, PROT_READ, PROT_WRITE, REGS_OFF, S_CHAINS, S_EFLAGS, S_EXIT, S_LAZY_A, S_LAZY_B, S_LAZY_CF, S_LAZY_OP, S_LAZY_RES, S_LINK_BUDGET, S_LINKS, S_LOOKUPS, S_RETIRED, XMM_MXCSR, XMM_OFF } from "../core/layout.ts";
+import { CACHE_OFF, DIR_BITS, DIR_ENTRIES, DIR_HASH, DIR_TOMBSTONE, PAGE_CODE, PAGE_SIZE, PERM_OFF, PROT_READ, PROT_WRITE, REGS_OFF, S_CHAINS, S_EFLAGS, S_CHAIN_LEFT, S_DIRECT, S_EXIT, S_LAZY_A, S_LAZY_B, S_LAZY_CF, S_LAZY_OP, S_LAZY_RES, S_LINK_BUDGET, S_LINKS, S_LOOKUPS, S_RETIRED, XMM_MXCSR, XMM_OFF } from "../core/layout.ts";
 import { K_ADC, K_DEC, K_INC, K_LOGIC, K_SBB, OP_ADD32, OP_DEC32, OP_INC32, OP_LOGIC32, OP_SUB32 } from "../interp/flags.ts";
 import { x87Emitter } from "./backend-x87.ts";
 import { INTERP_FAULT, INTERP_SMC, type BinOp, type Block, type LaneWidth, type Op, type SseFn } from "./ir.ts";
@@ -128,7 +128,7 @@ function finish(mod: Module, opts: BackendOptions, exportsList: string[], t0: nu
   if (needsBinaryen(opts)) {
     const b = lib!;
     const bmod = b.readBinary(binary);
-    bmod.setFeatures(b.Features.MVP | b.Features.SignExt | b.Features.MutableGlobals | b.Features.BulkMemory);
+    bmod.setFeatures(b.Features.MVP | b.Features.SignExt | b.Features.MutableGlobals | b.Features.BulkMemory | b.Features.TailCall);
     if (opts.passes?.length) bmod.runPasses(opts.passes);
     else if (opts.optLevel > 0) {
       b.setOptimizeLevel(Math.min(opts.optLevel, 4));
@@ -162,6 +162,10 @@ export function compileBlocks(regions: Block[][], opts: BackendOptions): Compile
   mod.addFunctionImport("updflags", "env", "updflags", b.createType([b.i32, b.i32]), b.none);
   mod.addFunctionImport("interp", "env", "interp", b.createType([b.i32, b.i32]), b.i32);
   mod.addGlobal("entry", b.i32, true, mod.i32.const(0));
+  // direct-chain's tail calls go through the code cache's table; entries then tail-call their region
+  // too, so a chain of translations keeps one frame.
+  const chain = regions.some((blocks) => blocks.some((k) => k.chain));
+  if (chain) mod.addTableImport("env", "table");
   emitFlags(b, mod, flagFunctionsFor(regions));
   // Entry b<n>: region r's function entered at its block k.
   const names: string[] = [];
@@ -170,7 +174,8 @@ export function compileBlocks(regions: Block[][], opts: BackendOptions): Compile
     emitRegion(b, mod, `region${r}`, blocks, first);
     blocks.forEach((_, k) => {
       const name = `b${names.length}`;
-      mod.addFunction(name, b.none, b.i32, [], mod.block(null, [mod.global.set("entry", mod.i32.const(k)), mod.return(mod.call(`region${r}`, [], b.i32))], b.i32));
+      const enter = chain ? mod.return_call(`region${r}`, []) : mod.return(mod.call(`region${r}`, [], b.i32));
+      mod.addFunction(name, b.none, b.i32, [], mod.block(null, [mod.global.set("entry", mod.i32.const(k)), enter], b.i32));
       mod.addFunctionExport(name, name);
       names.push(name);
     });
@@ -295,7 +300,9 @@ const FLUSH_BEFORE = new Set<Op["op"]>(["cond", "updflags", "interp", "x87", "xa
  * those of linked blocks already left) and returns the target to the
  * dispatcher. ITER counts linked branches down from the budget in
  * S_LINK_BUDGET, so control still returns to the dispatcher regularly; how
- * many were taken is added to S_LINKS on the way out.
+ * many were taken is added to S_LINKS on the way out. With direct-chain
+ * (blocks marked chain), an exit's way out first tries the target's
+ * translation itself (chainTo); a bail-out's never does.
  */
 function emitRegion(b: Types, mod: Module, name: string, blocks: Block[], first: number): void {
   const i32 = b.i32;
@@ -374,6 +381,9 @@ function emitRegion(b: Types, mod: Module, name: string, blocks: Block[], first:
   /** binaryen.js 132's i64.const takes a bigint. */
   const i64c32 = () => mod.i64.const(32n);
   const ITER = T + 10, ACC = T + 11, STATUS = T + 12, CUR = T + 13, FLAGS = T + 14, SITE = T + 15;
+  // direct-chain's locals: the chain budget left (0 on a bail-out's way) and the directory entry probed.
+  const chain = blocks.some((k) => k.chain);
+  const CHAIN_LEFT = T + 16, ENTRY = T + 17, FIXED = chain ? 18 : 16;
   // Scratch locals of the operations that need them, declared only in modules that have such
   // operations (every local costs the baseline compiler at every merge): div64's three i64, the
   // float operations' three f64 and three f32, and the x87 emitter's nine i32 and ten i64.
@@ -381,7 +391,7 @@ function emitRegion(b: Types, mod: Module, name: string, blocks: Block[], first:
   for (const k of blocks) for (const o of k.ops) kinds.add(o.op);
   const has = (...ops: Op["op"][]) => ops.some((op) => kinds.has(op));
   const scratch: W.Type[] = [];
-  const declare = (types: W.Type[]) => T + 16 + scratch.push(...types) - types.length;
+  const declare = (types: W.Type[]) => T + FIXED + scratch.push(...types) - types.length;
   const DIV64 = has("div64") ? declare([b.i64, b.i64, b.i64]) : -1;
   const F64_A = has("xarith", "xcvtt", "xcomi", "x87") ? declare([b.f64, b.f64, b.f64]) : -1;
   const F32_A = has("xarith", "xcomi") ? declare([b.f32, b.f32, b.f32]) : -1;
@@ -691,7 +701,7 @@ function emitRegion(b: Types, mod: Module, name: string, blocks: Block[], first:
     // Every block's code ends in an exit, so its site block is left only by a bail-out's branch.
     dispatch = mod.block(`d${k + 1}`, [dispatch, ...(bailed ? [mod.local.set(SITE, mod.block(`s${n}`, code, i32)), ...siteDecoder()] : code)]);
   });
-  const locals = [...new Array(T + 16).fill(i32), ...scratch];
+  const locals = [...new Array(T + FIXED).fill(i32), ...scratch];
   const main = [
     ...cached.map((r) => mod.local.set(regLocal(r), loadSlot(r))),
     mod.local.set(ITER, loadSlot(S_LINK_BUDGET)),
@@ -700,14 +710,46 @@ function emitRegion(b: Types, mod: Module, name: string, blocks: Block[], first:
   ];
   // Exits branch to "out" with the target and count in OUT_EIP and OUT_COUNT; bail-outs to "bail",
   // which also sets S_EXIT. One copy of the way out serves them all.
-  const wayOut = [mod.block("out", [mod.block("bail", main), storeSlot(S_EXIT, c(1))]), ...leaveFor(loc(OUT_EIP), loc(OUT_COUNT))];
+  const wayOut = chain
+    ? [
+      mod.block("leave", [
+        mod.block("out", [mod.block("bail", main), storeSlot(S_EXIT, c(1)), mod.br("leave")]),
+        mod.local.set(CHAIN_LEFT, loadSlot(S_CHAIN_LEFT)),
+      ]),
+      ...leaveFor(chainTo(), loc(OUT_COUNT)),
+    ]
+    : [mod.block("out", [mod.block("bail", main), storeSlot(S_EXIT, c(1))]), ...leaveFor(loc(OUT_EIP), loc(OUT_COUNT))];
   mod.addFunction(name, b.none, i32, locals, mod.block(null, wayOut, b.unreachable));
+
+  /**
+   * direct-chain, after the registers and counters are in memory: while chain budget is left, the
+   * target's first directory slot (layout.ts: the dispatcher's hash), and on a hit its translation,
+   * tail-called through the table; else the target, returned to the dispatcher. EIP 0 and 1 never
+   * match (an empty slot's key and a tombstone's), so an empty slot's table index 0 is never called.
+   */
+  function chainTo(): Expr {
+    const hash = mod.i32.shr_u(mod.i32.mul(loc(OUT_EIP), c(DIR_HASH)), c(32 - DIR_BITS));
+    return mod.block(null, [
+      mod.if(loc(CHAIN_LEFT), mod.block(null, [
+        mod.local.set(ENTRY, mod.i32.add(c(CACHE_OFF), mod.i32.shl(hash, c(3)))),
+        mod.if(mod.i32.and(mod.i32.eq(mod.i32.load(0, 4, loc(ENTRY)), loc(OUT_EIP)), mod.i32.gt_u(loc(OUT_EIP), c(DIR_TOMBSTONE))), mod.block(null, [
+          storeSlot(S_CHAIN_LEFT, mod.i32.sub(loc(CHAIN_LEFT), c(1))),
+          mod.return_call_indirect("table", mod.i32.load(4, 4, loc(ENTRY)), [], b.none, i32),
+        ])),
+      ])),
+      loc(OUT_EIP),
+    ], i32);
+  }
 }
 
 /**
  * The dispatcher: run(eip, budget) looks eip up in the directory and calls
  * translations through the table, chaining from one to the next inside
- * WebAssembly, until a miss, a bail-out (S_EXIT set) or budget transitions.
+ * WebAssembly, until a miss, a bail-out (S_EXIT set) or budget translations
+ * entered. Translations entered by direct-chain count against the same
+ * budget: each call leaves what is left of it in S_CHAIN_LEFT, and what
+ * translated code used is added to S_DIRECT when the call returns. EIP 0
+ * and 1 miss without a probe (an empty slot's key and a tombstone's).
  */
 export function compileDispatcher(): WebAssembly.Module {
   const b = W;
@@ -717,8 +759,9 @@ export function compileDispatcher(): WebAssembly.Module {
   const c = (v: number) => mod.i32.const(v | 0);
   const EIP = 0, BUDGET = 1, H = 2, E = 3, KEY = 4;
   const get = (l: number) => mod.local.get(l, i32);
-  const bump = (slot: number) =>
-    mod.f64.store(slotAddr(slot) >>> 0, 8, c(0), mod.f64.add(mod.f64.load(slotAddr(slot) >>> 0, 8, c(0)), mod.f64.const(1)));
+  const add = (slot: number, n: Expr) =>
+    mod.f64.store(slotAddr(slot) >>> 0, 8, c(0), mod.f64.add(mod.f64.load(slotAddr(slot) >>> 0, 8, c(0)), mod.f64.convert_u.i32(n)));
+  const bump = (slot: number) => add(slot, c(1));
   const probe = mod.loop("probe", mod.block(null, [
     mod.local.set(E, mod.i32.add(c(CACHE_OFF), mod.i32.shl(get(H), c(3)))),
     mod.local.set(KEY, mod.i32.load(0, 4, get(E))),
@@ -729,12 +772,15 @@ export function compileDispatcher(): WebAssembly.Module {
     mod.br("probe"),
   ]));
   const top = mod.loop("top", mod.block(null, [
+    mod.if(mod.i32.le_u(get(EIP), c(DIR_TOMBSTONE)), mod.return(get(EIP))),
     bump(S_LOOKUPS),
     mod.local.set(H, mod.i32.shr_u(mod.i32.mul(get(EIP), c(DIR_HASH)), c(32 - DIR_BITS))),
     mod.block("found", [probe]),
+    mod.i32.store(slotAddr(S_CHAIN_LEFT) >>> 0, 4, c(0), mod.i32.sub(get(BUDGET), c(1))),
     mod.local.set(EIP, mod.call_indirect("table", mod.i32.load(4, 4, get(E)), [], b.none, i32)),
+    add(S_DIRECT, mod.i32.sub(mod.i32.sub(get(BUDGET), c(1)), mod.i32.load(slotAddr(S_CHAIN_LEFT) >>> 0, 4, c(0)))),
     mod.if(mod.i32.load(slotAddr(S_EXIT) >>> 0, 4, c(0)), mod.return(get(EIP))),
-    mod.local.set(BUDGET, mod.i32.sub(get(BUDGET), c(1))),
+    mod.local.set(BUDGET, mod.i32.load(slotAddr(S_CHAIN_LEFT) >>> 0, 4, c(0))),
     mod.if(mod.i32.eqz(get(BUDGET)), mod.return(get(EIP))),
     bump(S_CHAINS),
     mod.br("top"),

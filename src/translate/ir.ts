@@ -212,6 +212,11 @@ export interface Block {
    * written back wherever it leaves (backend.ts).
    */
   cached: Set<number>;
+  /**
+   * Set by direct-chain: where this block's exits leave its region's function, translated code
+   * looks the target up in the code-cache directory and tail-calls its translation itself.
+   */
+  chain?: boolean;
 }
 
 const REG = ["eax", "ecx", "edx", "ebx", "esp", "ebp", "esi", "edi"];

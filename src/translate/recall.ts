@@ -100,7 +100,7 @@ export class Recall {
   /** Loaded module m has been compiled: instantiates it and installs every region that matches the guest's code now. */
   arrived(m: number, module: WebAssembly.Module, compileMs: number): void {
     this.stats.compileMs += compileMs;
-    this.instances[m] = new WebAssembly.Instance(module, { env: { mem: this.mem.wasm, ...vmmImports(this.machine, this.insns[m]) } });
+    this.instances[m] = new WebAssembly.Instance(module, { env: { mem: this.mem.wasm, table: this.cache.table, ...vmmImports(this.machine, this.insns[m]) } });
     const state = this.state[m];
     state.fill(READY);
     for (let r = 0; r < state.length; r++) this.install(m, r);

@@ -69,6 +69,8 @@ export interface Translation {
 
 /** Where finished translations go (the VMM's code cache, vmm/codecache.ts). */
 export interface TranslationSink {
+  /** The funcref table translations sit in, which translated code tail-calls through (direct-chain). */
+  readonly table: WebAssembly.Table;
   has(eip: number): boolean;
   /** Makes room for count entries of a module of the given size. */
   reserve(bytes: number, count: number): void;
@@ -284,7 +286,7 @@ export class Translator {
     const blocks = translated.flat();
     const t0 = performance.now();
     const imports = vmmImports(this.machine, blocks.map((b) => b.insns));
-    const instance = new WebAssembly.Instance(r.module, { env: { mem: this.mem.wasm, ...imports } });
+    const instance = new WebAssembly.Instance(r.module, { env: { mem: this.mem.wasm, table: this.cache.table, ...imports } });
     // Blocks of a region branch to each other directly (link-blocks), so a region lives or dies whole:
     // it is dropped if any of its pages changed in flight, and each entry is installed with all its pages.
     const share = r.bytes / Math.max(blocks.length, 1);

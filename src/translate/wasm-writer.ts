@@ -39,7 +39,7 @@ export function createType(types: Type[]): Type {
 }
 const expand = (t: Type): Type[] => (t === none ? [] : t >= TUPLE_BASE ? tuples[t - TUPLE_BASE] : [t]);
 
-const enum K { Op, I32, I64, F32, F64, LocalGet, LocalSet, GlobalGet, GlobalSet, Load, Store, Block, Loop, If, Br, Switch, Return, Call, CallIndirect, Select }
+const enum K { Op, I32, I64, F32, F64, LocalGet, LocalSet, GlobalGet, GlobalSet, Load, Store, Block, Loop, If, Br, Switch, Return, Call, CallIndirect, Select, ReturnCall, ReturnCallIndirect }
 
 const STRIDE = 8;
 
@@ -208,6 +208,11 @@ export class Module {
   call_indirect(table: string, target: Expr, operands: Expr[], params: Type, results: Type): Expr {
     return this.node(K.CallIndirect, results, 0, -2, this.obj([...operands, target]), params, results);
   }
+  /** Tail calls (return_call, return_call_indirect): the callee's results are the caller's. */
+  return_call(name: string, operands: Expr[]): Expr { return this.nodeOf(K.ReturnCall, unreachable, this.obj(name), operands); }
+  return_call_indirect(table: string, target: Expr, operands: Expr[], params: Type, results: Type): Expr {
+    return this.node(K.ReturnCallIndirect, unreachable, 0, -2, this.obj([...operands, target]), params, results);
+  }
   select(cond: Expr, a: Expr, b: Expr): Expr {
     const t = this.type(a) === unreachable ? this.type(b) : this.type(a);
     return this.node(K.Select, t, 0, -2, this.obj([a, b, cond]));
@@ -240,7 +245,10 @@ export class Module {
     const importSigs = this.imports.map((f) => sig(f.params, f.results));
     const funcSigs = this.funcs.map((f) => sig(f.params, f.results));
     // call_indirect's signatures too, before the type section is written (bodies are written after it).
-    for (let e = 0; e < this.n; e++) if (this.f[e * STRIDE] === K.CallIndirect) sig(this.f[e * STRIDE + 5], this.f[e * STRIDE + 6]);
+    for (let e = 0; e < this.n; e++) {
+      const k = this.f[e * STRIDE];
+      if (k === K.CallIndirect || k === K.ReturnCallIndirect) sig(this.f[e * STRIDE + 5], this.f[e * STRIDE + 6]);
+    }
 
     out.section(1, (s) => { s.u32(sigBytes.length); for (const b of sigBytes) s.raw(b); });
     out.section(2, (s) => {
@@ -282,6 +290,7 @@ export class Module {
     const obj = <T>() => this.objs[a] as T;
     switch (k) {
       case K.Op: case K.Load: case K.Store: case K.Return: case K.Call: case K.Select: case K.CallIndirect: case K.LocalSet: case K.GlobalSet:
+      case K.ReturnCall: case K.ReturnCallIndirect:
         if (c0 === -2) for (const c of this.objs[c1] as Expr[]) this.expr(s, c);
         else {
           if (c0 >= 0) this.expr(s, c0);
@@ -328,6 +337,8 @@ export class Module {
       case K.Return: s.byte(0x0f); return;
       case K.Call: s.byte(0x10); s.u32(this.fnIndex.get(obj<string>())!); return;
       case K.CallIndirect: s.byte(0x11); s.u32(this.sig(f[at + 5], f[at + 6])); s.u32(0); return;
+      case K.ReturnCall: s.byte(0x12); s.u32(this.fnIndex.get(obj<string>())!); return;
+      case K.ReturnCallIndirect: s.byte(0x13); s.u32(this.sig(f[at + 5], f[at + 6])); s.u32(0); return;
       case K.Select: s.byte(0x1b); return;
     }
   }

@@ -10,7 +10,7 @@
  * worker has delivered the dispatcher module and pump() has instantiated it.
  */
 import * as fs from "node:fs";
-import { REGS_OFF, S_CHAINS, S_LINKS, S_LOOKUPS, S_RETIRED, STATE_SLOTS } from "../core/layout.ts";
+import { REGS_OFF, S_CHAINS, S_DIRECT, S_LINKS, S_LOOKUPS, S_RETIRED, STATE_SLOTS } from "../core/layout.ts";
 import type { Memory } from "../core/memory.ts";
 import type { Machine } from "../interp/machine.ts";
 import { Translator, type TranslatorOptions } from "../translate/translator.ts";
@@ -106,7 +106,10 @@ export class Tier implements TierPort {
   }
 
   get translatedRetired(): number { return this.counters[S_RETIRED / 2]; }
-  get chainTransitions(): number { return this.counters[S_CHAINS / 2]; }
+  /** Transitions from one translation into another without JavaScript: through the dispatcher's loop, or made by translated code itself. */
+  get chainTransitions(): number { return this.counters[S_CHAINS / 2] + this.directChains; }
+  /** Those translated code made itself (direct-chain). */
+  get directChains(): number { return this.counters[S_DIRECT / 2]; }
   get directoryLookups(): number { return this.counters[S_LOOKUPS / 2]; }
   get linkedBranches(): number { return this.counters[S_LINKS / 2]; }
 }

@@ -78,7 +78,9 @@ export interface RunStats {
     codeCache: { liveBytes: number; slots: number; flushes: number; invalidations: number };
     /** Branches between blocks of one module, taken inside WebAssembly without the dispatcher (link-blocks). */
     linkedBranches: number;
+    /** Transitions between translations without JavaScript, and those of them translated code made itself (direct-chain). */
     chainTransitions: number;
+    directChains: number;
     directoryLookups: number;
     directoryMisses: number;
     bailouts: number;
@@ -188,6 +190,7 @@ export function runGuest(bytes: Uint8Array, argv: string[], env: string[], opts:
       codeCache: { liveBytes: Math.round(cache.liveBytes), slots: cache.slotsUsed, flushes: cache.flushes, invalidations: cache.invalidations },
       linkedBranches: tier.linkedBranches,
       chainTransitions: tier.chainTransitions,
+      directChains: tier.directChains,
       directoryLookups: tier.directoryLookups,
       directoryMisses: dispatcher.directoryMisses,
       bailouts: dispatcher.bailouts,

@@ -48,7 +48,7 @@ import { Translator } from "../../src/translate/translator.ts";
 import { vmmImports } from "../../src/translate/imports.ts";
 import { CodeCache } from "../../src/vmm/codecache.ts";
 import { GuestFault, SIGILL } from "../../src/core/fault.ts";
-import { FPU_OFF, LINK_BUDGET, PAGE_SIZE, PROT_EXEC, PROT_READ, PROT_WRITE, S_EIP, S_EXIT, S_LINK_BUDGET, S_LINKS, S_RETIRED, S_SEGBASE, S_SEL, XMM_OFF, XMM_SIZE } from "../../src/core/layout.ts";
+import { FPU_OFF, LINK_BUDGET, PAGE_SIZE, PROT_EXEC, PROT_READ, PROT_WRITE, S_EIP, S_EXIT, S_DIRECT, S_LINK_BUDGET, S_LINKS, S_RETIRED, S_SEGBASE, S_SEL, XMM_OFF, XMM_SIZE } from "../../src/core/layout.ts";
 import { Memory } from "../../src/core/memory.ts";
 
 // ---------------------------------------------------------------- layout
@@ -530,6 +530,8 @@ export interface TransRig extends Rig {
   retiredTranslated(): number;
   /** Branches translated code has taken between the blocks of one module (link-blocks), in total. */
   linkedBranches(): number;
+  /** Translations translated code has entered itself (direct-chain), in total. */
+  directChains(): number;
   /** Called from onCodeWrite so a Translator can forget the page. */
   forget: ((page: number, remapped: boolean) => void) | null;
   /** Instructions translated code has run through the interpreter's executor (the interp import) since the last setup. */
@@ -555,6 +557,7 @@ export function makeTransRig(): TransRig {
     run: new WebAssembly.Instance(compileDispatcher(), { env: { mem: rig.mem.wasm, table: cache.table } }).exports.run as (eip: number, budget: number) => number,
     retiredTranslated: () => new Float64Array(rig.mem.wasm.buffer, s.byteOffset, 64)[S_RETIRED / 2],
     linkedBranches: () => new Float64Array(rig.mem.wasm.buffer, s.byteOffset, 64)[S_LINKS / 2],
+    directChains: () => new Float64Array(rig.mem.wasm.buffer, s.byteOffset, 64)[S_DIRECT / 2],
   };
   const interpWrite = rig.mem.onCodeWrite;
   rig.mem.onCodeWrite = (page, remapped) => { interpWrite(page, remapped); cache.invalidatePage(page); t.forget?.(page, remapped); };
@@ -695,11 +698,11 @@ export function runInterp(rig: Rig, c: Case, slot: number, steps = MAX_STEPS): O
 }
 
 /**
- * Runs the case's translation once through the WebAssembly dispatcher (budget 1),
- * then, after a bail-out or when the block ended early, interprets until EIP
- * leaves the case (rig B). translate, if given, is called after setup to make the translation.
+ * Runs the case's translation through the WebAssembly dispatcher once (budget: translations it may
+ * enter, 1 by default), then, after a bail-out or when translated code returned early, interprets
+ * until EIP leaves the case (rig B). translate, if given, is called after setup to make the translation.
  */
-export function runTranslated(rig: TransRig, c: Case, slot: number, translate?: (eip: number) => void, steps = MAX_STEPS): Outcome {
+export function runTranslated(rig: TransRig, c: Case, slot: number, translate?: (eip: number) => void, steps = MAX_STEPS, budget = 1): Outcome {
   setup(rig, c, slot);
   const at = caseAddr(slot);
   if (translate) translate(at);
@@ -709,7 +712,7 @@ export function runTranslated(rig: TransRig, c: Case, slot: number, translate?: 
   try {
     if (!rig.cache.has(at)) error = "no translation installed for the case's first instruction";
     else {
-      eip = rig.run(at, 1) >>> 0;
+      eip = rig.run(at, budget) >>> 0;
       if (rig.cpu.s[S_EXIT]) { rig.cpu.s[S_EXIT] = 0; bailAt = eip; }
       for (let n = 0; n < steps && inCase(c, slot, eip); n++) eip = rig.interp.runBlock(eip) >>> 0;
     }
@@ -746,7 +749,7 @@ export function translateBatch(rig: TransRig, eips: number[], passes: Pass[], op
   const batch = compileBlocks([blocks], { optLevel });
   const imports = vmmImports(rig.m, insns), executor = imports.interp;
   imports.interp = (n, k) => { rig.executorCalls++; return executor(n, k); };
-  const inst = new WebAssembly.Instance(batch.module, { env: { mem: rig.mem.wasm, ...imports } });
+  const inst = new WebAssembly.Instance(batch.module, { env: { mem: rig.mem.wasm, table: rig.cache.table, ...imports } });
   rig.cache.reserve(batch.bytes, blocks.length);
   blocks.forEach((b, n) => {
     const fn = inst.exports[batch.exports[n]] as (...args: unknown[]) => unknown;
