@@ -414,12 +414,16 @@ function emitRegion(b: Types, mod: Module, name: string, blocks: Block[], first:
   const consts = new Map<number, number>();
   const index = new Map(blocks.map((k, i) => [k.start >>> 0, i]));
   const leave = (o: Extract<Op, { op: "exit" | "exitif" }>): Expr => {
-    const linked = (eip: number) => mod.block(null, [
-      mod.local.set(ITER, mod.i32.sub(loc(ITER), c(1))),
-      mod.local.set(ACC, mod.i32.add(loc(ACC), c(o.count))),
-      mod.local.set(CUR, c(index.get(eip)!)),
-      mod.br("next"),
-    ]);
+    // A block later in the region is entered by branching out of the wasm blocks to where its code
+    // starts (d<j>); an earlier one (a loop's back edge) through the loop head's br_table.
+    const linked = (eip: number) => {
+      const j = index.get(eip)!;
+      return mod.block(null, [
+        mod.local.set(ITER, mod.i32.sub(loc(ITER), c(1))),
+        mod.local.set(ACC, mod.i32.add(loc(ACC), c(o.count))),
+        ...(j > n - first ? [mod.br(`d${j}`)] : [mod.local.set(CUR, c(j)), mod.br("next")]),
+      ]);
+    };
     const known = consts.get(o.target);
     const tries = (o.links ?? []).filter((eip) => index.has(eip))
       .map((eip) => (known === eip ? linked(eip) : mod.if(mod.i32.eq(get(o.target), c(eip)), linked(eip))));
