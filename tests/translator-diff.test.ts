@@ -537,6 +537,31 @@ describe("blocks linked inside a translation module (link-blocks)", () => {
     }
   });
 
+  it("a loop in one block runs as a loop of its own until the budget, and faults in it precisely", () => {
+    const sum = manual(45, [
+      [0xb9, 0x88, 0x13, 0x00, 0x00], // mov ecx, 5000
+      [0x01, 0xc8],                   // loop: add eax, ecx
+      [0x49],                         // dec ecx
+      [0x75, 0xfb],                   // jnz loop
+      [0xc3],                         // ret
+    ], { eax: 0 });
+    const { want, got } = runRegion(sum);
+    expect(want.regs[0]).toBe((5000 * 5001) / 2);
+    for (const g of got) expect(g.links, g.config).toBe(g.linking ? 4096 : 0);
+    const fill = manual(46, [
+      [0x89, 0x03],       // loop: mov [ebx], eax
+      [0x83, 0xc3, 0x04], // add ebx, 4
+      [0x40],             // inc eax
+      [0xeb, 0xf8],       // jmp loop
+    ], { eax: 0, ebx: SCRATCH + 2 * 4096 - 40 });
+    const faulting = runRegion(fill);
+    expect(faulting.want.fault).toContain("signal 11");
+    for (const g of faulting.got) {
+      expect(g.out.bailAt, g.config).toBe(g.linking ? caseAddr(0) : undefined);
+      expect(g.links, g.config).toBe(g.linking ? 10 : 0);
+    }
+  });
+
   it("a store from a linked loop into another block of its module drops the whole module; the new code runs", () => {
     const c = manual(42, [
       [0xb9, 0x03, 0x00, 0x00, 0x00], // mov ecx, 3
