@@ -415,14 +415,13 @@ function emitRegion(b: Types, mod: Module, name: string, blocks: Block[], first:
   const index = new Map(blocks.map((k, i) => [k.start >>> 0, i]));
   const leave = (o: Extract<Op, { op: "exit" | "exitif" }>): Expr => {
     // A block later in the region is entered by branching out of the wasm blocks to where its code
-    // starts (d<j>), the block itself by its own loop (l<j>: a loop in one block), an earlier one (a
-    // back edge of a longer loop) through the loop head's br_table.
+    // starts (d<j>); an earlier one (a loop's back edge) through the loop head's br_table.
     const linked = (eip: number) => {
-      const j = index.get(eip)!, k = n - first;
+      const j = index.get(eip)!;
       return mod.block(null, [
         mod.local.set(ITER, mod.i32.sub(loc(ITER), c(1))),
         mod.local.set(ACC, mod.i32.add(loc(ACC), c(o.count))),
-        ...(j > k ? [mod.br(`d${j}`)] : j === k ? [mod.br(`l${j}`)] : [mod.local.set(CUR, c(j)), mod.br("next")]),
+        ...(j > n - first ? [mod.br(`d${j}`)] : [mod.local.set(CUR, c(j)), mod.br("next")]),
       ]);
     };
     const known = consts.get(o.target);
@@ -702,8 +701,7 @@ function emitRegion(b: Types, mod: Module, name: string, blocks: Block[], first:
     x87.forgetTop();
     pending = null;
     bailed = false;
-    const selfLinked = blk.ops.some((o) => (o.op === "exit" || o.op === "exitif") && o.links?.includes(blk.start >>> 0));
-    const code = selfLinked ? [mod.loop(`l${k}`, mod.block(null, emitBlock()))] : emitBlock();
+    const code = emitBlock();
     // Every block's code ends in an exit, so its site block is left only by a bail-out's branch.
     dispatch = mod.block(`d${k + 1}`, [dispatch, ...(bailed ? [mod.local.set(SITE, mod.block(`s${n}`, code, i32)), ...siteDecoder()] : code)]);
   });
