@@ -537,7 +537,7 @@ describe("blocks linked inside a translation module (link-blocks)", () => {
     }
   });
 
-  it("a loop in one block runs as a loop of its own until the budget, and faults in it precisely", () => {
+  it("a loop in one block runs linked to itself until the budget, and faults in it precisely", () => {
     const sum = manual(45, [
       [0xb9, 0x88, 0x13, 0x00, 0x00], // mov ecx, 5000
       [0x01, 0xc8],                   // loop: add eax, ecx
