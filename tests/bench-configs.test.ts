@@ -1,7 +1,7 @@
 /** Config-string parsing for `cdvm bench --configs`. */
 import { describe, expect, it } from "vitest";
 import { cdvmRunArgs, parseConfig, parseConfigList } from "../src/bench/configs.ts";
-import { PASS_NAMES } from "../src/translate/passes/index.ts";
+import { DEFAULT_PASS_NAMES } from "../src/translate/passes/index.ts";
 
 describe("bench configurations", () => {
   it("parses modes and modifiers into cdvm run options", () => {
@@ -18,7 +18,7 @@ describe("bench configurations", () => {
     expect(cdvmRunArgs(warm, "/tmp/tc")).toEqual(["--mode", "staged", "--tcache", "/tmp/tc"]);
   });
   it("expands presets from the pass registry", () => {
-    expect(parseConfigList("ablation").map((c) => c.name)).toEqual(["staged", ...PASS_NAMES.map((p) => `staged:-${p}`)]);
+    expect(parseConfigList("ablation").map((c) => c.name)).toEqual(["staged", ...DEFAULT_PASS_NAMES.map((p) => `staged:-${p}`)]);
     expect(parseConfigList("thresholds").every((c) => c.threshold !== undefined)).toBe(true);
     expect(parseConfigList("interp,interp,default").map((c) => c.name)).toEqual(["interp", "bbt", "staged", "native", "qemu"]);
   });

@@ -11,7 +11,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { golden, GUEST_TESTS, maskUndefinedFlags, readCases, runCase, type GuestCase } from "./support/guest.ts";
-import { PASS_NAMES } from "../src/translate/passes/index.ts";
+import { DEFAULT_PASS_NAMES, PASS_NAMES } from "../src/translate/passes/index.ts";
 
 const cases = readCases(path.join(GUEST_TESTS, "cases.json"));
 const ABLATION_CASES = new Set(["arith64", "bignum", "bytecode", "crc_md5", "hashtable", "sorting", "switch_table",
@@ -43,7 +43,12 @@ describe.each(["bbt", "staged"])("guest programs, --mode %s, cold then warm pers
   it.concurrent.each(cases.map((c) => [c.name, c] as const))("%s", (name, c) => checkColdWarm(name, c, mode), 360_000);
 });
 
-describe.each(PASS_NAMES)("guest programs, --mode bbt --disable-pass %s", (pass) => {
+// Opt-in passes (not in the default set) run with every other pass over every program, in bbt.
+describe("guest programs, --mode bbt with every pass, opt-in ones too", () => {
+  it.concurrent.each(cases.map((c) => [c.name, c] as const))("%s", (name, c) => check(name, c, ["--mode", "bbt", "--no-tcache", "--passes", PASS_NAMES.join(",")]), 180_000);
+});
+
+describe.each(DEFAULT_PASS_NAMES)("guest programs, --mode bbt --disable-pass %s", (pass) => {
   const subset = cases.filter((c) => ABLATION_CASES.has(c.name));
   it.concurrent.each(subset.map((c) => [c.name, c] as const))("%s", (name, c) => check(name, c, ["--mode", "bbt", "--no-tcache", "--disable-pass", pass]), 180_000);
 });

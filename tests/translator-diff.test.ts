@@ -621,7 +621,7 @@ describe("blocks linked inside a translation module (link-blocks)", () => {
 });
 
 describe("translations entering each other from translated code (direct-chain)", () => {
-  const configs = [selectPasses(), selectPasses(undefined, ["direct-chain"])];
+  const configs = [selectPasses(PASS_NAMES), selectPasses()];
   const translators: TestTranslator[] = [];
   afterAll(() => translators.forEach((t) => t.close()));
   const LOOP_STEPS = 100_000;

@@ -18,11 +18,11 @@
  *
  * A --configs list is comma-separated; presets expand in place:
  *   default     interp,bbt,staged,native,qemu
- *   ablation    staged, then staged with each registry pass disabled in turn
+ *   ablation    staged, then staged with each default pass disabled in turn
  *   thresholds  staged at thresholds 1, 10, 50, 200, 1000, 5000
  * The config string, normalized, is the configuration's name in results.
  */
-import { PASS_NAMES } from "../translate/passes/index.ts";
+import { DEFAULT_PASS_NAMES, PASS_NAMES } from "../translate/passes/index.ts";
 import { X87_MODEL_NAMES, type X87ModelName } from "../interp/x87-model.ts";
 
 export type ConfigKind = "native" | "qemu" | "cdvm";
@@ -48,7 +48,7 @@ export const THRESHOLD_SWEEP = [1, 10, 50, 200, 1000, 5000];
 export function presetConfigs(name: string): string[] | undefined {
   switch (name) {
     case "default": return ["interp", "bbt", "staged", "native", "qemu"];
-    case "ablation": return ["staged", ...PASS_NAMES.map((p) => `staged:-${p}`)];
+    case "ablation": return ["staged", ...DEFAULT_PASS_NAMES.map((p) => `staged:-${p}`)];
     case "thresholds": return THRESHOLD_SWEEP.map((t) => `staged:threshold=${t}`);
     default: return undefined;
   }

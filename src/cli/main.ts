@@ -40,7 +40,7 @@ program
   .option("--clear-env", "start the guest with an empty environment")
   .option("--argv0 <name>", "guest argv[0] (default: the program path)")
   .option("--bbt-threshold <n>", `staged mode: block entries before a block is translated (default ${DEFAULT_THRESHOLD})`)
-  .option("--passes <list>", "IR passes to run, comma-separated (default: all; see cdvm passes)")
+  .option("--passes <list>", "IR passes to run, comma-separated (default: all but the opt-in ones; see cdvm passes)")
   .option("--disable-pass <name>", "do not run this IR pass (repeatable)", collect, [])
   .option("--binaryen-opt <0-4>", `Binaryen optimize level for translations (default ${DEFAULT_BINARYEN_OPT})`)
   .option("--binaryen-passes <list>", "explicit Binaryen passes instead of an optimize level")
@@ -66,7 +66,7 @@ program
   .command("passes")
   .description("list the translator's IR passes")
   .action(() => {
-    for (const p of PASSES) process.stdout.write(`${p.name.padEnd(16)} ${p.description}\n`);
+    for (const p of PASSES) process.stdout.write(`${p.name.padEnd(16)} ${p.description}${p.optIn ? " (opt-in: name it in --passes)" : ""}\n`);
   });
 
 program
