@@ -750,12 +750,13 @@ function emitRegion(b: Types, mod: Module, name: string, blocks: Block[], first:
  * The dispatcher: run(eip, budget) looks eip up in the directory and calls
  * translations through the table, chaining from one to the next inside
  * WebAssembly, until a miss, a bail-out (S_EXIT set) or budget translations
- * entered. Translations entered by direct-chain count against the same
- * budget: each call leaves what is left of it in S_CHAIN_LEFT, and what
- * translated code used is added to S_DIRECT when the call returns. EIP 0
- * and 1 miss without a probe (an empty slot's key and a tombstone's).
+ * entered. With chain (direct-chain runs), translations translated code
+ * enters count against the same budget: each call leaves what is left of it
+ * in S_CHAIN_LEFT, and what translated code used is added to S_DIRECT when
+ * the call returns; without it, the loop does none of that. EIP 0 and 1
+ * miss without a probe (an empty slot's key and a tombstone's).
  */
-export function compileDispatcher(): WebAssembly.Module {
+export function compileDispatcher(chain: boolean): WebAssembly.Module {
   const b = W;
   const mod = new W.Module();
   mod.addTableImport("env", "table");
@@ -769,22 +770,29 @@ export function compileDispatcher(): WebAssembly.Module {
   const probe = mod.loop("probe", mod.block(null, [
     mod.local.set(E, mod.i32.add(c(CACHE_OFF), mod.i32.shl(get(H), c(3)))),
     mod.local.set(KEY, mod.i32.load(0, 4, get(E))),
-    // Empty slot first: EIP 0 (a call through a NULL pointer) must miss, not match an empty key.
+    // An empty slot ends the probe: a miss.
     mod.if(mod.i32.eqz(get(KEY)), mod.return(get(EIP))),
     mod.br("found", mod.i32.eq(get(KEY), get(EIP))),
     mod.local.set(H, mod.i32.and(mod.i32.add(get(H), c(1)), c(DIR_ENTRIES - 1))),
     mod.br("probe"),
   ]));
+  const left = () => mod.i32.load(slotAddr(S_CHAIN_LEFT) >>> 0, 4, c(0));
+  const call = mod.local.set(EIP, mod.call_indirect("table", mod.i32.load(4, 4, get(E)), [], b.none, i32));
+  const exited = mod.if(mod.i32.load(slotAddr(S_EXIT) >>> 0, 4, c(0)), mod.return(get(EIP)));
   const top = mod.loop("top", mod.block(null, [
     mod.if(mod.i32.le_u(get(EIP), c(DIR_TOMBSTONE)), mod.return(get(EIP))),
     bump(S_LOOKUPS),
     mod.local.set(H, mod.i32.shr_u(mod.i32.mul(get(EIP), c(DIR_HASH)), c(32 - DIR_BITS))),
     mod.block("found", [probe]),
-    mod.i32.store(slotAddr(S_CHAIN_LEFT) >>> 0, 4, c(0), mod.i32.sub(get(BUDGET), c(1))),
-    mod.local.set(EIP, mod.call_indirect("table", mod.i32.load(4, 4, get(E)), [], b.none, i32)),
-    add(S_DIRECT, mod.i32.sub(mod.i32.sub(get(BUDGET), c(1)), mod.i32.load(slotAddr(S_CHAIN_LEFT) >>> 0, 4, c(0)))),
-    mod.if(mod.i32.load(slotAddr(S_EXIT) >>> 0, 4, c(0)), mod.return(get(EIP))),
-    mod.local.set(BUDGET, mod.i32.load(slotAddr(S_CHAIN_LEFT) >>> 0, 4, c(0))),
+    ...(chain
+      ? [
+        mod.i32.store(slotAddr(S_CHAIN_LEFT) >>> 0, 4, c(0), mod.i32.sub(get(BUDGET), c(1))),
+        call,
+        add(S_DIRECT, mod.i32.sub(mod.i32.sub(get(BUDGET), c(1)), left())),
+        exited,
+        mod.local.set(BUDGET, left()),
+      ]
+      : [call, exited, mod.local.set(BUDGET, mod.i32.sub(get(BUDGET), c(1)))]),
     mod.if(mod.i32.eqz(get(BUDGET)), mod.return(get(EIP))),
     bump(S_CHAINS),
     mod.br("top"),

@@ -554,7 +554,8 @@ export function makeTransRig(): TransRig {
   const s = rig.cpu.s;
   const t: TransRig = {
     ...rig, cache, forget: null, executorCalls: 0,
-    run: new WebAssembly.Instance(compileDispatcher(), { env: { mem: rig.mem.wasm, table: cache.table } }).exports.run as (eip: number, budget: number) => number,
+    // Chaining-aware: the rig runs translations made with and without direct-chain.
+    run: new WebAssembly.Instance(compileDispatcher(true), { env: { mem: rig.mem.wasm, table: cache.table } }).exports.run as (eip: number, budget: number) => number,
     retiredTranslated: () => new Float64Array(rig.mem.wasm.buffer, s.byteOffset, 64)[S_RETIRED / 2],
     linkedBranches: () => new Float64Array(rig.mem.wasm.buffer, s.byteOffset, 64)[S_LINKS / 2],
     directChains: () => new Float64Array(rig.mem.wasm.buffer, s.byteOffset, 64)[S_DIRECT / 2],
