@@ -228,6 +228,8 @@ function expectSame(c: Case, want: Outcome, got: { config: string; out: Outcome;
   }
 }
 
+/** A 32-bit value's little-endian bytes (immediates, displacements, jump-table entries). */
+const le = (v: number) => [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, v >>> 24];
 const at = (c: Case, k: number) => caseAddr(0) + c.lens.slice(0, k).reduce((a, b) => a + b, 0);
 
 describe("translator bail-outs", () => {
@@ -581,7 +583,6 @@ describe("blocks linked inside a translation module (link-blocks)", () => {
 
   it("a switch through a jump table runs linked to the table's entries; a changed entry leaves through the dispatcher", () => {
     const A = caseAddr(0), TABLE = SCRATCH + 0x100;
-    const le = (v: number) => [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, v >>> 24];
     const c = manual(44, [
       [0xb9, 40, 0, 0, 0],                    // 0: mov ecx, 40
       [0x89, 0xc8],                           // 5: loop: mov eax, ecx
@@ -625,7 +626,6 @@ describe("translations entering each other from translated code (direct-chain)",
   const translators: TestTranslator[] = [];
   afterAll(() => translators.forEach((t) => t.close()));
   const LOOP_STEPS = 100_000;
-  const le = (v: number) => [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, v >>> 24];
   /** f's offset in the case: on the page after its caller's, so it can change while the caller's translation lives. */
   const F = PAGE_SIZE;
   /** A loop calling f (add edx, addend), which the translator puts in a module of its own (translated first). */
