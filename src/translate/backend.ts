@@ -52,8 +52,7 @@
  * (emitRegion's `pending`). `cond` and `updflags` read the lazy record interp/flags.ts keeps in
  * the register file through the module's flags(), carry() and eflags()
  * (emitFlags; each module has those its code calls), which evaluate it as
- * that file does for every kind but shifts and multiplies; for those they
- * call the VMM (the cond and updflags imports). One module of them, imported
+ * that file does for every kind. One module of them, imported
  * by every translation module, saved ~12 bytes per translated guest
  * instruction but made sha256 at `ref` ~4 % slower (a call to an imported
  * function costs more than one within the module).
@@ -62,7 +61,7 @@
  */
 import type binaryenT from "binaryen";
 import { CACHE_OFF, DIR_BITS, DIR_ENTRIES, DIR_HASH, DIR_TOMBSTONE, PAGE_CODE, PAGE_SIZE, PERM_OFF, PROT_READ, PROT_WRITE, REGS_OFF, S_CHAINS, S_EFLAGS, S_CHAIN_LEFT, S_DIRECT, S_EXIT, S_LAZY_A, S_LAZY_B, S_LAZY_CF, S_LAZY_OP, S_LAZY_RES, S_LINK_BUDGET, S_LINKS, S_LOOKUPS, S_RETIRED, XMM_MXCSR, XMM_OFF } from "../core/layout.ts";
-import { K_ADC, K_DEC, K_INC, K_LOGIC, K_SBB, OP_ADD32, OP_DEC32, OP_INC32, OP_LOGIC32, OP_SUB32 } from "../interp/flags.ts";
+import { ARITH, K_ADC, K_DEC, K_INC, K_LOGIC, K_MUL, K_SBB, K_SHL, K_SHR, OP_ADD32, OP_DEC32, OP_INC32, OP_LOGIC32, OP_SUB32 } from "../interp/flags.ts";
 import { x87Emitter } from "./backend-x87.ts";
 import { INTERP_FAULT, INTERP_SMC, type BinOp, type Block, type LaneWidth, type Op, type SseFn } from "./ir.ts";
 import { planTemps } from "./temps.ts";
@@ -90,8 +89,6 @@ const slotAddr = (slot: number) => REGS_OFF + slot * 4;
 const xmmAddr = (r: number) => (XMM_OFF + r * 16) >>> 0;
 /** MXCSR as stored (XOR 0x1f80) at XMM_OFF + XMM_MXCSR; xarith's native path needs stored & ~0x1f = 0x1fa0 ^ 0x1f80. */
 const MXCSR_ADDR = (XMM_OFF + XMM_MXCSR) >>> 0, MXCSR_NATIVE = 0x1fa0 ^ 0x1f80;
-/** CF PF AF ZF SF OF: an updflags of all of them is emitted inline. */
-const ARITH_FLAGS = 0x8d5;
 /** Smallest normal float and double. */
 const MIN_NORMAL: Record<LaneWidth, number> = { 4: 2 ** -126, 8: 2 ** -1022 };
 
@@ -158,8 +155,6 @@ export function compileBlocks(regions: Block[][], opts: BackendOptions): Compile
   const b = W;
   const t0 = performance.now();
   const mod = writer.reset();
-  mod.addFunctionImport("cond", "env", "cond", b.createType([b.i32]), b.i32);
-  mod.addFunctionImport("updflags", "env", "updflags", b.createType([b.i32, b.i32]), b.none);
   mod.addFunctionImport("interp", "env", "interp", b.createType([b.i32, b.i32]), b.i32);
   mod.addGlobal("entry", b.i32, true, mod.i32.const(0));
   // direct-chain's tail calls go through the code cache's table; entries then tail-call their region
@@ -189,26 +184,24 @@ function flagFunctionsFor(regions: Block[][]): Set<string> {
   const used = new Set<string>();
   for (const blocks of regions) for (const k of blocks) for (const o of k.ops) {
     if (o.op === "cond") used.add(o.cc >> 1 === 1 ? "carry" : "flags");
-    else if (o.op === "updflags" && o.mask !== ARITH_FLAGS) used.add("eflags");
+    else if (o.op === "updflags" && o.mask !== ARITH) used.add("eflags");
   }
   if (used.size) used.add("flags");
   return used;
 }
 
 /**
- * Emits the flag functions in used, which evaluate the lazy flag record as
- * interp/flags.ts does, so translated code calls into the VMM only for the
- * rare kinds (shifts, multiplies) — flags(), eflags() below and carry(), CF
- * alone for a jb/jae and the carry-in of inc/dec/adc/sbb (without the
- * parity, zero and sign work of flags()):
- *   flags() -> i32: CF PF ZF SF OF at their EFLAGS bits for add, adc, sub,
- *     sbb, logic, inc and dec at any operand size — the common 32-bit sub,
- *     add, logic, inc and dec tested first — or the EFLAGS word itself when
- *     the flags are materialized (kind NONE); -1 for the other kinds, when a
- *     `cond` asks the VMM's flag code (the cond import) instead;
+ * Emits the flag functions in used, which evaluate the lazy flag record of
+ * every kind as interp/flags.ts does, so translated code never calls into
+ * the VMM for flags — flags(), eflags() below and carry(), CF alone for a
+ * jb/jae and the carry-in of inc/dec/adc/sbb (without the parity, zero and
+ * sign work of flags()):
+ *   flags() -> i32: CF PF ZF SF OF at their EFLAGS bits at any operand size
+ *     — the common 32-bit sub, add, logic, inc and dec tested first — or the
+ *     EFLAGS word itself when the flags are materialized (kind NONE);
  *   eflags() -> i32: the whole EFLAGS word materializeFlags would give (AF
- *     and the non-arithmetic bits too), or -1: what a partial updflags
- *     (rotates, bt, bsf/bsr) merges its bits into.
+ *     and the non-arithmetic bits too): what a partial updflags (rotates,
+ *     bt, bsf/bsr, clc/stc/cmc, cld/std) merges its bits into.
  */
 function emitFlags(b: Types, mod: Module, used: Set<string>): void {
   if (!used.size) return;
@@ -240,12 +233,21 @@ function emitFlags(b: Types, mod: Module, used: Set<string>): void {
     mod.if(is(OP, OP_DEC32), mod.return(word(get(LCF), i32.eq(get(RES), c(0x7fffffff))))),
     // Any size: operands masked to it, the sign bit at SH.
     set(K, i32.shr_u(get(OP), c(2))),
-    mod.if(i32.gt_u(get(K), c(K_DEC)), mod.return(c(-1))),
     set(SH, i32.sub(i32.shl(c(8), i32.and(get(OP), c(3))), c(1))),
     set(M, mod.select(i32.eq(get(SH), c(31)), c(-1), i32.sub(i32.shl(signBit(), c(1)), c(1)))),
     set(RES, i32.and(get(RES), get(M))),
     set(A, i32.and(get(A), get(M))),
     set(B, i32.and(get(B), get(M))),
+    // Shifts (B the count, 1-31; bits = SH + 1) and multiplies (A the overflow bit): CF and OF as carry() and overflow() there.
+    mod.if(i32.gt_u(get(K), c(K_DEC)), mod.block(null, [
+      set(LCF, mod.select(is(K, K_MUL), i32.and(get(A), c(1)),
+        mod.select(is(K, K_SHL), mod.select(i32.gt_u(get(B), i32.add(get(SH), c(1))), c(0), sign(get(A), i32.sub(i32.add(get(SH), c(1)), get(B)))),
+          mod.select(i32.gt_u(get(B), mod.select(is(K, K_SHR), i32.add(get(SH), c(1)), get(SH))), // past the operand: shr 0, sar the sign
+            mod.select(is(K, K_SHR), c(0), sign(get(A), get(SH))),
+            sign(get(A), i32.sub(get(B), c(1))))))),
+      mod.return(word(get(LCF), mod.select(is(K, K_MUL), get(LCF),
+        mod.select(is(K, K_SHL), i32.xor(sign(get(RES), get(SH)), get(LCF)), mod.select(is(K, K_SHR), sign(get(A), get(SH)), c(0)))), () => get(SH))),
+    ])),
     mod.if(is(K, K_LOGIC), mod.return(word(c(0), c(0), () => get(SH)))),
     mod.if(is(K, K_INC), mod.return(word(get(LCF), i32.eq(get(RES), signBit()), () => get(SH)))),
     mod.if(is(K, K_DEC), mod.return(word(get(LCF), i32.eq(get(RES), i32.sub(signBit(), c(1))), () => get(SH)))),
@@ -265,18 +267,16 @@ function emitFlags(b: Types, mod: Module, used: Set<string>): void {
     mod.if(is(OP, OP_ADD32), mod.return(i32.lt_u(slot(S_LAZY_RES), slot(S_LAZY_A)))),
     mod.if(is(OP, OP_LOGIC32), mod.return(c(0))),
     mod.if(i32.or(is(OP, OP_INC32), is(OP, OP_DEC32)), mod.return(i32.and(slot(S_LAZY_CF), c(1)))),
-    set(OP, mod.call("flags", [], b.i32)),
-    mod.select(is(OP, -1), c(-1), i32.and(get(OP), c(1))),
+    i32.and(mod.call("flags", [], b.i32), c(1)),
   ], b.i32));
   const F = 0, OP2 = 1;
   if (used.has("eflags")) mod.addFunction("eflags", b.none, b.i32, [b.i32, b.i32], mod.block(null, [
     set(OP2, slot(S_LAZY_OP)),
     mod.if(i32.lt_u(get(OP2), c(4)), mod.return(slot(S_EFLAGS))),
     set(F, mod.call("flags", [], b.i32)),
-    mod.if(is(F, -1), mod.return(c(-1))),
-    // AF: bit 4 of a ^ b ^ result for every kind flags() evaluates but logic, where it is 0.
-    i32.or(i32.or(i32.and(slot(S_EFLAGS), c(~ARITH_FLAGS)), get(F)),
-      mod.select(i32.eq(i32.shr_u(get(OP2), c(2)), c(K_LOGIC)), c(0),
+    // AF: bit 4 of a ^ b ^ result for add, adc, sub, sbb, inc and dec; 0 for logic, shifts and multiplies.
+    i32.or(i32.or(i32.and(slot(S_EFLAGS), c(~ARITH)), get(F)),
+      mod.select(i32.or(i32.eq(i32.shr_u(get(OP2), c(2)), c(K_LOGIC)), i32.gt_u(i32.shr_u(get(OP2), c(2)), c(K_DEC))), c(0),
         i32.and(i32.xor(i32.xor(slot(S_LAZY_A), slot(S_LAZY_B)), slot(S_LAZY_RES)), c(0x10)))),
   ], b.i32));
 }
@@ -628,27 +628,14 @@ function emitRegion(b: Types, mod: Module, name: string, blocks: Block[], first:
       case "setflags": return [mod.if(get(o.when!), mod.block(null, storeFlags(o)))]; // unconditional ones: emitWithFlags
       // Flags materialized (kind NONE) or of an add/sub/logic/inc/dec kind are tested here (flags()); shifts and multiplies go to the VMM's flag code.
       case "cond": return o.cc >> 1 === 1
-        ? [ // b/ae: CF alone
-          mod.local.set(FLAGS, mod.call("carry", [], i32)),
-          setTemp(o.dst, mod.if(mod.i32.eq(loc(FLAGS), c(-1)), mod.call("cond", [c(o.cc)], i32), o.cc & 1 ? mod.i32.xor(loc(FLAGS), c(1)) : loc(FLAGS))),
-        ]
-        : [
-          mod.local.set(FLAGS, mod.call("flags", [], i32)),
-          setTemp(o.dst, mod.if(mod.i32.eq(loc(FLAGS), c(-1)), mod.call("cond", [c(o.cc)], i32), eflagsCond(o.cc))),
-        ];
+        ? [setTemp(o.dst, o.cc & 1 ? mod.i32.xor(mod.call("carry", [], i32), c(1)) : mod.call("carry", [], i32))] // b/ae: CF alone
+        : [mod.local.set(FLAGS, mod.call("flags", [], i32)), setTemp(o.dst, eflagsCond(o.cc))];
       case "updflags": {
         // As updateFlags computes it: the materialized word with o.mask's bits replaced, bit 1 set, bit 3
         // clear, the lazy record NONE. Replacing all six arithmetic flags needs no materializing; otherwise
-        // eflags() materializes, and only for the kinds it cannot evaluate the VMM does it all (the import).
+        // eflags() materializes.
         const merged = (old: Expr) => storeSlot(S_EFLAGS, mod.i32.or(mod.i32.and(old, c(~(o.mask | 0x8))), mod.i32.or(c(0x2), mod.i32.and(get(o.bits), c(o.mask)))));
-        const update = o.mask === ARITH_FLAGS
-          ? mod.block(null, [merged(loadSlot(S_EFLAGS)), storeSlot(S_LAZY_OP, c(0))])
-          : mod.block(null, [
-            mod.local.set(FLAGS, mod.call("eflags", [], i32)),
-            mod.if(mod.i32.eq(loc(FLAGS), c(-1)),
-              mod.call("updflags", [c(o.mask), get(o.bits)], b.none),
-              mod.block(null, [merged(loc(FLAGS)), storeSlot(S_LAZY_OP, c(0))])),
-          ]);
+        const update = mod.block(null, [merged(o.mask === ARITH ? loadSlot(S_EFLAGS) : mod.call("eflags", [], i32)), storeSlot(S_LAZY_OP, c(0))]);
         return [o.when === undefined ? update : mod.if(get(o.when), update)];
       }
       case "exit": return [leave(o)];

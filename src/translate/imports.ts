@@ -1,7 +1,7 @@
 /**
  * What a translation module imports from the VMM (besides the memory): the
- * interpreter's flag logic, and its executors for the instructions a block
- * leaves to the interpreter (interp operations). Freshly translated modules
+ * interpreter's executors for the instructions a block leaves to the
+ * interpreter (interp operations). Freshly translated modules
  * (translator.ts) and modules recalled from the persistent cache
  * (recall.ts) are instantiated with the same imports.
  */
@@ -10,12 +10,9 @@ import { GuestFault } from "../core/fault.ts";
 import type { Machine } from "../interp/machine.ts";
 import { executorFor } from "../interp/dispatch.ts";
 import { specialize } from "../interp/fast.ts";
-import { condition, updateFlags } from "../interp/flags.ts";
 import { INTERP_DONE, INTERP_FAULT, INTERP_SMC } from "./ir.ts";
 
 export interface VmmImports {
-  cond: (cc: number) => number;
-  updflags: (mask: number, bits: number) => void;
   interp: (n: number, k: number) => number;
 }
 
@@ -25,10 +22,7 @@ export interface VmmImports {
  * in as they are installed).
  */
 export function vmmImports(m: Machine, insns: readonly (readonly Insn[])[]): VmmImports {
-  const s = m.s;
   return {
-    cond: (cc) => (condition(s, cc) ? 1 : 0),
-    updflags: (mask, bits) => updateFlags(s, mask, bits),
     interp: (n, k) => interpret(m, insns[n][k]),
   };
 }

@@ -273,6 +273,45 @@ function rotate(left: boolean): Lift {
 }
 
 /**
+ * shld/shrd, 32-bit: the destination shifted with the source's bits filling in; CF the last bit
+ * out, OF whether the sign changed, ZF SF PF from the result, AF clear, the other flags kept (as
+ * interp/exec/shift.ts) — a logic record of the result, then CF and OF replaced. A zero count
+ * changes nothing; by CL a memory destination is left to the executor, which then does not write.
+ */
+function doubleShift(left: boolean): Lift {
+  return (b, i) => {
+    need32(i);
+    const byCl = i.row.ops[2] === "CL";
+    if (byCl && i.mod !== 3) throw new Unliftable("double shift of memory by CL");
+    const a = b.get(i, i.k0, 2), src = b.get(i, i.k1, 2); // read even for a zero count, as the interpreter does
+    if (!byCl && (i.imm & 31) === 0) return "next";
+    const count = byCl ? b.bin("and", b.slot(1), b.c(31)) : b.c(i.imm & 31);
+    const when = byCl ? count : undefined;
+    // (src >>> 1) >>> (31 - count) is src >>> (32 - count) for counts 1-31 and 0 for 0, so a zero count leaves a.
+    const rest = b.bin("sub", b.c(31), count);
+    const r = left
+      ? b.bin("or", b.bin("shl", a, count), b.bin("shr_u", b.bin("shr_u", src, b.c(1)), rest))
+      : b.bin("or", b.bin("shr_u", a, count), b.bin("shl", b.bin("shl", src, b.c(1)), rest));
+    const cf = b.bin("and", b.bin("shr_u", a, left ? b.bin("sub", b.c(32), count) : b.bin("sub", count, b.c(1))), b.c(1));
+    const of = b.bin("and", b.bin("shr_u", b.bin("xor", r, a), b.c(31)), b.c(1));
+    b.put(i, i.k0, 2, r, false);
+    const zero = b.c(0);
+    b.flags(K_LOGIC, 2, r, zero, zero, -1, when);
+    b.emit({ op: "updflags", mask: 0x801, bits: b.bin("or", cf, b.bin("shl", of, b.c(11))), when });
+    return "next";
+  };
+}
+
+/** clc/stc/cmc and cld/std: one flag set, cleared or (cmc) complemented, the others kept. */
+function flagOp(mask: number, value: "clear" | "set" | "flip"): Lift {
+  return (b) => {
+    const bits = value === "flip" ? b.bin("xor", b.cond(CF_COND), b.c(1)) : b.c(value === "set" ? mask : 0);
+    b.emit({ op: "updflags", mask, bits });
+    return "next";
+  };
+}
+
+/**
  * bt/bts/btr/btc, 32-bit: CF = the selected bit, other flags kept (as
  * interp/exec/bits.ts). With a register offset and a memory operand the
  * offset is signed and selects the dword at ea + (offset >> 5) * 4.
@@ -541,6 +580,13 @@ const LIFTS: Record<string, Lift> = {
   bsr: bitScan(true),
   rol: rotate(true),
   ror: rotate(false),
+  shld: doubleShift(true),
+  shrd: doubleShift(false),
+  clc: flagOp(0x1, "clear"),
+  stc: flagOp(0x1, "set"),
+  cmc: flagOp(0x1, "flip"),
+  cld: flagOp(0x400, "clear"),
+  std: flagOp(0x400, "set"),
   div: divide(false),
   idiv: divide(true),
   cdq(b, i) {

@@ -7,7 +7,8 @@
  * possible bail-out (a load, store or guard: the interpreter then resumes
  * with the state as of that instruction). A `setflags` followed by another
  * `setflags` with none of those in between is dead. An `updflags` (rotates:
- * CF and OF only) is dead under the same rule, but when kept it carries the
+ * CF and OF only) is dead under the same rule — unless it writes a flag no
+ * record holds (cld/std: DF) — but when kept it carries the
  * other flags over, so it observes the state before it; so does a conditional
  * `setflags` (shifts by CL, which leave the flags alone for a zero count). The ISA description's
  * flag columns say which instructions write flags; the lifter only emits
@@ -26,6 +27,7 @@
  * into the VMM, and one that is dropped observes nothing, so the record
  * before it may die too.
  */
+import { ARITH } from "../../interp/flags.ts";
 import { reads, type Block, type Op } from "../ir.ts";
 
 const OBSERVES_FLAGS = new Set<Op["op"]>(["cond", "exit", "exitif", "load", "store", "guard", "div64", "interp", "xload", "xstore", "xarith", "xcvtt", "xcomi", "x87"]);
@@ -44,8 +46,9 @@ export function deadFlags(block: Block): void {
       keep[k] = live;
       live = false;
     } else if (o.op === "updflags" || o.op === "setflags") {
-      // A partial write: dead when nothing observes it; if kept, it reads the flags it preserves.
-      keep[k] = live;
+      // A partial write: dead when nothing observes it; if kept, it reads the flags it preserves. One of a
+      // flag outside the record (cld/std: DF) always stays: no later record replaces that.
+      keep[k] = live || (o.op === "updflags" && (o.mask & ~ARITH) !== 0);
     }
     if (keep[k]) for (const t of reads(o)) used[t] = 1;
   }
