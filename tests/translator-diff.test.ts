@@ -850,6 +850,52 @@ describe("SSE operations of their own: scalar arithmetic native when exact, else
   const lane = (o: Outcome, r: number) => new DataView(o.sse.buffer, o.sse.byteOffset).getFloat64(16 * r, true);
   const MULSD = [0xf2, 0x0f, 0x59, 0xc1], ADDSD = [0xf2, 0x0f, 0x58, 0xc1], DIVSD = [0xf2, 0x0f, 0x5e, 0xc1]; // op xmm0, xmm1
 
+  it("SSE2 integer operations (a string function's byte search) are native; misaligned and page-crossing m128 bail out", () => {
+    const SEARCH = [
+      [0x66, 0x0f, 0x6e, 0xc8],       // movd xmm1, eax
+      [0x66, 0x0f, 0x60, 0xc9],       // punpcklbw xmm1, xmm1
+      [0x66, 0x0f, 0x61, 0xc9],       // punpcklwd xmm1, xmm1
+      [0x66, 0x0f, 0x70, 0xc9, 0x00], // pshufd xmm1, xmm1, 0
+      [0x66, 0x0f, 0x6f, 0x06],       // movdqa xmm0, [esi]
+      [0x66, 0x0f, 0x6f, 0xd0],       // movdqa xmm2, xmm0
+      [0x66, 0x0f, 0x74, 0xc1],       // pcmpeqb xmm0, xmm1
+      [0x66, 0x0f, 0xd7, 0xd0],       // pmovmskb edx, xmm0
+      [0x66, 0x0f, 0xda, 0x56, 0x10], // pminub xmm2, [esi+16]
+      [0x66, 0x0f, 0x68, 0xd1],       // punpckhbw xmm2, xmm1
+      [0xf3, 0x0f, 0x7f, 0x57, 0x40], // movdqu [edi+64], xmm2
+      [0x66, 0x0f, 0x70, 0xdc, 0x1b], // pshufd xmm3, xmm4, 0x1b
+      [0xf3, 0x0f, 0x7f, 0x5f, 0x50], // movdqu [edi+80], xmm3
+      [0x66, 0x0f, 0xfb, 0xd1],       // psubq xmm2, xmm1
+      [0x66, 0x0f, 0x64, 0xd0],       // pcmpgtb xmm2, xmm0
+      [0x66, 0x0f, 0xdf, 0xd0],       // pandn xmm2, xmm0
+      [0x66, 0x0f, 0x7e, 0xd1],       // movd ecx, xmm2
+      [0xf3, 0x0f, 0x7f, 0x17],       // movdqu [edi], xmm2
+      [0x66, 0x0f, 0x7e, 0x57, 0x20], // movd [edi+32], xmm2
+      [0xc3],
+    ];
+    const run = (index: number, esi: number, edi: number, xops: number) => {
+      const c = manual(index, SEARCH, { eax: 0x41, esi, edi });
+      c.xmm = new Uint8Array(XMM_SIZE).map((_, k) => (k * 37 + 11) & 0xff);
+      c.scratch.fill(0x41, 0, 8);
+      c.scratch.fill(0x42, 8, 32);
+      const { want, got } = runEverywhere(c);
+      expectSame(c, want, got);
+      for (const g of got) {
+        expect(g.ir?.ops.filter((o) => o.op.startsWith("x")).length, g.config).toBe(xops);
+        expect(g.ir?.ops.some((o) => o.op === "interp"), g.config).toBe(false);
+      }
+      return { c, want, got };
+    };
+    const ok = run(90, SCRATCH, SCRATCH + 0x200, 19);
+    expect(ok.want.fault).toBeNull();
+    expect(ok.want.regs[2]).toBe(0x00ff);                             // pmovmskb: bytes 0-7 matched
+    const misaligned = run(91, SCRATCH + 8, SCRATCH + 0x200, 19);     // movdqa xmm0, [esi] misaligned: #GP
+    expect(misaligned.want.fault).not.toBeNull();
+    for (const g of misaligned.got) expect(g.out.bailAt, g.config).toBe(at(misaligned.c, 4));
+    const crossing = run(92, SCRATCH, SCRATCH + PAGE_SIZE - 4, 19);    // movdqu [edi] across a page boundary: the executor stores it
+    expect(crossing.want.fault).toBeNull();
+  });
+
   it("ordinary operands with PE set compute in place; with PE clear the first inexact one sets it", () => {
     const w = sse(30, [MULSD, ADDSD, [0xf2, 0x0f, 0x5c, 0xc8], DIVSD], [1.5, 0.1], 0x1fa0); // mulsd, addsd, subsd xmm1, xmm0, divsd
     expect(mxcsrOf(w)).toBe(0x1fa0);

@@ -63,7 +63,7 @@ import type binaryenT from "binaryen";
 import { CACHE_OFF, DIR_BITS, DIR_ENTRIES, DIR_HASH, DIR_TOMBSTONE, PAGE_CODE, PAGE_SIZE, PERM_OFF, PROT_READ, PROT_WRITE, REGS_OFF, S_CHAINS, S_EFLAGS, S_CHAIN_LEFT, S_DIRECT, S_EXIT, S_LAZY_A, S_LAZY_B, S_LAZY_CF, S_LAZY_OP, S_LAZY_RES, S_LINK_BUDGET, S_LINKS, S_LOOKUPS, S_RETIRED, XMM_MXCSR, XMM_OFF } from "../core/layout.ts";
 import { ARITH, K_ADC, K_DEC, K_INC, K_LOGIC, K_MUL, K_SBB, K_SHL, K_SHR, OP_ADD32, OP_DEC32, OP_INC32, OP_LOGIC32, OP_SUB32 } from "../interp/flags.ts";
 import { x87Emitter } from "./backend-x87.ts";
-import { INTERP_FAULT, INTERP_SMC, type BinOp, type Block, type LaneWidth, type Op, type SseFn } from "./ir.ts";
+import { INTERP_FAULT, INTERP_SMC, type BinOp, type Block, type LaneWidth, type Op, type SseFn, type XIntFn } from "./ir.ts";
 import { planTemps } from "./temps.ts";
 import * as W from "./wasm-writer.ts";
 
@@ -125,7 +125,7 @@ function finish(mod: Module, opts: BackendOptions, exportsList: string[], t0: nu
   if (needsBinaryen(opts)) {
     const b = lib!;
     const bmod = b.readBinary(binary);
-    bmod.setFeatures(b.Features.MVP | b.Features.SignExt | b.Features.MutableGlobals | b.Features.BulkMemory | b.Features.TailCall);
+    bmod.setFeatures(b.Features.MVP | b.Features.SignExt | b.Features.MutableGlobals | b.Features.BulkMemory | b.Features.TailCall | b.Features.SIMD128);
     if (opts.passes?.length) bmod.runPasses(opts.passes);
     else if (opts.optLevel > 0) {
       b.setOptimizeLevel(Math.min(opts.optLevel, 4));
@@ -279,6 +279,30 @@ function emitFlags(b: Types, mod: Module, used: Set<string>): void {
       mod.select(i32.or(i32.eq(i32.shr_u(get(OP2), c(2)), c(K_LOGIC)), i32.gt_u(i32.shr_u(get(OP2), c(2)), c(K_DEC))), c(0),
         i32.and(i32.xor(i32.xor(slot(S_LAZY_A), slot(S_LAZY_B)), slot(S_LAZY_RES)), c(0x10)))),
   ], b.i32));
+}
+
+/** The byte lanes of a punpckl/punpckh of lanes w bytes wide (high: the upper halves): dst's and src's (16 + k) interleaved. */
+function unpackLanes(w: number, high: boolean): number[] {
+  const lanes: number[] = [], base = high ? 8 : 0;
+  for (let k = 0; k < 8; k += w) for (const from of [0, 16]) for (let j = 0; j < w; j++) lanes.push(from + base + k + j);
+  return lanes;
+}
+const XINT_BINARY: Partial<Record<XIntFn, W.V128Binary>> = {
+  and: "and", or: "or", xor: "xor", addb: "i8x16_add", addw: "i16x8_add", addd: "i32x4_add", addq: "i64x2_add",
+  subb: "i8x16_sub", subw: "i16x8_sub", subd: "i32x4_sub", subq: "i64x2_sub", eqb: "i8x16_eq", eqw: "i16x8_eq", eqd: "i32x4_eq",
+  gtb: "i8x16_gt_s", gtw: "i16x8_gt_s", gtd: "i32x4_gt_s", minub: "i8x16_min_u", maxub: "i8x16_max_u", minsw: "i16x8_min_s", maxsw: "i16x8_max_s",
+};
+const XINT_UNPACK: Partial<Record<XIntFn, number[]>> = Object.fromEntries((["bw", "wd", "dq", "qdq"] as const).flatMap((s, k) =>
+  [[`unpckl${s}`, unpackLanes(1 << k, false)], [`unpckh${s}`, unpackLanes(1 << k, true)]]));
+
+/** xint's 128-bit result from dst (read only when the operation needs it) and src. */
+function xintValue(mod: Module, fn: XIntFn, imm: number, dst: () => Expr, src: Expr): Expr {
+  const v = mod.v128;
+  if (fn === "mov") return src;
+  if (fn === "andn") return v.binary("andnot", src, dst());
+  if (fn === "shufd") return v.shuffle(src, src, [0, 1, 2, 3].flatMap((k) => [0, 1, 2, 3].map((j) => 4 * ((imm >> (2 * k)) & 3) + j)));
+  const unpack = XINT_UNPACK[fn];
+  return unpack ? v.shuffle(dst(), src, unpack) : v.binary(XINT_BINARY[fn]!, dst(), src);
 }
 
 /**
@@ -646,14 +670,18 @@ function emitRegion(b: Types, mod: Module, name: string, blocks: Block[], first:
         const copy = (off: number) => ty.store(off, Math.min(o.w, 8), c(xmmAddr(o.dst)), ty.load(off, Math.min(o.w, 8), c(xmmAddr(o.src))));
         return o.w === 16 ? [copy(0), copy(8)] : [copy(0)];
       }
-      case "xlogic": {
-        const half = (off: number) => {
-          const d = mod.i64.load(off, 8, c(xmmAddr(o.dst))), s = mod.i64.load(off, 8, c(xmmAddr(o.src)));
-          const v = o.fn === "andn" ? mod.i64.and(mod.i64.xor(d, mod.i64.const(-1n)), s) : mod.i64[o.fn](d, s);
-          return mod.i64.store(off, 8, c(xmmAddr(o.dst)), v);
-        };
-        return [half(0), half(8)];
+      case "xint": {
+        const v = mod.v128;
+        const src = o.src >= 0 ? v.load(0, 16, c(xmmAddr(o.src))) : v.load(0, 1, get(o.addr));
+        const checks = o.src >= 0 ? [] : bailIf([...unreadable(o.addr, 16), ...(o.align ? [mod.i32.and(get(o.addr), c(15))] : [])], o.insn);
+        return [...checks, v.store(0, 16, c(xmmAddr(o.dst)), xintValue(mod, o.fn, o.imm, () => v.load(0, 16, c(xmmAddr(o.dst))), src))];
       }
+      case "xmovd": return [
+        mod.i32.store(0, 4, c(xmmAddr(o.dst)), get(o.src)),
+        mod.i32.store(4, 4, c(xmmAddr(o.dst)), c(0)),
+        mod.i64.store(8, 8, c(xmmAddr(o.dst)), mod.i64.const(0n)),
+      ];
+      case "xget": return [setTemp(o.dst, o.fn === "low" ? mod.i32.load(0, 4, c(xmmAddr(o.src))) : mod.v128.bitmask8(mod.v128.load(0, 16, c(xmmAddr(o.src)))))];
       case "xcvti": return [mod.f64.store(0, 8, c(xmmAddr(o.dst)), mod.f64.convert_s.i32(get(o.src)))];
       case "xload": {
         const ty = o.w === 8 ? mod.i64 : mod.i32;
@@ -666,8 +694,10 @@ function emitRegion(b: Types, mod: Module, name: string, blocks: Block[], first:
         ];
       }
       case "xstore": {
+        const bad = [...unwritable(o.addr, o.w), ...(o.align ? [mod.i32.and(get(o.addr), c(15))] : [])];
+        if (o.w === 16) return [...bailIf(bad, o.insn), mod.v128.store(0, 1, get(o.addr), mod.v128.load(0, 16, c(xmmAddr(o.src))))];
         const ty = o.w === 8 ? mod.i64 : mod.i32;
-        return [...bailIf(unwritable(o.addr, o.w), o.insn), ty.store(0, 1, get(o.addr), ty.load(0, o.w, c(xmmAddr(o.src))))];
+        return [...bailIf(bad, o.insn), ty.store(0, 1, get(o.addr), ty.load(0, o.w, c(xmmAddr(o.src))))];
       }
       case "xarith": return xarith(o);
       case "xcvtt": return xcvtt(o);

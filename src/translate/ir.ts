@@ -13,8 +13,9 @@
  * translation keeps outside the register file (see its comment below).
  *
  * The hottest SSE scalar instructions have operations of their own on XMM
- * registers, which stay in the register file at XMM_OFF (xmov, xlogic,
- * xcvti, xload, xstore, xarith, xcvtt, xcomi). xarith (add/sub/mul/div and
+ * registers, which stay in the register file at XMM_OFF (xmov, xint, xmovd,
+ * xget, xcvti, xload, xstore, xarith, xcvtt, xcomi); xint covers the SSE2
+ * integer and bitwise operations C libraries' string functions use. xarith (add/sub/mul/div and
  * sqrt), xcvtt (cvttsd2si/cvttss2si) and xcomi (comisd/ucomisd/comiss/
  * ucomiss) are exact by construction: the backend computes them with
  * WebAssembly float operations only when that cannot differ from the
@@ -39,8 +40,18 @@ export type Temp = number;
 export type SseFn = "add" | "sub" | "mul" | "div" | "sqrt";
 /** Bytes of an SSE scalar lane: 4 (ss: f32) or 8 (sd: f64). */
 export type LaneWidth = 4 | 8;
-/** 128-bit bitwise operations (pand/andps/andpd, ...); andn is ~dst & src. */
-export type XLogicFn = "and" | "andn" | "or" | "xor";
+/**
+ * 128-bit operations of xint: bitwise (andn is ~dst & src), lane-wise add, sub, compare for equal
+ * and signed greater, min and max (b w d q: 8- to 64-bit lanes; ub unsigned bytes, sw signed words),
+ * unpacking of the low or high halves (lanes of dst and src interleaved), shufd (dst's dwords picked
+ * from src's by imm's two-bit fields) and mov (dst = src).
+ */
+export const XINT_FNS = [
+  "and", "andn", "or", "xor", "addb", "addw", "addd", "addq", "subb", "subw", "subd", "subq", "eqb", "eqw", "eqd",
+  "gtb", "gtw", "gtd", "minub", "maxub", "minsw", "maxsw", "unpcklbw", "unpcklwd", "unpckldq", "unpcklqdq",
+  "unpckhbw", "unpckhwd", "unpckhdq", "unpckhqdq", "shufd", "mov",
+] as const;
+export type XIntFn = (typeof XINT_FNS)[number];
 /** x87 arithmetic of d8-de (sub: a - b, subr: b - a, div: a / b, divr: b / a) with a native path. */
 export const X87_ARITH = ["add", "sub", "subr", "mul", "div", "divr"] as const;
 export type X87Arith = (typeof X87_ARITH)[number];
@@ -102,14 +113,24 @@ export type Op =
   | { op: "interp"; insn: number; next: number }
   /** XMM dst's low w bytes = XMM src's; dst's other bytes kept (movss/movsd/movaps/movapd between registers). */
   | { op: "xmov"; dst: number; src: number; w: LaneWidth | 16 }
-  /** XMM dst = dst fn src over all 128 bits (register forms only). */
-  | { op: "xlogic"; fn: XLogicFn; dst: number; src: number }
+  /**
+   * XMM dst = fn(dst, src) over all 128 bits, src being XMM src or, when src < 0, the 16 bytes at
+   * addr (a checked load; with align, a misaligned address bails out too: the executor raises #GP).
+   */
+  | { op: "xint"; fn: XIntFn; dst: number; src: number; addr: Temp | -1; imm: number; align: boolean; insn: number }
+  /** XMM dst = the dword src, zero-extended (movd from a general register or memory). */
+  | { op: "xmovd"; dst: number; src: Temp }
+  /** dst = XMM src's low dword (movd to a general register or memory) or the top bits of its 16 bytes (pmovmskb). */
+  | { op: "xget"; dst: Temp; src: number; fn: "low" | "mask" }
   /** XMM dst's low double = the signed 32-bit src (cvtsi2sd: always exact, no MXCSR flag); dst's upper qword kept. */
   | { op: "xcvti"; dst: number; src: Temp }
   /** Checked guest load of w bytes into XMM dst's low lane, the rest of dst zeroed (movss/movsd loads). */
   | { op: "xload"; dst: number; w: LaneWidth; addr: Temp; insn: number }
-  /** Checked guest store of XMM src's low w bytes, all or nothing (movss/movsd stores). */
-  | { op: "xstore"; src: number; w: LaneWidth; addr: Temp; insn: number }
+  /**
+   * Checked guest store of XMM src's low w bytes, all or nothing (movss/movsd stores; 16: movdqa/movdqu,
+   * with align a misaligned address bailing out).
+   */
+  | { op: "xstore"; src: number; w: LaneWidth | 16; addr: Temp; align?: boolean; insn: number }
   /**
    * XMM dst's low lane = dst fn src, src being XMM src or, when src < 0, the
    * w bytes at addr (a checked load). Native when exact; otherwise the
@@ -155,7 +176,7 @@ export type Op =
 /** The temporaries an operation reads. */
 export function reads(o: Op): Temp[] {
   switch (o.op) {
-    case "setreg": case "xcvti": return [o.src];
+    case "setreg": case "xcvti": case "xmovd": return [o.src];
     case "bin": return [o.a, o.b];
     case "un": return [o.a];
     case "select": return [o.cond, o.a, o.b];
@@ -177,7 +198,7 @@ export function reads(o: Op): Temp[] {
 /** The temporaries an operation defines (an x87 operation's ok and bits only when it has them). */
 export function writes(o: Op): Temp[] {
   switch (o.op) {
-    case "const": case "getreg": case "bin": case "un": case "select": case "load": case "cond": case "xcvtt": return [o.dst];
+    case "const": case "getreg": case "bin": case "un": case "select": case "load": case "cond": case "xcvtt": case "xget": return [o.dst];
     case "div64": return [o.q, o.r];
     case "xcomi": return [o.ok, o.bits];
     case "x87": return [o.ok, o.bits].filter((t) => t >= 0);
@@ -241,7 +262,9 @@ export function formatOp(o: Op): string {
     case "exitif": return `exit if ${t(o.c)}: ${t(o.target)} (${o.count} insns)${formatLinks(o.links)}`;
     case "interp": return `interp (next 0x${(o.next >>> 0).toString(16)})  @${o.insn}`;
     case "xmov": return `xmm${o.dst}.${o.w * 8} = xmm${o.src}`;
-    case "xlogic": return `xmm${o.dst} = ${o.fn} xmm${o.dst}, xmm${o.src}`;
+    case "xint": return `xmm${o.dst} = ${o.fn}${o.fn === "shufd" ? ` 0x${o.imm.toString(16)}` : ""} xmm${o.dst}, ${o.src >= 0 ? `xmm${o.src}` : `[${t(o.addr)}]${o.align ? " aligned" : ""}  @${o.insn}`}`;
+    case "xmovd": return `xmm${o.dst} = zext128 ${t(o.src)}`;
+    case "xget": return `${t(o.dst)} = ${o.fn === "low" ? "low32" : "bytemask"} xmm${o.src}`;
     case "xcvti": return `xmm${o.dst}.64 = f64 ${t(o.src)}`;
     case "xload": return `xmm${o.dst} = load${o.w * 8} [${t(o.addr)}]  @${o.insn}`;
     case "xstore": return `store${o.w * 8} [${t(o.addr)}], xmm${o.src}  @${o.insn}`;

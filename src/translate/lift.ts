@@ -13,9 +13,10 @@
  * SSE: movss/movsd (all three shapes), the scalar add/sub/mul/div/sqrt of
  * SSE_ARITH, cvtsi2sd, the truncating conversions of SSE_CVTT
  * (cvttsd2si/cvttss2si), the compares of SSE_COMI (comis/ucomis, sd and
- * ss), and the register forms of movaps/movapd and of the bitwise SSE_LOGIC
- * become XMM operations (ir.ts xmov, xlogic, xcvti, xload, xstore, xarith,
- * xcvtt, xcomi); the backend runs xarith, xcvtt and xcomi natively when
+ * ss), the register forms of movaps/movapd and of the bitwise
+ * SSE_FLOAT_LOGIC, and the SSE2 integer forms C libraries' string functions
+ * run (SSE_INT, movdqa/movdqu, movd, pmovmskb) become XMM operations (ir.ts
+ * xmov, xint, xmovd, xget, xcvti, xload, xstore, xarith, xcvtt, xcomi); the backend runs xarith, xcvtt and xcomi natively when
  * that is exact and through the executor otherwise. xcvtt's result goes to
  * its general register by an ordinary setreg; xcomi's flags by an updflags
  * of all six arithmetic flags, conditional on the native path (the
@@ -34,7 +35,7 @@ import { K_ACC, K_E, K_G, K_IMM, K_MOFFS, K_REL, K_ST0, K_Z, type OpRow } from "
 import { K_ADC, K_ADD, K_DEC, K_INC, K_LOGIC, K_MUL, K_SAR, K_SBB, K_SHL, K_SHR, K_SUB, SIZE_MASK } from "../interp/flags.ts";
 import { R_EAX, R_EBP, R_EDX, R_ESP, S_SEGBASE } from "../core/layout.ts";
 import type { X87ModelName } from "../interp/x87-model.ts";
-import { X87_ARITH, type BinOp, type Block, type LaneWidth, type Op, type SseFn, type Temp, type X87Arith, type X87Fn, type X87Mem, type XLogicFn } from "./ir.ts";
+import { X87_ARITH, type BinOp, type Block, type LaneWidth, type Op, type SseFn, type Temp, type X87Arith, type X87Fn, type X87Mem, type XIntFn } from "./ir.ts";
 
 const ALU_KIND: Record<string, number> = { add: K_ADD, or: K_LOGIC, adc: K_ADC, sbb: K_SBB, and: K_LOGIC, sub: K_SUB, xor: K_LOGIC, cmp: K_SUB, test: K_LOGIC };
 const ALU_FN: Record<string, BinOp> = { add: "add", or: "or", adc: "add", sbb: "sub", and: "and", sub: "sub", xor: "xor", cmp: "sub", test: "and" };
@@ -372,10 +373,17 @@ function sseMove(w: LaneWidth): Lift {
   };
 }
 
-/** 128-bit bitwise operations by mnemonic; only their XMM register forms are lifted. */
-const SSE_LOGIC: Record<string, XLogicFn> = {
-  pand: "and", andps: "and", andpd: "and", pandn: "andn", andnps: "andn", andnpd: "andn",
-  por: "or", orps: "or", orpd: "or", pxor: "xor", xorps: "xor", xorpd: "xor",
+/** Float bitwise operations by mnemonic (xint); only their register forms are lifted. */
+const SSE_FLOAT_LOGIC: Record<string, XIntFn> = {
+  andps: "and", andpd: "and", andnps: "andn", andnpd: "andn", orps: "or", orpd: "or", xorps: "xor", xorpd: "xor",
+};
+/** SSE2 integer and bitwise operations by mnemonic (xint), XMM forms with a register or an aligned m128 source. */
+const SSE_INT: Record<string, XIntFn> = {
+  pand: "and", pandn: "andn", por: "or", pxor: "xor", paddb: "addb", paddw: "addw", paddd: "addd", paddq: "addq",
+  psubb: "subb", psubw: "subw", psubd: "subd", psubq: "subq", pcmpeqb: "eqb", pcmpeqw: "eqw", pcmpeqd: "eqd",
+  pcmpgtb: "gtb", pcmpgtw: "gtw", pcmpgtd: "gtd", pminub: "minub", pmaxub: "maxub", pminsw: "minsw", pmaxsw: "maxsw",
+  punpcklbw: "unpcklbw", punpcklwd: "unpcklwd", punpckldq: "unpckldq", punpcklqdq: "unpcklqdq",
+  punpckhbw: "unpckhbw", punpckhwd: "unpckhwd", punpckhdq: "unpckhdq", punpckhqdq: "unpckhqdq", pshufd: "shufd",
 };
 
 /** The XMM register-to-register form of a 128-bit instruction; MMX forms and memory operands (alignment checks) stay with the executor. */
@@ -384,10 +392,23 @@ function xmmRegs(i: Insn): void {
   if (i.mod !== 3) throw new Unliftable("128-bit memory operand");
 }
 
-function sseLogic(fn: XLogicFn): Lift {
+/** A 128-bit operation V = fn(V, W), W an XMM register or (integer forms) an aligned m128. */
+function sseInt(fn: XIntFn, float = false): Lift {
   return (b, i) => {
-    xmmRegs(i);
-    b.emit({ op: "xlogic", fn, dst: i.reg, src: i.rm });
+    if (i.row.mmx) throw new Unliftable("MMX form");
+    if (float) xmmRegs(i);
+    const mem = i.mod !== 3;
+    b.emit({ op: "xint", fn, dst: i.reg, src: mem ? -1 : i.rm, addr: mem ? b.ea(i) : -1, imm: i.imm & 0xff, align: true, insn: b.k });
+    return "next";
+  };
+}
+
+/** movdqa (align) / movdqu: a load (or a register move) is xint mov, a store xstore of 16 bytes. */
+function sseMoveInt(align: boolean): Lift {
+  return (b, i) => {
+    const toV = i.row.ops[0][0] === "V", mem = i.mod !== 3;
+    if (!toV && mem) b.emit({ op: "xstore", src: i.reg, w: 16, addr: b.ea(i), align, insn: b.k });
+    else b.emit({ op: "xint", fn: "mov", dst: toV ? i.reg : i.rm, src: mem ? -1 : toV ? i.rm : i.reg, addr: mem ? b.ea(i) : -1, imm: 0, align, insn: b.k });
     return "next";
   };
 }
@@ -473,7 +494,26 @@ const LIFTS: Record<string, Lift> = {
   ...Object.fromEntries(Object.entries(SHIFT_KIND).map(([n, k]) => [n, shift(k)])),
   ...Object.fromEntries([...NOPS].map((n) => [n, () => "next" as const])),
   ...Object.fromEntries(Object.entries(SSE_ARITH).map(([n, { fn, w }]) => [n, sseArith(fn, w)])),
-  ...Object.fromEntries(Object.entries(SSE_LOGIC).map(([n, fn]) => [n, sseLogic(fn)])),
+  ...Object.fromEntries(Object.entries(SSE_FLOAT_LOGIC).map(([n, fn]) => [n, sseInt(fn, true)])),
+  ...Object.fromEntries(Object.entries(SSE_INT).map(([n, fn]) => [n, sseInt(fn)])),
+  movdqa: sseMoveInt(true),
+  movdqu: sseMoveInt(false),
+  movd(b, i) {
+    if (i.row.mmx) throw new Unliftable("MMX form");
+    if (i.k0 === K_E) {
+      const dst = b.temps++;
+      b.emit({ op: "xget", dst, src: i.reg, fn: "low" });
+      b.put(i, K_E, 2, dst, false);
+    } else b.emit({ op: "xmovd", dst: i.reg, src: b.get(i, K_E, 2) });
+    return "next";
+  },
+  pmovmskb(b, i) {
+    if (i.row.mmx) throw new Unliftable("MMX form");
+    const dst = b.temps++;
+    b.emit({ op: "xget", dst, src: i.rm, fn: "mask" });
+    b.set(i.reg, dst);
+    return "next";
+  },
   ...Object.fromEntries(Object.entries(SSE_CVTT).map(([n, w]) => [n, sseCvtt(w)])),
   ...Object.fromEntries(Object.entries(SSE_COMI).map(([n, w]) => [n, sseComi(w)])),
   ...Object.fromEntries(Object.entries(X87_ARITH_MNEMS).map(([n, fn]) => [n, x87(fn, n.endsWith("p") ? 1 : 0)])),

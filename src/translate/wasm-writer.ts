@@ -15,6 +15,8 @@
  * with an else the type of its reachable arm, without one none. A construct
  * whose end is unreachable is written as a void one followed by
  * `unreachable`, which is how the binary format expresses that type.
+ * The few 128-bit SIMD operations the SSE2 integer forms need (`mod.v128`)
+ * are written with their 0xfd prefix.
  * Function bodies are encoded by emitBinary, when every function's index is
  * known, into one buffer: a section's or body's size is written as a
  * five-byte LEB128 placeholder and filled in after (the format allows the
@@ -26,7 +28,7 @@ export type Expr = number;
 /** A value type (its binary encoding), none (0x40), unreachable, or a parameter tuple from createType. */
 export type Type = number;
 
-export const none = 0x40, i32 = 0x7f, i64 = 0x7e, f32 = 0x7d, f64 = 0x7c, unreachable = -1;
+export const none = 0x40, i32 = 0x7f, i64 = 0x7e, f32 = 0x7d, f64 = 0x7c, v128 = 0x7b, unreachable = -1;
 const TUPLE_BASE = 0x1000;
 const tuples: Type[][] = [];
 /** The parameter list of a signature: one Type standing for several (none and single types stand for themselves). */
@@ -39,7 +41,7 @@ export function createType(types: Type[]): Type {
 }
 const expand = (t: Type): Type[] => (t === none ? [] : t >= TUPLE_BASE ? tuples[t - TUPLE_BASE] : [t]);
 
-const enum K { Op, I32, I64, F32, F64, LocalGet, LocalSet, GlobalGet, GlobalSet, Load, Store, Block, Loop, If, Br, Switch, Return, Call, CallIndirect, Select, ReturnCall, ReturnCallIndirect }
+const enum K { Op, I32, I64, F32, F64, LocalGet, LocalSet, GlobalGet, GlobalSet, Load, Store, Block, Loop, If, Br, Switch, Return, Call, CallIndirect, Select, ReturnCall, ReturnCallIndirect, Shuffle }
 
 const STRIDE = 8;
 
@@ -75,6 +77,18 @@ const MEM = {
   f64: { load: [0x2b, 8], store: [0x39, 8] },
 } as const;
 const TYPE_OF = { i32, i64, f32, f64 } as const;
+/**
+ * The 128-bit SIMD operations the backend uses (the binary format's 0xfd-prefixed numbering),
+ * stored as SIMD | opcode in a node's opcode field.
+ */
+const SIMD = 0x10000;
+const V128_BINARY = {
+  and: 0x4e, andnot: 0x4f, or: 0x50, xor: 0x51,
+  i8x16_eq: 0x23, i16x8_eq: 0x2d, i32x4_eq: 0x37, i8x16_gt_s: 0x27, i16x8_gt_s: 0x31, i32x4_gt_s: 0x3b,
+  i8x16_add: 0x6e, i8x16_sub: 0x71, i8x16_min_u: 0x77, i8x16_max_u: 0x79, i16x8_add: 0x8e, i16x8_sub: 0x91,
+  i16x8_min_s: 0x96, i16x8_max_s: 0x98, i32x4_add: 0xae, i32x4_sub: 0xb1, i64x2_add: 0xce, i64x2_sub: 0xd1,
+} as const;
+export type V128Binary = keyof typeof V128_BINARY;
 /** Result types of the comparisons and conversions whose result is not their namespace's type. */
 const RESULT: Record<string, Type> = { eqz: i32, ...Object.fromEntries([...CMP, ...FCMP].map((n) => [n, i32])), wrap: i32 };
 
@@ -136,6 +150,16 @@ export class Module {
   readonly i64 = this.numeric("i64") as unknown as I64Ns;
   readonly f32 = this.numeric("f32") as unknown as FloatNs;
   readonly f64 = this.numeric("f64") as unknown as FloatNs;
+  /** 128-bit vectors: loads and stores, the lane-wise binary operations above, i8x16.shuffle and i8x16.bitmask. */
+  readonly v128 = {
+    load: (offset: number, align: number, ptr: Expr): Expr => this.node(K.Load, v128, SIMD | 0x00, ptr, -1, offset, 31 - Math.clz32(Math.min(align || 16, 16))),
+    store: (offset: number, align: number, ptr: Expr, value: Expr): Expr => this.node(K.Store, none, SIMD | 0x0b, ptr, value, offset, 31 - Math.clz32(Math.min(align || 16, 16))),
+    binary: (fn: V128Binary, a: Expr, b: Expr): Expr => this.node(K.Op, v128, SIMD | V128_BINARY[fn], a, b),
+    /** Byte k of the result is byte lanes[k] of a:b (0-15 from a, 16-31 from b). */
+    shuffle: (a: Expr, b: Expr, lanes: readonly number[]): Expr => this.node(K.Shuffle, v128, this.obj(lanes), a, b),
+    /** The top bit of each byte, byte k at bit k. */
+    bitmask8: (a: Expr): Expr => this.node(K.Op, i32, SIMD | 0x64, a),
+  };
   readonly local = {
     get: (index: number, type: Type): Expr => this.node(K.LocalGet, type, index),
     set: (index: number, value: Expr): Expr => this.node(K.LocalSet, none, index, value),
@@ -290,7 +314,7 @@ export class Module {
     const obj = <T>() => this.objs[a] as T;
     switch (k) {
       case K.Op: case K.Load: case K.Store: case K.Return: case K.Call: case K.Select: case K.CallIndirect: case K.LocalSet: case K.GlobalSet:
-      case K.ReturnCall: case K.ReturnCallIndirect:
+      case K.ReturnCall: case K.ReturnCallIndirect: case K.Shuffle:
         if (c0 === -2) for (const c of this.objs[c1] as Expr[]) this.expr(s, c);
         else {
           if (c0 >= 0) this.expr(s, c0);
@@ -299,7 +323,7 @@ export class Module {
         break;
     }
     switch (k) {
-      case K.Op: s.byte(a); return;
+      case K.Op: this.opcode(s, a); return;
       case K.I32: s.byte(0x41); s.s32(a); return;
       case K.I64: s.byte(0x42); s.s64(BigInt(obj<bigint | number>())); return;
       case K.F32: s.byte(0x43); s.f32(obj<number>()); return;
@@ -308,7 +332,8 @@ export class Module {
       case K.LocalSet: s.byte(0x21); s.u32(a); return;
       case K.GlobalGet: s.byte(0x23); s.u32(this.globalIndex(obj<string>())); return;
       case K.GlobalSet: s.byte(0x24); s.u32(this.globalIndex(obj<string>())); return;
-      case K.Load: case K.Store: s.byte(a); s.u32(f[at + 6]); s.u32(f[at + 5]); return;
+      case K.Load: case K.Store: this.opcode(s, a); s.u32(f[at + 6]); s.u32(f[at + 5]); return;
+      case K.Shuffle: this.opcode(s, SIMD | 0x0d); s.raw(obj<number[]>()); return;
       case K.Block: this.open(s, e, 0x02, obj<string | null>()); for (const c of this.objs[c1] as Expr[]) this.expr(s, c); this.close(s, e); return;
       case K.Loop: this.open(s, e, 0x03, obj<string>()); this.expr(s, c0); this.close(s, e); return;
       case K.If: {
@@ -341,6 +366,13 @@ export class Module {
       case K.ReturnCallIndirect: s.byte(0x13); s.u32(this.sig(f[at + 5], f[at + 6])); s.u32(0); return;
       case K.Select: s.byte(0x1b); return;
     }
+  }
+
+  /** An opcode: one byte, or a SIMD one as the 0xfd prefix and its LEB128 number. */
+  private opcode(s: Bytes, op: number): void {
+    if (op < SIMD) return s.byte(op);
+    s.byte(0xfd);
+    s.u32(op - SIMD);
   }
 
   /** Opens a block, loop or if (a construct of type unreachable is written as void, then `unreachable` after it: close). */

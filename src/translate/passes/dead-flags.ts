@@ -16,7 +16,7 @@
  * An `interp` call (an instruction run by the interpreter's executor) counts
  * as reading every flag: the executor may read them, and a fault in it
  * bails out with the state before it. The SSE and x87 operations that may
- * bail out or call the executor (xload, xstore, xarith, xcvtt, xcomi, x87)
+ * bail out or call the executor (xint, xload, xstore, xarith, xcvtt, xcomi, x87)
  * observe them too. The flags of xcomi and of an x87 fcomi are written by
  * the `updflags` (all six flags, conditional on the native path) the lifter
  * puts after it, which this pass treats like any conditional partial write.
@@ -30,7 +30,7 @@
 import { ARITH } from "../../interp/flags.ts";
 import { reads, type Block, type Op } from "../ir.ts";
 
-const OBSERVES_FLAGS = new Set<Op["op"]>(["cond", "exit", "exitif", "load", "store", "guard", "div64", "interp", "xload", "xstore", "xarith", "xcvtt", "xcomi", "x87"]);
+const OBSERVES_FLAGS = new Set<Op["op"]>(["cond", "exit", "exitif", "load", "store", "guard", "div64", "interp", "xint", "xload", "xstore", "xarith", "xcvtt", "xcomi", "x87"]);
 /** Operations with no effect but their result temporary. */
 const PURE = new Set<Op["op"]>(["const", "getreg", "bin", "un", "select", "cond"]);
 
