@@ -60,8 +60,9 @@
  * keeps its other bits and the lazy record becomes NONE, as updateFlags does.
  */
 import type binaryenT from "binaryen";
-import { CACHE_OFF, DIR_BITS, DIR_ENTRIES, DIR_HASH, DIR_TOMBSTONE, PAGE_CODE, PAGE_SIZE, PERM_OFF, PROT_READ, PROT_WRITE, REGS_OFF, S_CHAINS, S_EFLAGS, S_CHAIN_LEFT, S_DIRECT, S_EXIT, S_LAZY_A, S_LAZY_B, S_LAZY_CF, S_LAZY_OP, S_LAZY_RES, S_LINK_BUDGET, S_LINKS, S_LOOKUPS, S_RETIRED, XMM_MXCSR, XMM_OFF } from "../core/layout.ts";
-import { ARITH, K_ADC, K_DEC, K_INC, K_LOGIC, K_MUL, K_SBB, K_SHL, K_SHR, OP_ADD32, OP_DEC32, OP_INC32, OP_LOGIC32, OP_SUB32 } from "../interp/flags.ts";
+import { CACHE_OFF, DIR_BITS, DIR_ENTRIES, DIR_HASH, DIR_TOMBSTONE, PAGE_CODE, PAGE_SIZE, PERM_OFF, PROT_READ, PROT_WRITE, REGS_OFF, S_CHAINS, S_EFLAGS, S_CHAIN_LEFT, S_DIRECT, S_EXIT, S_LAZY_A, S_LAZY_B, S_LAZY_CF, S_LAZY_OP, S_LAZY_RES, S_LINK_BUDGET, S_LINKS, S_LOOKUPS, S_RETIRED, XMM_MXCSR, XMM_OFF, R_EAX, R_ECX, R_EDI, R_ESI } from "../core/layout.ts";
+import { BULK_MIN } from "../interp/exec/string.ts";
+import { ARITH, DF, K_ADC, K_DEC, K_INC, K_LOGIC, K_MUL, K_SBB, K_SHL, K_SHR, OP_ADD32, OP_DEC32, OP_INC32, OP_LOGIC32, OP_SUB32 } from "../interp/flags.ts";
 import { x87Emitter } from "./backend-x87.ts";
 import { INTERP_FAULT, INTERP_SMC, type BinOp, type Block, type LaneWidth, type Op, type SseFn, type XIntFn } from "./ir.ts";
 import { planTemps } from "./temps.ts";
@@ -311,7 +312,7 @@ function xintValue(mod: Module, fn: XIntFn, imm: number, dst: () => Expr, src: E
  * write them, and exits — every way out stores it, so a block's conditional exit and its last
  * one share one copy of the stores, made before the first.
  */
-const FLUSH_BEFORE = new Set<Op["op"]>(["cond", "updflags", "interp", "x87", "xarith", "xcvtt", "xcomi", "exit", "exitif"]);
+const FLUSH_BEFORE = new Set<Op["op"]>(["cond", "updflags", "interp", "strop", "x87", "xarith", "xcvtt", "xcomi", "exit", "exitif"]);
 
 /**
  * Emits a region's blocks as one function, `name`, entered at the block
@@ -476,6 +477,43 @@ function emitRegion(b: Types, mod: Module, name: string, blocks: Block[], first:
       ...cached.map((r) => mod.local.set(regLocal(r), loadSlot(r))),
       ...bailIf(mod.i32.eq(loc(STATUS), c(INTERP_FAULT)), insn),
       ...bailIf(mod.i32.eq(loc(STATUS), c(INTERP_SMC)), insn + 1, next),
+    ];
+  }
+
+  /**
+   * A strop: a barrier for cached registers as interp() is; its elements in a loop on the register
+   * file (a page not plainly accessible, or crossed, ends it with STATUS = INTERP_FAULT: a bail-out
+   * with the elements so far done), or, for a rep of BULK_MIN elements or more, the executor.
+   */
+  function strop(o: Extract<Op, { op: "strop" }>): Expr[] {
+    const m32 = mod.i32, size = o.size, movs = o.kind === "movs";
+    const load = (a: Expr) => (size === 4 ? m32.load(0, 1, a) : size === 2 ? m32.load16_u(0, 1, a) : m32.load8_u(0, 1, a));
+    const store = (a: Expr, v: Expr) => (size === 4 ? m32.store(0, 1, a, v) : size === 2 ? m32.store16(0, 1, a, v) : m32.store8(0, 1, a, v));
+    const fail = (bad: Expr, at: Expr) => mod.if(size > 1 ? m32.or(bad, crossesPage(at, size)) : bad,
+      mod.block(null, [mod.local.set(STATUS, c(INTERP_FAULT)), mod.br("sdone")]));
+    const step = () => mod.select(m32.and(loadSlot(S_EFLAGS), c(DF)), c(-size), c(size));
+    const element = [
+      ...(movs ? [fail(m32.eqz(m32.and(perm(loadSlot(R_ESI)), c(PROT_READ))), loadSlot(R_ESI))] : []),
+      fail(m32.ne(m32.and(perm(loadSlot(R_EDI)), c(PROT_WRITE | PAGE_CODE)), c(PROT_WRITE)), loadSlot(R_EDI)),
+      store(loadSlot(R_EDI), movs ? load(loadSlot(R_ESI)) : loadSlot(R_EAX)),
+      ...(movs ? [storeSlot(R_ESI, m32.add(loadSlot(R_ESI), step()))] : []),
+      storeSlot(R_EDI, m32.add(loadSlot(R_EDI), step())),
+    ];
+    const elements = o.rep
+      ? mod.loop("snext", mod.block(null, [
+        mod.br("sdone", m32.eqz(loadSlot(R_ECX))),
+        ...element,
+        storeSlot(R_ECX, m32.sub(loadSlot(R_ECX), c(1))),
+        mod.br("snext"),
+      ]))
+      : mod.block(null, element);
+    const native = mod.block("sdone", [mod.local.set(STATUS, c(0)), elements]);
+    return [
+      ...writeBack(),
+      o.rep ? mod.if(m32.ge_u(loadSlot(R_ECX), c(BULK_MIN)), mod.local.set(STATUS, mod.call("interp", [c(n), c(o.insn)], i32)), native) : native,
+      ...cached.map((r) => mod.local.set(regLocal(r), loadSlot(r))),
+      ...bailIf(m32.eq(loc(STATUS), c(INTERP_FAULT)), o.insn),
+      ...bailIf(m32.eq(loc(STATUS), c(INTERP_SMC)), o.insn + 1, o.next),
     ];
   }
 
@@ -665,6 +703,7 @@ function emitRegion(b: Types, mod: Module, name: string, blocks: Block[], first:
       case "exit": return [leave(o)];
       case "exitif": return [mod.if(get(o.c), leave(o))];
       case "interp": x87.forgetTop(); return interp(o.insn, o.next);
+      case "strop": return strop(o);
       case "xmov": {
         const ty = o.w === 4 ? mod.i32 : mod.i64;
         const copy = (off: number) => ty.store(off, Math.min(o.w, 8), c(xmmAddr(o.dst)), ty.load(off, Math.min(o.w, 8), c(xmmAddr(o.src))));

@@ -118,6 +118,15 @@ export type Op =
    * addr (a checked load; with align, a misaligned address bails out too: the executor raises #GP).
    */
   | { op: "xint"; fn: XIntFn; dst: number; src: number; addr: Temp | -1; imm: number; align: boolean; insn: number }
+  /**
+   * movs/stos of size bytes (rep: while ECX is not zero), 32-bit addresses, on the register file's
+   * ESI, EDI, ECX and EAX: a barrier like `interp` for the registers. Element by element, each
+   * committed before the next; an element the backend cannot do natively (a page not plainly
+   * accessible, or crossing one) bails out before insn with the elements so far done, as a fault
+   * mid-string leaves it, and the interpreter goes on from there. A rep with a long count is the
+   * executor's (its bulk copy), called as `interp` calls it.
+   */
+  | { op: "strop"; kind: "movs" | "stos"; size: 1 | 2 | 4; rep: boolean; insn: number; next: number }
   /** XMM dst = the dword src, zero-extended (movd from a general register or memory). */
   | { op: "xmovd"; dst: number; src: Temp }
   /** dst = XMM src's low dword (movd to a general register or memory) or the top bits of its 16 bytes (pmovmskb). */
@@ -261,6 +270,7 @@ export function formatOp(o: Op): string {
     case "exit": return `exit ${t(o.target)} (${o.count} insns)${formatLinks(o.links)}`;
     case "exitif": return `exit if ${t(o.c)}: ${t(o.target)} (${o.count} insns)${formatLinks(o.links)}`;
     case "interp": return `interp (next 0x${(o.next >>> 0).toString(16)})  @${o.insn}`;
+    case "strop": return `${o.rep ? "rep " : ""}${o.kind}${o.size * 8}  @${o.insn}`;
     case "xmov": return `xmm${o.dst}.${o.w * 8} = xmm${o.src}`;
     case "xint": return `xmm${o.dst} = ${o.fn}${o.fn === "shufd" ? ` 0x${o.imm.toString(16)}` : ""} xmm${o.dst}, ${o.src >= 0 ? `xmm${o.src}` : `[${t(o.addr)}]${o.align ? " aligned" : ""}  @${o.insn}`}`;
     case "xmovd": return `xmm${o.dst} = zext128 ${t(o.src)}`;

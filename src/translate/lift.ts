@@ -303,6 +303,15 @@ function doubleShift(left: boolean): Lift {
   };
 }
 
+/** movs/stos (rep or not) with 32-bit addresses and no segment override: a strop. */
+function stringOp(kind: "movs" | "stos"): Lift {
+  return (b, i) => {
+    if (i.asz16 || i.segOverride >= 4) throw new Unliftable("string operation with a 16-bit address or a segment base");
+    b.emit({ op: "strop", kind, size: (1 << i.sz) as 1 | 2 | 4, rep: !!i.rep, insn: b.k, next: i.next });
+    return "next";
+  };
+}
+
 /** clc/stc/cmc and cld/std: one flag set, cleared or (cmc) complemented, the others kept. */
 function flagOp(mask: number, value: "clear" | "set" | "flip"): Lift {
   return (b) => {
@@ -620,6 +629,10 @@ const LIFTS: Record<string, Lift> = {
   bsr: bitScan(true),
   rol: rotate(true),
   ror: rotate(false),
+  movsb: stringOp("movs"),
+  movsd: stringOp("movs"),
+  stosb: stringOp("stos"),
+  stosd: stringOp("stos"),
   shld: doubleShift(true),
   shrd: doubleShift(false),
   clc: flagOp(0x1, "clear"),

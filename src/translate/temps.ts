@@ -41,7 +41,7 @@ function pureDst(o: Op): Temp {
 
 /** Operations after which a register may hold a different value. */
 const clobbers = (o: Op, reg: number) =>
-  (o.op === "setreg" && o.reg === reg) || o.op === "interp" || o.op === "x87" || o.op === "xarith" || o.op === "xcvtt" || o.op === "xcomi";
+  (o.op === "setreg" && o.reg === reg) || o.op === "interp" || o.op === "strop" || o.op === "x87" || o.op === "xarith" || o.op === "xcvtt" || o.op === "xcomi";
 const deferred = (o: Op) => o.op === "setflags" && o.when === undefined;
 
 export function planTemps(ops: Op[], temps: number): TempPlan {

@@ -255,8 +255,8 @@ export function liftsAlone(insn: Insn): Block | null {
   return b && b.addrs.length === 1 ? b : null;
 }
 
-/** Whether the lifter hands the instruction to the interpreter's executor (an interp operation). */
-const interpreted = (b: Block) => b.ops.some((o) => o.op === "interp");
+/** Whether the lifter hands the instruction to the interpreter's executor (an interp operation), or to a strop, which works on registers without IR. */
+const interpreted = (b: Block) => b.ops.some((o) => o.op === "interp" || o.op === "strop");
 
 /**
  * Registers the instruction writes: from its IR, or, when it is interpreted,

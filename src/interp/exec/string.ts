@@ -13,7 +13,8 @@ import { R_EAX, R_ECX, R_EDI, R_ESI, S_EFLAGS } from "../../core/layout.ts";
 import { PROT_READ, PROT_WRITE } from "../../core/layout.ts";
 
 const MOVS = 0, CMPS = 1, STOS = 2, LODS = 3, SCAS = 4;
-const BULK_MIN = 64;
+/** The count from which a forward rep movs/stos tries the bulk path (translated code calls the executor from there too). */
+export const BULK_MIN = 64;
 
 /** One iteration: the access, then ESI/EDI advance by step (16-bit address size wraps SI/DI). */
 function once(m: Machine, kind: number, sz: number, step: number, srcSeg: number, a16: boolean): void {

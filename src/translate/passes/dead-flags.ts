@@ -14,7 +14,7 @@
  * flag columns say which instructions write flags; the lifter only emits
  * `setflags` for them, so this pass needs no per-instruction knowledge.
  * An `interp` call (an instruction run by the interpreter's executor) counts
- * as reading every flag: the executor may read them, and a fault in it
+ * as reading every flag (a `strop`, which may call it or bail out, too): the executor may read them, and a fault in it
  * bails out with the state before it. The SSE and x87 operations that may
  * bail out or call the executor (xint, xload, xstore, xarith, xcvtt, xcomi, x87)
  * observe them too. The flags of xcomi and of an x87 fcomi are written by
@@ -30,7 +30,7 @@
 import { ARITH } from "../../interp/flags.ts";
 import { reads, type Block, type Op } from "../ir.ts";
 
-const OBSERVES_FLAGS = new Set<Op["op"]>(["cond", "exit", "exitif", "load", "store", "guard", "div64", "interp", "xint", "xload", "xstore", "xarith", "xcvtt", "xcomi", "x87"]);
+const OBSERVES_FLAGS = new Set<Op["op"]>(["cond", "exit", "exitif", "load", "store", "guard", "div64", "interp", "strop", "xint", "xload", "xstore", "xarith", "xcvtt", "xcomi", "x87"]);
 /** Operations with no effect but their result temporary. */
 const PURE = new Set<Op["op"]>(["const", "getreg", "bin", "un", "select", "cond"]);
 
