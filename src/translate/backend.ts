@@ -60,8 +60,9 @@
  * keeps its other bits and the lazy record becomes NONE, as updateFlags does.
  */
 import type binaryenT from "binaryen";
-import { CACHE_OFF, DIR_BITS, DIR_ENTRIES, DIR_HASH, DIR_TOMBSTONE, PAGE_CODE, PAGE_SIZE, PERM_OFF, PROT_READ, PROT_WRITE, REGS_OFF, S_CHAINS, S_EFLAGS, S_CHAIN_LEFT, S_DIRECT, S_EXIT, S_LAZY_A, S_LAZY_B, S_LAZY_CF, S_LAZY_OP, S_LAZY_RES, S_LINK_BUDGET, S_LINKS, S_LOOKUPS, S_RETIRED, XMM_MXCSR, XMM_OFF, R_EAX, R_ECX, R_EDI, R_ESI } from "../core/layout.ts";
+import { CACHE_OFF, DIR_BITS, DIR_ENTRIES, DIR_HASH, DIR_TOMBSTONE, PAGE_CODE, PAGE_SIZE, PERM_OFF, PROT_READ, PROT_WRITE, REGS_OFF, S_CHAINS, S_EFLAGS, S_CHAIN_LEFT, S_DIRECT, S_EXIT, S_LAZY_A, S_LAZY_B, S_LAZY_CF, S_LAZY_OP, S_LAZY_RES, S_LINK_BUDGET, S_LINKS, S_LOOKUPS, S_RETIRED, XMM_MXCSR, XMM_OFF, R_EAX, R_ECX, R_EDI, R_ESI, FPU_OFF, FPU_CW } from "../core/layout.ts";
 import { BULK_MIN } from "../interp/exec/string.ts";
+import { CW_DEFAULT } from "../interp/fpu.ts";
 import { ARITH, DF, K_ADC, K_DEC, K_INC, K_LOGIC, K_MUL, K_SBB, K_SHL, K_SHR, OP_ADD32, OP_DEC32, OP_INC32, OP_LOGIC32, OP_SUB32 } from "../interp/flags.ts";
 import { x87Emitter } from "./backend-x87.ts";
 import { INTERP_FAULT, INTERP_SMC, type BinOp, type Block, type LaneWidth, type Op, type SseFn, type XIntFn } from "./ir.ts";
@@ -87,6 +88,8 @@ export function loadBackend(): Promise<Binaryen> {
 export const needsBinaryen = (o: BackendOptions) => o.optLevel > 0 || !!o.passes?.length || !!o.wantText;
 
 const slotAddr = (slot: number) => REGS_OFF + slot * 4;
+/** The x87 control word as interp/fpu.ts stores it (XOR CW_DEFAULT; its setter keeps the bits that exist and sets bit 6). */
+const FPU_CW_ADDR = (FPU_OFF + FPU_CW) >>> 0;
 const xmmAddr = (r: number) => (XMM_OFF + r * 16) >>> 0;
 /** MXCSR as stored (XOR 0x1f80) at XMM_OFF + XMM_MXCSR; xarith's native path needs stored & ~0x1f = 0x1fa0 ^ 0x1f80. */
 const MXCSR_ADDR = (XMM_OFF + XMM_MXCSR) >>> 0, MXCSR_NATIVE = 0x1fa0 ^ 0x1f80;
@@ -715,6 +718,8 @@ function emitRegion(b: Types, mod: Module, name: string, blocks: Block[], first:
         const checks = o.src >= 0 ? [] : bailIf([...unreadable(o.addr, 16), ...(o.align ? [mod.i32.and(get(o.addr), c(15))] : [])], o.insn);
         return [...checks, v.store(0, 16, c(xmmAddr(o.dst)), xintValue(mod, o.fn, o.imm, () => v.load(0, 16, c(xmmAddr(o.dst))), src))];
       }
+      case "fpucw": return [setTemp(o.dst, mod.i32.xor(mod.i32.load16_u(0, 2, c(FPU_CW_ADDR)), c(CW_DEFAULT)))];
+      case "setfpucw": return [mod.i32.store16(0, 2, c(FPU_CW_ADDR), mod.i32.xor(mod.i32.or(mod.i32.and(get(o.src), c(0x1f7f)), c(0x40)), c(CW_DEFAULT)))];
       case "xmovd": return [
         mod.i32.store(0, 4, c(xmmAddr(o.dst)), get(o.src)),
         mod.i32.store(4, 4, c(xmmAddr(o.dst)), c(0)),

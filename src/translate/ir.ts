@@ -127,6 +127,9 @@ export type Op =
    * executor's (its bulk copy), called as `interp` calls it.
    */
   | { op: "strop"; kind: "movs" | "stos"; size: 1 | 2 | 4; rep: boolean; insn: number; next: number }
+  /** dst = the x87 control word (fnstcw), or the control word = src (fldcw), as interp/fpu.ts keeps it. */
+  | { op: "fpucw"; dst: Temp }
+  | { op: "setfpucw"; src: Temp }
   /** XMM dst = the dword src, zero-extended (movd from a general register or memory). */
   | { op: "xmovd"; dst: number; src: Temp }
   /** dst = XMM src's low dword (movd to a general register or memory) or the top bits of its 16 bytes (pmovmskb). */
@@ -185,7 +188,7 @@ export type Op =
 /** The temporaries an operation reads. */
 export function reads(o: Op): Temp[] {
   switch (o.op) {
-    case "setreg": case "xcvti": case "xmovd": return [o.src];
+    case "setreg": case "xcvti": case "xmovd": case "setfpucw": return [o.src];
     case "bin": return [o.a, o.b];
     case "un": return [o.a];
     case "select": return [o.cond, o.a, o.b];
@@ -207,7 +210,7 @@ export function reads(o: Op): Temp[] {
 /** The temporaries an operation defines (an x87 operation's ok and bits only when it has them). */
 export function writes(o: Op): Temp[] {
   switch (o.op) {
-    case "const": case "getreg": case "bin": case "un": case "select": case "load": case "cond": case "xcvtt": case "xget": return [o.dst];
+    case "const": case "getreg": case "bin": case "un": case "select": case "load": case "cond": case "xcvtt": case "xget": case "fpucw": return [o.dst];
     case "div64": return [o.q, o.r];
     case "xcomi": return [o.ok, o.bits];
     case "x87": return [o.ok, o.bits].filter((t) => t >= 0);
@@ -273,6 +276,8 @@ export function formatOp(o: Op): string {
     case "strop": return `${o.rep ? "rep " : ""}${o.kind}${o.size * 8}  @${o.insn}`;
     case "xmov": return `xmm${o.dst}.${o.w * 8} = xmm${o.src}`;
     case "xint": return `xmm${o.dst} = ${o.fn}${o.fn === "shufd" ? ` 0x${o.imm.toString(16)}` : ""} xmm${o.dst}, ${o.src >= 0 ? `xmm${o.src}` : `[${t(o.addr)}]${o.align ? " aligned" : ""}  @${o.insn}`}`;
+    case "fpucw": return `${t(o.dst)} = fpu.cw`;
+    case "setfpucw": return `fpu.cw = ${t(o.src)}`;
     case "xmovd": return `xmm${o.dst} = zext128 ${t(o.src)}`;
     case "xget": return `${t(o.dst)} = ${o.fn === "low" ? "low32" : "bytemask"} xmm${o.src}`;
     case "xcvti": return `xmm${o.dst}.64 = f64 ${t(o.src)}`;

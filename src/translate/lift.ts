@@ -27,8 +27,9 @@
  * arithmetic in every operand form become ir.ts x87
  * operations (X87_ARITH_MNEMS and the x87() rows of LIFTS), which the backend
  * runs natively in the run's precision model when exact; fcomi's flags
- * follow as xcomi's do. m80 and m64-integer forms, fist/fistp, fldcw,
- * fnstsw, transcendentals and the rest stay interp operations.
+ * follow as xcomi's do; fnstcw and fldcw read and write the control word
+ * (fpucw, setfpucw). m80 and m64-integer forms, fist/fistp, fnstsw,
+ * transcendentals and the rest stay interp operations.
  */
 import type { Insn } from "../isa/decode.ts";
 import { K_ACC, K_E, K_G, K_IMM, K_MOFFS, K_REL, K_ST0, K_Z, type OpRow } from "../isa/table.ts";
@@ -526,6 +527,18 @@ const LIFTS: Record<string, Lift> = {
   ...Object.fromEntries(Object.entries(SSE_CVTT).map(([n, w]) => [n, sseCvtt(w)])),
   ...Object.fromEntries(Object.entries(SSE_COMI).map(([n, w]) => [n, sseComi(w)])),
   ...Object.fromEntries(Object.entries(X87_ARITH_MNEMS).map(([n, fn]) => [n, x87(fn, n.endsWith("p") ? 1 : 0)])),
+  fnstcw(b, i) {
+    if (i.mod === 3) throw new Unliftable("fnstcw to a register");
+    const cw = b.temps++;
+    b.emit({ op: "fpucw", dst: cw });
+    b.store(2, b.ea(i), cw);
+    return "next";
+  },
+  fldcw(b, i) {
+    if (i.mod === 3) throw new Unliftable("fldcw from a register");
+    b.emit({ op: "setfpucw", src: b.load(2, b.ea(i)) });
+    return "next";
+  },
   fld: x87("ld"),
   fild: x87("ld"),
   fldz: x87("ld", 0, 0),
