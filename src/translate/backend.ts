@@ -691,7 +691,7 @@ function emitRegion(b: Types, mod: Module, name: string, blocks: Block[], first:
         ];
       }
       case "setflags": return [mod.if(get(o.when!), mod.block(null, storeFlags(o)))]; // unconditional ones: emitWithFlags
-      // Flags materialized (kind NONE) or of an add/sub/logic/inc/dec kind are tested here (flags()); shifts and multiplies go to the VMM's flag code.
+      // Every kind of record, or the materialized word (kind NONE), through the module's flag functions.
       case "cond": return o.cc >> 1 === 1
         ? [setTemp(o.dst, o.cc & 1 ? mod.i32.xor(mod.call("carry", [], i32), c(1)) : mod.call("carry", [], i32))] // b/ae: CF alone
         : [mod.local.set(FLAGS, mod.call("flags", [], i32)), setTemp(o.dst, eflagsCond(o.cc))];

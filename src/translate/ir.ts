@@ -46,12 +46,10 @@ export type LaneWidth = 4 | 8;
  * unpacking of the low or high halves (lanes of dst and src interleaved), shufd (dst's dwords picked
  * from src's by imm's two-bit fields) and mov (dst = src).
  */
-export const XINT_FNS = [
-  "and", "andn", "or", "xor", "addb", "addw", "addd", "addq", "subb", "subw", "subd", "subq", "eqb", "eqw", "eqd",
-  "gtb", "gtw", "gtd", "minub", "maxub", "minsw", "maxsw", "unpcklbw", "unpcklwd", "unpckldq", "unpcklqdq",
-  "unpckhbw", "unpckhwd", "unpckhdq", "unpckhqdq", "shufd", "mov",
-] as const;
-export type XIntFn = (typeof XINT_FNS)[number];
+export type XIntFn =
+  | "and" | "andn" | "or" | "xor" | "addb" | "addw" | "addd" | "addq" | "subb" | "subw" | "subd" | "subq" | "eqb" | "eqw" | "eqd"
+  | "gtb" | "gtw" | "gtd" | "minub" | "maxub" | "minsw" | "maxsw" | "unpcklbw" | "unpcklwd" | "unpckldq" | "unpcklqdq"
+  | "unpckhbw" | "unpckhwd" | "unpckhdq" | "unpckhqdq" | "shufd" | "mov";
 /** x87 arithmetic of d8-de (sub: a - b, subr: b - a, div: a / b, divr: b / a) with a native path. */
 export const X87_ARITH = ["add", "sub", "subr", "mul", "div", "divr"] as const;
 export type X87Arith = (typeof X87_ARITH)[number];

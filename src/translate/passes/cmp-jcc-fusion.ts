@@ -3,8 +3,8 @@
  * instruction that set the flags, instead of from the stored flag state.
  *
  * `cmp a, b; jl t` is lifted as setflags(SUB, a, b) followed by cond(l),
- * which the backend would otherwise evaluate by calling into the VMM's flag
- * code. When the flag producer is in the same block and its kind is one this
+ * which the backend would otherwise evaluate by calling the module's flag
+ * function on the stored record. When the flag producer is in the same block and its kind is one this
  * pass understands (SUB from cmp/sub/neg, LOGIC from test/and/or/xor, ADD,
  * INC/DEC), cond becomes one or two integer comparisons on its operands —
  * for a 32-bit `cmp; jl` a single i32.lt_s. Conditions it cannot express

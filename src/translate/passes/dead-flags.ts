@@ -24,8 +24,8 @@
  * The same backward sweep drops side-effect-free operations whose result
  * nothing reads any more — above all the `cond` that computed the carry-in
  * of a dropped record (inc/dec/adc/sbb): a `cond` of lazy flags is a call
- * into the VMM, and one that is dropped observes nothing, so the record
- * before it may die too.
+ * to the module's flag functions, and one that is dropped observes nothing,
+ * so the record before it may die too.
  */
 import { ARITH } from "../../interp/flags.ts";
 import { reads, type Block, type Op } from "../ir.ts";
