@@ -896,6 +896,7 @@ describe("SSE operations of their own: scalar arithmetic native when exact, else
       [0x66, 0x0f, 0xdf, 0xd0],       // pandn xmm2, xmm0
       [0x66, 0x0f, 0x7e, 0xd1],       // movd ecx, xmm2
       [0xf3, 0x0f, 0x7f, 0x17],       // movdqu [edi], xmm2
+      [0x8b, 0x46, 0x04],             // mov eax, [esi+4]       (the lifter's last memory operand: not movd's)
       [0x66, 0x0f, 0x7e, 0x57, 0x20], // movd [edi+32], xmm2
       [0xc3],
     ];

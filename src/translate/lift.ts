@@ -513,7 +513,7 @@ const LIFTS: Record<string, Lift> = {
     if (i.k0 === K_E) {
       const dst = b.temps++;
       b.emit({ op: "xget", dst, src: i.reg, fn: "low" });
-      b.put(i, K_E, 2, dst, false);
+      b.put(i, K_E, 2, dst, true);
     } else b.emit({ op: "xmovd", dst: i.reg, src: b.get(i, K_E, 2) });
     return "next";
   },
