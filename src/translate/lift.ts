@@ -16,12 +16,14 @@
  * ss), the register forms of movaps/movapd and of the bitwise
  * SSE_FLOAT_LOGIC, and the SSE2 integer forms C libraries' string functions
  * run (SSE_INT, movdqa/movdqu, movd, pmovmskb) become XMM operations (ir.ts
- * xmov, xint, xmovd, xget, xcvti, xload, xstore, xarith, xcvtt, xcomi); the backend runs xarith, xcvtt and xcomi natively when
+ * xmov, xint, xmovd, xget, xcvti, xload, xstore, xarith, xcvtt, xcomi); the
+ * backend runs xarith, xcvtt and xcomi natively when
  * that is exact and through the executor otherwise. xcvtt's result goes to
  * its general register by an ordinary setreg; xcomi's flags by an updflags
  * of all six arithmetic flags, conditional on the native path (the
  * executor path has written them itself). Every other SSE instruction (and
- * every MMX form, and the aligned memory forms) is an interp operation.
+ * every MMX form, and the float logic forms' memory operands) is an interp
+ * operation.
  *
  * x87: loads, stores, fxch, fchs, fabs, fcomi/fucomi(p), fsqrt and the
  * arithmetic in every operand form become ir.ts x87
