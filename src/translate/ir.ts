@@ -15,8 +15,8 @@
  * The hottest SSE scalar instructions have operations of their own on XMM
  * registers, which stay in the register file at XMM_OFF (xmov, xint, xmovd,
  * xget, xcvti, xload, xstore, xarith, xcvtt, xcomi); xint covers the SSE2
- * integer and bitwise operations C libraries' string functions use. xarith (add/sub/mul/div and
- * sqrt), xcvtt (cvttsd2si/cvttss2si) and xcomi (comisd/ucomisd/comiss/
+ * integer and bitwise operations C libraries' string functions use. xarith
+ * (add/sub/mul/div and sqrt), xcvtt (cvttsd2si/cvttss2si) and xcomi (comisd/ucomisd/comiss/
  * ucomiss) are exact by construction: the backend computes them with
  * WebAssembly float operations only when that cannot differ from the
  * executor (see backend.ts), and otherwise calls the executor as an `interp`

@@ -35,7 +35,7 @@
  */
 import type { Insn } from "../isa/decode.ts";
 import { K_ACC, K_E, K_G, K_IMM, K_MOFFS, K_REL, K_ST0, K_Z, type OpRow } from "../isa/table.ts";
-import { K_ADC, K_ADD, K_DEC, K_INC, K_LOGIC, K_MUL, K_SAR, K_SBB, K_SHL, K_SHR, K_SUB, SIZE_MASK } from "../interp/flags.ts";
+import { ARITH, K_ADC, K_ADD, K_DEC, K_INC, K_LOGIC, K_MUL, K_SAR, K_SBB, K_SHL, K_SHR, K_SUB, SIZE_MASK } from "../interp/flags.ts";
 import { R_EAX, R_EBP, R_EDX, R_ESP, S_SEGBASE } from "../core/layout.ts";
 import type { X87ModelName } from "../interp/x87-model.ts";
 import { X87_ARITH, type BinOp, type Block, type LaneWidth, type Op, type SseFn, type Temp, type X87Arith, type X87Fn, type X87Mem, type XIntFn } from "./ir.ts";
@@ -372,7 +372,7 @@ const SSE_CVTT: Record<string, LaneWidth> = { cvttsd2si: 8, cvttss2si: 4 };
 /** comis/ucomis with a native path (ir.ts xcomi), by mnemonic: the lane width (signaling only matters for NaNs, which the executor handles). */
 const SSE_COMI: Record<string, LaneWidth> = { comisd: 8, ucomisd: 8, comiss: 4, ucomiss: 4 };
 /** The arithmetic flags comis/ucomis write: ZF PF CF from the compare, OF SF AF cleared. */
-const COMI_FLAGS = 0x8d5;
+const COMI_FLAGS = ARITH;
 
 /** movss (w = 4) / movsd (w = 8): register to register keeps the destination's upper bytes, a load zeroes them. */
 function sseMove(w: LaneWidth): Lift {

@@ -19,9 +19,9 @@
  * With a persistent translation cache (recall.ts), its modules go to the
  * worker first, to be compiled; a block they hold is not translated again
  * while they compile, and is installed from them when its bytes match.
- * Each module is instantiated with the VMM's imports (vmmImports): the
- * interpreter's flag logic and, for interp operations, its executors over
- * the batch's decoded instructions, which live as long as the instance.
+ * Each module is instantiated with the VMM's imports (vmmImports): for
+ * interp operations, the interpreter's executors over the batch's decoded
+ * instructions, which live as long as the instance.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";

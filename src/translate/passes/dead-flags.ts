@@ -14,8 +14,9 @@
  * flag columns say which instructions write flags; the lifter only emits
  * `setflags` for them, so this pass needs no per-instruction knowledge.
  * An `interp` call (an instruction run by the interpreter's executor) counts
- * as reading every flag (a `strop`, which may call it or bail out, too): the executor may read them, and a fault in it
- * bails out with the state before it. The SSE and x87 operations that may
+ * as reading every flag (so does a `strop`, which may call it or bail out):
+ * the executor may read them, and a fault in it bails out with the state
+ * before it. The SSE and x87 operations that may
  * bail out or call the executor (xint, xload, xstore, xarith, xcvtt, xcomi, x87)
  * observe them too. The flags of xcomi and of an x87 fcomi are written by
  * the `updflags` (all six flags, conditional on the native path) the lifter
