@@ -12,8 +12,11 @@
  * it has compiled before). Jump tables are not stored, so switch regions
  * link less than in the run that wrote the file. For profiling: `node
  * --cpu-prof scripts/translation-cost.mjs ...`. A file comes from any run,
- * e.g. `cdvm run --tcache DIR ...`: the .tc file in DIR.
+ * e.g. `cdvm run --tcache DIR ...`: the .tc file in DIR. The last line is a
+ * SHA-256 of every module's bytes, so a change meant only to make the
+ * emitter faster can be checked to write the same modules.
  */
+import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import { compileBlocks } from "../src/translate/backend.ts";
 import { PASSES } from "../src/translate/passes/index.ts";
@@ -26,6 +29,7 @@ if (!file) {
   process.exit(2);
 }
 const requests = decode(fs.readFileSync(file)).map((m) => m.regions);
+const digest = crypto.createHash("sha256");
 for (let rep = 0; rep < Number(repsArg ?? 5); rep++) {
   const ms = { decode: 0, lift: 0, passes: 0, emit: 0, compile: 0 };
   let insns = 0, bytes = 0;
@@ -40,7 +44,8 @@ for (let rep = 0; rep < Number(repsArg ?? 5); rep++) {
       insns += r.blocks.reduce((n, b) => n + b.insns.length, 0);
       return r.blocks.map((b) => b.block);
     });
-    const c = compileBlocks(lifted.filter((r) => r.length), { optLevel: 0 });
+    const c = compileBlocks(lifted.filter((r) => r.length), { optLevel: 0, keepBinary: rep === 0 });
+    if (c.binary) digest.update(c.binary);
     ms.emit += c.emitMs;
     ms.compile += c.compileMs;
     bytes += c.bytes;
@@ -50,3 +55,4 @@ for (let rep = 0; rep < Number(repsArg ?? 5); rep++) {
   console.log(`rep ${rep}: ${requests.length} modules, ${insns} guest insns, ${(bytes / insns).toFixed(0)} B/insn; us/insn: ` +
     `${Object.entries(ms).map(([k, v]) => `${k} ${us(v)}`).join(", ")}; total ${us(total)}`);
 }
+console.log(`modules' SHA-256: ${digest.digest("hex")}`);

@@ -65,7 +65,7 @@ import { BULK_MIN } from "../interp/exec/string.ts";
 import { CW_DEFAULT } from "../interp/fpu.ts";
 import { ARITH, DF, K_ADC, K_DEC, K_INC, K_LOGIC, K_MUL, K_SBB, K_SHL, K_SHR, OP_ADD32, OP_DEC32, OP_INC32, OP_LOGIC32, OP_SUB32 } from "../interp/flags.ts";
 import { x87Emitter } from "./backend-x87.ts";
-import { INTERP_FAULT, INTERP_SMC, type BinOp, type Block, type LaneWidth, type Op, type SseFn, type XIntFn } from "./ir.ts";
+import { constOf, INTERP_FAULT, INTERP_SMC, type BinOp, type Block, type LaneWidth, type Op, type SseFn, type XIntFn } from "./ir.ts";
 import { planTemps } from "./temps.ts";
 import * as W from "./wasm-writer.ts";
 
@@ -315,7 +315,13 @@ function xintValue(mod: Module, fn: XIntFn, imm: number, dst: () => Expr, src: E
  * write them, and exits — every way out stores it, so a block's conditional exit and its last
  * one share one copy of the stores, made before the first.
  */
-const FLUSH_BEFORE = new Set<Op["op"]>(["cond", "updflags", "interp", "strop", "x87", "xarith", "xcvtt", "xcomi", "exit", "exitif"]);
+/** Operations before which a pending flag record is stored (emitBlock): they read it, or may call into the VMM or leave. */
+function flushesFlags(op: Op["op"]): boolean {
+  switch (op) {
+    case "cond": case "updflags": case "interp": case "strop": case "x87": case "xarith": case "xcvtt": case "xcomi": case "exit": case "exitif": return true;
+    default: return false;
+  }
+}
 
 /**
  * Emits a region's blocks as one function, `name`, entered at the block
@@ -368,7 +374,7 @@ function emitRegion(b: Types, mod: Module, name: string, blocks: Block[], first:
    * The block's last unconditional flag record not yet stored: records live in locals until
    * something may read the register file's copy — it is stored before exits and linked branches
    * and on a bail-out's way, and before any operation that reads it or may call into the VMM
-   * (FLUSH_BEFORE), so a superseded record costs nothing.
+   * (flushesFlags), so a superseded record costs nothing.
    */
   let pending: SetFlags | null = null;
   /** The label of the pad that stores the pending record on a bail-out's way (emitBlock), once a bail-out needs it. */
@@ -415,22 +421,38 @@ function emitRegion(b: Types, mod: Module, name: string, blocks: Block[], first:
   // Scratch locals of the operations that need them, declared only in modules that have such
   // operations (every local costs the baseline compiler at every merge): div64's three i64, the
   // float operations' three f64 and three f32, and the x87 emitter's nine i32 and ten i64.
-  const kinds = new Set<Op["op"]>();
-  for (const k of blocks) for (const o of k.ops) kinds.add(o.op);
-  const has = (...ops: Op["op"][]) => ops.some((op) => kinds.has(op));
+  // One pass over the region's operations (this setup runs per module, so it is kept to one):
+  // which scratch kinds it needs, the registers cached (reg-cache) in some block, and those a
+  // block that caches them writes — what exits and interp calls store back.
+  let div64 = false, sse = false, sse32 = false, x87ops = false, cachedMask = 0, dirtyMask = 0;
+  for (const k of blocks) {
+    for (const r of k.cached) cachedMask |= 1 << r;
+    for (const o of k.ops) {
+      switch (o.op) {
+        case "div64": div64 = true; break;
+        case "xarith": case "xcomi": sse = sse32 = true; break;
+        case "xcvtt": sse = true; break;
+        case "x87": x87ops = true; break;
+        case "setreg": if (k.cached.has(o.reg)) dirtyMask |= 1 << o.reg; break;
+      }
+    }
+  }
   const scratch: W.Type[] = [];
-  const declare = (types: W.Type[]) => T + FIXED + scratch.push(...types) - types.length;
-  const DIV64 = has("div64") ? declare([b.i64, b.i64, b.i64]) : -1;
-  const F64_A = has("xarith", "xcvtt", "xcomi", "x87") ? declare([b.f64, b.f64, b.f64]) : -1;
-  const F32_A = has("xarith", "xcomi") ? declare([b.f32, b.f32, b.f32]) : -1;
+  const declare = (type: W.Type, count: number) => {
+    for (let k = 0; k < count; k++) scratch.push(type);
+    return T + FIXED + scratch.length - count;
+  };
+  const DIV64 = div64 ? declare(b.i64, 3) : -1;
+  const F64_A = sse || x87ops ? declare(b.f64, 3) : -1;
+  const F32_A = sse32 ? declare(b.f32, 3) : -1;
   /** backend-x87.ts's scratch locals. */
-  const X87_I32 = has("x87") ? declare(new Array(9).fill(i32)) : -1;
-  const X87_I64 = has("x87") ? declare(new Array(10).fill(b.i64)) : -1;
-  /** Registers in locals (reg-cache), and those any block writes: what exits and interp calls store back. */
-  const cachedSet = new Set<number>();
-  for (const k of blocks) for (const r of k.cached) cachedSet.add(r);
-  const cached = [...cachedSet].sort();
-  const dirty = cached.filter((r) => blocks.some((k) => k.cached.has(r) && k.ops.some((o) => o.op === "setreg" && o.reg === r)));
+  const X87_I32 = x87ops ? declare(i32, 9) : -1;
+  const X87_I64 = x87ops ? declare(b.i64, 10) : -1;
+  const cached: number[] = [], dirty: number[] = [];
+  for (let r = 0; r < 8; r++) {
+    if (cachedMask & (1 << r)) cached.push(r);
+    if (dirtyMask & (1 << r)) dirty.push(r);
+  }
   const writeBack = () => dirty.map((r) => storeSlot(r, loc(regLocal(r))));
   /** Leaving translated code: registers and counters to memory, then return eip (instructions: retired in this block). */
   const leaveFor = (eip: Expr, instructions: Expr): Expr[] => [
@@ -439,7 +461,6 @@ function emitRegion(b: Types, mod: Module, name: string, blocks: Block[], first:
     addCounter(S_LINKS, mod.i32.sub(loadSlot(S_LINK_BUDGET), loc(ITER))),
     mod.return(eip),
   ];
-  const consts = new Map<number, number>();
   const index = new Map(blocks.map((k, i) => [k.start >>> 0, i]));
   const leave = (o: Extract<Op, { op: "exit" | "exitif" }>): Expr => {
     // A block later in the region is entered by branching out of the wasm blocks to where its code
@@ -452,7 +473,7 @@ function emitRegion(b: Types, mod: Module, name: string, blocks: Block[], first:
         ...(j > n - first ? [mod.br(`d${j}`)] : [mod.local.set(CUR, c(j)), mod.br("next")]),
       ]);
     };
-    const known = consts.get(o.target);
+    const known = constOf(blk, o.target);
     const tries = (o.links ?? []).filter((eip) => index.has(eip))
       .map((eip) => (known === eip ? linked(eip) : mod.if(mod.i32.eq(get(o.target), c(eip)), linked(eip))));
     return mod.block(null, [
@@ -596,7 +617,8 @@ function emitRegion(b: Types, mod: Module, name: string, blocks: Block[], first:
 
   const x87 = x87Emitter({
     b, mod, c, get, setTemp, all, loadSlot, bailIf, unreadable, unwritable, interp, addr: (k) => blk.addrs[k],
-    f64: [F64_A, F64_A + 1, F64_A + 2], i32: Array.from({ length: 9 }, (_, k) => X87_I32 + k), i64: Array.from({ length: 10 }, (_, k) => X87_I64 + k),
+    f64: [F64_A, F64_A + 1, F64_A + 2], i32: x87ops ? Array.from({ length: 9 }, (_, k) => X87_I32 + k) : [],
+    i64: x87ops ? Array.from({ length: 10 }, (_, k) => X87_I64 + k) : [],
   });
 
   function binop(fn: BinOp, x: Expr, y: Expr): Expr {
@@ -632,7 +654,7 @@ function emitRegion(b: Types, mod: Module, name: string, blocks: Block[], first:
         close();
         pending = o;
         from = out.length;
-      } else if (pending && (o.op === "setflags" || FLUSH_BEFORE.has(o.op))) {
+      } else if (pending && (o.op === "setflags" || flushesFlags(o.op))) {
         const stored = storeFlags(pending);
         close();
         pending = null;
@@ -757,8 +779,6 @@ function emitRegion(b: Types, mod: Module, name: string, blocks: Block[], first:
     blk = block;
     n = first + k;
     plan = plans[k];
-    consts.clear();
-    for (const o of blk.ops) if (o.op === "const") consts.set(o.dst, o.value >>> 0);
     x87.forgetTop();
     pending = null;
     bailed = false;

@@ -183,36 +183,64 @@ export type Op =
     model: X87ModelName; fop: number; ok: Temp | -1; bits: Temp | -1; insn: number; next: number;
   };
 
-/** The temporaries an operation reads. */
-export function reads(o: Op): Temp[] {
+/**
+ * The temporaries an operation reads, written to out from index 0; returns how many (at most 5).
+ * The translator asks this of every operation several times, so it fills a caller's buffer
+ * rather than making an array each time.
+ */
+export function readsInto(o: Op, out: Int32Array): number {
   switch (o.op) {
-    case "setreg": case "xcvti": case "xmovd": case "setfpucw": return [o.src];
-    case "bin": return [o.a, o.b];
-    case "un": return [o.a];
-    case "select": return [o.cond, o.a, o.b];
-    case "store": return [o.addr, o.src];
-    case "div64": return [o.hi, o.lo, o.d];
-    case "guard": return [o.ok];
+    case "setreg": case "xcvti": case "xmovd": case "setfpucw": out[0] = o.src; return 1;
+    case "bin": out[0] = o.a; out[1] = o.b; return 2;
+    case "un": out[0] = o.a; return 1;
+    case "select": out[0] = o.cond; out[1] = o.a; out[2] = o.b; return 3;
+    case "store": out[0] = o.addr; out[1] = o.src; return 2;
+    case "div64": out[0] = o.hi; out[1] = o.lo; out[2] = o.d; return 3;
+    case "guard": out[0] = o.ok; return 1;
     case "setflags": {
-      const r = o.cf >= 0 ? [o.res, o.a, o.b, o.cf] : [o.res, o.a, o.b];
-      if (o.when !== undefined) r.push(o.when);
-      return r;
+      out[0] = o.res; out[1] = o.a; out[2] = o.b;
+      let k = 3;
+      if (o.cf >= 0) out[k++] = o.cf;
+      if (o.when !== undefined) out[k++] = o.when;
+      return k;
     }
-    case "updflags": return o.when !== undefined ? [o.bits, o.when] : [o.bits];
-    case "exit": return [o.target];
-    case "exitif": return [o.c, o.target];
-    default: return "addr" in o && o.addr >= 0 ? [o.addr] : [];
+    case "updflags": out[0] = o.bits; if (o.when === undefined) return 1; out[1] = o.when; return 2;
+    case "exit": out[0] = o.target; return 1;
+    case "exitif": out[0] = o.c; out[1] = o.target; return 2;
+    default: { const a = addrOf(o); if (a < 0) return 0; out[0] = a; return 1; }
   }
 }
 
-/** The temporaries an operation defines (an x87 operation's ok and bits only when it has them). */
-export function writes(o: Op): Temp[] {
+/** The value of temporary t when a const operation of block b defines it (unsigned), else undefined. Temporaries are assigned once; an exit's constant target is defined just before it, so the search runs backwards. */
+export function constOf(b: Block, t: Temp): number | undefined {
+  for (let k = b.ops.length - 1; k >= 0; k--) {
+    const o = b.ops[k];
+    if (o.op === "const" && o.dst === t) return o.value >>> 0;
+  }
+  return undefined;
+}
+
+/** The guest address temporary an operation reads (a checked access), or -1. */
+export function addrOf(o: Op): Temp | -1 {
   switch (o.op) {
-    case "const": case "getreg": case "bin": case "un": case "select": case "load": case "cond": case "xcvtt": case "xget": case "fpucw": return [o.dst];
-    case "div64": return [o.q, o.r];
-    case "xcomi": return [o.ok, o.bits];
-    case "x87": return [o.ok, o.bits].filter((t) => t >= 0);
-    default: return [];
+    case "load": case "store": case "xint": case "xload": case "xstore": case "xarith": case "xcvtt": case "xcomi": case "x87": return o.addr;
+    default: return -1;
+  }
+}
+
+/** The temporaries an operation defines, written to out (an x87 operation's ok and bits only when it has them); returns how many (at most 2). */
+export function writesInto(o: Op, out: Int32Array): number {
+  switch (o.op) {
+    case "const": case "getreg": case "bin": case "un": case "select": case "load": case "cond": case "xcvtt": case "xget": case "fpucw": out[0] = o.dst; return 1;
+    case "div64": out[0] = o.q; out[1] = o.r; return 2;
+    case "xcomi": out[0] = o.ok; out[1] = o.bits; return 2;
+    case "x87": {
+      let k = 0;
+      if (o.ok >= 0) out[k++] = o.ok;
+      if (o.bits >= 0) out[k++] = o.bits;
+      return k;
+    }
+    default: return 0;
   }
 }
 

@@ -20,13 +20,13 @@
  * The other temporaries get locals by a linear scan over the block: a local
  * is free again after the last read of the temporary it holds.
  */
-import { reads, writes, type Op, type Temp } from "./ir.ts";
+import { addrOf, readsInto, writesInto, type Op, type Temp } from "./ir.ts";
 
 export interface TempPlan {
   /** Whether temporary t is folded into its reader (the backend keeps its expression instead of a local). */
-  folded: Uint8Array;
+  folded: number[];
   /** The local (0-based, among the plan's locals) holding temporary t when it is not folded. */
-  local: Int32Array;
+  local: number[];
   /** How many locals the block's temporaries need. */
   locals: number;
 }
@@ -44,15 +44,37 @@ const clobbers = (o: Op, reg: number) =>
   (o.op === "setreg" && o.reg === reg) || o.op === "interp" || o.op === "strop" || o.op === "x87" || o.op === "xarith" || o.op === "xcvtt" || o.op === "xcomi";
 const deferred = (o: Op) => o.op === "setflags" && o.when === undefined;
 
+/**
+ * The working arrays, kept between calls and grown as needed: the backend plans every block of
+ * every module, and allocating nine typed arrays per block was most of planning's time.
+ */
+let room = 0;
+let uses = new Int32Array(0), usePos = uses, finalPos = uses, last = uses, next = uses, ending = uses;
+let asAddr = new Uint8Array(0);
+const t5 = new Int32Array(5);
+
+function reserve(temps: number, n: number): void {
+  const need = Math.max(temps, n + 1);
+  if (need <= room) return;
+  room = Math.max(need, 2 * room);
+  [uses, usePos, finalPos, last, next, ending] = Array.from({ length: 6 }, () => new Int32Array(room));
+  asAddr = new Uint8Array(room);
+}
+
 export function planTemps(ops: Op[], temps: number): TempPlan {
   const n = ops.length;
-  const uses = new Int32Array(temps), usePos = new Int32Array(temps), asAddr = new Uint8Array(temps);
-  ops.forEach((o, i) => {
-    for (const t of reads(o)) { uses[t]++; usePos[t] = deferred(o) ? n : i; }
-    if ("addr" in o && o.addr >= 0) asAddr[o.addr] = 1;
-  });
+  reserve(temps, n);
+  uses.fill(0, 0, temps);
+  asAddr.fill(0, 0, temps);
+  for (let i = 0; i < n; i++) {
+    const o = ops[i], at = deferred(o) ? n : i;
+    for (let j = readsInto(o, t5) - 1; j >= 0; j--) { uses[t5[j]]++; usePos[t5[j]] = at; }
+    const a = addrOf(o);
+    if (a >= 0) asAddr[a] = 1;
+  }
   // Backwards, so a reader's own folding is known: finalPos is where a folded expression is evaluated.
-  const folded = new Uint8Array(temps), finalPos = new Int32Array(temps);
+  // Plain arrays: small ones are made in V8's young generation, typed arrays of this size outside it.
+  const folded: number[] = new Array(temps).fill(0);
   for (let i = n - 1; i >= 0; i--) {
     const o = ops[i], d = pureDst(o);
     if (d < 0) continue;
@@ -69,19 +91,21 @@ export function planTemps(ops: Op[], temps: number): TempPlan {
     finalPos[d] = fin;
   }
   // Lifetimes of the others: from definition to the last place an expression reading them is evaluated.
-  const last = new Int32Array(temps).fill(-1);
-  ops.forEach((o, i) => {
-    const d = pureDst(o);
+  last.fill(-1, 0, temps);
+  for (let i = 0; i < n; i++) {
+    const o = ops[i], d = pureDst(o);
     const at = d >= 0 && folded[d] ? finalPos[d] : deferred(o) ? n : i;
-    for (const t of reads(o)) if (!folded[t]) last[t] = Math.max(last[t], at);
-  });
-  const local = new Int32Array(temps).fill(-1);
+    for (let j = readsInto(o, t5) - 1; j >= 0; j--) if (!folded[t5[j]] && last[t5[j]] < at) last[t5[j]] = at;
+  }
+  const local: number[] = new Array(temps).fill(-1);
   const free: number[] = [];
   let locals = 0;
   // Temporaries whose locals become free after position i: a list per position, linked through next.
-  const ending = new Int32Array(n + 1).fill(-1), next = new Int32Array(temps);
-  ops.forEach((o, i) => {
-    for (const t of writes(o)) {
+  ending.fill(-1, 0, n + 1);
+  for (let i = 0; i < n; i++) {
+    const o = ops[i];
+    for (let j = 0, w = writesInto(o, t5); j < w; j++) {
+      const t = t5[j];
       if (folded[t]) continue;
       local[t] = free.pop() ?? locals++;
       const end = Math.max(last[t], i);
@@ -89,6 +113,6 @@ export function planTemps(ops: Op[], temps: number): TempPlan {
       ending[end] = t;
     }
     for (let t = ending[i]; t >= 0; t = next[t]) free.push(local[t]);
-  });
+  }
   return { folded, local, locals };
 }

@@ -311,11 +311,10 @@ export class Module {
   private expr(s: Bytes, e: Expr): void {
     const f = this.f, at = e * STRIDE;
     const k = f[at] as K, a = f[at + 2], c0 = f[at + 3], c1 = f[at + 4];
-    const obj = <T>() => this.objs[a] as T;
     switch (k) {
       case K.Op: case K.Load: case K.Store: case K.Return: case K.Call: case K.Select: case K.CallIndirect: case K.LocalSet: case K.GlobalSet:
       case K.ReturnCall: case K.ReturnCallIndirect: case K.Shuffle:
-        if (c0 === -2) for (const c of this.objs[c1] as Expr[]) this.expr(s, c);
+        if (c0 === -2) this.exprs(s, this.objs[c1] as Expr[]);
         else {
           if (c0 >= 0) this.expr(s, c0);
           if (c1 >= 0) this.expr(s, c1);
@@ -325,17 +324,17 @@ export class Module {
     switch (k) {
       case K.Op: this.opcode(s, a); return;
       case K.I32: s.byte(0x41); s.s32(a); return;
-      case K.I64: s.byte(0x42); s.s64(BigInt(obj<bigint | number>())); return;
-      case K.F32: s.byte(0x43); s.f32(obj<number>()); return;
-      case K.F64: s.byte(0x44); s.f64(obj<number>()); return;
+      case K.I64: s.byte(0x42); s.s64(BigInt(this.objs[a] as bigint | number)); return;
+      case K.F32: s.byte(0x43); s.f32(this.objs[a] as number); return;
+      case K.F64: s.byte(0x44); s.f64(this.objs[a] as number); return;
       case K.LocalGet: s.byte(0x20); s.u32(a); return;
       case K.LocalSet: s.byte(0x21); s.u32(a); return;
-      case K.GlobalGet: s.byte(0x23); s.u32(this.globalIndex(obj<string>())); return;
-      case K.GlobalSet: s.byte(0x24); s.u32(this.globalIndex(obj<string>())); return;
+      case K.GlobalGet: s.byte(0x23); s.u32(this.globalIndex(this.objs[a] as string)); return;
+      case K.GlobalSet: s.byte(0x24); s.u32(this.globalIndex(this.objs[a] as string)); return;
       case K.Load: case K.Store: this.opcode(s, a); s.u32(f[at + 6]); s.u32(f[at + 5]); return;
-      case K.Shuffle: this.opcode(s, SIMD | 0x0d); s.raw(obj<number[]>()); return;
-      case K.Block: this.open(s, e, 0x02, obj<string | null>()); for (const c of this.objs[c1] as Expr[]) this.expr(s, c); this.close(s, e); return;
-      case K.Loop: this.open(s, e, 0x03, obj<string>()); this.expr(s, c0); this.close(s, e); return;
+      case K.Shuffle: this.opcode(s, SIMD | 0x0d); s.raw(this.objs[a] as number[]); return;
+      case K.Block: this.open(s, e, 0x02, this.objs[a] as string | null); this.exprs(s, this.objs[c1] as Expr[]); this.close(s, e); return;
+      case K.Loop: this.open(s, e, 0x03, this.objs[a] as string); this.expr(s, c0); this.close(s, e); return;
       case K.If: {
         const arms = this.objs[c1] as Expr[];
         this.expr(s, c0);
@@ -348,24 +347,27 @@ export class Module {
       case K.Br:
         if (c1 >= 0) this.expr(s, c1);
         if (c0 >= 0) { this.expr(s, c0); s.byte(0x0d); } else s.byte(0x0c);
-        s.u32(this.depth(obj<string>()));
+        s.u32(this.depth(this.objs[a] as string));
         return;
       case K.Switch: {
         this.expr(s, c0);
         s.byte(0x0e);
         const labels = this.objs[c1] as string[];
         s.u32(labels.length);
-        for (const l of labels) s.u32(this.depth(l));
-        s.u32(this.depth(obj<string>()));
+        for (let j = 0; j < labels.length; j++) s.u32(this.depth(labels[j]));
+        s.u32(this.depth(this.objs[a] as string));
         return;
       }
       case K.Return: s.byte(0x0f); return;
-      case K.Call: s.byte(0x10); s.u32(this.fnIndex.get(obj<string>())!); return;
+      case K.Call: s.byte(0x10); s.u32(this.fnIndex.get(this.objs[a] as string)!); return;
       case K.CallIndirect: s.byte(0x11); s.u32(this.sig(f[at + 5], f[at + 6])); s.u32(0); return;
-      case K.ReturnCall: s.byte(0x12); s.u32(this.fnIndex.get(obj<string>())!); return;
+      case K.ReturnCall: s.byte(0x12); s.u32(this.fnIndex.get(this.objs[a] as string)!); return;
       case K.ReturnCallIndirect: s.byte(0x13); s.u32(this.sig(f[at + 5], f[at + 6])); s.u32(0); return;
       case K.Select: s.byte(0x1b); return;
     }
+  }
+  private exprs(s: Bytes, kids: Expr[]): void {
+    for (let j = 0; j < kids.length; j++) this.expr(s, kids[j]);
   }
 
   /** An opcode: one byte, or a SIMD one as the 0xfd prefix and its LEB128 number. */
@@ -389,9 +391,9 @@ export class Module {
   }
   /** The branch depth of the enclosing label name. */
   private depth(name: string): number {
-    const k = this.labels.lastIndexOf(name);
-    if (k < 0) throw new Error(`wasm-writer: branch to unknown label ${name}`);
-    return this.labels.length - 1 - k;
+    const labels = this.labels;
+    for (let k = labels.length - 1; k >= 0; k--) if (labels[k] === name) return labels.length - 1 - k;
+    throw new Error(`wasm-writer: branch to unknown label ${name}`);
   }
 
   private globalIndex(name: string): number {
@@ -408,6 +410,8 @@ const PREAMBLE = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
 
 const scratch = new DataView(new ArrayBuffer(8));
 const utf8 = new TextEncoder();
+/** Import and export names as UTF-8 (a module names a few hundred, the same ones module after module). */
+const names = new Map<string, Uint8Array>();
 
 /** A growable byte buffer with the binary format's encodings. */
 class Bytes {
@@ -425,6 +429,7 @@ class Bytes {
   }
   u32(v: number): void {
     v >>>= 0;
+    if (v < 0x80 && this.n < this.buf.length) { this.buf[this.n++] = v; return; }
     do {
       const b = v & 0x7f;
       v >>>= 7;
@@ -433,6 +438,7 @@ class Bytes {
   }
   s32(v: number): void {
     v |= 0;
+    if (v >= -64 && v < 64 && this.n < this.buf.length) { this.buf[this.n++] = v & 0x7f; return; }
     for (;;) {
       const b = v & 0x7f;
       v >>= 7;
@@ -451,7 +457,12 @@ class Bytes {
   }
   f32(v: number): void { scratch.setFloat32(0, v, true); for (let k = 0; k < 4; k++) this.byte(scratch.getUint8(k)); }
   f64(v: number): void { scratch.setFloat64(0, v, true); for (let k = 0; k < 8; k++) this.byte(scratch.getUint8(k)); }
-  name(s: string): void { const b = utf8.encode(s); this.u32(b.length); this.raw(b); }
+  name(s: string): void {
+    let b = names.get(s);
+    if (!b) names.set(s, (b = utf8.encode(s)));
+    this.u32(b.length);
+    this.raw(b);
+  }
   section(id: number, fill: (s: Bytes) => void): void {
     this.byte(id);
     this.sized(() => fill(this));

@@ -29,20 +29,32 @@
  * so the record before it may die too.
  */
 import { ARITH } from "../../interp/flags.ts";
-import { reads, type Block, type Op } from "../ir.ts";
+import { readsInto, type Block, type Op } from "../ir.ts";
 
-const OBSERVES_FLAGS = new Set<Op["op"]>(["cond", "exit", "exitif", "load", "store", "guard", "div64", "interp", "strop", "xint", "xload", "xstore", "xarith", "xcvtt", "xcomi", "x87"]);
+/** Operations that read the flags, or may leave the block (where the flags must be as the guest left them). Switches, not Sets: this runs for every operation translated. */
+function observesFlags(op: Op["op"]): boolean {
+  switch (op) {
+    case "cond": case "exit": case "exitif": case "load": case "store": case "guard": case "div64": case "interp": case "strop":
+    case "xint": case "xload": case "xstore": case "xarith": case "xcvtt": case "xcomi": case "x87": return true;
+    default: return false;
+  }
+}
 /** Operations with no effect but their result temporary. */
-const PURE = new Set<Op["op"]>(["const", "getreg", "bin", "un", "select", "cond"]);
+function pure(op: Op["op"]): boolean {
+  switch (op) {
+    case "const": case "getreg": case "bin": case "un": case "select": case "cond": return true;
+    default: return false;
+  }
+}
 
 export function deadFlags(block: Block): void {
   let live = true;
-  const used = new Uint8Array(block.temps);
+  const used: number[] = new Array(block.temps).fill(0), read = new Int32Array(5);
   const keep: boolean[] = new Array(block.ops.length).fill(true);
   for (let k = block.ops.length - 1; k >= 0; k--) {
     const o = block.ops[k];
-    if (PURE.has(o.op) && !used[(o as { dst: number }).dst]) keep[k] = false;
-    else if (OBSERVES_FLAGS.has(o.op)) live = true;
+    if (pure(o.op) && !used[(o as { dst: number }).dst]) keep[k] = false;
+    else if (observesFlags(o.op)) live = true;
     else if (o.op === "setflags" && o.when === undefined) {
       keep[k] = live;
       live = false;
@@ -51,7 +63,8 @@ export function deadFlags(block: Block): void {
       // flag outside the record (cld/std: DF) always stays: no later record replaces that.
       keep[k] = live || (o.op === "updflags" && (o.mask & ~ARITH) !== 0);
     }
-    if (keep[k]) for (const t of reads(o)) used[t] = 1;
+    if (!keep[k]) continue;
+    for (let j = readsInto(o, read) - 1; j >= 0; j--) used[read[j]] = 1;
   }
   block.ops = block.ops.filter((_, k) => keep[k]);
 }

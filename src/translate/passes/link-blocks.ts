@@ -20,7 +20,7 @@
  * drops a whole region when any page of it changes (translator.ts installs
  * every entry with the pages of all the region's blocks).
  */
-import type { Block } from "../ir.ts";
+import { constOf, type Block } from "../ir.ts";
 
 /** Return sites compared against a computed target, at most. */
 const MAX_PREDICTED = 4;
@@ -29,11 +29,9 @@ export function linkBlocks(blocks: Block[]): void {
   const starts = new Set(blocks.map((b) => b.start >>> 0));
   const returnSites = blocks.filter((b) => b.endsInCall && starts.has((b.start + b.length) >>> 0)).map((b) => (b.start + b.length) >>> 0);
   for (const b of blocks) {
-    const consts = new Map<number, number>();
     for (const o of b.ops) {
-      if (o.op === "const") consts.set(o.dst, o.value >>> 0);
       if (o.op !== "exit" && o.op !== "exitif") continue;
-      const target = consts.get(o.target);
+      const target = constOf(b, o.target);
       if (target !== undefined) { if (starts.has(target)) o.links = [target]; }
       else if (b.jumpTable) o.links = b.jumpTable.filter((t) => starts.has(t));
       else if (returnSites.length && returnSites.length <= MAX_PREDICTED) o.links = returnSites;
