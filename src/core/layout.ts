@@ -94,6 +94,11 @@ export const S_DIRECT = 44;
 /** Why translated code returned to the VMM: 0 = directory miss or budget, 1 = bail-out to the interpreter. */
 export const S_EXIT = 38;
 /**
+ * The linked-branch budget a translation had left when it returned (an i32): the dispatcher
+ * counts linked branches from it, so translated code does not update S_LINKS on every way out.
+ */
+export const S_LINK_LEFT = 39;
+/**
  * Linked branches a translation module may take per entry before it returns
  * to the dispatcher (read on entry; the dispatcher lowers it near --max-insns).
  */
