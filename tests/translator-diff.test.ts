@@ -564,6 +564,42 @@ describe("blocks linked inside a translation module (link-blocks)", () => {
     }
   });
 
+  it("a flag record kept across linked branches (flag-locals) is what a bail-out, a condition in the next block and the exit see", () => {
+    // Each turn: sub sets the flags in one block; the next block stores first — faulting in the 6th
+    // turn, a bail-out with sub's record still kept — then reads CF (setc: a condition in another
+    // block than its record's), and sets records with and without a carry-in before its linked back edge.
+    const c = manual(140, [
+      [0x29, 0xc8],       // 0: loop: sub eax, ecx
+      [0xeb, 0x00],       // 2: jmp next
+      [0x89, 0x03],       // 4: next: mov [ebx], eax
+      [0x0f, 0x92, 0xc2], // 6: setc dl
+      [0x8d, 0x34, 0x16], // 9: lea esi, [esi+edx]
+      [0x83, 0xc3, 0x04], // 12: add ebx, 4
+      [0x11, 0xcf],       // 15: adc edi, ecx
+      [0x21, 0xc1],       // 17: and ecx, eax
+      [0x83, 0xc9, 0x07], // 19: or ecx, 7
+      [0xeb, 0xe8],       // 22: jmp loop
+    ], { eax: 0x40, ecx: 0x55, edx: 0, esi: 0, edi: 0, ebx: SCRATCH + 2 * 4096 - 20 });
+    const { want, got } = runRegion(c);
+    expect(want.fault).toContain("signal 11");
+    for (const g of got) expect(g.out.bailAt, g.config).toBe(g.linking ? at(c, 2) : undefined);
+    // Left through the ret, not a bail-out: adc's record (a carry-in) kept across a linked jmp, sub's
+    // across the linked jnz, then sbb's, all on the way out.
+    const exit = manual(141, [
+      [0xb9, 0x05, 0x00, 0x00, 0x00], // mov ecx, 5
+      [0x11, 0xc8],                   // loop: adc eax, ecx
+      [0xeb, 0x00],                   // jmp next
+      [0x83, 0xe9, 0x01],             // next: sub ecx, 1
+      [0x75, 0xf7],                   // jnz loop
+      [0x19, 0xd2],                   // sbb edx, edx
+      [0xc3],                         // ret
+    ], { eax: 0xfffffffe, edx: 0 });
+    const left = runRegion(exit);
+    expect(left.want.fault).toBeNull();
+    // linked: jmp next five times, jnz loop four, and its fall-through to sbb once
+    for (const g of left.got) expect(g.links, g.config).toBe(g.linking ? 10 : 0);
+  });
+
   it("a store from a linked loop into another block of its module drops the whole module; the new code runs", () => {
     const c = manual(42, [
       [0xb9, 0x03, 0x00, 0x00, 0x00], // mov ecx, 3
