@@ -564,10 +564,11 @@ describe("blocks linked inside a translation module (link-blocks)", () => {
     }
   });
 
-  it("a flag record kept across linked branches (flag-locals) is what a bail-out, a condition in the next block and the exit see", () => {
+  it("a flag record made before a linked branch is what a bail-out, a condition in the next block and the exit see", () => {
     // Each turn: sub sets the flags in one block; the next block stores first — faulting in the 6th
-    // turn, a bail-out with sub's record still kept — then reads CF (setc: a condition in another
-    // block than its record's), and sets records with and without a carry-in before its linked back edge.
+    // turn, a bail-out before the block's own first record — then reads CF (setc: a condition in
+    // another block than its record's), and sets records with and without a carry-in before its
+    // linked back edge.
     const c = manual(140, [
       [0x29, 0xc8],       // 0: loop: sub eax, ecx
       [0xeb, 0x00],       // 2: jmp next
@@ -583,8 +584,8 @@ describe("blocks linked inside a translation module (link-blocks)", () => {
     const { want, got } = runRegion(c);
     expect(want.fault).toContain("signal 11");
     for (const g of got) expect(g.out.bailAt, g.config).toBe(g.linking ? at(c, 2) : undefined);
-    // Left through the ret, not a bail-out: adc's record (a carry-in) kept across a linked jmp, sub's
-    // across the linked jnz, then sbb's, all on the way out.
+    // Left through the ret, not a bail-out: adc's record (a carry-in) across a linked jmp, sub's
+    // across the linked jnz, then sbb's on the way out.
     const exit = manual(141, [
       [0xb9, 0x05, 0x00, 0x00, 0x00], // mov ecx, 5
       [0x11, 0xc8],                   // loop: adc eax, ecx

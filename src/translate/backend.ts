@@ -404,19 +404,6 @@ function emitRegion(b: Types, mod: Module, name: string, blocks: Block[], first:
     storeSlot(S_LAZY_OP, c((o.kind << 2) | o.size)), storeSlot(S_LAZY_RES, get(o.res)), storeSlot(S_LAZY_A, get(o.a)), storeSlot(S_LAZY_B, get(o.b)),
     ...(o.cf >= 0 ? [storeSlot(S_LAZY_CF, get(o.cf))] : []),
   ];
-  /** flag-locals: record o into the flag locals instead of the register file. */
-  const keepFlags = (o: SetFlags): Expr[] => [
-    mod.local.set(F_OP, c((o.kind << 2) | o.size)), mod.local.set(F_RES, get(o.res)), mod.local.set(F_A, get(o.a)), mod.local.set(F_B, get(o.b)),
-    ...(o.cf >= 0 ? [mod.local.set(F_CF, get(o.cf)), mod.local.set(FPEND, c(3))] : [mod.local.set(FPEND, mod.i32.or(loc(FPEND), c(1)))]),
-  ];
-  /** flag-locals: the kept record into the register file, if there is one (FPEND is 0 after). */
-  function flushLocals(): Expr {
-    return mod.if(loc(FPEND), mod.block(null, [
-      storeSlot(S_LAZY_OP, loc(F_OP)), storeSlot(S_LAZY_RES, loc(F_RES)), storeSlot(S_LAZY_A, loc(F_A)), storeSlot(S_LAZY_B, loc(F_B)),
-      mod.if(mod.i32.and(loc(FPEND), c(2)), storeSlot(S_LAZY_CF, loc(F_CF))),
-      mod.local.set(FPEND, c(0)),
-    ]));
-  }
   const crossesPage = (addr: Expr, size: number) => mod.i32.gt_u(mod.i32.and(addr, c(PAGE_SIZE - 1)), c(PAGE_SIZE - size));
 
   /**
@@ -461,13 +448,6 @@ function emitRegion(b: Types, mod: Module, name: string, blocks: Block[], first:
   /** backend-x87.ts's scratch locals. */
   const X87_I32 = x87ops ? declare(i32, 9) : -1;
   const X87_I64 = x87ops ? declare(b.i64, 10) : -1;
-  /**
-   * flag-locals: the record's fields (op, res, a, b, cf) and FPEND — 0 when the register file
-   * holds the current record, else 1, or 3 when a record with a carry-in (cf) is among those kept
-   * since, as storing each would have left it.
-   */
-  const flagLocals = blocks.some((k) => k.flagLocals);
-  const F_OP = flagLocals ? declare(i32, 6) : -1, F_RES = F_OP + 1, F_A = F_OP + 2, F_B = F_OP + 3, F_CF = F_OP + 4, FPEND = F_OP + 5;
   const cached: number[] = [], dirty: number[] = [];
   for (let r = 0; r < 8; r++) {
     if (cachedMask & (1 << r)) cached.push(r);
@@ -480,7 +460,6 @@ function emitRegion(b: Types, mod: Module, name: string, blocks: Block[], first:
   // leaves the whole budget, which the dispatcher counts as none.
   const leaveFor = (eip: Expr, instructions: Expr): Expr[] => [
     ...writeBack(),
-    ...(flagLocals ? [flushLocals()] : []),
     addCounter(S_RETIRED, mod.i32.add(loc(ACC), instructions)),
     ...(chain
       ? [addCounter(S_LINKS, mod.i32.sub(loadSlot(S_LINK_BUDGET), loc(ITER))), storeSlot(S_LINK_LEFT, loadSlot(S_LINK_BUDGET))]
@@ -503,7 +482,6 @@ function emitRegion(b: Types, mod: Module, name: string, blocks: Block[], first:
     const tries = (o.links ?? []).filter((eip) => index.has(eip))
       .map((eip) => (known === eip ? linked(eip) : mod.if(mod.i32.eq(get(o.target), c(eip)), linked(eip))));
     return mod.block(null, [
-      ...(flagLocals && pending ? keepFlags(pending) : []),
       ...(tries.length ? [mod.if(loc(ITER), mod.block(null, tries))] : []),
       mod.local.set(OUT_EIP, get(o.target)), mod.local.set(OUT_COUNT, c(o.count)), mod.br("out"),
     ]);
@@ -666,41 +644,27 @@ function emitRegion(b: Types, mod: Module, name: string, blocks: Block[], first:
   function emitBlock(): Expr[] {
     const out: Expr[] = [];
     let from = 0;
-    // flag-locals: whether the flag locals may hold the current record here (a linked branch may
-    // have entered the block with one), until an operation that reads the register file's copy.
-    let kept = flagLocals;
     const close = () => {
       if (!pad) return;
       const range = out.splice(from);
       out.push(mod.block(`${pad}'`, [
         mod.local.set(SITE, mod.block(pad, [...range, mod.br(`${pad}'`)], i32)),
-        ...(flagLocals ? keepFlags(pending!) : storeFlags(pending!)),
+        ...storeFlags(pending!),
         mod.br(`s${n}`, undefined, loc(SITE)),
       ]));
       pad = null;
     };
     for (const o of blk.ops) {
-      // With flag-locals an exit keeps the pending record in the locals (leave) rather than storing it.
-      const flushes = o.op === "setflags" || (flushesFlags(o.op) && !(flagLocals && (o.op === "exit" || o.op === "exitif")));
       if (o.op === "setflags" && o.when === undefined) {
         close();
         pending = o;
         from = out.length;
-      } else if (pending && flushes) {
+      } else if (pending && (o.op === "setflags" || flushesFlags(o.op))) {
         const stored = storeFlags(pending);
         close();
         pending = null;
-        out.push(...stored, ...(kept ? [mod.local.set(FPEND, c(0))] : []), ...emitOp(o));
-        kept = false;
-      } else if (kept && flushes) {
-        out.push(flushLocals(), ...emitOp(o));
-        kept = false;
-      } else {
-        // The block's last exit follows the pad's range, as it does when it stores the record, so
-        // the block's code still ends in a branch.
-        if (o.op === "exit") close();
-        out.push(...emitOp(o));
-      }
+        out.push(...stored, ...emitOp(o));
+      } else out.push(...emitOp(o));
     }
     close();
     return out;

@@ -276,12 +276,6 @@ export interface Block {
    * looks the target up in the code-cache directory and tail-calls its translation itself.
    */
   chain?: boolean;
-  /**
-   * Set by flag-locals: the region's function keeps a pending flag record in WebAssembly locals
-   * across its exits and linked branches, and stores it in the register file only on its way out
-   * or before an operation that reads that copy (backend.ts).
-   */
-  flagLocals?: boolean;
 }
 
 const REG = ["eax", "ecx", "edx", "ebx", "esp", "ebp", "esi", "edi"];

@@ -12,7 +12,6 @@ import type { Block } from "../ir.ts";
 import { cmpJccFusion } from "./cmp-jcc-fusion.ts";
 import { deadFlags } from "./dead-flags.ts";
 import { directChain } from "./direct-chain.ts";
-import { flagLocals } from "./flag-locals.ts";
 import { linkBlocks } from "./link-blocks.ts";
 import { regCache } from "./reg-cache.ts";
 
@@ -31,7 +30,6 @@ export const PASSES: readonly Pass[] = [
   { name: "dead-flags", description: "drop flag records overwritten before any read, exit or bail-out, and what only they used", run: eachBlock(deadFlags) },
   { name: "reg-cache", description: "keep guest registers in WebAssembly locals across the translation module", run: eachBlock(regCache) },
   { name: "link-blocks", description: "branch between the blocks of a module (and to predicted return sites) without the dispatcher", run: linkBlocks },
-  { name: "flag-locals", description: "keep the flag record pending at exits and linked branches in locals; store it once on the way out", run: flagLocals },
   // Opt-in: 3 % off the integer kernels at ref, but 5-10 % more time in translated code on bash, awk and gawk (lab notes).
   { name: "direct-chain", description: "leave a region by looking the target up and tail-calling its translation from translated code", run: directChain, optIn: true },
 ];
