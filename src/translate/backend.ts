@@ -842,11 +842,9 @@ function emitRegion(b: Types, mod: Module, name: string, blocks: Block[], first:
  * the call returns; without it, the loop does none of that. EIP 0 and 1
  * miss without a probe (an empty slot's key and a tombstone's).
  * Its statistics (lookups, transitions, and linked branches, from the
- * budget each translation left in S_LINK_LEFT) are
- * counted in i32 locals and added to their float64 slots once, on the way
- * out: at most CHAIN_BUDGET x LINK_BUDGET (2^24) per call, so they cannot
- * wrap, and a float64 update per transition cost python3's and sqlite's
- * translated code ~4 %.
+ * budget each translation left in S_LINK_LEFT) are counted in i32 locals
+ * and added to their float64 slots once, on the way out: at most
+ * CHAIN_BUDGET x LINK_BUDGET (2^24) per call, so they cannot wrap.
  */
 export function compileDispatcher(chain: boolean): WebAssembly.Module {
   const b = W;
