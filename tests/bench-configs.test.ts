@@ -16,6 +16,9 @@ describe("bench configurations", () => {
     const warm = parseConfig("staged:tcache=warm");
     expect(warm.name).toBe("staged:tcache=warm");
     expect(cdvmRunArgs(warm, "/tmp/tc")).toEqual(["--mode", "staged", "--tcache", "/tmp/tc"]);
+    const level = parseConfig("staged:nice=0");
+    expect(level.name).toBe("staged:nice=0");
+    expect(cdvmRunArgs(level)).toEqual(["--mode", "staged", "--no-tcache", "--translator-nice", "0"]);
   });
   it("expands presets from the pass registry", () => {
     expect(parseConfigList("ablation").map((c) => c.name)).toEqual(["staged", ...DEFAULT_PASS_NAMES.map((p) => `staged:-${p}`)]);
@@ -23,6 +26,6 @@ describe("bench configurations", () => {
     expect(parseConfigList("interp,interp,default").map((c) => c.name)).toEqual(["interp", "bbt", "staged", "native", "qemu"]);
   });
   it("rejects bad strings", () => {
-    for (const bad of ["fast", "staged:-nope", "staged:opt=9", "interp:threshold=5", "native:-dead-flags", "staged:threshold", "interp:x87=f32", "staged:tcache=cold", "interp:tcache=warm"]) expect(() => parseConfig(bad), bad).toThrow();
+    for (const bad of ["fast", "staged:-nope", "staged:opt=9", "interp:threshold=5", "native:-dead-flags", "staged:threshold", "interp:x87=f32", "staged:tcache=cold", "interp:tcache=warm", "staged:nice=20", "interp:nice=5"]) expect(() => parseConfig(bad), bad).toThrow();
   });
 });

@@ -12,6 +12,7 @@ import { spawnSync } from "node:child_process";
 import { cdvm, CDVM, GUEST_BIN, guestElf, oneLine, ROOT, tempDir } from "./support/cli.ts";
 import { golden, GUEST_TESTS } from "./support/guest.ts";
 import { TIER_START_INSNS, TIER_START_MS } from "../src/vmm/dispatcher.ts";
+import { DEFAULT_TRANSLATOR_NICE } from "../src/vmm/vm.ts";
 
 const bin = (name: string) => path.join(GUEST_BIN, name);
 const run = (name: string, opts: string[] = [], args: string[] = []) =>
@@ -120,6 +121,10 @@ describe.concurrent("cdvm run: options", () => {
       expect(sg.translatedNs).toBeLessThan(sg.interpNs);
       expect(st.translation.queue.maxWaitMs).toBeGreaterThan(0);
       expect(st.translation.queue.waitMs).toBeGreaterThanOrEqual(st.translation.queue.maxWaitMs);
+      // Translation ran below the guest's thread: at least the worker was lowered (translate/priority.ts).
+      expect(st.translation.priority.nice).toBe(DEFAULT_TRANSLATOR_NICE);
+      expect(st.translation.priority.threadsLowered).toBeGreaterThan(0);
+      expect(s.stderr).toMatch(new RegExp(`^cdvm: {3}worker queue: \\d+ modules, .*; \\d+ threads at nice \\+${DEFAULT_TRANSLATOR_NICE}$`, "m"));
       expect(s.stderr).toMatch(/^cdvm: {3}staging: hot blocks looked at \d+ times, \d+ worth translating; last decision: (translate at \d+ entries|translation does not pay) \(interpreter [\d.]+ ns\/insn, translated code [\d.]+, translation [\d.]+ us\/insn; \d+ of a \d+ ms budget spent\)$/m);
     } finally {
       t.cleanup();

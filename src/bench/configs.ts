@@ -10,6 +10,7 @@
  *     threshold=N            --bbt-threshold N
  *     opt=N                  --binaryen-opt N
  *     cache=BYTES            --code-cache-size BYTES
+ *     nice=N                 --translator-nice N
  *     x87=MODEL              --x87 MODEL (f80 or f64; interp takes it too)
  *     tcache=warm            a persistent translation cache filled by one
  *                            untimed run of the benchmark first (otherwise
@@ -39,6 +40,7 @@ export interface BenchConfig {
   threshold?: number;
   opt?: number;
   cacheSize?: number;
+  nice?: number;
   x87?: X87ModelName;
   tcache?: "warm";
 }
@@ -84,6 +86,7 @@ export function parseConfig(text: string): BenchConfig {
       case "threshold": c.threshold = whole(val, "threshold"); break;
       case "opt": c.opt = whole(val, "opt", 4); break;
       case "cache": c.cacheSize = whole(val, "cache"); break;
+      case "nice": c.nice = whole(val, "nice", 19); break;
       case "passes": c.passes = val === "" ? [] : val.split("+").map(knownPass); break;
       case "x87":
         if (!(X87_MODEL_NAMES as string[]).includes(val)) throw new ConfigError(`unknown x87 model '${val}' in '${text}' (models: ${X87_MODEL_NAMES.join(", ")})`);
@@ -93,10 +96,10 @@ export function parseConfig(text: string): BenchConfig {
         if (val !== "warm") throw new ConfigError(`tcache= takes 'warm' in '${text}'`);
         c.tcache = val;
         break;
-      default: throw new ConfigError(`unknown modifier '${key}' in '${text}' (known: -PASS, passes=, threshold=, opt=, cache=, x87=, tcache=)`);
+      default: throw new ConfigError(`unknown modifier '${key}' in '${text}' (known: -PASS, passes=, threshold=, opt=, cache=, nice=, x87=, tcache=)`);
     }
   }
-  if (c.mode === "interp" && (c.disablePasses.length || c.passes || c.threshold !== undefined || c.opt !== undefined || c.cacheSize !== undefined || c.tcache)) {
+  if (c.mode === "interp" && (c.disablePasses.length || c.passes || c.threshold !== undefined || c.opt !== undefined || c.cacheSize !== undefined || c.nice !== undefined || c.tcache)) {
     throw new ConfigError(`'${text}': interp takes no translator modifiers`);
   }
   c.name = configName(c);
@@ -112,6 +115,7 @@ export function configName(c: BenchConfig): string {
   if (c.threshold !== undefined) parts.push(`threshold=${c.threshold}`);
   if (c.opt !== undefined) parts.push(`opt=${c.opt}`);
   if (c.cacheSize !== undefined) parts.push(`cache=${c.cacheSize}`);
+  if (c.nice !== undefined) parts.push(`nice=${c.nice}`);
   if (c.x87 !== undefined) parts.push(`x87=${c.x87}`);
   if (c.tcache) parts.push(`tcache=${c.tcache}`);
   return parts.join(":");
@@ -139,12 +143,13 @@ export function cdvmRunArgs(c: BenchConfig, tcacheDir?: string): string[] {
   if (c.threshold !== undefined) a.push("--bbt-threshold", String(c.threshold));
   if (c.opt !== undefined) a.push("--binaryen-opt", String(c.opt));
   if (c.cacheSize !== undefined) a.push("--code-cache-size", String(c.cacheSize));
+  if (c.nice !== undefined) a.push("--translator-nice", String(c.nice));
   if (c.x87 !== undefined) a.push("--x87", c.x87);
   return a;
 }
 
 /** What the configuration differs in from plain `staged` — used by the report to find ablation and threshold rows. */
 export function describeConfig(c: BenchConfig): { baseline: string; disabled: string[]; threshold?: number; otherwise: boolean } {
-  const otherwise = c.kind !== "cdvm" || c.mode !== "staged" || c.passes !== undefined || c.opt !== undefined || c.cacheSize !== undefined || c.x87 !== undefined || c.tcache !== undefined;
+  const otherwise = c.kind !== "cdvm" || c.mode !== "staged" || c.passes !== undefined || c.opt !== undefined || c.cacheSize !== undefined || c.nice !== undefined || c.x87 !== undefined || c.tcache !== undefined;
   return { baseline: "staged", disabled: c.disablePasses, threshold: c.threshold, otherwise };
 }

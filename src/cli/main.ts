@@ -5,7 +5,7 @@
 import { Command, Option } from "commander";
 import { runCommand } from "./run.ts";
 import { PASSES } from "../translate/passes/index.ts";
-import { DEFAULT_BINARYEN_OPT, DEFAULT_CODE_CACHE, DEFAULT_THRESHOLD } from "../vmm/vm.ts";
+import { DEFAULT_BINARYEN_OPT, DEFAULT_CODE_CACHE, DEFAULT_THRESHOLD, DEFAULT_TRANSLATOR_NICE } from "../vmm/vm.ts";
 import { disasmMain } from "./disasm.ts";
 import { DEFAULT_X87_MODEL } from "../interp/x87-model.ts";
 import { EXIT_USAGE, EXIT_VMM } from "../core/status.ts";
@@ -45,6 +45,7 @@ program
   .option("--binaryen-opt <0-4>", `Binaryen optimize level for translations (default ${DEFAULT_BINARYEN_OPT})`)
   .option("--binaryen-passes <list>", "explicit Binaryen passes instead of an optimize level")
   .option("--code-cache-size <bytes>", `translation cache budget; flushed whole when full (default ${DEFAULT_CODE_CACHE})`)
+  .option("--translator-nice <0-19>", `run translation's threads this much below the guest's, Linux nice steps (default ${DEFAULT_TRANSLATOR_NICE})`)
   .option("--dump-translations <dir>", "write guest code, IR after each pass and WebAssembly text per translation (no --tcache then)")
   .option("--tcache <dir>", `persistent translation cache directory (default ${defaultTCacheDir()})`)
   .option("--no-tcache", "neither use nor write the persistent translation cache")

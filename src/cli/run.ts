@@ -40,6 +40,7 @@ export interface RunCliOptions {
   binaryenOpt?: string;
   binaryenPasses?: string;
   codeCacheSize?: string;
+  translatorNice?: string;
   dumpTranslations?: string;
   /** The directory; false: --no-tcache; undefined: the default directory. */
   tcache?: string | false;
@@ -81,7 +82,8 @@ function printStats(st: RunStats): void {
         Object.entries(t.stageMs).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(", ") + ")",
       `cdvm:   code cache: ${t.codeCache.liveBytes} bytes live, ${t.codeCache.slots} slots, ${t.codeCache.flushes} flushes, ${t.codeCache.invalidations} invalidations`,
       `cdvm:   dispatch: ${t.linkedBranches} linked branches, ${t.chainTransitions} chained transitions (${t.directChains} direct), ${t.directoryLookups} directory lookups, ${t.directoryMisses} misses, ${t.bailouts} bail-outs`,
-      `cdvm:   worker queue: ${t.modules} modules, ${(t.queue.waitMs / 1000).toFixed(3)} s from submission to installation in all, ${t.queue.maxWaitMs.toFixed(0)} ms at most`,
+      `cdvm:   worker queue: ${t.modules} modules, ${(t.queue.waitMs / 1000).toFixed(3)} s from submission to installation in all, ${t.queue.maxWaitMs.toFixed(0)} ms at most; ` +
+        `${t.priority.threadsLowered} threads at nice +${t.priority.nice}`,
       ...(t.staging ? [
         `cdvm:   staging: hot blocks looked at ${t.staging.looks} times, ${t.staging.requests} worth translating; last decision: ` +
           `${t.staging.entries === null ? "translation does not pay" : `translate at ${t.staging.entries} entries`} ` +
@@ -164,6 +166,8 @@ export function runCommand(program: string, args: string[], o: RunCliOptions): n
     const binaryenOpt = parseCount(o.binaryenOpt, "--binaryen-opt");
     if (binaryenOpt !== undefined && binaryenOpt > 4) throw new UsageError("--binaryen-opt takes 0 to 4");
     const codeCacheSize = parseCount(o.codeCacheSize, "--code-cache-size");
+    const translatorNice = parseCount(o.translatorNice, "--translator-nice");
+    if (translatorNice !== undefined && translatorNice > 19) throw new UsageError("--translator-nice takes 0 to 19");
     const tcacheSize = parseCount(o.tcacheSize, "--tcache-size");
     const tcache = o.tcache === false ? undefined : o.tcache ?? defaultTCacheDir();
     const passes = parseList(o.passes), disablePasses = o.disablePass.flatMap((p) => parseList(p) ?? []);
@@ -188,6 +192,7 @@ export function runCommand(program: string, args: string[], o: RunCliOptions): n
         mode: o.mode as Mode, x87: o.x87 as X87ModelName, maxInsns, timeoutMs, maxMemory, root: o.root, strace: o.strace,
         strict: o.strict, warn: o.warn || o.stats, execfn: program, threshold, passes, disablePasses, binaryenOpt,
         binaryenPasses: parseList(o.binaryenPasses), codeCacheSize, dumpTranslations: o.dumpTranslations, tcache, tcacheSize,
+        translatorNice,
       });
     } catch (e) {
       if (statsFd !== undefined) { fs.closeSync(statsFd); fs.rmSync(o.statsJson!, { force: true }); }

@@ -16,6 +16,7 @@
  */
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "node:worker_threads";
 import { bundle } from "../../bin/bundle.mjs";
+import { lowerOtherThreads } from "./priority.ts";
 import { KIND_REGIONS, KIND_WASM, REQ_CAPACITY, REQ_DATA, REQ_ID, REQ_KIND, REQ_LENGTH, REQ_TAKEN, REQ_WRITTEN } from "./channel.ts";
 import type { WorkerOptions, WorkReply } from "./worker.ts";
 
@@ -30,11 +31,15 @@ export class RemoteBackend {
   private received = 0;
   private nextId = 1;
   private failure: string | undefined;
+  /** Threads lowered below the guest's when the worker started (priority.ts). */
+  readonly lowered: number;
 
-  constructor(opts: WorkerOptions) {
+  /** nice: how far below the guest's thread the worker and V8's helper threads run (priority.ts; 0: level with it). */
+  constructor(opts: WorkerOptions, nice: number) {
     const { port1, port2 } = new MessageChannel();
     this.replies = port1;
     this.worker = new Worker(bundle("src/translate/worker.ts"), { workerData: { done: this.done, replies: port2, chan: this.chan, opts }, transferList: [port2] });
+    this.lowered = lowerOtherThreads(nice);
     this.worker.unref();
     this.replies.unref();
     this.worker.on("error", (e) => (this.failure = e instanceof Error ? e.message : String(e)));

@@ -83,6 +83,8 @@ export interface TranslatorOptions {
   optLevel: number;
   binaryenPasses?: string[];
   batchBlocks: number;
+  /** How far below the guest's thread translation's threads run (priority.ts; --translator-nice). */
+  nice: number;
   dumpDir?: string;
   /** Staged mode: whether the interpreter has run the block at eip; a region then grows only into such blocks. */
   entered?: (eip: number) => boolean;
@@ -146,11 +148,16 @@ export class Translator {
     this.backend = new RemoteBackend({
       optLevel: opts.optLevel, passes: opts.binaryenPasses, wantText: !!opts.dumpDir, keepBinary: !!opts.tcache,
       irPasses: opts.passes.map((p) => p.name), x87Model: x87ModelOf(machine),
-    });
+    }, opts.nice);
     if (opts.tcache) {
       this.recall = new Recall(mem, cache, machine, opts.tcache);
       this.recall.loaded.forEach((wasm, m) => this.pending.set(this.backend.submitWasm(wasm), { recalled: m }));
     }
+  }
+
+  /** Threads lowered below the guest's when the worker started (priority.ts). */
+  get threadsLowered(): number {
+    return this.backend.lowered;
   }
 
   isUntranslatable(eip: number): boolean {

@@ -27,6 +27,8 @@ export const DEFAULT_THRESHOLD = 50;
 export const DEFAULT_CODE_CACHE = 64 << 20;
 /** Binaryen optimize level for translations: V8 optimizes hot WebAssembly itself, and Binaryen -O1 costs ~10x the translation time (papers/lab-notes.md, "Choosing defaults"). */
 export const DEFAULT_BINARYEN_OPT = 0;
+/** Default --translator-nice (translate/priority.ts; papers/lab-notes.md, "Translation at a lower priority"). */
+export const DEFAULT_TRANSLATOR_NICE = 10;
 
 export interface TranslationOptions {
   threshold?: number;
@@ -36,6 +38,8 @@ export interface TranslationOptions {
   binaryenOpt?: number;
   binaryenPasses?: string[];
   codeCacheSize?: number;
+  /** How far below the guest's thread translation's threads run (translate/priority.ts; default DEFAULT_TRANSLATOR_NICE). */
+  translatorNice?: number;
   batchBlocks?: number;
   dumpTranslations?: string;
   /** The persistent translation cache's directory (none: not used), and its size cap in bytes. */
@@ -89,6 +93,8 @@ export interface RunStats {
     translatedMips: number;
     /** Modules' time from submission to the worker until installed: summed and at most (ms). */
     queue: { waitMs: number; maxWaitMs: number };
+    /** How far below the guest's thread the worker and V8's helper threads ran (--translator-nice), and how many threads were lowered (translate/priority.ts). */
+    priority: { nice: number; threadsLowered: number };
     /**
      * Staged mode's adaptive staging (staging.ts): how often hot blocks were looked at, how often
      * they were worth translating (asked of the tier, which ignores blocks already in flight), and
@@ -142,7 +148,7 @@ export function runGuest(bytes: Uint8Array, argv: string[], env: string[], opts:
     const tier = mode === "interp" ? undefined : new Tier(proc.mem, m, {
       passes, optLevel, binaryenPasses: opts.binaryenPasses, batchBlocks, dumpDir: own ? opts.dumpTranslations : undefined,
       tcache: useTCache && own ? { file: tcacheFile(opts.tcache!, key), key, dirCap: opts.tcacheSize ?? DEFAULT_TCACHE_SIZE } : undefined,
-      codeCacheSize: opts.codeCacheSize ?? DEFAULT_CODE_CACHE,
+      codeCacheSize: opts.codeCacheSize ?? DEFAULT_CODE_CACHE, nice: opts.translatorNice ?? DEFAULT_TRANSLATOR_NICE,
       entered: mode === "staged" ? (eip: number) => dispatcher.entered(eip) : undefined,
       decoded: (eip: number) => interp.liveInsns(eip),
     });
@@ -197,6 +203,7 @@ export function runGuest(bytes: Uint8Array, argv: string[], env: string[], opts:
       translatedSeconds: dispatcher.translatedMs / 1000,
       translatedMips: dispatcher.translatedMs ? dispatcher.translatedRetired / dispatcher.translatedMs / 1000 : 0,
       queue: { waitMs: ts.waitMs, maxWaitMs: ts.maxWaitMs },
+      priority: { nice: tier.opts.nice, threadsLowered: tier.translator.threadsLowered },
       ...(dispatcher.staging ? {
         staging: {
           looks: dispatcher.hotLooks, requests: dispatcher.hotRequests,

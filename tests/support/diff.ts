@@ -574,7 +574,7 @@ export interface TestTranslator {
 }
 
 export function newTranslator(rig: TransRig, passes: Pass[], optLevel: number, batchBlocks = 1): TestTranslator {
-  const tr = new Translator(rig.mem, rig.cache, rig.m, { passes, optLevel, batchBlocks });
+  const tr = new Translator(rig.mem, rig.cache, rig.m, { passes, optLevel, batchBlocks, nice: 0 });
   rig.forget = (page, remapped) => tr.forgetPage(page, remapped);
   return {
     tr,
