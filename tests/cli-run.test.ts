@@ -91,6 +91,10 @@ describe.concurrent("cdvm run: options", () => {
       expect(typeof st.wallSeconds).toBe("number");
       expect(st.wallSeconds).toBeGreaterThan(0);
       expect(st.mips).toBeCloseTo(st.guestInstructions / st.wallSeconds / 1e6, 6);
+      // What the host gave the run (vmm/hostcpu.ts): CPU on all threads, and the guest thread's wait for a core on Linux.
+      expect(st.host.cpuSeconds).toBeGreaterThan(0);
+      if (process.platform === "linux") expect(st.host.waitSeconds).toBeGreaterThanOrEqual(0);
+      expect(oneLine(r)).toMatch(/; \d+\.\d{3} s of CPU on all threads(, the guest's thread \d+\.\d{3} s waiting for a core)?$/);
     } finally {
       t.cleanup();
     }

@@ -1,8 +1,9 @@
 /**
  * Differential testing of the translator tier against the reference
  * interpreter, block by block (tests/support/diff.ts has the generator, the
- * rigs and the comparison). Every random case runs under all 16 subsets of
- * the IR passes at Binaryen optimize levels 0 and 1; targeted cases pin the
+ * rigs and the comparison). Every random case runs under all 32 subsets of
+ * the IR passes that act on a one-block region (all but nest-calls, whose
+ * targeted cases are below) at Binaryen optimize levels 0 and 1; targeted cases pin the
  * bail-out paths: a faulting memory access must leave the interpreter to
  * raise the fault at the same EIP with the same prior state, and a store
  * into the running block's own code page must bail out so the interpreter
@@ -16,7 +17,7 @@
  * denormals; the flags they leave, read by setcc after a cmp).
  *
  * Seed and size: CDVM_DIFF_SEED (default 0xc0dec0de), CDVM_DIFF_CASES
- * (default 512 cases, run in 32 configurations). A failure prints a
+ * (default 512 cases, run in 64 configurations). A failure prints a
  * reproducer: seed, case index, configuration, bytes, disassembly, initial
  * state, the differing fields and the block's IR after the passes.
  * CDVM_DIFF_STRICT_FLAGS=1 compares EFLAGS without masking undefined flags.
@@ -24,12 +25,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { setX87Model } from "../src/interp/fpu.ts";
 import { loadBackend } from "../src/translate/backend.ts";
-import { PASS_NAMES, selectPasses } from "../src/translate/passes/index.ts";
+import { DEFAULT_PASS_NAMES, PASS_NAMES, selectPasses, type Pass } from "../src/translate/passes/index.ts";
 import type { Block } from "../src/translate/ir.ts";
 import { CodeCache } from "../src/vmm/codecache.ts";
 import { VOLATILE_PAGE_WRITES } from "../src/translate/translator.ts";
 import { MAX_BLOCK_INSNS } from "../src/isa/block.ts";
-import { CACHE_OFF, DIR_BITS, DIR_ENTRIES, DIR_HASH, DIR_TOMBSTONE, PAGE_SIZE, S_EXIT, XMM_SIZE } from "../src/core/layout.ts";
+import { CACHE_OFF, DIR_BITS, DIR_ENTRIES, DIR_HASH, DIR_TOMBSTONE, LINK_BUDGET, PAGE_SIZE, S_EXIT, XMM_SIZE } from "../src/core/layout.ts";
 import {
   BATCH, buildPool, caseAddr, CODE, compareOutcomes, FPU_LEN, genCase, hex, loadBatch, makeRig, makeTransRig, newTranslator,
   reproducer, Rng, runInterp, runTranslated, SCRATCH, STACK, translateBatch,
@@ -39,7 +40,9 @@ import {
 const SEED = Number(process.env.CDVM_DIFF_SEED ?? 0xc0dec0de) >>> 0;
 const CASES = Number(process.env.CDVM_DIFF_CASES ?? 512);
 const STRICT = process.env.CDVM_DIFF_STRICT_FLAGS === "1";
-const SUBSETS = Array.from({ length: 1 << PASS_NAMES.length }, (_, m) => PASS_NAMES.filter((_, k) => m & (1 << k)));
+/** nest-calls acts only where a call's return site is another block of the region: random cases are one-block regions. */
+const BLOCK_PASSES = PASS_NAMES.filter((p) => p !== "nest-calls");
+const SUBSETS = Array.from({ length: 1 << BLOCK_PASSES.length }, (_, m) => BLOCK_PASSES.filter((_, k) => m & (1 << k)));
 const OPT_LEVELS = [0, 1];
 const SHOW = 3;
 
@@ -658,39 +661,51 @@ describe("blocks linked inside a translation module (link-blocks)", () => {
   });
 });
 
-describe("translations entering each other from translated code (direct-chain)", () => {
-  const configs = [selectPasses(PASS_NAMES), selectPasses()];
+/** Steps the interpreter may take after a translated run of the tests of translations entering each other. */
+const LOOP_STEPS = 100_000;
+/** f's offset in those cases: on the page after its caller's, so it can change while the caller's translation lives. */
+const F = PAGE_SIZE;
+/** A loop calling f (add edx, addend), which the translator puts in a module of its own (translated first). */
+const caller = (index: number, calls: number, addend: number) => manual(index, [
+  [0xb9, ...le(calls)],        // 0: mov ecx, calls
+  [0xe8, ...le(F - 10)],       // 5: loop: call f
+  [0x01, 0xd0],                // 10: add eax, edx
+  [0x49],                      // 12: dec ecx
+  [0x75, 0xf6],                // 13: jnz loop
+  [0xc3],                      // 15: ret
+  ...new Array(F - 16).fill([0x90]),
+  [0x83, 0xc2, addend],        // F: f: add edx, addend
+  [0xc3],                      // F + 3: ret
+], { eax: 0, edx: 0 });
+
+/**
+ * Runs cases translated on rig B under each of configs, one Translator each (closed after the
+ * describe's tests): the page at F first, as its own module, then the case's first page.
+ */
+function enteringRunner(configs: Pass[][]) {
   const translators: TestTranslator[] = [];
   afterAll(() => translators.forEach((t) => t.close()));
-  const LOOP_STEPS = 100_000;
-  /** f's offset in the case: on the page after its caller's, so it can change while the caller's translation lives. */
-  const F = PAGE_SIZE;
-  /** A loop calling f (add edx, addend), which the translator puts in a module of its own (translated first). */
-  const caller = (index: number, calls: number, addend: number) => manual(index, [
-    [0xb9, ...le(calls)],        // 0: mov ecx, calls
-    [0xe8, ...le(F - 10)],       // 5: loop: call f
-    [0x01, 0xd0],                // 10: add eax, edx
-    [0x49],                      // 12: dec ecx
-    [0x75, 0xf6],                // 13: jnz loop
-    [0xc3],                      // 15: ret
-    ...new Array(F - 16).fill([0x90]),
-    [0x83, 0xc2, addend],        // F: f: add edx, addend
-    [0xc3],                      // F + 3: ret
-  ], { eax: 0, edx: 0 });
   const translateBoth = (t: TestTranslator) => (eip: number) => { t.translate(eip + F); t.translate(eip); };
-
-  /** Runs c translated under configuration k (f's module first, unless translate is false), the dispatcher allowed budget entries; with the chains translated code made. */
+  /** Runs c under configuration k (translating it first unless translate is false), the dispatcher allowed budget entries; with the transitions translated code made itself. */
   function runOne(k: number, c: Case, budget: number, translate = true) {
     const passes = configs[k];
     const t = (translators[k] ??= newTranslator(rigB, passes, 1, 16));
     rigB.forget = (page, remapped) => t.tr.forgetPage(page, remapped);
     if (translate) loadBatch(rigB, [c]);
-    const before = rigB.directChains();
+    const before = rigB.directChains(), retired = rigB.retiredTranslated();
     const out = runTranslated(rigB, c, 0, translate ? translateBoth(t) : undefined, LOOP_STEPS, budget);
-    const chaining = passes.some((p) => p.name === "direct-chain");
-    return { config: `Translator(passes=[${passes.map((p) => p.name).join(",")}])`, out, chaining, chains: rigB.directChains() - before };
+    const chaining = passes.some((p) => p.name === "direct-chain"), nesting = passes.some((p) => p.name === "nest-calls");
+    return {
+      config: `Translator(passes=[${passes.map((p) => p.name).join(",")}])`, out, chaining, nesting,
+      chains: rigB.directChains() - before, translated: rigB.retiredTranslated() - retired,
+    };
   }
-  const runChained = (c: Case, budget: number) => configs.map((_, k) => runOne(k, c, budget));
+  return { runOne, runAll: (c: Case, budget: number) => configs.map((_, k) => runOne(k, c, budget)) };
+}
+
+describe("translations entering each other from translated code (direct-chain)", () => {
+  const configs = [selectPasses(PASS_NAMES), selectPasses()];
+  const { runOne, runAll: runChained } = enteringRunner(configs);
 
   it("a call into another module's translation and the return from it run without the dispatcher", () => {
     const c = caller(50, 2000, 3);
@@ -700,8 +715,9 @@ describe("translations entering each other from translated code (direct-chain)",
     for (const g of runChained(c, 1 << 20)) {
       expect(compareOutcomes(c, want, g.out, true), g.config).toEqual([]);
       expect(g.out.bailAt, g.config).toBeUndefined();
-      // each turn: the call enters f's module, f's ret the caller's return site
-      expect(g.chains, g.config).toBe(g.chaining ? 2 * 2000 : 0);
+      // each turn: the call enters f's module, f's ret the caller's return site; nested (nest-calls),
+      // the call enters f from nest, and f's ret goes back to nest, which returns to the call's site
+      expect(g.chains, g.config).toBe(g.nesting ? 2000 : g.chaining ? 2 * 2000 : 0);
     }
   });
 
@@ -711,7 +727,7 @@ describe("translations entering each other from translated code (direct-chain)",
     const want = runInterp(rigA, c, 0, LOOP_STEPS);
     for (const g of runChained(c, 100)) {
       expect(compareOutcomes(c, want, g.out, true), g.config).toEqual([]);
-      expect(g.chains, g.config).toBe(g.chaining ? 99 : 0);
+      expect(g.chains, g.config).toBe(g.chaining || g.nesting ? 99 : 0);
     }
   });
 
@@ -747,6 +763,99 @@ describe("translations entering each other from translated code (direct-chain)",
     } finally {
       dir.set(saved, h * 2);
     }
+  });
+});
+
+describe("guest calls as WebAssembly calls (nest-calls)", () => {
+  // Alone, with the default passes, with every pass (direct-chain too), and without it.
+  const configs = [["nest-calls"], [...DEFAULT_PASS_NAMES, "nest-calls"], PASS_NAMES, DEFAULT_PASS_NAMES].map((names) => selectPasses(names));
+  const { runAll } = enteringRunner(configs);
+  const at = (offset: number) => caseAddr(0) + offset;
+  /** A call of f (at F) whose return site adds 1 to eax, and at 9, which no direct branch reaches, one adding 100. */
+  const callF = (index: number, f: number[][], writableCode = false) => manual(index, [
+    [0xe8, ...le(F - 5)],        // 0: call f
+    [0x83, 0xc0, 0x01],          // 5: add eax, 1
+    [0xc3],                      // 8: ret
+    [0x83, 0xc0, 0x64],          // 9: add eax, 100
+    [0xc3],                      // 12: ret
+    ...new Array(F - 13).fill([0x90]),
+    ...f,                        // F: f
+  ], { eax: 0, edx: 0 }, writableCode);
+  /** Runs c in every configuration against the interpreter, the dispatcher allowed budget entries; returns the runs for further checks. */
+  const same = (c: Case, budget = 1 << 20) => {
+    loadBatch(rigA, [c]);
+    const want = runInterp(rigA, c, 0, LOOP_STEPS);
+    const runs = runAll(c, budget);
+    for (const g of runs) expect(compareOutcomes(c, want, g.out, true), g.config).toEqual([]);
+    return { want, runs };
+  };
+
+  it("a call returning to its site goes on there inside the caller's translation", () => {
+    const { runs } = same(caller(60, 2000, 3));
+    for (const g of runs) {
+      expect(g.out.bailAt, g.config).toBeUndefined();
+      // Nested, each turn enters f once from nest, and f's ret comes back to the call's site.
+      expect(g.chains, g.config).toBe(g.nesting ? 2000 : 0);
+    }
+  });
+
+  it("a return address the callee overwrote, or a callee leaving by a jump (longjmp), is followed, not assumed", () => {
+    same(callF(61, [[0xc7, 0x04, 0x24, ...le(at(9))], [0xc3]])); // f: mov dword [esp], 9; ret
+    same(callF(62, [[0x83, 0xc4, 0x04], [0xe9, ...le(9 - (F + 8))]])); // f: add esp, 4; jmp 9
+  });
+
+  it("a fault in the callee is raised by the interpreter at its instruction, every nested frame unwound", () => {
+    const { want } = same(callF(63, [[0xa1, ...le(0x10)], [0xc3]])); // f: mov eax, [0x10]
+    expect(want.fault).toMatch(/^signal 11 /);
+  });
+
+  it("a callee writing the caller's code bails out before the store; the interpreter runs what was written", () => {
+    // f: mov byte [7], 0x22 (the return site's add eax, 1 becomes add eax, 0x22); ret
+    const { want } = same(callF(64, [[0xc6, 0x05, ...le(at(7)), 0x22], [0xc3]], true));
+    expect(want.regs[0]).toBe(0x22);
+  });
+
+  it("a loop of calls that return at once (call $+5) still spends its link budget and comes back to the dispatcher", () => {
+    const c = manual(66, [
+      [0xb9, ...le(10_000)],     // 0: mov ecx, 10000
+      [0xe8, ...le(0)],          // 5: loop: call $+5
+      [0x5a],                    // 10: pop edx
+      [0x49],                    // 11: dec ecx
+      [0x75, 0xf7],              // 12: jnz loop
+      [0xc3],                    // 14: ret
+    ], {});
+    // One entry from the dispatcher: at most LINK_BUDGET links (two a turn) before it returns, the
+    // interpreter running the rest.
+    const { runs } = same(c, 1);
+    for (const g of runs) {
+      expect(g.translated, g.config).toBeGreaterThan(0);
+      expect(g.translated, g.config).toBeLessThanOrEqual(4 * (LINK_BUDGET + 2));
+    }
+  });
+
+  it("calls nested deeper than NEST_DEPTH leave through the dispatcher and come back right", () => {
+    // a (at 16) and b (at F) call each other until ecx runs out: 200 calls deep.
+    const c = manual(65, [
+      [0xb9, ...le(200)],        // 0: mov ecx, 200
+      [0xe8, ...le(16 - 10)],    // 5: call a
+      [0x01, 0xd0],              // 10: add eax, edx
+      [0xc3],                    // 12: ret
+      [0x90], [0x90], [0x90],    // 13
+      [0x49],                    // 16: a: dec ecx
+      [0x74, 0x06],              // 17: jz 25
+      [0xe8, ...le(F - 24)],     // 19: call b
+      [0x40],                    // 24: inc eax
+      [0xc3],                    // 25: ret
+      ...new Array(F - 26).fill([0x90]),
+      [0x49],                    // F: b: dec ecx
+      [0x74, 0x06],              // F + 1: jz F + 9
+      [0xe8, ...le(16 - (F + 8))], // F + 3: call a
+      [0x42],                    // F + 8: inc edx
+      [0xc3],                    // F + 9: ret
+    ], { eax: 0, edx: 0 });
+    const { want, runs } = same(c);
+    expect(want.regs[0]).toBe(199); // eax: 100 a levels and 99 b levels came back (the last b ran out of ecx), edx added
+    for (const g of runs) if (g.nesting) expect(g.chains, g.config).toBeGreaterThan(0);
   });
 });
 

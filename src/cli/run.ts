@@ -70,7 +70,8 @@ function printStats(st: RunStats): void {
   const lines = [
     `cdvm: mode ${st.mode}: ${st.guestInstructions} guest instructions${st.processes > 1 ? ` of ${st.processes} processes` : ""} in ${st.wallSeconds.toFixed(3)} s ` +
       `(${st.mips.toFixed(1)} MIPS); ${st.blocksDecoded} blocks decoded (${st.decodeSeconds.toFixed(3)} s), ${st.codeInvalidations} code-page invalidations; ` +
-      `${st.syscallSeconds.toFixed(3)} s in system calls`,
+      `${st.syscallSeconds.toFixed(3)} s in system calls; ${st.host.cpuSeconds.toFixed(3)} s of CPU on all threads` +
+      (st.host.waitSeconds === null ? "" : `, the guest's thread ${st.host.waitSeconds.toFixed(3)} s waiting for a core`),
   ];
   const t = st.translation;
   if (t) {

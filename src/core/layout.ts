@@ -109,6 +109,11 @@ export const LINK_BUDGET = 1 << 12;
  * the dispatcher (direct-chain): the dispatcher sets it before each call and takes back what is left.
  */
 export const S_CHAIN_LEFT = 43;
+/** Calls of the dispatcher's nest (nest-calls) under way: reset by run, at most NEST_DEPTH. */
+export const S_NEST_DEPTH = 46;
+export const NEST_DEPTH = 64;
+/** The table slot of the dispatcher's nest function (nest-calls); translations take slots after it. */
+export const NEST_SLOT = 1;
 export const STATE_SLOTS = 64;
 /** x87 FPU state; the register stack's encodings and the words' meanings are interp/fpu.ts's. */
 export const FPU_OFF = REGS_OFF + 0x400;

@@ -60,7 +60,7 @@
  * keeps its other bits and the lazy record becomes NONE, as updateFlags does.
  */
 import type binaryenT from "binaryen";
-import { CACHE_OFF, DIR_BITS, DIR_ENTRIES, DIR_HASH, DIR_TOMBSTONE, PAGE_CODE, PAGE_SIZE, PERM_OFF, PROT_READ, PROT_WRITE, REGS_OFF, S_CHAINS, S_EFLAGS, S_CHAIN_LEFT, S_DIRECT, S_EXIT, S_LAZY_A, S_LAZY_B, S_LAZY_CF, S_LAZY_OP, S_LAZY_RES, S_LINK_BUDGET, S_LINKS, S_LINK_LEFT, S_LOOKUPS, S_RETIRED, XMM_MXCSR, XMM_OFF, R_EAX, R_ECX, R_EDI, R_ESI, FPU_OFF, FPU_CW } from "../core/layout.ts";
+import { CACHE_OFF, DIR_BITS, DIR_ENTRIES, DIR_HASH, DIR_TOMBSTONE, PAGE_CODE, PAGE_SIZE, PERM_OFF, PROT_READ, PROT_WRITE, REGS_OFF, S_CHAINS, S_EFLAGS, S_CHAIN_LEFT, S_DIRECT, S_EXIT, S_LAZY_A, S_LAZY_B, S_LAZY_CF, S_LAZY_OP, S_LAZY_RES, S_LINK_BUDGET, S_LINKS, S_LINK_LEFT, S_LOOKUPS, S_NEST_DEPTH, NEST_SLOT, NEST_DEPTH, S_RETIRED, XMM_MXCSR, XMM_OFF, R_EAX, R_ECX, R_EDI, R_ESI, FPU_OFF, FPU_CW } from "../core/layout.ts";
 import { BULK_MIN } from "../interp/exec/string.ts";
 import { CW_DEFAULT } from "../interp/fpu.ts";
 import { ARITH, DF, K_ADC, K_DEC, K_INC, K_LOGIC, K_MUL, K_SBB, K_SHL, K_SHR, OP_ADD32, OP_DEC32, OP_INC32, OP_LOGIC32, OP_SUB32 } from "../interp/flags.ts";
@@ -161,10 +161,11 @@ export function compileBlocks(regions: Block[][], opts: BackendOptions): Compile
   const mod = writer.reset();
   mod.addFunctionImport("interp", "env", "interp", b.createType([b.i32, b.i32]), b.i32);
   mod.addGlobal("entry", b.i32, true, mod.i32.const(0));
-  // direct-chain's tail calls go through the code cache's table; entries then tail-call their region
-  // too, so a chain of translations keeps one frame.
+  // direct-chain's tail calls go through the code cache's table (entries then tail-call their region
+  // too, so a chain of translations keeps one frame), and nest-calls' calls of the dispatcher's nest.
   const chain = regions.some((blocks) => blocks.some((k) => k.chain));
-  if (chain) mod.addTableImport("env", "table");
+  const nests = regions.some((blocks) => blocks.some((k) => k.ops.some((o) => o.op === "exit" && o.nest !== undefined)));
+  if (chain || nests) mod.addTableImport("env", "table");
   emitFlags(b, mod, flagFunctionsFor(regions));
   // Entry b<n>: region r's function entered at its block k.
   const names: string[] = [];
@@ -467,25 +468,53 @@ function emitRegion(b: Types, mod: Module, name: string, blocks: Block[], first:
     mod.return(eip),
   ];
   const index = new Map(blocks.map((k, i) => [k.start >>> 0, i]));
+  // A block later in the region is entered by branching out of the wasm blocks to where its code
+  // starts (d<j>); an earlier one (a loop's back edge) through the loop head's br_table.
+  const enter = (eip: number): Expr[] => {
+    const j = index.get(eip)!;
+    return j > n - first ? [mod.br(`d${j}`)] : [mod.local.set(CUR, c(j)), mod.br("next")];
+  };
   const leave = (o: Extract<Op, { op: "exit" | "exitif" }>): Expr => {
-    // A block later in the region is entered by branching out of the wasm blocks to where its code
-    // starts (d<j>); an earlier one (a loop's back edge) through the loop head's br_table.
-    const linked = (eip: number) => {
-      const j = index.get(eip)!;
-      return mod.block(null, [
-        mod.local.set(ITER, mod.i32.sub(loc(ITER), c(1))),
-        mod.local.set(ACC, mod.i32.add(loc(ACC), c(o.count))),
-        ...(j > n - first ? [mod.br(`d${j}`)] : [mod.local.set(CUR, c(j)), mod.br("next")]),
-      ]);
-    };
+    const linked = (eip: number) => mod.block(null, [
+      mod.local.set(ITER, mod.i32.sub(loc(ITER), c(1))),
+      mod.local.set(ACC, mod.i32.add(loc(ACC), c(o.count))),
+      ...enter(eip),
+    ]);
     const known = constOf(blk, o.target);
     const tries = (o.links ?? []).filter((eip) => index.has(eip))
       .map((eip) => (known === eip ? linked(eip) : mod.if(mod.i32.eq(get(o.target), c(eip)), linked(eip))));
+    const site = o.op === "exit" ? o.nest : undefined;
     return mod.block(null, [
       ...(tries.length ? [mod.if(loc(ITER), mod.block(null, tries))] : []),
+      ...(site !== undefined && index.has(site) ? [nest(o.target, o.count, site)] : []),
       mod.local.set(OUT_EIP, get(o.target)), mod.local.set(OUT_COUNT, c(o.count)), mod.br("out"),
     ]);
   };
+  /**
+   * nest-calls: the call at exit o as a call of the dispatcher's nest (table slot NEST_SLOT) until
+   * the guest's eip is site, a block of this region, which then runs next here (the exit's target
+   * temporary and instruction count). Registers and the instructions retired so far go to memory
+   * first, as on a way out. Going on at site spends one link of this function's budget, like a
+   * predicted return, so a loop of calls that nest returns from at once (`call $+5`) still comes
+   * back to the dispatcher. Anything but site back (with no bail-out) is returned as it is, with
+   * this function's links left in S_LINK_LEFT: every frame under it has put its state in memory.
+   */
+  const nest = (target: number, count: number, site: number): Expr => mod.if(
+    mod.i32.and(mod.i32.ne(loc(ITER), c(0)), mod.i32.lt_u(loadSlot(S_NEST_DEPTH), c(NEST_DEPTH))),
+    mod.block(null, [
+      ...writeBack(),
+      addCounter(S_RETIRED, mod.i32.add(loc(ACC), c(count))),
+      mod.local.set(ACC, c(0)),
+      mod.local.set(OUT_EIP, mod.call_indirect("table", c(NEST_SLOT), [get(target), c(site)], b.createType([i32, i32]), i32)),
+      mod.if(mod.i32.and(mod.i32.eq(loc(OUT_EIP), c(site)), mod.i32.eqz(loadSlot(S_EXIT))), mod.block(null, [
+        ...cached.map((r) => mod.local.set(regLocal(r), loadSlot(r))),
+        mod.local.set(ITER, mod.i32.sub(loc(ITER), c(1))),
+        ...enter(site),
+      ])),
+      storeSlot(S_LINK_LEFT, loc(ITER)),
+      mod.return(loc(OUT_EIP)),
+    ]),
+  );
 
   /** When a guest read of size bytes at temp a must bail out: its page is not readable; it crosses a page. */
   function unreadable(a: number, size: number): Expr[] {
@@ -816,11 +845,13 @@ function emitRegion(b: Types, mod: Module, name: string, blocks: Block[], first:
    * target's first directory slot (layout.ts: the dispatcher's hash), and on a hit its translation,
    * tail-called through the table; else the target, returned to the dispatcher. EIP 0 and 1 never
    * match (an empty slot's key and a tombstone's), so an empty slot's table index 0 is never called.
+   * Under a nest-calls call nothing chains: the callee's return goes back to nest, which ends there,
+   * rather than into a new activation of the caller's region under nest.
    */
   function chainTo(): Expr {
     const hash = mod.i32.shr_u(mod.i32.mul(loc(OUT_EIP), c(DIR_HASH)), c(32 - DIR_BITS));
     return mod.block(null, [
-      mod.if(loc(CHAIN_LEFT), mod.block(null, [
+      mod.if(mod.i32.and(mod.i32.ne(loc(CHAIN_LEFT), c(0)), mod.i32.eqz(loadSlot(S_NEST_DEPTH))), mod.block(null, [
         mod.local.set(ENTRY, mod.i32.add(c(CACHE_OFF), mod.i32.shl(hash, c(3)))),
         mod.if(mod.i32.and(mod.i32.eq(mod.i32.load(0, 4, loc(ENTRY)), loc(OUT_EIP)), mod.i32.gt_u(loc(OUT_EIP), c(DIR_TOMBSTONE))), mod.block(null, [
           storeSlot(S_CHAIN_LEFT, mod.i32.sub(loc(CHAIN_LEFT), c(1))),
@@ -836,68 +867,114 @@ function emitRegion(b: Types, mod: Module, name: string, blocks: Block[], first:
  * The dispatcher: run(eip, budget) looks eip up in the directory and calls
  * translations through the table, chaining from one to the next inside
  * WebAssembly, until a miss, a bail-out (S_EXIT set) or budget translations
- * entered. With chain (direct-chain runs), translations translated code
- * enters count against the same budget: each call leaves what is left of it
- * in S_CHAIN_LEFT, and what translated code used is added to S_DIRECT when
- * the call returns; without it, the loop does none of that. EIP 0 and 1
- * miss without a probe (an empty slot's key and a tombstone's).
+ * entered. With shared (direct-chain or nest-calls runs), translations
+ * translated code enters count against the same budget: each call leaves
+ * what is left of it in S_CHAIN_LEFT, and what translated code used is
+ * added to S_DIRECT when the call returns; without it, the loop does none
+ * of that. EIP 0 and 1 miss without a probe (an empty slot's key and a
+ * tombstone's).
  * Its statistics (lookups, transitions, and linked branches, from the
  * budget each translation left in S_LINK_LEFT) are counted in i32 locals
  * and added to their float64 slots once, on the way out: at most
  * CHAIN_BUDGET x LINK_BUDGET (2^24) per call, so they cannot wrap.
+ *
+ * nest(eip, stop), for nest-calls (translated code calls it through table
+ * slot NEST_SLOT, where installDispatcher puts it), is the same loop on the
+ * shared budget, that also ends when eip is stop (the call's return site);
+ * its transitions are counted as translated code's own (S_DIRECT), as
+ * direct-chain's are. It keeps S_NEST_DEPTH, which run resets: a guest
+ * fault or exit thrown through nested frames never comes back to undo it.
  */
-export function compileDispatcher(chain: boolean): WebAssembly.Module {
+export function compileDispatcher(shared: boolean): WebAssembly.Module {
   const b = W;
   const mod = new W.Module();
   mod.addTableImport("env", "table");
   const i32 = b.i32;
   const c = (v: number) => mod.i32.const(v | 0);
-  const EIP = 0, BUDGET = 1, H = 2, E = 3, KEY = 4, LOOKUPS = 5, CHAINS = 6, LINKS = 7, LINK_BUDGET = 8;
+  // Both functions' locals: params (eip, and run's budget or nest's stop), then the loop's.
+  const EIP = 0, BUDGET = 1, STOP = 1, H = 2, E = 3, KEY = 4, LOOKUPS = 5, CHAINS = 6, LINKS = 7, LINK_BUDGET = 8;
+  const locals = [i32, i32, i32, i32, i32, i32, i32];
   const get = (l: number) => mod.local.get(l, i32);
   const add = (slot: number, n: Expr) =>
     mod.f64.store(slotAddr(slot) >>> 0, 8, c(0), mod.f64.add(mod.f64.load(slotAddr(slot) >>> 0, 8, c(0)), mod.f64.convert_u.i32(n)));
   const bump = (l: number) => mod.local.set(l, mod.i32.add(get(l), c(1)));
   const done = () => mod.br("done", undefined, get(EIP));
-  const probe = mod.loop("probe", mod.block(null, [
-    mod.local.set(E, mod.i32.add(c(CACHE_OFF), mod.i32.shl(get(H), c(3)))),
-    mod.local.set(KEY, mod.i32.load(0, 4, get(E))),
-    // An empty slot ends the probe: a miss.
-    mod.if(mod.i32.eqz(get(KEY)), done()),
-    mod.br("found", mod.i32.eq(get(KEY), get(EIP))),
-    mod.local.set(H, mod.i32.and(mod.i32.add(get(H), c(1)), c(DIR_ENTRIES - 1))),
-    mod.br("probe"),
-  ]));
-  const left = () => mod.i32.load(slotAddr(S_CHAIN_LEFT) >>> 0, 4, c(0));
-  const call = mod.local.set(EIP, mod.call_indirect("table", mod.i32.load(4, 4, get(E)), [], b.none, i32));
-  const exited = mod.if(mod.i32.load(slotAddr(S_EXIT) >>> 0, 4, c(0)), done());
-  const links = mod.local.set(LINKS, mod.i32.add(get(LINKS), mod.i32.sub(get(LINK_BUDGET), mod.i32.load(slotAddr(S_LINK_LEFT) >>> 0, 4, c(0)))));
-  const top = mod.loop("top", mod.block(null, [
-    mod.if(mod.i32.le_u(get(EIP), c(DIR_TOMBSTONE)), done()),
+  /** Looks EIP up: on a hit, E is its directory entry; a miss leaves the function's loop. */
+  const lookup = (): Expr[] => [
     bump(LOOKUPS),
     mod.local.set(H, mod.i32.shr_u(mod.i32.mul(get(EIP), c(DIR_HASH)), c(32 - DIR_BITS))),
-    mod.block("found", [probe]),
-    ...(chain
+    mod.block("found", [mod.loop("probe", mod.block(null, [
+      mod.local.set(E, mod.i32.add(c(CACHE_OFF), mod.i32.shl(get(H), c(3)))),
+      mod.local.set(KEY, mod.i32.load(0, 4, get(E))),
+      // An empty slot ends the probe: a miss.
+      mod.if(mod.i32.eqz(get(KEY)), done()),
+      mod.br("found", mod.i32.eq(get(KEY), get(EIP))),
+      mod.local.set(H, mod.i32.and(mod.i32.add(get(H), c(1)), c(DIR_ENTRIES - 1))),
+      mod.br("probe"),
+    ]))]),
+  ];
+  const left = () => mod.i32.load(slotAddr(S_CHAIN_LEFT) >>> 0, 4, c(0));
+  const setLeft = (v: Expr) => mod.i32.store(slotAddr(S_CHAIN_LEFT) >>> 0, 4, c(0), v);
+  const call = () => mod.local.set(EIP, mod.call_indirect("table", mod.i32.load(4, 4, get(E)), [], b.none, i32));
+  const exited = () => mod.if(mod.i32.load(slotAddr(S_EXIT) >>> 0, 4, c(0)), done());
+  const links = () => mod.local.set(LINKS, mod.i32.add(get(LINKS), mod.i32.sub(get(LINK_BUDGET), mod.i32.load(slotAddr(S_LINK_LEFT) >>> 0, 4, c(0)))));
+  const depth = (delta: number) => mod.i32.store(slotAddr(S_NEST_DEPTH) >>> 0, 4, c(0), mod.i32.add(mod.i32.load(slotAddr(S_NEST_DEPTH) >>> 0, 4, c(0)), c(delta)));
+  const linkBudget = mod.local.set(LINK_BUDGET, mod.i32.load(slotAddr(S_LINK_BUDGET) >>> 0, 4, c(0)));
+
+  const runLoop = mod.loop("top", mod.block(null, [
+    mod.if(mod.i32.le_u(get(EIP), c(DIR_TOMBSTONE)), done()),
+    ...lookup(),
+    ...(shared
       ? [
-        mod.i32.store(slotAddr(S_CHAIN_LEFT) >>> 0, 4, c(0), mod.i32.sub(get(BUDGET), c(1))),
-        call,
-        links,
+        setLeft(mod.i32.sub(get(BUDGET), c(1))),
+        call(),
+        links(),
         add(S_DIRECT, mod.i32.sub(mod.i32.sub(get(BUDGET), c(1)), left())),
-        exited,
+        exited(),
         mod.local.set(BUDGET, left()),
       ]
-      : [call, links, exited, mod.local.set(BUDGET, mod.i32.sub(get(BUDGET), c(1)))]),
+      : [call(), links(), exited(), mod.local.set(BUDGET, mod.i32.sub(get(BUDGET), c(1)))]),
     mod.if(mod.i32.eqz(get(BUDGET)), done()),
     bump(CHAINS),
     mod.br("top"),
   ]));
-  mod.addFunction("run", b.createType([i32, i32]), i32, [i32, i32, i32, i32, i32, i32, i32], mod.block(null, [
-    mod.local.set(LINK_BUDGET, mod.i32.load(slotAddr(S_LINK_BUDGET) >>> 0, 4, c(0))),
-    mod.local.set(EIP, mod.block("done", [top], i32)),
+  mod.addFunction("run", b.createType([i32, i32]), i32, locals, mod.block(null, [
+    mod.i32.store(slotAddr(S_NEST_DEPTH) >>> 0, 4, c(0), c(0)),
+    linkBudget,
+    mod.local.set(EIP, mod.block("done", [runLoop], i32)),
     add(S_LOOKUPS, get(LOOKUPS)),
     add(S_CHAINS, get(CHAINS)),
     add(S_LINKS, get(LINKS)),
     get(EIP),
   ], i32));
+
+  const nestLoop = mod.loop("top", mod.block(null, [
+    mod.if(mod.i32.or(mod.i32.eq(get(EIP), get(STOP)), mod.i32.le_u(get(EIP), c(DIR_TOMBSTONE))), done()),
+    mod.if(mod.i32.eqz(left()), done()),
+    ...lookup(),
+    setLeft(mod.i32.sub(left(), c(1))),
+    call(),
+    links(),
+    exited(),
+    mod.br("top"),
+  ]));
+  mod.addFunction("nest", b.createType([i32, i32]), i32, locals, mod.block(null, [
+    depth(1),
+    linkBudget,
+    mod.local.set(EIP, mod.block("done", [nestLoop], i32)),
+    depth(-1),
+    add(S_LOOKUPS, get(LOOKUPS)),
+    add(S_LINKS, get(LINKS)),
+    get(EIP),
+  ], i32));
   mod.addFunctionExport("run", "run");
-  return finish(mod, { optLevel: 0 }, ["run"], performance.now()).module;
+  mod.addFunctionExport("nest", "nest");
+  return finish(mod, { optLevel: 0 }, ["run", "nest"], performance.now()).module;
+}
+
+/** Instantiates the dispatcher module on mem and table, with nest in table slot NEST_SLOT; returns run. */
+export function installDispatcher(module: WebAssembly.Module, mem: WebAssembly.Memory, table: WebAssembly.Table): (eip: number, budget: number) => number {
+  const exports = new WebAssembly.Instance(module, { env: { mem, table } }).exports;
+  table.set(NEST_SLOT, exports.nest as (eip: number, stop: number) => number);
+  return exports.run as (eip: number, budget: number) => number;
 }

@@ -96,7 +96,8 @@ export type Op =
    * of them, control branches there inside the module instead of returning
    * to the dispatcher.
    */
-  | { op: "exit"; target: Temp; count: number; links?: number[] }
+  /** nest (set by nest-calls on a call's exit): the return site, a block of the region, where translated code goes on when the callee returns there. */
+  | { op: "exit"; target: Temp; count: number; links?: number[]; nest?: number }
   /** Leaves for target if c is nonzero; otherwise continues. */
   | { op: "exitif"; c: Temp; target: Temp; count: number; links?: number[] }
   /**
@@ -296,7 +297,7 @@ export function formatOp(o: Op): string {
     case "setflags": return `${o.when !== undefined ? `if ${t(o.when)}: ` : ""}flags = kind${o.kind}.${8 << o.size} res=${t(o.res)} a=${t(o.a)} b=${t(o.b)}${o.cf >= 0 ? ` cf=${t(o.cf)}` : ""}`;
     case "cond": return `${t(o.dst)} = cond ${o.cc}`;
     case "updflags": return `${o.when !== undefined ? `if ${t(o.when)}: ` : ""}flags[0x${o.mask.toString(16)}] = ${t(o.bits)}`;
-    case "exit": return `exit ${t(o.target)} (${o.count} insns)${formatLinks(o.links)}`;
+    case "exit": return `exit ${t(o.target)} (${o.count} insns)${formatLinks(o.links)}${o.nest === undefined ? "" : `, nested until 0x${(o.nest >>> 0).toString(16)}`}`;
     case "exitif": return `exit if ${t(o.c)}: ${t(o.target)} (${o.count} insns)${formatLinks(o.links)}`;
     case "interp": return `interp (next 0x${(o.next >>> 0).toString(16)})  @${o.insn}`;
     case "strop": return `${o.rep ? "rep " : ""}${o.kind}${o.size * 8}  @${o.insn}`;

@@ -57,7 +57,7 @@ async function serveRequests(): Promise<void> {
     Atomics.add(done, 0, 1);
     Atomics.notify(done, 0);
   };
-  reply({ kind: "dispatcher", module: compileDispatcher(opts.irPasses.includes("direct-chain")) });
+  reply({ kind: "dispatcher", module: compileDispatcher(opts.irPasses.includes("direct-chain") || opts.irPasses.includes("nest-calls")) });
   if (needsBinaryen(opts)) await loadBackend();
   for (let taken = 0; ; taken++) {
     // Atomics.wait may return before the counter moves (a staged python3 run under load saw it:

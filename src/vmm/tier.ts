@@ -13,6 +13,7 @@ import * as fs from "node:fs";
 import { REGS_OFF, S_CHAINS, S_DIRECT, S_LINKS, S_LOOKUPS, S_RETIRED, STATE_SLOTS } from "../core/layout.ts";
 import type { Memory } from "../core/memory.ts";
 import type { Machine } from "../interp/machine.ts";
+import { installDispatcher } from "../translate/backend.ts";
 import { Translator, type TranslatorOptions } from "../translate/translator.ts";
 import { CodeCache } from "./codecache.ts";
 import type { TierPort } from "./dispatcher.ts";
@@ -79,10 +80,7 @@ export class Tier implements TierPort {
     const t = this.translator;
     if (!t) return;
     t.pump();
-    if (!this.run && t.dispatcherModule) {
-      const env = { mem: this.mem.wasm, table: this.cache!.table };
-      this.run = new WebAssembly.Instance(t.dispatcherModule, { env }).exports.run as (eip: number, budget: number) => number;
-    }
+    if (!this.run && t.dispatcherModule) this.run = installDispatcher(t.dispatcherModule, this.mem.wasm, this.cache!.table);
   }
 
   close(): void {

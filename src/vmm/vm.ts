@@ -15,6 +15,7 @@ import { Dispatcher, type Mode } from "./dispatcher.ts";
 import { Scheduler, type Task } from "./scheduler.ts";
 import { GUEST_PID } from "../linux/abi.ts";
 import { Tier } from "./tier.ts";
+import { type HostTimes, hostTimes } from "./hostcpu.ts";
 import { selectPasses } from "../translate/passes/index.ts";
 import { DEFAULT_TCACHE_SIZE, tcacheFile, tcacheKey } from "../translate/tcache.ts";
 import type { RecallStats } from "../translate/recall.ts";
@@ -71,6 +72,8 @@ export interface RunStats {
   /** Wall time decoding blocks (once per block, whatever tier runs it) and in system calls. */
   decodeSeconds: number;
   syscallSeconds: number;
+  /** The CPU all the VMM's threads used, and how long the guest's thread waited for a core (hostcpu.ts). */
+  host: HostTimes;
   translation?: {
     blocksTranslated: number;
     guestInstructionsTranslated: number;
@@ -118,7 +121,7 @@ export interface RunStats {
 const orNull = (ms: number) => (Number.isNaN(ms) ? null : ms);
 
 export function runGuest(bytes: Uint8Array, argv: string[], env: string[], opts: RunOptions = {}): RunStats {
-  const t0 = process.hrtime.bigint();
+  const t0 = process.hrtime.bigint(), host = hostTimes();
   const mode = opts.mode ?? "interp";
   const passes = selectPasses(opts.passes, opts.disablePasses);
   const first = Process.create(bytes, argv, env, opts);
@@ -181,6 +184,7 @@ export function runGuest(bytes: Uint8Array, argv: string[], env: string[], opts:
     codeInvalidations: tot.invalidations,
     decodeSeconds: tot.decodeMs / 1000,
     syscallSeconds: tot.syscallMs / 1000,
+    host: host(),
   };
   if (tier?.translator && tier.cache) {
     const ts = tier.translator.stats, cache = tier.cache;

@@ -39,7 +39,7 @@ import { materializeFlags } from "../../src/interp/flags.ts";
 import { Interpreter } from "../../src/interp/interpreter.ts";
 import { x87ModelOf } from "../../src/interp/fpu.ts";
 import { Machine } from "../../src/interp/machine.ts";
-import { compileBlocks, compileDispatcher } from "../../src/translate/backend.ts";
+import { compileBlocks, compileDispatcher, installDispatcher } from "../../src/translate/backend.ts";
 import { formatBlock, type Block } from "../../src/translate/ir.ts";
 import { liftBlock } from "../../src/translate/lift.ts";
 import type { Pass } from "../../src/translate/passes/index.ts";
@@ -555,7 +555,7 @@ export function makeTransRig(): TransRig {
   const t: TransRig = {
     ...rig, cache, forget: null, executorCalls: 0,
     // Chaining-aware: the rig runs translations made with and without direct-chain.
-    run: new WebAssembly.Instance(compileDispatcher(true), { env: { mem: rig.mem.wasm, table: cache.table } }).exports.run as (eip: number, budget: number) => number,
+    run: installDispatcher(compileDispatcher(true), rig.mem.wasm, cache.table),
     retiredTranslated: () => new Float64Array(rig.mem.wasm.buffer, s.byteOffset, 64)[S_RETIRED / 2],
     linkedBranches: () => new Float64Array(rig.mem.wasm.buffer, s.byteOffset, 64)[S_LINKS / 2],
     directChains: () => new Float64Array(rig.mem.wasm.buffer, s.byteOffset, 64)[S_DIRECT / 2],

@@ -13,6 +13,7 @@ import { cmpJccFusion } from "./cmp-jcc-fusion.ts";
 import { deadFlags } from "./dead-flags.ts";
 import { directChain } from "./direct-chain.ts";
 import { linkBlocks } from "./link-blocks.ts";
+import { nestCalls } from "./nest-calls.ts";
 import { regCache } from "./reg-cache.ts";
 
 export interface Pass {
@@ -32,6 +33,7 @@ export const PASSES: readonly Pass[] = [
   { name: "link-blocks", description: "branch between the blocks of a module (and to predicted return sites) without the dispatcher", run: linkBlocks },
   // Opt-in: 3 % off the integer kernels at ref, but 5-10 % more time in translated code on bash, awk and gawk (lab notes).
   { name: "direct-chain", description: "leave a region by looking the target up and tail-calling its translation from translated code", run: directChain, optIn: true },
+  { name: "nest-calls", description: "run a guest call whose return site is in the region as a WebAssembly call, going on there when the callee returns", run: nestCalls, optIn: true },
 ];
 
 export const PASS_NAMES = PASSES.map((p) => p.name);
