@@ -111,6 +111,8 @@ export const LINK_BUDGET = 1 << 12;
 export const S_CHAIN_LEFT = 43;
 /** Calls of the dispatcher's nest (nest-calls) under way: reset by run, at most NEST_DEPTH. */
 export const S_NEST_DEPTH = 46;
+/** Directory lookups and linked branches counted by nest (i32s), which run adds to S_LOOKUPS and S_LINKS once per call. */
+export const S_NEST_LOOKUPS = 47, S_NEST_LINKS = 48;
 export const NEST_DEPTH = 64;
 /** The table slot of the dispatcher's nest function (nest-calls); translations take slots after it. */
 export const NEST_SLOT = 1;

@@ -60,7 +60,7 @@
  * keeps its other bits and the lazy record becomes NONE, as updateFlags does.
  */
 import type binaryenT from "binaryen";
-import { CACHE_OFF, DIR_BITS, DIR_ENTRIES, DIR_HASH, DIR_TOMBSTONE, PAGE_CODE, PAGE_SIZE, PERM_OFF, PROT_READ, PROT_WRITE, REGS_OFF, S_CHAINS, S_EFLAGS, S_CHAIN_LEFT, S_DIRECT, S_EXIT, S_LAZY_A, S_LAZY_B, S_LAZY_CF, S_LAZY_OP, S_LAZY_RES, S_LINK_BUDGET, S_LINKS, S_LINK_LEFT, S_LOOKUPS, S_NEST_DEPTH, NEST_SLOT, NEST_DEPTH, S_RETIRED, XMM_MXCSR, XMM_OFF, R_EAX, R_ECX, R_EDI, R_ESI, FPU_OFF, FPU_CW } from "../core/layout.ts";
+import { CACHE_OFF, DIR_BITS, DIR_ENTRIES, DIR_HASH, DIR_TOMBSTONE, PAGE_CODE, PAGE_SIZE, PERM_OFF, PROT_READ, PROT_WRITE, REGS_OFF, S_CHAINS, S_EFLAGS, S_CHAIN_LEFT, S_DIRECT, S_EXIT, S_LAZY_A, S_LAZY_B, S_LAZY_CF, S_LAZY_OP, S_LAZY_RES, S_LINK_BUDGET, S_LINKS, S_LINK_LEFT, S_LOOKUPS, S_NEST_DEPTH, S_NEST_LINKS, S_NEST_LOOKUPS, NEST_SLOT, NEST_DEPTH, S_RETIRED, XMM_MXCSR, XMM_OFF, R_EAX, R_ECX, R_EDI, R_ESI, FPU_OFF, FPU_CW } from "../core/layout.ts";
 import { BULK_MIN } from "../interp/exec/string.ts";
 import { CW_DEFAULT } from "../interp/fpu.ts";
 import { ARITH, DF, K_ADC, K_DEC, K_INC, K_LOGIC, K_MUL, K_SBB, K_SHL, K_SHR, OP_ADD32, OP_DEC32, OP_INC32, OP_LOGIC32, OP_SUB32 } from "../interp/flags.ts";
@@ -870,11 +870,10 @@ function emitRegion(b: Types, mod: Module, name: string, blocks: Block[], first:
  * entered. With shared (direct-chain or nest-calls runs), translations
  * translated code enters count against the same budget: each call leaves
  * what is left of it in S_CHAIN_LEFT, and what translated code used is
- * added to S_DIRECT when the call returns; without it, the loop does none
- * of that. EIP 0 and 1 miss without a probe (an empty slot's key and a
+ * counted for S_DIRECT; without it, the loop does none of that. EIP 0 and 1 miss without a probe (an empty slot's key and a
  * tombstone's).
- * Its statistics (lookups, transitions, and linked branches, from the
- * budget each translation left in S_LINK_LEFT) are counted in i32 locals
+ * Its statistics (lookups, transitions, linked branches, from the budget
+ * each translation left in S_LINK_LEFT, and S_DIRECT) are counted in i32 locals
  * and added to their float64 slots once, on the way out: at most
  * CHAIN_BUDGET x LINK_BUDGET (2^24) per call, so they cannot wrap.
  *
@@ -882,8 +881,10 @@ function emitRegion(b: Types, mod: Module, name: string, blocks: Block[], first:
  * slot NEST_SLOT, where installDispatcher puts it), is the same loop on the
  * shared budget, that also ends when eip is stop (the call's return site);
  * its transitions are counted as translated code's own (S_DIRECT), as
- * direct-chain's are. It keeps S_NEST_DEPTH, which run resets: a guest
- * fault or exit thrown through nested frames never comes back to undo it.
+ * direct-chain's are, and its lookups and links in i32 slots that run adds
+ * to the float64 counters once per call. It keeps S_NEST_DEPTH, which run
+ * resets: a guest fault or exit thrown through nested frames never comes
+ * back to undo it.
  */
 export function compileDispatcher(shared: boolean): WebAssembly.Module {
   const b = W;
@@ -892,8 +893,8 @@ export function compileDispatcher(shared: boolean): WebAssembly.Module {
   const i32 = b.i32;
   const c = (v: number) => mod.i32.const(v | 0);
   // Both functions' locals: params (eip, and run's budget or nest's stop), then the loop's.
-  const EIP = 0, BUDGET = 1, STOP = 1, H = 2, E = 3, KEY = 4, LOOKUPS = 5, CHAINS = 6, LINKS = 7, LINK_BUDGET = 8;
-  const locals = [i32, i32, i32, i32, i32, i32, i32];
+  const EIP = 0, BUDGET = 1, STOP = 1, H = 2, E = 3, KEY = 4, LOOKUPS = 5, CHAINS = 6, LINKS = 7, LINK_BUDGET = 8, DIRECT = 9;
+  const locals = [i32, i32, i32, i32, i32, i32, i32, i32];
   const get = (l: number) => mod.local.get(l, i32);
   const add = (slot: number, n: Expr) =>
     mod.f64.store(slotAddr(slot) >>> 0, 8, c(0), mod.f64.add(mod.f64.load(slotAddr(slot) >>> 0, 8, c(0)), mod.f64.convert_u.i32(n)));
@@ -929,7 +930,7 @@ export function compileDispatcher(shared: boolean): WebAssembly.Module {
         setLeft(mod.i32.sub(get(BUDGET), c(1))),
         call(),
         links(),
-        add(S_DIRECT, mod.i32.sub(mod.i32.sub(get(BUDGET), c(1)), left())),
+        mod.local.set(DIRECT, mod.i32.add(get(DIRECT), mod.i32.sub(mod.i32.sub(get(BUDGET), c(1)), left()))),
         exited(),
         mod.local.set(BUDGET, left()),
       ]
@@ -938,10 +939,21 @@ export function compileDispatcher(shared: boolean): WebAssembly.Module {
     bump(CHAINS),
     mod.br("top"),
   ]));
+  const slot = (s: number) => mod.i32.load(slotAddr(s) >>> 0, 4, c(0));
+  const setSlot = (s: number, v: Expr) => mod.i32.store(slotAddr(s) >>> 0, 4, c(0), v);
   mod.addFunction("run", b.createType([i32, i32]), i32, locals, mod.block(null, [
-    mod.i32.store(slotAddr(S_NEST_DEPTH) >>> 0, 4, c(0), c(0)),
+    setSlot(S_NEST_DEPTH, c(0)),
     linkBudget,
     mod.local.set(EIP, mod.block("done", [runLoop], i32)),
+    ...(shared
+      ? [
+        add(S_DIRECT, get(DIRECT)),
+        mod.local.set(LOOKUPS, mod.i32.add(get(LOOKUPS), slot(S_NEST_LOOKUPS))),
+        mod.local.set(LINKS, mod.i32.add(get(LINKS), slot(S_NEST_LINKS))),
+        setSlot(S_NEST_LOOKUPS, c(0)),
+        setSlot(S_NEST_LINKS, c(0)),
+      ]
+      : []),
     add(S_LOOKUPS, get(LOOKUPS)),
     add(S_CHAINS, get(CHAINS)),
     add(S_LINKS, get(LINKS)),
@@ -963,8 +975,8 @@ export function compileDispatcher(shared: boolean): WebAssembly.Module {
     linkBudget,
     mod.local.set(EIP, mod.block("done", [nestLoop], i32)),
     depth(-1),
-    add(S_LOOKUPS, get(LOOKUPS)),
-    add(S_LINKS, get(LINKS)),
+    setSlot(S_NEST_LOOKUPS, mod.i32.add(slot(S_NEST_LOOKUPS), get(LOOKUPS))),
+    setSlot(S_NEST_LINKS, mod.i32.add(slot(S_NEST_LINKS), get(LINKS))),
     get(EIP),
   ], i32));
   mod.addFunctionExport("run", "run");
