@@ -114,8 +114,6 @@ export const S_NEST_DEPTH = 46;
 /** Directory lookups and linked branches counted by nest (i32s), which run adds to S_LOOKUPS and S_LINKS once per call. */
 export const S_NEST_LOOKUPS = 47, S_NEST_LINKS = 48;
 export const NEST_DEPTH = 64;
-/** The table slot of the dispatcher's nest function (nest-calls); translations take slots after it. */
-export const NEST_SLOT = 1;
 export const STATE_SLOTS = 64;
 /** x87 FPU state; the register stack's encodings and the words' meanings are interp/fpu.ts's. */
 export const FPU_OFF = REGS_OFF + 0x400;

@@ -60,7 +60,7 @@
  * keeps its other bits and the lazy record becomes NONE, as updateFlags does.
  */
 import type binaryenT from "binaryen";
-import { CACHE_OFF, DIR_BITS, DIR_ENTRIES, DIR_HASH, DIR_TOMBSTONE, PAGE_CODE, PAGE_SIZE, PERM_OFF, PROT_READ, PROT_WRITE, REGS_OFF, S_CHAINS, S_EFLAGS, S_CHAIN_LEFT, S_DIRECT, S_EXIT, S_LAZY_A, S_LAZY_B, S_LAZY_CF, S_LAZY_OP, S_LAZY_RES, S_LINK_BUDGET, S_LINKS, S_LINK_LEFT, S_LOOKUPS, S_NEST_DEPTH, S_NEST_LINKS, S_NEST_LOOKUPS, NEST_SLOT, NEST_DEPTH, S_RETIRED, XMM_MXCSR, XMM_OFF, R_EAX, R_ECX, R_EDI, R_ESI, FPU_OFF, FPU_CW } from "../core/layout.ts";
+import { CACHE_OFF, DIR_BITS, DIR_ENTRIES, DIR_HASH, DIR_TOMBSTONE, PAGE_CODE, PAGE_SIZE, PERM_OFF, PROT_READ, PROT_WRITE, REGS_OFF, S_CHAINS, S_EFLAGS, S_CHAIN_LEFT, S_DIRECT, S_EXIT, S_LAZY_A, S_LAZY_B, S_LAZY_CF, S_LAZY_OP, S_LAZY_RES, S_LINK_BUDGET, S_LINKS, S_LINK_LEFT, S_LOOKUPS, S_NEST_DEPTH, S_NEST_LINKS, S_NEST_LOOKUPS, NEST_DEPTH, S_RETIRED, XMM_MXCSR, XMM_OFF, R_EAX, R_ECX, R_EDI, R_ESI, FPU_OFF, FPU_CW } from "../core/layout.ts";
 import { BULK_MIN } from "../interp/exec/string.ts";
 import { CW_DEFAULT } from "../interp/fpu.ts";
 import { ARITH, DF, K_ADC, K_DEC, K_INC, K_LOGIC, K_MUL, K_SBB, K_SHL, K_SHR, OP_ADD32, OP_DEC32, OP_INC32, OP_LOGIC32, OP_SUB32 } from "../interp/flags.ts";
@@ -166,6 +166,7 @@ export function compileBlocks(regions: Block[][], opts: BackendOptions): Compile
   const chain = regions.some((blocks) => blocks.some((k) => k.chain));
   const nests = regions.some((blocks) => blocks.some((k) => k.ops.some((o) => o.op === "exit" && o.nest !== undefined)));
   if (chain || nests) mod.addTableImport("env", "table");
+  if (nests) addDispatchLoop(mod, "nest", true);
   emitFlags(b, mod, flagFunctionsFor(regions));
   // Entry b<n>: region r's function entered at its block k.
   const names: string[] = [];
@@ -491,7 +492,7 @@ function emitRegion(b: Types, mod: Module, name: string, blocks: Block[], first:
     ]);
   };
   /**
-   * nest-calls: the call at exit o as a call of the dispatcher's nest (table slot NEST_SLOT) until
+   * nest-calls: the call at exit o as a call of the module's nest (compileDispatcher) until
    * the guest's eip is site, a block of this region, which then runs next here (the exit's target
    * temporary and instruction count). Registers and the instructions retired so far go to memory
    * first, as on a way out. Going on at site spends one link of this function's budget, like a
@@ -505,7 +506,7 @@ function emitRegion(b: Types, mod: Module, name: string, blocks: Block[], first:
       ...writeBack(),
       addCounter(S_RETIRED, mod.i32.add(loc(ACC), c(count))),
       mod.local.set(ACC, c(0)),
-      mod.local.set(OUT_EIP, mod.call_indirect("table", c(NEST_SLOT), [get(target), c(site)], b.createType([i32, i32]), i32)),
+      mod.local.set(OUT_EIP, mod.call("nest", [get(target), c(site)], i32)),
       mod.if(mod.i32.and(mod.i32.eq(loc(OUT_EIP), c(site)), mod.i32.eqz(loadSlot(S_EXIT))), mod.block(null, [
         ...cached.map((r) => mod.local.set(regLocal(r), loadSlot(r))),
         mod.local.set(ITER, mod.i32.sub(loc(ITER), c(1))),
@@ -877,27 +878,37 @@ function emitRegion(b: Types, mod: Module, name: string, blocks: Block[], first:
  * and added to their float64 slots once, on the way out: at most
  * CHAIN_BUDGET x LINK_BUDGET (2^24) per call, so they cannot wrap.
  *
- * nest(eip, stop), for nest-calls (translated code calls it through table
- * slot NEST_SLOT, where installDispatcher puts it), is the same loop on the
- * shared budget, that also ends when eip is stop (the call's return site);
- * its transitions are counted as translated code's own (S_DIRECT), as
+ * nest(eip, stop), for nest-calls, is the same loop on the shared budget
+ * that also ends when eip is stop (the call's return site). Each module with
+ * nest-calls exits has its own copy (compileBlocks), so a nested call is a
+ * call within the module, not an indirect call into another instance. Its
+ * transitions are counted as translated code's own (S_DIRECT), as
  * direct-chain's are, and its lookups and links in i32 slots that run adds
  * to the float64 counters once per call. It keeps S_NEST_DEPTH, which run
  * resets: a guest fault or exit thrown through nested frames never comes
  * back to undo it.
  */
 export function compileDispatcher(shared: boolean): WebAssembly.Module {
-  const b = W;
   const mod = new W.Module();
   mod.addTableImport("env", "table");
+  addDispatchLoop(mod, "run", shared);
+  mod.addFunctionExport("run", "run");
+  return finish(mod, { optLevel: 0 }, ["run"], performance.now()).module;
+}
+
+/** Adds run or nest (compileDispatcher) to mod, which imports the table. */
+function addDispatchLoop(mod: Module, which: "run" | "nest", shared: boolean): void {
+  const b = W;
   const i32 = b.i32;
   const c = (v: number) => mod.i32.const(v | 0);
-  // Both functions' locals: params (eip, and run's budget or nest's stop), then the loop's.
+  // Locals: params (eip, and run's budget or nest's stop), then the loop's.
   const EIP = 0, BUDGET = 1, STOP = 1, H = 2, E = 3, KEY = 4, LOOKUPS = 5, CHAINS = 6, LINKS = 7, LINK_BUDGET = 8, DIRECT = 9;
   const locals = [i32, i32, i32, i32, i32, i32, i32, i32];
   const get = (l: number) => mod.local.get(l, i32);
-  const add = (slot: number, n: Expr) =>
-    mod.f64.store(slotAddr(slot) >>> 0, 8, c(0), mod.f64.add(mod.f64.load(slotAddr(slot) >>> 0, 8, c(0)), mod.f64.convert_u.i32(n)));
+  const slot = (s: number) => mod.i32.load(slotAddr(s) >>> 0, 4, c(0));
+  const setSlot = (s: number, v: Expr) => mod.i32.store(slotAddr(s) >>> 0, 4, c(0), v);
+  const add = (s: number, n: Expr) =>
+    mod.f64.store(slotAddr(s) >>> 0, 8, c(0), mod.f64.add(mod.f64.load(slotAddr(s) >>> 0, 8, c(0)), mod.f64.convert_u.i32(n)));
   const bump = (l: number) => mod.local.set(l, mod.i32.add(get(l), c(1)));
   const done = () => mod.br("done", undefined, get(EIP));
   /** Looks EIP up: on a hit, E is its directory entry; a miss leaves the function's loop. */
@@ -914,20 +925,42 @@ export function compileDispatcher(shared: boolean): WebAssembly.Module {
       mod.br("probe"),
     ]))]),
   ];
-  const left = () => mod.i32.load(slotAddr(S_CHAIN_LEFT) >>> 0, 4, c(0));
-  const setLeft = (v: Expr) => mod.i32.store(slotAddr(S_CHAIN_LEFT) >>> 0, 4, c(0), v);
+  const left = () => slot(S_CHAIN_LEFT);
   const call = () => mod.local.set(EIP, mod.call_indirect("table", mod.i32.load(4, 4, get(E)), [], b.none, i32));
-  const exited = () => mod.if(mod.i32.load(slotAddr(S_EXIT) >>> 0, 4, c(0)), done());
-  const links = () => mod.local.set(LINKS, mod.i32.add(get(LINKS), mod.i32.sub(get(LINK_BUDGET), mod.i32.load(slotAddr(S_LINK_LEFT) >>> 0, 4, c(0)))));
-  const depth = (delta: number) => mod.i32.store(slotAddr(S_NEST_DEPTH) >>> 0, 4, c(0), mod.i32.add(mod.i32.load(slotAddr(S_NEST_DEPTH) >>> 0, 4, c(0)), c(delta)));
-  const linkBudget = mod.local.set(LINK_BUDGET, mod.i32.load(slotAddr(S_LINK_BUDGET) >>> 0, 4, c(0)));
+  const exited = () => mod.if(slot(S_EXIT), done());
+  const links = () => mod.local.set(LINKS, mod.i32.add(get(LINKS), mod.i32.sub(get(LINK_BUDGET), slot(S_LINK_LEFT))));
+  const linkBudget = mod.local.set(LINK_BUDGET, slot(S_LINK_BUDGET));
+  const sig = b.createType([i32, i32]);
 
-  const runLoop = mod.loop("top", mod.block(null, [
+  if (which === "nest") {
+    const depth = (delta: number) => setSlot(S_NEST_DEPTH, mod.i32.add(slot(S_NEST_DEPTH), c(delta)));
+    const loop = mod.loop("top", mod.block(null, [
+      mod.if(mod.i32.or(mod.i32.eq(get(EIP), get(STOP)), mod.i32.le_u(get(EIP), c(DIR_TOMBSTONE))), done()),
+      mod.if(mod.i32.eqz(left()), done()),
+      ...lookup(),
+      setSlot(S_CHAIN_LEFT, mod.i32.sub(left(), c(1))),
+      call(),
+      links(),
+      exited(),
+      mod.br("top"),
+    ]));
+    mod.addFunction("nest", sig, i32, locals, mod.block(null, [
+      depth(1),
+      linkBudget,
+      mod.local.set(EIP, mod.block("done", [loop], i32)),
+      depth(-1),
+      setSlot(S_NEST_LOOKUPS, mod.i32.add(slot(S_NEST_LOOKUPS), get(LOOKUPS))),
+      setSlot(S_NEST_LINKS, mod.i32.add(slot(S_NEST_LINKS), get(LINKS))),
+      get(EIP),
+    ], i32));
+    return;
+  }
+  const loop = mod.loop("top", mod.block(null, [
     mod.if(mod.i32.le_u(get(EIP), c(DIR_TOMBSTONE)), done()),
     ...lookup(),
     ...(shared
       ? [
-        setLeft(mod.i32.sub(get(BUDGET), c(1))),
+        setSlot(S_CHAIN_LEFT, mod.i32.sub(get(BUDGET), c(1))),
         call(),
         links(),
         mod.local.set(DIRECT, mod.i32.add(get(DIRECT), mod.i32.sub(mod.i32.sub(get(BUDGET), c(1)), left()))),
@@ -939,12 +972,10 @@ export function compileDispatcher(shared: boolean): WebAssembly.Module {
     bump(CHAINS),
     mod.br("top"),
   ]));
-  const slot = (s: number) => mod.i32.load(slotAddr(s) >>> 0, 4, c(0));
-  const setSlot = (s: number, v: Expr) => mod.i32.store(slotAddr(s) >>> 0, 4, c(0), v);
-  mod.addFunction("run", b.createType([i32, i32]), i32, locals, mod.block(null, [
+  mod.addFunction("run", sig, i32, locals, mod.block(null, [
     setSlot(S_NEST_DEPTH, c(0)),
     linkBudget,
-    mod.local.set(EIP, mod.block("done", [runLoop], i32)),
+    mod.local.set(EIP, mod.block("done", [loop], i32)),
     ...(shared
       ? [
         add(S_DIRECT, get(DIRECT)),
@@ -959,34 +990,9 @@ export function compileDispatcher(shared: boolean): WebAssembly.Module {
     add(S_LINKS, get(LINKS)),
     get(EIP),
   ], i32));
-
-  const nestLoop = mod.loop("top", mod.block(null, [
-    mod.if(mod.i32.or(mod.i32.eq(get(EIP), get(STOP)), mod.i32.le_u(get(EIP), c(DIR_TOMBSTONE))), done()),
-    mod.if(mod.i32.eqz(left()), done()),
-    ...lookup(),
-    setLeft(mod.i32.sub(left(), c(1))),
-    call(),
-    links(),
-    exited(),
-    mod.br("top"),
-  ]));
-  mod.addFunction("nest", b.createType([i32, i32]), i32, locals, mod.block(null, [
-    depth(1),
-    linkBudget,
-    mod.local.set(EIP, mod.block("done", [nestLoop], i32)),
-    depth(-1),
-    setSlot(S_NEST_LOOKUPS, mod.i32.add(slot(S_NEST_LOOKUPS), get(LOOKUPS))),
-    setSlot(S_NEST_LINKS, mod.i32.add(slot(S_NEST_LINKS), get(LINKS))),
-    get(EIP),
-  ], i32));
-  mod.addFunctionExport("run", "run");
-  mod.addFunctionExport("nest", "nest");
-  return finish(mod, { optLevel: 0 }, ["run", "nest"], performance.now()).module;
 }
 
-/** Instantiates the dispatcher module on mem and table, with nest in table slot NEST_SLOT; returns run. */
+/** Instantiates the dispatcher module on mem and table; returns run. */
 export function installDispatcher(module: WebAssembly.Module, mem: WebAssembly.Memory, table: WebAssembly.Table): (eip: number, budget: number) => number {
-  const exports = new WebAssembly.Instance(module, { env: { mem, table } }).exports;
-  table.set(NEST_SLOT, exports.nest as (eip: number, stop: number) => number);
-  return exports.run as (eip: number, budget: number) => number;
+  return new WebAssembly.Instance(module, { env: { mem, table } }).exports.run as (eip: number, budget: number) => number;
 }

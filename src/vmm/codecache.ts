@@ -13,7 +13,7 @@
  *   --code-cache-size, or the directory would pass half full: everything is
  *   flushed at once (Dynamo's policy), and hot code is translated again.
  */
-import { CACHE_OFF, CACHE_SIZE, DIR_BITS, DIR_ENTRIES, DIR_HASH, DIR_SIZE, DIR_TOMBSTONE, NEST_SLOT, PAGE_CODE } from "../core/layout.ts";
+import { CACHE_OFF, CACHE_SIZE, DIR_BITS, DIR_ENTRIES, DIR_HASH, DIR_SIZE, DIR_TOMBSTONE, PAGE_CODE } from "../core/layout.ts";
 import type { Memory } from "../core/memory.ts";
 import type { Translation, TranslationSink } from "../translate/translator.ts";
 
@@ -24,8 +24,6 @@ import type { Translation, TranslationSink } from "../translate/translator.ts";
  */
 const MAYBE_BITS = 20;
 const maybeBit = (eip: number) => Math.imul(eip, 0x9e3779b1) >>> (32 - MAYBE_BITS);
-/** Slot 0 stays empty (an empty directory entry's slot); the dispatcher's nest sits in NEST_SLOT. */
-const FIRST_SLOT = NEST_SLOT + 1;
 
 export class CodeCache implements TranslationSink {
   readonly table = new WebAssembly.Table({ initial: 1024, element: "anyfunc" });
@@ -39,7 +37,7 @@ export class CodeCache implements TranslationSink {
   private readonly byPage = new Map<number, number[]>();
   private readonly maybe = new Int32Array(1 << (MAYBE_BITS - 5));
   private freeSlots: number[] = [];
-  private nextSlot = FIRST_SLOT;
+  private nextSlot = 1;
   private live = 0;
   private tombstones = 0;
   liveBytes = 0;
@@ -58,7 +56,7 @@ export class CodeCache implements TranslationSink {
   }
 
   get size(): number { return this.live; }
-  get slotsUsed(): number { return this.nextSlot - FIRST_SLOT - this.freeSlots.length; }
+  get slotsUsed(): number { return this.nextSlot - 1 - this.freeSlots.length; }
 
   /** Makes room for a batch of the given size; flushes everything when it would not fit. */
   reserve(bytes: number, count: number): void {
@@ -123,7 +121,7 @@ export class CodeCache implements TranslationSink {
     this.bytesOf.clear();
     this.byPage.clear();
     this.freeSlots = [];
-    this.nextSlot = FIRST_SLOT;
+    this.nextSlot = 1;
     this.live = 0;
     this.tombstones = 0;
     this.liveBytes = 0;

@@ -1,9 +1,9 @@
 /**
  * nest-calls: runs a guest call whose return site is a block of the same
  * region as a WebAssembly call. The call's exit, instead of returning the
- * callee's address to the dispatcher, calls the dispatcher's `nest(callee,
- * return site)` (backend.ts compileDispatcher, through table slot NEST_SLOT),
- * which runs translations from the callee on until the guest's eip is the
+ * callee's address to the dispatcher, calls `nest(callee, return site)`, a
+ * copy of the dispatcher's loop in the caller's own module (backend.ts
+ * compileDispatcher), which runs translations from the callee on until the guest's eip is the
  * return site; translated code then goes on there in the same function,
  * registers reloaded, without a directory lookup or a call through the table
  * for the return. Anything else nest comes back with — a bail-out, a miss, a
