@@ -162,7 +162,8 @@ export function compileBlocks(regions: Block[][], opts: BackendOptions): Compile
   mod.addFunctionImport("interp", "env", "interp", b.createType([b.i32, b.i32]), b.i32);
   mod.addGlobal("entry", b.i32, true, mod.i32.const(0));
   // direct-chain's tail calls go through the code cache's table (entries then tail-call their region
-  // too, so a chain of translations keeps one frame), and nest-calls' calls of the dispatcher's nest.
+  // too, so a chain of translations keeps one frame), and the module's own nest (nest-calls) calls
+  // translations through it.
   const chain = regions.some((blocks) => blocks.some((k) => k.chain));
   const nests = regions.some((blocks) => blocks.some((k) => k.ops.some((o) => o.op === "exit" && o.nest !== undefined)));
   if (chain || nests) mod.addTableImport("env", "table");
@@ -871,8 +872,8 @@ function emitRegion(b: Types, mod: Module, name: string, blocks: Block[], first:
  * entered. With shared (direct-chain or nest-calls runs), translations
  * translated code enters count against the same budget: each call leaves
  * what is left of it in S_CHAIN_LEFT, and what translated code used is
- * counted for S_DIRECT; without it, the loop does none of that. EIP 0 and 1 miss without a probe (an empty slot's key and a
- * tombstone's).
+ * counted for S_DIRECT; without it, the loop does none of that. EIP 0 and
+ * 1 miss without a probe (an empty slot's key and a tombstone's).
  * Its statistics (lookups, transitions, linked branches, from the budget
  * each translation left in S_LINK_LEFT, and S_DIRECT) are counted in i32 locals
  * and added to their float64 slots once, on the way out: at most
