@@ -109,7 +109,7 @@ export const LINK_BUDGET = 1 << 12;
  * the dispatcher (direct-chain): the dispatcher sets it before each call and takes back what is left.
  */
 export const S_CHAIN_LEFT = 43;
-/** Calls of the dispatcher's nest (nest-calls) under way: reset by run, at most NEST_DEPTH. */
+/** Calls of a module's nest (nest-calls) under way: reset by the dispatcher's run, at most NEST_DEPTH. */
 export const S_NEST_DEPTH = 46;
 /** Directory lookups and linked branches counted by nest (i32s), which run adds to S_LOOKUPS and S_LINKS once per call. */
 export const S_NEST_LOOKUPS = 47, S_NEST_LINKS = 48;

@@ -165,7 +165,8 @@ export function compileBlocks(regions: Block[][], opts: BackendOptions): Compile
   // too, so a chain of translations keeps one frame), and the module's own nest (nest-calls) calls
   // translations through it.
   const chain = regions.some((blocks) => blocks.some((k) => k.chain));
-  const nests = regions.some((blocks) => blocks.some((k) => k.ops.some((o) => o.op === "exit" && o.nest !== undefined)));
+  // nest-calls marks only a block's last operation.
+  const nests = regions.some((blocks) => blocks.some((k) => { const o = k.ops[k.ops.length - 1]; return o?.op === "exit" && o.nest !== undefined; }));
   if (chain || nests) mod.addTableImport("env", "table");
   if (nests) addDispatchLoop(mod, "nest", true);
   emitFlags(b, mod, flagFunctionsFor(regions));
