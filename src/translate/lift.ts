@@ -79,8 +79,11 @@ export class Builder {
   k = 0;
   private addr = -1;
 
-  /** The run's x87 precision model, which native x87 operations compute in (backend-x87.ts). */
-  constructor(readonly x87: X87ModelName = "f80") {}
+  /**
+   * The run's x87 precision model, which native x87 operations compute in (backend-x87.ts); the
+   * PIC thunks of the block's region by address, with the register each loads (pipeline.ts thunkRegOf).
+   */
+  constructor(readonly x87: X87ModelName = "f80", readonly thunks?: ReadonlyMap<number, number>) {}
 
   private def(): Temp { return this.temps++; }
   emit(o: Op): void { this.ops.push(o); }
@@ -698,6 +701,18 @@ const LIFTS: Record<string, Lift> = {
   },
   call(b, i) {
     need32(i);
+    const thunkReg = i.k0 === K_REL ? b.thunks?.get(i.target) : undefined;
+    if (thunkReg !== undefined) {
+      // The call, the thunk's mov reg, [esp] and its ret: the return address is pushed and loaded
+      // back (the load faults where the mov would), ESP ends where it began, and the block goes on
+      // at the return address with three instructions retired. A fault re-runs the call in the
+      // interpreter, which stores the same word again.
+      const top = b.bin("sub", b.slot(R_ESP), b.c(4));
+      b.store(4, top, b.c(i.next));
+      b.set(thunkReg, b.load(4, top));
+      b.emit({ op: "exit", target: b.c(i.next), count: b.k + 3 });
+      return "exit";
+    }
     const t = i.k0 === K_REL ? b.c(i.target) : b.get(i, i.k0, 2);
     push32(b, b.c(i.next));
     return jump(b, t);
@@ -743,10 +758,12 @@ function liftOne(b: Builder, i: Insn): "next" | "exit" {
 /**
  * Lifts a run of decoded instructions; null when not even the first can be
  * lifted or interpreted. stops counts, by mnemonic and reason, where blocks
- * ended early.
+ * ended early. A call of one of thunks (start -> register) is lifted with
+ * the thunk's two instructions, and the block ends at the call's return
+ * address.
  */
-export function liftBlock(insns: Insn[], stops?: Map<string, number>, x87Model: X87ModelName = "f80"): Block | null {
-  const b = new Builder(x87Model);
+export function liftBlock(insns: Insn[], stops?: Map<string, number>, x87Model: X87ModelName = "f80", thunks?: ReadonlyMap<number, number>): Block | null {
+  const b = new Builder(x87Model, thunks);
   const addrs: number[] = [];
   let end = insns[0].addr;
   for (const i of insns) {
@@ -769,7 +786,7 @@ export function liftBlock(insns: Insn[], stops?: Map<string, number>, x87Model: 
     }
     addrs.push(i.addr);
     end = i.next;
-    if (how === "exit") return { start: insns[0].addr, addrs, length: end - insns[0].addr, endsInCall: i.row.attrs.has("call"), ops: b.ops, temps: b.temps, cached: new Set() };
+    if (how === "exit") return { start: insns[0].addr, addrs, length: end - insns[0].addr, endsInCall: i.row.attrs.has("call") && !(i.k0 === K_REL && thunks?.has(i.target)), ops: b.ops, temps: b.temps, cached: new Set() };
   }
   if (!addrs.length) return null;
   b.k = addrs.length;

@@ -14,7 +14,11 @@
  * branches reach and the entries of the jump table a switch's indirect jmp
  * reads (jumpTableOf), up to maxBlocks; in staged mode only blocks the
  * interpreter has entered, so cold paths do not fill it. The region's
- * blocks branch to each other directly (link-blocks).
+ * blocks branch to each other directly (link-blocks). A region also takes
+ * the block of every PIC thunk its calls reach (thunkRegOf), even one
+ * translated already or past maxBlocks: the lifter turns such a call into
+ * the thunk's effect, and the thunk's bytes must then be the region's, to be
+ * checked and watched like its own.
  *
  * Invariants: formRegion reads guest memory and nothing else of the VM's
  * state; its owner's policies come in as predicates. liftFormed reads
@@ -26,7 +30,7 @@
 import { decodeBlock } from "../isa/block.ts";
 import { DecodeError, type Insn } from "../isa/decode.ts";
 import { K_REL } from "../isa/table.ts";
-import { PAGE_SHIFT, PAGE_SIZE, PROT_EXEC, PROT_READ } from "../core/layout.ts";
+import { PAGE_SHIFT, PAGE_SIZE, PROT_EXEC, PROT_READ, R_ESP } from "../core/layout.ts";
 import type { Memory } from "../core/memory.ts";
 import type { X87ModelName } from "../interp/x87-model.ts";
 import { formatBlock, type Block } from "./ir.ts";
@@ -107,15 +111,43 @@ export function formRegion(mem: Memory, eip: number, o: FormOptions): FormedBloc
     blocks.push({ start: at, insns, code: mem.u8.slice(at, at + length), jumpTable });
     queue.push(...successors(last), ...(jumpTable ?? []));
   }
+  for (const target of new Set(blocks.map(({ insns }) => thunkCallTarget(insns[insns.length - 1])))) {
+    if (target === undefined || blocks.some((b) => b.start === target)) continue;
+    const insns = decodedAt(mem, target, o.decoded) ?? decodeFrom(mem, target);
+    const length = insns.length ? insns[insns.length - 1].next - target : 0;
+    if (thunkRegOf(insns) === undefined || o.skipPage && pagesOf({ start: target, length }).some(o.skipPage)) continue;
+    blocks.push({ start: target, insns, code: mem.u8.slice(target, target + length) });
+  }
   return blocks;
+}
+
+/** The target of a direct call, the only kind that may reach a thunk the lifter replaces. */
+const thunkCallTarget = (i: Insn): number | undefined => (i.row.attrs.has("call") && i.k0 === K_REL ? i.target : undefined);
+
+/**
+ * The register a PIC thunk loads, when the block is one: `mov reg, [esp]; ret`, which gcc's
+ * __x86.get_pc_thunk.<reg> is and position-independent i386 code calls to learn its own address
+ * (every function of a shared library or PIE that reaches its data). Undefined for any other block.
+ */
+export function thunkRegOf(insns: readonly Insn[]): number | undefined {
+  if (insns.length !== 2) return undefined;
+  const [mov, ret] = insns;
+  const load = mov.row.mnem === "mov" && mov.row.opcode === 0x8b && mov.isMem && mov.sz === 2 && !mov.osz16 && !mov.asz16 &&
+    mov.segOverride < 0 && mov.base === R_ESP && mov.index < 0 && mov.disp === 0 && mov.reg !== R_ESP;
+  return load && ret.row.mnem === "ret" && !ret.k0 && !ret.osz16 ? mov.reg : undefined;
 }
 
 /** Lifts a formed region's blocks and runs the IR passes over those that lifted. */
 export function liftFormed(formed: readonly Pick<FormedBlock, "insns" | "jumpTable">[], o: LiftOptions): Region {
   const t0 = performance.now();
   const blocks: RegionBlock[] = [], lifted: number[] = [];
+  const thunks = new Map<number, number>();
+  for (const { insns } of formed) {
+    const reg = thunkRegOf(insns);
+    if (reg !== undefined) thunks.set(insns[0].addr, reg);
+  }
   for (const { insns, jumpTable } of formed) {
-    const block = liftBlock(insns, o.liftStops, o.x87Model);
+    const block = liftBlock(insns, o.liftStops, o.x87Model, thunks);
     lifted.push(block ? block.addrs.length : 0);
     if (!block) continue;
     if (block.addrs.length === insns.length) block.jumpTable = jumpTable;

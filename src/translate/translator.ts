@@ -307,6 +307,8 @@ export class Translator {
       const pages = [...new Set(region.flatMap(pagesOf))];
       this.cache.reserve(share * region.length, region.length);
       region.forEach((b, j) => {
+        // A thunk's block (pipeline.ts formRegion) may have its translation already: it is kept.
+        if (this.cache.has(b.start)) return;
         const fn = instance.exports[r.exports[first + j]] as (...args: unknown[]) => unknown;
         this.cache.install({ eip: b.start, pages, guestInsns: b.insns.length, fn }, share);
         this.stats.blocksTranslated++;
