@@ -1,9 +1,10 @@
 /**
  * Differential testing of the translator tier against the reference
  * interpreter, block by block (tests/support/diff.ts has the generator, the
- * rigs and the comparison). Every random case runs under all 32 subsets of
+ * rigs and the comparison). Every random case runs under all 64 subsets of
  * the IR passes that act on a one-block region (all but nest-calls, whose
- * targeted cases are below) at Binaryen optimize levels 0 and 1; targeted cases pin the
+ * targeted cases are below) at Binaryen optimize level 0, and at level 1
+ * under none, all and all but one of them (CONFIGS); targeted cases pin the
  * bail-out paths: a faulting memory access must leave the interpreter to
  * raise the fault at the same EIP with the same prior state, and a store
  * into the running block's own code page must bail out so the interpreter
@@ -17,7 +18,7 @@
  * denormals; the flags they leave, read by setcc after a cmp).
  *
  * Seed and size: CDVM_DIFF_SEED (default 0xc0dec0de), CDVM_DIFF_CASES
- * (default 512 cases, run in 64 configurations). A failure prints a
+ * (default 512 cases, run in 72 configurations). A failure prints a
  * reproducer: seed, case index, configuration, bytes, disassembly, initial
  * state, the differing fields and the block's IR after the passes.
  * CDVM_DIFF_STRICT_FLAGS=1 compares EFLAGS without masking undefined flags.
@@ -29,6 +30,7 @@ import { DEFAULT_PASS_NAMES, PASS_NAMES, selectPasses, type Pass } from "../src/
 import type { Block } from "../src/translate/ir.ts";
 import { CodeCache } from "../src/vmm/codecache.ts";
 import { VOLATILE_PAGE_WRITES } from "../src/translate/translator.ts";
+import { liftRegion } from "../src/translate/pipeline.ts";
 import { MAX_BLOCK_INSNS } from "../src/isa/block.ts";
 import { CACHE_OFF, DIR_BITS, DIR_ENTRIES, DIR_HASH, DIR_TOMBSTONE, LINK_BUDGET, PAGE_SIZE, S_EXIT, XMM_SIZE } from "../src/core/layout.ts";
 import {
@@ -44,6 +46,12 @@ const STRICT = process.env.CDVM_DIFF_STRICT_FLAGS === "1";
 const BLOCK_PASSES = PASS_NAMES.filter((p) => p !== "nest-calls");
 const SUBSETS = Array.from({ length: 1 << BLOCK_PASSES.length }, (_, m) => BLOCK_PASSES.filter((_, k) => m & (1 << k)));
 const OPT_LEVELS = [0, 1];
+/**
+ * Binaryen optimize level and pass subset of each configuration: every subset at -O0 (the
+ * default); at -O1 (opt-in) no pass, all of them and all but one.
+ */
+const CONFIGS: [number, string[]][] = OPT_LEVELS.flatMap((opt) =>
+  SUBSETS.filter((s) => opt === 0 || s.length === 0 || s.length >= BLOCK_PASSES.length - 1).map((s): [number, string[]] => [opt, s]));
 const SHOW = 3;
 
 let pool: Pool;
@@ -77,33 +85,31 @@ beforeAll(async () => {
 }, 120_000);
 
 describe("translator vs interpreter, random blocks", () => {
-  for (const opt of OPT_LEVELS) {
-    for (const subset of SUBSETS) {
-      const config = `passes=[${subset.join(",")}] binaryen-O${opt}`;
-      it(config, () => {
-        const t0 = performance.now();
-        const passes = selectPasses(subset);
-        const failures: string[] = [];
-        let n = 0;
-        for (const batch of batches(cases)) {
-          loadBatch(rigB, batch);
-          const irs = translateBatch(rigB, batch.map((_, slot) => caseAddr(slot)), passes, opt);
-          batch.forEach((c, slot) => {
-            const want = expected[c.index], got = runTranslated(rigB, c, slot);
-            stats.runs++;
-            if (got.bailAt !== undefined) stats.bailouts++;
-            if (want.fault) stats.faults++;
-            const diffs = compareOutcomes(c, want, got, STRICT);
-            if (diffs.length) failures.push(reproducer(SEED, c, config, diffs, want, got, irs.get(caseAddr(slot))));
-            n++;
-          });
-        }
-        stats.configs++;
-        stats.ms += performance.now() - t0;
-        expect(n).toBe(CASES);
-        expect(failures.length, `${failures.length} of ${CASES} cases differ under ${config}; first ${Math.min(SHOW, failures.length)}:\n\n${failures.slice(0, SHOW).join("\n\n")}`).toBe(0);
-      });
-    }
+  for (const [opt, subset] of CONFIGS) {
+    const config = `passes=[${subset.join(",")}] binaryen-O${opt}`;
+    it(config, () => {
+      const t0 = performance.now();
+      const passes = selectPasses(subset);
+      const failures: string[] = [];
+      let n = 0;
+      for (const batch of batches(cases)) {
+        loadBatch(rigB, batch);
+        const irs = translateBatch(rigB, batch.map((_, slot) => caseAddr(slot)), passes, opt);
+        batch.forEach((c, slot) => {
+          const want = expected[c.index], got = runTranslated(rigB, c, slot);
+          stats.runs++;
+          if (got.bailAt !== undefined) stats.bailouts++;
+          if (want.fault) stats.faults++;
+          const diffs = compareOutcomes(c, want, got, STRICT);
+          if (diffs.length) failures.push(reproducer(SEED, c, config, diffs, want, got, irs.get(caseAddr(slot))));
+          n++;
+        });
+      }
+      stats.configs++;
+      stats.ms += performance.now() - t0;
+      expect(n).toBe(CASES);
+      expect(failures.length, `${failures.length} of ${CASES} cases differ under ${config}; first ${Math.min(SHOW, failures.length)}:\n\n${failures.slice(0, SHOW).join("\n\n")}`).toBe(0);
+    });
   }
 
   it("in the f64 x87 model (all passes, -O0 and -O1), whose x87 arithmetic is translated natively", () => {
@@ -214,12 +220,10 @@ function runEverywhere(c: Case): { want: Outcome; got: { config: string; out: Ou
   loadBatch(rigA, [c]);
   const want = runInterp(rigA, c, 0);
   const got: { config: string; out: Outcome; ir?: Block }[] = [];
-  for (const opt of OPT_LEVELS) {
-    for (const subset of SUBSETS) {
-      loadBatch(rigB, [c]);
-      const irs = translateBatch(rigB, [caseAddr(0)], selectPasses(subset), opt);
-      got.push({ config: `passes=[${subset.join(",")}] binaryen-O${opt}`, out: runTranslated(rigB, c, 0), ir: irs.get(caseAddr(0)) });
-    }
+  for (const [opt, subset] of CONFIGS) {
+    loadBatch(rigB, [c]);
+    const irs = translateBatch(rigB, [caseAddr(0)], selectPasses(subset), opt);
+    got.push({ config: `passes=[${subset.join(",")}] binaryen-O${opt}`, out: runTranslated(rigB, c, 0), ir: irs.get(caseAddr(0)) });
   }
   return { want, got };
 }
@@ -330,6 +334,89 @@ describe("translator bail-outs", () => {
     s[S_EXIT] = 0;
     expect(eip).toBe(at(c, 1));
     expect(s[0]).toBe(9);
+  });
+});
+
+describe("memory accesses checked together (merge-checks)", () => {
+  /** The checkrange operations merge-checks puts in the case's block, as [write, access instructions covered]. */
+  const merged = (c: Case) => {
+    loadBatch(rigB, [c]);
+    const block = liftRegion(rigB.mem, caseAddr(0), { passes: selectPasses(["merge-checks"]), maxBlocks: 1, x87Model: "f80" }).blocks[0].block;
+    return block.ops.flatMap((o) => (o.op === "checkrange" ? [o.write ? "write" : "read"] : o.op === "load" || o.op === "store" ? [o.unchecked ? `@${o.insn}` : `checked @${o.insn}`] : []));
+  };
+  const same = (c: Case) => {
+    const { want, got } = runEverywhere(c);
+    expectSame(c, want, got);
+    return { want, got };
+  };
+
+  it("a stack frame's pushes and loads off esp, and constant addresses, are checked once each", () => {
+    const c = manual(150, [
+      [0x53],                         // 0: push ebx
+      [0x56],                         // 1: push esi
+      [0x83, 0xec, 0x10],             // 2: sub esp, 16
+      [0x8b, 0x44, 0x24, 0x1c],       // 3: mov eax, [esp+28]
+      [0x89, 0x4c, 0x24, 0x04],       // 4: mov [esp+4], ecx
+      [0xa1, ...le(SCRATCH + 8)],     // 5: mov eax, [SCRATCH+8]
+      [0x01, 0x05, ...le(SCRATCH)],   // 6: add [SCRATCH], eax
+      [0x83, 0xc4, 0x18],             // 7: add esp, 24
+      [0xc3],                         // 8: ret
+    ], { ecx: 0x12345678 });
+    expect(merged(c)).toEqual(["write", "@0", "@1", "@3", "@4", "write", "@5", "@6", "@6", "@8"]);
+    same(c);
+  });
+
+  it("a later access that faults is raised by the interpreter at its own instruction, after the earlier ones", () => {
+    const c = manual(151, [
+      [0x89, 0x03],                   // 0: mov [ebx], eax
+      [0x89, 0x4b, 0x04],             // 1: mov [ebx+4], ecx
+      [0x89, 0x53, 0x08],             // 2: mov [ebx+8], edx   (the read-only page)
+      [0xc3],
+    ], { ebx: SCRATCH + 0x2000 - 8, eax: 1, ecx: 2, edx: 3 });
+    expect(merged(c)).toEqual(["write", "@0", "@1", "@2", "checked @3"]);
+    const { want, got } = same(c);
+    expect(want.fault).toMatch(/^signal 11 addr 0x20002000/);
+    expect(want.retired).toBe(2);
+    for (const g of got) expect(g.out.bailAt, g.config).toBe(g.config.includes("merge-checks") ? at(c, 0) : at(c, 2));
+  });
+
+  it("a base changed by a setreg, by a string operation or by the executor is a new root", () => {
+    const reload = manual(152, [
+      [0x8b, 0x1b],                   // mov ebx, [ebx]
+      [0x89, 0x4b, 0x04],             // mov [ebx+4], ecx
+      [0xc3],
+    ], { ebx: SCRATCH + 0x10, ecx: 7 });
+    new DataView(reload.scratch.buffer, reload.scratch.byteOffset).setUint32(0x10, SCRATCH + 0x2000 - 2, true);
+    expect(merged(reload)).toEqual(["checked @0", "checked @1", "checked @2"]);
+    expect(same(reload).want.fault).toMatch(/^signal 11 addr 0x20002002/);
+    const stos = manual(153, [
+      [0x89, 0x07],                   // mov [edi], eax
+      [0xf3, 0xab],                   // rep stosd
+      [0x89, 0x47, 0x04],             // mov [edi+4], eax
+      [0xc3],
+    ], { edi: SCRATCH + 0x1ff0, ecx: 2, eax: 0x55 });
+    expect(merged(stos)).toEqual(["checked @0", "checked @2", "checked @3"]);
+    same(stos);
+    const cvt = manual(154, [
+      [0x89, 0x08],                   // mov [eax], ecx
+      [0xf2, 0x0f, 0x2d, 0xc0],       // cvtsd2si eax, xmm0 (the executor's)
+      [0x89, 0x48, 0x04],             // mov [eax+4], ecx
+      [0xc3],
+    ], { eax: SCRATCH, ecx: 9 });
+    new DataView(cvt.xmm.buffer, cvt.xmm.byteOffset).setFloat64(0, SCRATCH + 0x100, true);
+    expect(merged(cvt)).toEqual(["checked @0", "checked @2", "checked @3"]);
+    const { want } = same(cvt);
+    expect(want.fault).toBeNull();
+  });
+
+  it("a range that wraps around the address space faults as the guest's accesses do", () => {
+    const wrap = manual(155, [
+      [0x8b, 0x03],                   // mov eax, [ebx]
+      [0x8b, 0x4b, 0x04],             // mov ecx, [ebx+4]  (address 0)
+      [0xc3],
+    ], { ebx: 0xfffffffc });
+    expect(merged(wrap)).toEqual(["read", "@0", "@1", "checked @2"]);
+    expect(same(wrap).want.fault).toMatch(/^signal 11 /);
   });
 });
 
@@ -856,6 +943,91 @@ describe("guest calls as WebAssembly calls (nest-calls)", () => {
     const { want, runs } = same(c);
     expect(want.regs[0]).toBe(199); // eax: 100 a levels and 99 b levels came back (the last b ran out of ecx), edx added
     for (const g of runs) if (g.nesting) expect(g.chains, g.config).toBeGreaterThan(0);
+  });
+});
+
+describe("calls of PIC thunks (mov reg, [esp]; ret) as the thunk's effect", () => {
+  // The default passes, every pass, and none (every exit through the dispatcher).
+  const configs = [DEFAULT_PASS_NAMES, PASS_NAMES, []].map((names) => selectPasses(names));
+  const { runOne } = enteringRunner(configs);
+  const at = (offset: number) => caseAddr(0) + offset;
+  const MOV_EBX_ESP = [0x8b, 0x1c, 0x24];
+  /** A loop calling the code at F, then adding ebx to eax. */
+  const callsF = (index: number, f: number[][], regs = {}) => manual(index, [
+    [0xb9, ...le(1000)],         // 0: mov ecx, 1000
+    [0xe8, ...le(F - 10)],       // 5: loop: call F
+    [0x01, 0xd8],                // 10: add eax, ebx
+    [0x49],                      // 12: dec ecx
+    [0x75, 0xf6],                // 13: jnz loop
+    [0xc3],                      // 15: ret
+    ...new Array(F - 16).fill([0x90]),
+    ...f,                        // F
+  ], { eax: 0, ebx: 0, ...regs });
+  /** Runs c in every configuration against the interpreter; returns the runs with their directory lookups. */
+  const same = (c: Case) => {
+    loadBatch(rigA, [c]);
+    const want = runInterp(rigA, c, 0, LOOP_STEPS);
+    return {
+      want,
+      runs: configs.map((passes, k) => {
+        const before = rigB.lookups();
+        const g = runOne(k, c, 1 << 20);
+        expect(compareOutcomes(c, want, g.out, true), g.config).toEqual([]);
+        return { ...g, linking: passes.some((p) => p.name === "link-blocks"), lookups: rigB.lookups() - before };
+      }),
+    };
+  };
+  /** The IR exit ending the region's block at 5 (the call), F's block translated already (else taken by the region's growth). */
+  const callExit = (c: Case, translated = true) => {
+    loadBatch(rigB, [c]);
+    const region = liftRegion(rigB.mem, at(5), { passes: [], maxBlocks: translated ? 1 : 2, x87Model: "f80", skip: (eip) => translated && eip === at(F) });
+    const ops = region.blocks[0].block.ops, last = ops[ops.length - 1];
+    const target = ops.find((o) => o.op === "const" && last.op === "exit" && o.dst === last.target);
+    return { blocks: region.blocks.map((b) => b.block.start - caseAddr(0)), target: target?.op === "const" ? target.value - caseAddr(0) : undefined, count: last.op === "exit" ? last.count : undefined };
+  };
+
+  it("the call goes on at its return address inside the caller's region, with the thunk's word on the stack and three instructions retired", () => {
+    const c = callsF(70, [MOV_EBX_ESP, [0xc3]]);
+    // The thunk's block joins a region even when it is translated already and the region is full.
+    expect(callExit(c)).toEqual({ blocks: [5, F], target: 10, count: 3 });
+    expect(callExit(c, false)).toEqual({ blocks: [5, F], target: 10, count: 3 });
+    const { want, runs } = same(c);
+    expect(want.retired).toBe(1 + 1000 * 6 + 1);
+    expect(want.regs[0]).toBe(Math.imul(1000, at(10)) >>> 0);
+    // Linked, the loop never leaves its region for the thunk: one lookup to enter it and one for
+    // the final ret (2000 links stay within LINK_BUDGET); unlinked, two a turn (to the return
+    // address and back to the loop) where a call of the thunk took three.
+    for (const g of runs) expect(g.lookups, g.config).toBe(g.linking ? 2 : 2 * 1000 + 2);
+  });
+
+  it("code that only looks like a thunk is called as it is", () => {
+    for (const [index, f] of [
+      [71, [[0x8b, 0x5c, 0x24, 0x04], [0xc3]]], // mov ebx, [esp+4]; ret
+      [72, [MOV_EBX_ESP, [0xc2, 0x00, 0x00]]],   // mov ebx, [esp]; ret 0
+      [73, [MOV_EBX_ESP, [0x90], [0xc3]]],       // mov ebx, [esp]; nop; ret
+      [74, [[0x66, 0x8b, 0x1c, 0x24], [0xc3]]],  // mov bx, [esp]; ret
+    ] as [number, number[][]][]) {
+      const c = callsF(index, f);
+      for (const translated of [true, false]) expect(callExit(c, translated), `case ${index}`).toMatchObject({ target: F, count: 1 });
+      same(c);
+    }
+  });
+
+  it("a push that faults leaves the interpreter to raise it at the call", () => {
+    const { want } = same(callsF(75, [MOV_EBX_ESP, [0xc3]], { esp: SCRATCH + 3 * PAGE_SIZE + 0x1000 }));
+    expect(want.fault).toMatch(/^signal 11 /);
+    expect(want.retired).toBe(1);
+  });
+
+  it("a rewritten thunk drops the caller's translation; the region formed anew follows the new thunk", () => {
+    const c = callsF(76, [MOV_EBX_ESP, [0xc3]]);
+    for (const k of configs.keys()) {
+      runOne(k, c, 1 << 20);
+      rigB.mem.forceWrite(at(F + 1), Uint8Array.of(0x14)); // mov edx, [esp]
+      expect([rigB.cache.has(at(0)), rigB.cache.has(at(5)), rigB.cache.has(at(F))], `configuration ${k}`).toEqual([false, false, false]);
+    }
+    const { want } = same(callsF(77, [[0x8b, 0x14, 0x24], [0xc3]]));
+    expect([want.regs[0], want.regs[2]]).toEqual([0, at(10)]);
   });
 });
 

@@ -722,11 +722,17 @@ function emitRegion(b: Types, mod: Module, name: string, blocks: Block[], first:
       case "select": return def(o.dst, mod.select(get(o.cond), get(o.a), get(o.b)));
       case "load": {
         const v = o.size === 4 ? mod.i32.load(0, 1, get(o.addr)) : o.size === 2 ? mod.i32.load16_u(0, 1, get(o.addr)) : mod.i32.load8_u(0, 1, get(o.addr));
-        return [...bailIf(unreadable(o.addr, o.size), o.insn), setTemp(o.dst, v)];
+        return [...(o.unchecked ? [] : bailIf(unreadable(o.addr, o.size), o.insn)), setTemp(o.dst, v)];
       }
       case "store": {
         const st = o.size === 4 ? mod.i32.store(0, 1, get(o.addr), get(o.src)) : o.size === 2 ? mod.i32.store16(0, 1, get(o.addr), get(o.src)) : mod.i32.store8(0, 1, get(o.addr), get(o.src));
-        return [...bailIf(unwritable(o.addr, o.size), o.insn), st];
+        return [...(o.unchecked ? [] : bailIf(unwritable(o.addr, o.size), o.insn)), st];
+      }
+      case "checkrange": {
+        const denied = (a: Expr) => o.write
+          ? mod.i32.ne(mod.i32.and(perm(a), c(PROT_READ | PROT_WRITE | PAGE_CODE)), c(PROT_READ | PROT_WRITE))
+          : mod.i32.eqz(mod.i32.and(perm(a), c(PROT_READ)));
+        return bailIf([denied(get(o.lo)), denied(get(o.hi))], o.insn);
       }
       case "guard": return bailIf(mod.i32.eqz(get(o.ok)), o.insn);
       case "div64": {

@@ -31,7 +31,10 @@
  *
  * Ordering discipline kept by the lifter, relied on by the backend: within
  * one guest instruction all loads and guards come first, then at most one
- * store, then register and flag writes.
+ * store, then register and flag writes. One exception: a call of a PIC thunk
+ * (lift.ts) stores the return address and loads it back; a bail-out at the
+ * load leaves the word stored, which the interpreter's re-run of the call
+ * stores again.
  */
 import type { X87ModelName } from "../interp/x87-model.ts";
 
@@ -71,10 +74,16 @@ export type Op =
   | { op: "bin"; dst: Temp; fn: BinOp; a: Temp; b: Temp }
   | { op: "un"; dst: Temp; fn: UnOp; a: Temp }
   | { op: "select"; dst: Temp; cond: Temp; a: Temp; b: Temp }
-  /** Checked guest load of 1, 2 or 4 bytes, zero-extended. */
-  | { op: "load"; dst: Temp; size: 1 | 2 | 4; addr: Temp; insn: number }
-  /** Checked guest store; bails out on a protected page or one holding code. */
-  | { op: "store"; size: 1 | 2 | 4; addr: Temp; src: Temp; insn: number }
+  /** Checked guest load of 1, 2 or 4 bytes, zero-extended; unchecked when a checkrange before it covers it (merge-checks). */
+  | { op: "load"; dst: Temp; size: 1 | 2 | 4; addr: Temp; insn: number; unchecked?: boolean }
+  /** Checked guest store; bails out on a protected page or one holding code; unchecked as a load. */
+  | { op: "store"; size: 1 | 2 | 4; addr: Temp; src: Temp; insn: number; unchecked?: boolean }
+  /**
+   * Bails out before instruction insn unless the pages of guest addresses lo and hi (at most one
+   * page apart: hi - lo < PAGE_SIZE) are readable, and with write writable and free of code: the
+   * check of every access of the block's that lies between them (merge-checks).
+   */
+  | { op: "checkrange"; lo: Temp; hi: Temp; write: boolean; insn: number }
   /** 64-by-32-bit division of hi:lo by d (div/idiv); bails out on #DE (zero divisor, quotient overflow). */
   | { op: "div64"; q: Temp; r: Temp; hi: Temp; lo: Temp; d: Temp; signed: boolean; insn: number }
   /** Bails out before instruction insn unless ok is nonzero. */
@@ -198,6 +207,7 @@ export function readsInto(o: Op, out: Int32Array): number {
     case "store": out[0] = o.addr; out[1] = o.src; return 2;
     case "div64": out[0] = o.hi; out[1] = o.lo; out[2] = o.d; return 3;
     case "guard": out[0] = o.ok; return 1;
+    case "checkrange": out[0] = o.lo; out[1] = o.hi; return 2;
     case "setflags": {
       out[0] = o.res; out[1] = o.a; out[2] = o.b;
       let k = 3;
@@ -221,7 +231,18 @@ export function constOf(b: Block, t: Temp): number | undefined {
   return undefined;
 }
 
-/** The guest address temporary an operation reads (a checked access), or -1. */
+/**
+ * Whether an operation may change general registers other than by a setreg: calls of the
+ * interpreter's executor (interp, strop, and the SSE and x87 operations that may fall back to it).
+ */
+export function writesRegsBehind(op: Op["op"]): boolean {
+  switch (op) {
+    case "interp": case "strop": case "x87": case "xarith": case "xcvtt": case "xcomi": return true;
+    default: return false;
+  }
+}
+
+/** The guest address temporary an operation reads (an access), or -1. */
 export function addrOf(o: Op): Temp | -1 {
   switch (o.op) {
     case "load": case "store": case "xint": case "xload": case "xstore": case "xarith": case "xcvtt": case "xcomi": case "x87": return o.addr;
@@ -290,8 +311,9 @@ export function formatOp(o: Op): string {
     case "bin": return `${t(o.dst)} = ${o.fn} ${t(o.a)}, ${t(o.b)}`;
     case "un": return `${t(o.dst)} = ${o.fn} ${t(o.a)}`;
     case "select": return `${t(o.dst)} = ${t(o.cond)} ? ${t(o.a)} : ${t(o.b)}`;
-    case "load": return `${t(o.dst)} = load${o.size * 8} [${t(o.addr)}]  @${o.insn}`;
-    case "store": return `store${o.size * 8} [${t(o.addr)}], ${t(o.src)}  @${o.insn}`;
+    case "load": return `${t(o.dst)} = load${o.size * 8} [${t(o.addr)}]${o.unchecked ? " unchecked" : ""}  @${o.insn}`;
+    case "store": return `store${o.size * 8} [${t(o.addr)}], ${t(o.src)}${o.unchecked ? " unchecked" : ""}  @${o.insn}`;
+    case "checkrange": return `check ${o.write ? "writable" : "readable"} [${t(o.lo)}..${t(o.hi)}]  @${o.insn}`;
     case "guard": return `guard ${t(o.ok)}  @${o.insn}`;
     case "div64": return `${t(o.q)}, ${t(o.r)} = ${o.signed ? "idiv" : "div"} ${t(o.hi)}:${t(o.lo)}, ${t(o.d)}  @${o.insn}`;
     case "setflags": return `${o.when !== undefined ? `if ${t(o.when)}: ` : ""}flags = kind${o.kind}.${8 << o.size} res=${t(o.res)} a=${t(o.a)} b=${t(o.b)}${o.cf >= 0 ? ` cf=${t(o.cf)}` : ""}`;

@@ -112,13 +112,20 @@ export function formRegion(mem: Memory, eip: number, o: FormOptions): FormedBloc
     queue.push(...successors(last), ...(jumpTable ?? []));
   }
   for (const target of new Set(blocks.map(({ insns }) => thunkCallTarget(insns[insns.length - 1])))) {
-    if (target === undefined || blocks.some((b) => b.start === target)) continue;
+    if (target === undefined || !thunkBytesAt(mem, target) || blocks.some((b) => b.start === target)) continue;
     const insns = decodedAt(mem, target, o.decoded) ?? decodeFrom(mem, target);
     const length = insns.length ? insns[insns.length - 1].next - target : 0;
     if (thunkRegOf(insns) === undefined || o.skipPage && pagesOf({ start: target, length }).some(o.skipPage)) continue;
     blocks.push({ start: target, insns, code: mem.u8.slice(target, target + length) });
   }
   return blocks;
+}
+
+/** Whether the bytes at a are those of a thunk (thunkRegOf decides), within one executable page: a cheap test before decoding. */
+function thunkBytesAt(mem: Memory, a: number): boolean {
+  const u8 = mem.u8;
+  return (a & (PAGE_SIZE - 1)) <= PAGE_SIZE - 4 && (mem.perm[a >>> PAGE_SHIFT] & PROT_EXEC) !== 0 &&
+    u8[a] === 0x8b && (u8[a + 1] & 0xc7) === 0x04 && u8[a + 2] === 0x24 && u8[a + 3] === 0xc3;
 }
 
 /** The target of a direct call, the only kind that may reach a thunk the lifter replaces. */

@@ -7,8 +7,8 @@
  * has one per checked memory access.
  *
  * Folded: a constant (wherever it is read); a pure operation (getreg, bin,
- * un, select) read exactly once, not as a memory address (the checks read an
- * address two or three times), and — for a getreg, or anything folded into
+ * un, select) read exactly once, not as the address of a checked access (the
+ * checks read an address two or three times), and — for a getreg, or anything folded into
  * an expression that contains one — only when nothing may change that
  * register between its definition and the place where the folded
  * expression is finally evaluated (a setreg of it, or an executor call).
@@ -20,7 +20,7 @@
  * The other temporaries get locals by a linear scan over the block: a local
  * is free again after the last read of the temporary it holds.
  */
-import { addrOf, readsInto, writesInto, type Op, type Temp } from "./ir.ts";
+import { addrOf, readsInto, writesInto, writesRegsBehind, type Op, type Temp } from "./ir.ts";
 
 export interface TempPlan {
   /** Whether temporary t is folded into its reader (the backend keeps its expression instead of a local). */
@@ -40,8 +40,7 @@ function pureDst(o: Op): Temp {
 }
 
 /** Operations after which a register may hold a different value. */
-const clobbers = (o: Op, reg: number) =>
-  (o.op === "setreg" && o.reg === reg) || o.op === "interp" || o.op === "strop" || o.op === "x87" || o.op === "xarith" || o.op === "xcvtt" || o.op === "xcomi";
+const clobbers = (o: Op, reg: number) => (o.op === "setreg" && o.reg === reg) || writesRegsBehind(o.op);
 const deferred = (o: Op) => o.op === "setflags" && o.when === undefined;
 
 /**
@@ -70,7 +69,7 @@ export function planTemps(ops: Op[], temps: number): TempPlan {
     const o = ops[i], at = deferred(o) ? n : i;
     for (let j = readsInto(o, t5) - 1; j >= 0; j--) { uses[t5[j]]++; usePos[t5[j]] = at; }
     const a = addrOf(o);
-    if (a >= 0) asAddr[a] = 1;
+    if (a >= 0 && !((o.op === "load" || o.op === "store") && o.unchecked)) asAddr[a] = 1;
   }
   // Backwards, so a reader's own folding is known: finalPos is where a folded expression is evaluated.
   // Plain arrays: small ones are made in V8's young generation, typed arrays of this size outside it.

@@ -48,7 +48,7 @@ import { Translator } from "../../src/translate/translator.ts";
 import { vmmImports } from "../../src/translate/imports.ts";
 import { CodeCache } from "../../src/vmm/codecache.ts";
 import { GuestFault, SIGILL } from "../../src/core/fault.ts";
-import { FPU_OFF, LINK_BUDGET, PAGE_SIZE, PROT_EXEC, PROT_READ, PROT_WRITE, S_EIP, S_EXIT, S_DIRECT, S_LINK_BUDGET, S_LINKS, S_RETIRED, S_SEGBASE, S_SEL, XMM_OFF, XMM_SIZE } from "../../src/core/layout.ts";
+import { FPU_OFF, LINK_BUDGET, PAGE_SIZE, PROT_EXEC, PROT_READ, PROT_WRITE, S_EIP, S_EXIT, S_DIRECT, S_LINK_BUDGET, S_LINKS, S_LOOKUPS, S_RETIRED, S_SEGBASE, S_SEL, XMM_OFF, XMM_SIZE } from "../../src/core/layout.ts";
 import { Memory } from "../../src/core/memory.ts";
 
 // ---------------------------------------------------------------- layout
@@ -532,6 +532,8 @@ export interface TransRig extends Rig {
   linkedBranches(): number;
   /** Translations translated code has entered itself (direct-chain), in total. */
   directChains(): number;
+  /** Directory lookups the dispatcher has made, in total. */
+  lookups(): number;
   /** Called from onCodeWrite so a Translator can forget the page. */
   forget: ((page: number, remapped: boolean) => void) | null;
   /** Instructions translated code has run through the interpreter's executor (the interp import) since the last setup. */
@@ -559,6 +561,7 @@ export function makeTransRig(): TransRig {
     retiredTranslated: () => new Float64Array(rig.mem.wasm.buffer, s.byteOffset, 64)[S_RETIRED / 2],
     linkedBranches: () => new Float64Array(rig.mem.wasm.buffer, s.byteOffset, 64)[S_LINKS / 2],
     directChains: () => new Float64Array(rig.mem.wasm.buffer, s.byteOffset, 64)[S_DIRECT / 2],
+    lookups: () => new Float64Array(rig.mem.wasm.buffer, s.byteOffset, 64)[S_LOOKUPS / 2],
   };
   const interpWrite = rig.mem.onCodeWrite;
   rig.mem.onCodeWrite = (page, remapped) => { interpWrite(page, remapped); cache.invalidatePage(page); t.forget?.(page, remapped); };

@@ -4,8 +4,8 @@
  * Every flag-setting instruction is lifted to a `setflags` that stores the
  * lazy flag state (interp/flags.ts). That state is observable by a later
  * `cond`, at every exit (the next block may read any flag), and at every
- * possible bail-out (a load, store or guard: the interpreter then resumes
- * with the state as of that instruction). A `setflags` followed by another
+ * possible bail-out (a checked load or store, a checkrange or a guard: the
+ * interpreter then resumes with the state as of that instruction). A `setflags` followed by another
  * `setflags` with none of those in between is dead. An `updflags` (rotates:
  * CF and OF only) is dead under the same rule — unless it writes a flag no
  * record holds (cld/std: DF) — but when kept it carries the
@@ -32,9 +32,10 @@ import { ARITH } from "../../interp/flags.ts";
 import { readsInto, type Block, type Op } from "../ir.ts";
 
 /** Operations that read the flags, or may leave the block (where the flags must be as the guest left them). Switches, not Sets: this runs for every operation translated. */
-function observesFlags(op: Op["op"]): boolean {
-  switch (op) {
-    case "cond": case "exit": case "exitif": case "load": case "store": case "guard": case "div64": case "interp": case "strop":
+function observesFlags(o: Op): boolean {
+  switch (o.op) {
+    case "load": case "store": return !o.unchecked;
+    case "cond": case "exit": case "exitif": case "checkrange": case "guard": case "div64": case "interp": case "strop":
     case "xint": case "xload": case "xstore": case "xarith": case "xcvtt": case "xcomi": case "x87": return true;
     default: return false;
   }
@@ -54,7 +55,7 @@ export function deadFlags(block: Block): void {
   for (let k = block.ops.length - 1; k >= 0; k--) {
     const o = block.ops[k];
     if (pure(o.op) && !used[(o as { dst: number }).dst]) keep[k] = false;
-    else if (observesFlags(o.op)) live = true;
+    else if (observesFlags(o)) live = true;
     else if (o.op === "setflags" && o.when === undefined) {
       keep[k] = live;
       live = false;

@@ -13,6 +13,7 @@ import { cmpJccFusion } from "./cmp-jcc-fusion.ts";
 import { deadFlags } from "./dead-flags.ts";
 import { directChain } from "./direct-chain.ts";
 import { linkBlocks } from "./link-blocks.ts";
+import { mergeChecks } from "./merge-checks.ts";
 import { nestCalls } from "./nest-calls.ts";
 import { regCache } from "./reg-cache.ts";
 
@@ -28,6 +29,7 @@ const eachBlock = (f: (b: Block) => void) => (blocks: Block[]) => blocks.forEach
 
 export const PASSES: readonly Pass[] = [
   { name: "cmp-jcc-fusion", description: "evaluate jcc/setcc/cmovcc/adc carries from the flag producer's operands", run: eachBlock(cmpJccFusion) },
+  { name: "merge-checks", description: "check a block's memory accesses off one base once, over the range they span", run: eachBlock(mergeChecks) },
   { name: "dead-flags", description: "drop flag records overwritten before any read, exit or bail-out, and what only they used", run: eachBlock(deadFlags) },
   { name: "reg-cache", description: "keep guest registers in WebAssembly locals across the translation module", run: eachBlock(regCache) },
   { name: "link-blocks", description: "branch between the blocks of a module (and to predicted return sites) without the dispatcher", run: linkBlocks },
