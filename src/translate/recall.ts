@@ -120,10 +120,14 @@ export class Recall {
     return coming ? "coming" : undefined;
   }
 
-  /** Installs region r of module m if all its blocks are mapped executable with their stored bytes; whether it was. */
+  /**
+   * Installs region r of module m if all its blocks are mapped executable with their stored bytes;
+   * whether it was. A block with a translation already (a PIC thunk's, which many regions hold:
+   * pipeline.ts formRegion) keeps it; a region with nothing left to install is left alone.
+   */
   private install(m: number, r: number): boolean {
     const region = this.modules[m].regions[r], mem = this.mem;
-    if (region.some((b) => this.cache.has(b.start))) return false;
+    if (region.every((b) => this.cache.has(b.start))) return false;
     for (const b of region) {
       for (let p = b.start >>> PAGE_SHIFT; p <= (b.start + b.length - 1) >>> PAGE_SHIFT; p++) if (!(mem.perm[p] & PROT_EXEC)) return false;
       if (!sameBytes(mem.u8, b)) return this.mismatch(m, r);
@@ -136,6 +140,7 @@ export class Recall {
     const share = this.modules[m].wasm.length / this.modules[m].regions.reduce((n, x) => n + x.length, 0);
     this.cache.reserve(share * region.length, region.length);
     for (const b of region) {
+      if (this.cache.has(b.start)) continue;
       this.cache.install({ eip: b.start, pages, guestInsns: b.insns, fn: exports[`b${b.n}`] as (...args: unknown[]) => unknown }, share);
       this.stats.installed.blocks++;
       this.stats.installed.guestInsns += b.insns;
