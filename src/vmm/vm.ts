@@ -21,11 +21,11 @@ import { DEFAULT_TCACHE_SIZE, tcacheFile, tcacheKey } from "../translate/tcache.
 import type { RecallStats } from "../translate/recall.ts";
 
 /**
- * Blocks a region takes at most. Staged: 32, against 16 before, took bash, gawk, lua and sqlite
- * 10-16 % less time in translated code at size small, python3 no more (papers/lab-notes.md); bbt
- * translates every block before its first run, so its regions stay small.
+ * Blocks a region takes at most. Staged: 32 took bash, gawk, lua and sqlite 10-16 % less time in
+ * translated code at size small, but dijkstra at ref 1.7x more, its loop split between regions
+ * (papers/lab-notes.md); bbt translates every block before its first run, so its regions stay small.
  */
-const STAGED_REGION_BLOCKS = 32, BBT_REGION_BLOCKS = 8;
+const STAGED_REGION_BLOCKS = 16, BBT_REGION_BLOCKS = 8;
 
 export const MODES: readonly Mode[] = ["interp", "bbt", "staged"];
 export type { Mode };
