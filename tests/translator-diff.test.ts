@@ -752,18 +752,20 @@ describe("blocks linked inside a translation module (link-blocks)", () => {
 const LOOP_STEPS = 100_000;
 /** f's offset in those cases: on the page after its caller's, so it can change while the caller's translation lives. */
 const F = PAGE_SIZE;
-/** A loop calling f (add edx, addend), which the translator puts in a module of its own (translated first). */
-const caller = (index: number, calls: number, addend: number) => manual(index, [
+/** A loop of calls of f (the code at F), each followed by add eax, reg (its ModRM byte). */
+const callLoop = (index: number, calls: number, addModrm: number, f: number[][], regs: Parameters<typeof manual>[2]) => manual(index, [
   [0xb9, ...le(calls)],        // 0: mov ecx, calls
   [0xe8, ...le(F - 10)],       // 5: loop: call f
-  [0x01, 0xd0],                // 10: add eax, edx
+  [0x01, addModrm],            // 10: add eax, reg
   [0x49],                      // 12: dec ecx
   [0x75, 0xf6],                // 13: jnz loop
   [0xc3],                      // 15: ret
   ...new Array(F - 16).fill([0x90]),
-  [0x83, 0xc2, addend],        // F: f: add edx, addend
-  [0xc3],                      // F + 3: ret
-], { eax: 0, edx: 0 });
+  ...f,                        // F
+], regs);
+/** A loop calling f (F: add edx, addend; F + 3: ret), which the translator puts in a module of its own (translated first). */
+const caller = (index: number, calls: number, addend: number) =>
+  callLoop(index, calls, 0xd0, [[0x83, 0xc2, addend], [0xc3]], { eax: 0, edx: 0 });
 
 /**
  * Runs cases translated on rig B under each of configs, one Translator each (closed after the
@@ -952,17 +954,8 @@ describe("calls of PIC thunks (mov reg, [esp]; ret) as the thunk's effect", () =
   const { runOne } = enteringRunner(configs);
   const at = (offset: number) => caseAddr(0) + offset;
   const MOV_EBX_ESP = [0x8b, 0x1c, 0x24];
-  /** A loop calling the code at F, then adding ebx to eax. */
-  const callsF = (index: number, f: number[][], regs = {}) => manual(index, [
-    [0xb9, ...le(1000)],         // 0: mov ecx, 1000
-    [0xe8, ...le(F - 10)],       // 5: loop: call F
-    [0x01, 0xd8],                // 10: add eax, ebx
-    [0x49],                      // 12: dec ecx
-    [0x75, 0xf6],                // 13: jnz loop
-    [0xc3],                      // 15: ret
-    ...new Array(F - 16).fill([0x90]),
-    ...f,                        // F
-  ], { eax: 0, ebx: 0, ...regs });
+  /** A loop of 1000 calls of the code at F, each followed by add eax, ebx. */
+  const callsF = (index: number, f: number[][], regs = {}) => callLoop(index, 1000, 0xd8, f, { eax: 0, ebx: 0, ...regs });
   /** Runs c in every configuration against the interpreter; returns the runs with their directory lookups. */
   const same = (c: Case) => {
     loadBatch(rigA, [c]);
