@@ -242,6 +242,11 @@ export function writesRegsBehind(op: Op["op"]): boolean {
   }
 }
 
+/** The guest address temporary of an access whose backend code checks it (not one a checkrange covers), or -1. */
+export function checkedAddrOf(o: Op): Temp | -1 {
+  return (o.op === "load" || o.op === "store") && o.unchecked ? -1 : addrOf(o);
+}
+
 /** The guest address temporary an operation reads (an access), or -1. */
 export function addrOf(o: Op): Temp | -1 {
   switch (o.op) {

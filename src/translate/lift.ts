@@ -499,10 +499,13 @@ function x87(fn: X87Fn, pops = 0, konst?: number): Lift {
   };
 }
 
-function jump(b: Builder, target: Temp): "exit" {
-  b.emit({ op: "exit", target, count: b.k + 1 });
+function jump(b: Builder, target: Temp, retired = b.k + 1): "exit" {
+  b.emit({ op: "exit", target, count: retired });
   return "exit";
 }
+
+/** The register the PIC thunk a direct call reaches loads (Builder.thunks), or undefined for any other call. */
+const thunkCalled = (b: Builder, i: Insn): number | undefined => (i.k0 === K_REL ? b.thunks?.get(i.target) : undefined);
 
 const LIFTS: Record<string, Lift> = {
   ...Object.fromEntries(Object.keys(ALU_KIND).map((n) => [n, alu(n)])),
@@ -701,7 +704,7 @@ const LIFTS: Record<string, Lift> = {
   },
   call(b, i) {
     need32(i);
-    const thunkReg = i.k0 === K_REL ? b.thunks?.get(i.target) : undefined;
+    const thunkReg = thunkCalled(b, i);
     if (thunkReg !== undefined) {
       // The call, the thunk's mov reg, [esp] and its ret: the return address is pushed and loaded
       // back (the load faults where the mov would), ESP ends where it began, and the block goes on
@@ -710,8 +713,7 @@ const LIFTS: Record<string, Lift> = {
       const top = b.bin("sub", b.slot(R_ESP), b.c(4));
       b.store(4, top, b.c(i.next));
       b.set(thunkReg, b.load(4, top));
-      b.emit({ op: "exit", target: b.c(i.next), count: b.k + 3 });
-      return "exit";
+      return jump(b, b.c(i.next), b.k + 3);
     }
     const t = i.k0 === K_REL ? b.c(i.target) : b.get(i, i.k0, 2);
     push32(b, b.c(i.next));
@@ -786,7 +788,7 @@ export function liftBlock(insns: Insn[], stops?: Map<string, number>, x87Model: 
     }
     addrs.push(i.addr);
     end = i.next;
-    if (how === "exit") return { start: insns[0].addr, addrs, length: end - insns[0].addr, endsInCall: i.row.attrs.has("call") && !(i.k0 === K_REL && thunks?.has(i.target)), ops: b.ops, temps: b.temps, cached: new Set() };
+    if (how === "exit") return { start: insns[0].addr, addrs, length: end - insns[0].addr, endsInCall: i.row.attrs.has("call") && thunkCalled(b, i) === undefined, ops: b.ops, temps: b.temps, cached: new Set() };
   }
   if (!addrs.length) return null;
   b.k = addrs.length;

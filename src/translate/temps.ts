@@ -20,7 +20,7 @@
  * The other temporaries get locals by a linear scan over the block: a local
  * is free again after the last read of the temporary it holds.
  */
-import { addrOf, readsInto, writesInto, writesRegsBehind, type Op, type Temp } from "./ir.ts";
+import { checkedAddrOf, readsInto, writesInto, writesRegsBehind, type Op, type Temp } from "./ir.ts";
 
 export interface TempPlan {
   /** Whether temporary t is folded into its reader (the backend keeps its expression instead of a local). */
@@ -68,8 +68,8 @@ export function planTemps(ops: Op[], temps: number): TempPlan {
   for (let i = 0; i < n; i++) {
     const o = ops[i], at = deferred(o) ? n : i;
     for (let j = readsInto(o, t5) - 1; j >= 0; j--) { uses[t5[j]]++; usePos[t5[j]] = at; }
-    const a = addrOf(o);
-    if (a >= 0 && !((o.op === "load" || o.op === "store") && o.unchecked)) asAddr[a] = 1;
+    const a = checkedAddrOf(o);
+    if (a >= 0) asAddr[a] = 1;
   }
   // Backwards, so a reader's own folding is known: finalPos is where a folded expression is evaluated.
   // Plain arrays: small ones are made in V8's young generation, typed arrays of this size outside it.
