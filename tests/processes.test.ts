@@ -4,7 +4,8 @@
  * busybox leave no host fd, thread or guest process behind; a deadlock
  * among guest processes ends the run with one line, and --timeout a run
  * whose processes all wait; --strace marks lines with the pid; --max-insns
- * counts every process's instructions.
+ * counts every process's instructions, and its line prints whichever process
+ * reaches it.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -43,6 +44,16 @@ describe.skipIf(!present)("processes: busybox pipelines", () => {
     const r = await cdvm(["run", "--timeout", "1", "--argv0", "busybox", BUSYBOX, "sh", "-c", "sleep 5 | cat; echo done"]);
     expect(r.status).toBe(152);
     expect(oneLine(r)).toMatch(/^cdvm: guest killed by SIGXCPU: --timeout reached after 1\.\d s while every process waited$/);
+    expect(r.stdout.toString()).toBe("");
+  });
+
+  it("--max-insns reached in a child, while its parent waits, ends the run with the limit's line", async () => {
+    // The shell has retired ~90 k instructions when it forks the subshell and waits for it; the
+    // limit is checked between blocks, so the count may pass it by a few.
+    const loop = "(i=0; while [ $i -lt 20000 ]; do i=$((i+1)); done); echo done";
+    const r = await cdvm(["run", "--max-insns", "1000000", "--argv0", "busybox", BUSYBOX, "sh", "-c", loop]);
+    expect(r.status).toBe(124);
+    expect(oneLine(r)).toMatch(/^cdvm: stopped after 100\d{4} guest instructions \(--max-insns\) at eip 0x[0-9a-f]{8}$/);
     expect(r.stdout.toString()).toBe("");
   });
 });

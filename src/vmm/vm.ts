@@ -166,8 +166,9 @@ export function runGuest(bytes: Uint8Array, argv: string[], env: string[], opts:
     // started made V8 deoptimize the interpreter's compiled stores (node --trace-deopt shows it).
     const interpWrite = proc.mem.onCodeWrite;
     proc.mem.onCodeWrite = (page, remapped) => { interpWrite(page, remapped); tier?.onCodeWrite(page, remapped); };
-    // Another process's end is its parent's business, as on Linux; the first one's is the run's.
-    const childReport = (line: string) => { if (verbose) report(`[pid ${proc.pid}] ${line}`); };
+    // Another process's end is its parent's business, as on Linux (quietEnd); the first one's is
+    // the run's. A limit reached in any process ends the run, so its line always prints.
+    const childReport = verbose ? (line: string) => report(`[pid ${proc.pid}] ${line}`) : report;
     const dispatcher: Dispatcher = new Dispatcher(interp, proc.mem, {
       mode, threshold: opts.threshold ?? DEFAULT_THRESHOLD, maxInsns: opts.maxInsns, timeoutMs: opts.timeoutMs,
       report: proc.pid === GUEST_PID ? report : childReport, quietEnd: proc.pid !== GUEST_PID && !verbose, tier,
