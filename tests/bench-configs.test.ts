@@ -19,6 +19,9 @@ describe("bench configurations", () => {
     const level = parseConfig("staged:nice=0");
     expect(level.name).toBe("staged:nice=0");
     expect(cdvmRunArgs(level)).toEqual(["--mode", "staged", "--no-tcache", "--translator-nice", "0"]);
+    const wide = parseConfig("staged:blocks=32:nice=0");
+    expect(wide.name).toBe("staged:nice=0:blocks=32");
+    expect(cdvmRunArgs(wide)).toEqual(["--mode", "staged", "--no-tcache", "--translator-nice", "0", "--region-blocks", "32"]);
   });
   it("expands presets from the pass registry", () => {
     expect(parseConfigList("ablation").map((c) => c.name)).toEqual(["staged", ...DEFAULT_PASS_NAMES.map((p) => `staged:-${p}`)]);
@@ -26,6 +29,6 @@ describe("bench configurations", () => {
     expect(parseConfigList("interp,interp,default").map((c) => c.name)).toEqual(["interp", "bbt", "staged", "native", "qemu"]);
   });
   it("rejects bad strings", () => {
-    for (const bad of ["fast", "staged:-nope", "staged:opt=9", "interp:threshold=5", "native:-dead-flags", "staged:threshold", "interp:x87=f32", "staged:tcache=cold", "interp:tcache=warm", "staged:nice=20", "interp:nice=5"]) expect(() => parseConfig(bad), bad).toThrow();
+    for (const bad of ["fast", "staged:-nope", "staged:opt=9", "interp:threshold=5", "native:-dead-flags", "staged:threshold", "interp:x87=f32", "staged:tcache=cold", "interp:tcache=warm", "staged:nice=20", "interp:nice=5", "staged:blocks=0", "staged:blocks=257", "interp:blocks=8"]) expect(() => parseConfig(bad), bad).toThrow();
   });
 });

@@ -375,6 +375,7 @@ describe.concurrent("cdvm run: command-line problems", () => {
     ["unknown option", ["run", "--no-such-option", bin("exit42")]],
     ["unknown command", ["frobnicate"]],
     ["option without its value", ["run", "--mode"]],
+    ["--region-blocks out of range", ["run", "--region-blocks", "0", bin("exit42")]],
   ])("usage error (%s) is status 2, one line, no stack trace", async (_what, args) => {
     const r = await cdvm(args);
     expect(r.status).toBe(2);

@@ -11,6 +11,7 @@
  *     opt=N                  --binaryen-opt N
  *     cache=BYTES            --code-cache-size BYTES
  *     nice=N                 --translator-nice N
+ *     blocks=N               --region-blocks N
  *     x87=MODEL              --x87 MODEL (f80 or f64; interp takes it too)
  *     tcache=warm            a persistent translation cache filled by one
  *                            untimed run of the benchmark first (otherwise
@@ -25,6 +26,7 @@
  */
 import { DEFAULT_PASS_NAMES, PASS_NAMES } from "../translate/passes/index.ts";
 import { X87_MODEL_NAMES, type X87ModelName } from "../interp/x87-model.ts";
+import { MAX_REGION_BLOCKS } from "../vmm/vm.ts";
 
 export type ConfigKind = "native" | "qemu" | "cdvm";
 export const CDVM_MODES = ["interp", "bbt", "staged"] as const;
@@ -41,6 +43,7 @@ export interface BenchConfig {
   opt?: number;
   cacheSize?: number;
   nice?: number;
+  regionBlocks?: number;
   x87?: X87ModelName;
   tcache?: "warm";
 }
@@ -87,6 +90,10 @@ export function parseConfig(text: string): BenchConfig {
       case "opt": c.opt = whole(val, "opt", 4); break;
       case "cache": c.cacheSize = whole(val, "cache"); break;
       case "nice": c.nice = whole(val, "nice", 19); break;
+      case "blocks":
+        c.regionBlocks = whole(val, "blocks", MAX_REGION_BLOCKS);
+        if (!c.regionBlocks) throw new ConfigError(`blocks= takes 1 to ${MAX_REGION_BLOCKS} in '${text}'`);
+        break;
       case "passes": c.passes = val === "" ? [] : val.split("+").map(knownPass); break;
       case "x87":
         if (!(X87_MODEL_NAMES as string[]).includes(val)) throw new ConfigError(`unknown x87 model '${val}' in '${text}' (models: ${X87_MODEL_NAMES.join(", ")})`);
@@ -96,10 +103,10 @@ export function parseConfig(text: string): BenchConfig {
         if (val !== "warm") throw new ConfigError(`tcache= takes 'warm' in '${text}'`);
         c.tcache = val;
         break;
-      default: throw new ConfigError(`unknown modifier '${key}' in '${text}' (known: -PASS, passes=, threshold=, opt=, cache=, nice=, x87=, tcache=)`);
+      default: throw new ConfigError(`unknown modifier '${key}' in '${text}' (known: -PASS, passes=, threshold=, opt=, cache=, nice=, blocks=, x87=, tcache=)`);
     }
   }
-  if (c.mode === "interp" && (c.disablePasses.length || c.passes || c.threshold !== undefined || c.opt !== undefined || c.cacheSize !== undefined || c.nice !== undefined || c.tcache)) {
+  if (c.mode === "interp" && (c.disablePasses.length || c.passes || c.threshold !== undefined || c.opt !== undefined || c.cacheSize !== undefined || c.nice !== undefined || c.regionBlocks !== undefined || c.tcache)) {
     throw new ConfigError(`'${text}': interp takes no translator modifiers`);
   }
   c.name = configName(c);
@@ -116,6 +123,7 @@ export function configName(c: BenchConfig): string {
   if (c.opt !== undefined) parts.push(`opt=${c.opt}`);
   if (c.cacheSize !== undefined) parts.push(`cache=${c.cacheSize}`);
   if (c.nice !== undefined) parts.push(`nice=${c.nice}`);
+  if (c.regionBlocks !== undefined) parts.push(`blocks=${c.regionBlocks}`);
   if (c.x87 !== undefined) parts.push(`x87=${c.x87}`);
   if (c.tcache) parts.push(`tcache=${c.tcache}`);
   return parts.join(":");
@@ -144,12 +152,13 @@ export function cdvmRunArgs(c: BenchConfig, tcacheDir?: string): string[] {
   if (c.opt !== undefined) a.push("--binaryen-opt", String(c.opt));
   if (c.cacheSize !== undefined) a.push("--code-cache-size", String(c.cacheSize));
   if (c.nice !== undefined) a.push("--translator-nice", String(c.nice));
+  if (c.regionBlocks !== undefined) a.push("--region-blocks", String(c.regionBlocks));
   if (c.x87 !== undefined) a.push("--x87", c.x87);
   return a;
 }
 
 /** What the configuration differs in from plain `staged` — used by the report to find ablation and threshold rows. */
 export function describeConfig(c: BenchConfig): { baseline: string; disabled: string[]; threshold?: number; otherwise: boolean } {
-  const otherwise = c.kind !== "cdvm" || c.mode !== "staged" || c.passes !== undefined || c.opt !== undefined || c.cacheSize !== undefined || c.nice !== undefined || c.x87 !== undefined || c.tcache !== undefined;
+  const otherwise = c.kind !== "cdvm" || c.mode !== "staged" || c.passes !== undefined || c.opt !== undefined || c.cacheSize !== undefined || c.nice !== undefined || c.regionBlocks !== undefined || c.x87 !== undefined || c.tcache !== undefined;
   return { baseline: "staged", disabled: c.disablePasses, threshold: c.threshold, otherwise };
 }

@@ -5,7 +5,7 @@
 import { Command, Option } from "commander";
 import { runCommand } from "./run.ts";
 import { PASSES } from "../translate/passes/index.ts";
-import { DEFAULT_BINARYEN_OPT, DEFAULT_CODE_CACHE, DEFAULT_THRESHOLD, DEFAULT_TRANSLATOR_NICE } from "../vmm/vm.ts";
+import { BBT_REGION_BLOCKS, DEFAULT_BINARYEN_OPT, DEFAULT_CODE_CACHE, DEFAULT_THRESHOLD, DEFAULT_TRANSLATOR_NICE, MAX_REGION_BLOCKS, STAGED_REGION_BLOCKS } from "../vmm/vm.ts";
 import { disasmMain } from "./disasm.ts";
 import { DEFAULT_X87_MODEL } from "../interp/x87-model.ts";
 import { EXIT_USAGE, EXIT_VMM } from "../core/status.ts";
@@ -46,6 +46,7 @@ program
   .option("--binaryen-passes <list>", "explicit Binaryen passes instead of an optimize level")
   .option("--code-cache-size <bytes>", `translation cache budget; flushed whole when full (default ${DEFAULT_CODE_CACHE})`)
   .option("--translator-nice <0-19>", `run translation's threads this much below the guest's, Linux nice steps (default ${DEFAULT_TRANSLATOR_NICE})`)
+  .option("--region-blocks <n>", `blocks a translated region takes at most, 1-${MAX_REGION_BLOCKS} (default ${STAGED_REGION_BLOCKS} staged, ${BBT_REGION_BLOCKS} bbt)`)
   .option("--dump-translations <dir>", "write guest code, IR after each pass and WebAssembly text per translation (no --tcache then)")
   .option("--tcache <dir>", `persistent translation cache directory (default ${defaultTCacheDir()})`)
   .option("--no-tcache", "neither use nor write the persistent translation cache")

@@ -10,7 +10,7 @@
  * most its fstat size, so its reading is bounded whatever the file is.
  */
 import * as fs from "node:fs";
-import { MODES, runGuest, type Mode, type RunStats } from "../vmm/vm.ts";
+import { MAX_REGION_BLOCKS, MODES, runGuest, type Mode, type RunStats } from "../vmm/vm.ts";
 import type { RecallStats } from "../translate/recall.ts";
 import { X87_MODEL_NAMES, type X87ModelName } from "../interp/x87-model.ts";
 import { EXIT_NOEXEC, EXIT_NOTFOUND, UsageError } from "../core/status.ts";
@@ -41,6 +41,7 @@ export interface RunCliOptions {
   binaryenPasses?: string;
   codeCacheSize?: string;
   translatorNice?: string;
+  regionBlocks?: string;
   dumpTranslations?: string;
   /** The directory; false: --no-tcache; undefined: the default directory. */
   tcache?: string | false;
@@ -169,6 +170,8 @@ export function runCommand(program: string, args: string[], o: RunCliOptions): n
     const codeCacheSize = parseCount(o.codeCacheSize, "--code-cache-size");
     const translatorNice = parseCount(o.translatorNice, "--translator-nice");
     if (translatorNice !== undefined && translatorNice > 19) throw new UsageError("--translator-nice takes 0 to 19");
+    const regionBlocks = parseCount(o.regionBlocks, "--region-blocks");
+    if (regionBlocks !== undefined && !(regionBlocks >= 1 && regionBlocks <= MAX_REGION_BLOCKS)) throw new UsageError(`--region-blocks takes 1 to ${MAX_REGION_BLOCKS}`);
     const tcacheSize = parseCount(o.tcacheSize, "--tcache-size");
     const tcache = o.tcache === false ? undefined : o.tcache ?? defaultTCacheDir();
     const passes = parseList(o.passes), disablePasses = o.disablePass.flatMap((p) => parseList(p) ?? []);
@@ -193,7 +196,7 @@ export function runCommand(program: string, args: string[], o: RunCliOptions): n
         mode: o.mode as Mode, x87: o.x87 as X87ModelName, maxInsns, timeoutMs, maxMemory, root: o.root, strace: o.strace,
         strict: o.strict, warn: o.warn || o.stats, execfn: program, threshold, passes, disablePasses, binaryenOpt,
         binaryenPasses: parseList(o.binaryenPasses), codeCacheSize, dumpTranslations: o.dumpTranslations, tcache, tcacheSize,
-        translatorNice,
+        translatorNice, regionBlocks,
       });
     } catch (e) {
       if (statsFd !== undefined) { fs.closeSync(statsFd); fs.rmSync(o.statsJson!, { force: true }); }

@@ -10,10 +10,11 @@
  * Lifting and the passes on the guest's thread, their IR sent to the worker
  * as JSON, cost python3's start-up ~0.3 s of its 2 s.
  *
- * A region is the block at EIP and, breadth first, the blocks its direct
- * branches reach and the entries of the jump table a switch's indirect jmp
- * reads (jumpTableOf), up to maxBlocks; in staged mode only blocks the
- * interpreter has entered, so cold paths do not fill it. The region's
+ * A region is the block at EIP and the blocks its direct branches reach and
+ * the entries of the jump table a switch's indirect jmp reads (jumpTableOf),
+ * up to maxBlocks: breadth first, or in staged mode hottest first (the
+ * interpreter's entry counts) and only blocks the interpreter has entered,
+ * so a loop's blocks come before the cold paths leaving it. The region's
  * blocks branch to each other directly (link-blocks). A region also takes
  * the block of every PIC thunk its calls reach (thunkRegOf), even one
  * translated already or past maxBlocks: the lifter turns such a call into
@@ -47,8 +48,11 @@ export interface FormOptions {
   skip?: (eip: number) => boolean;
   /** Pages whose blocks are not to be translated (code rewritten too often). */
   skipPage?: (page: number) => boolean;
-  /** Staged mode: whether the interpreter has entered the block at eip; blocks other than the first are taken only if so. */
-  entered?: (eip: number) => boolean;
+  /**
+   * Staged mode: the interpreter's entries of the block at eip (a hashed profile: a collision may
+   * add another block's). Blocks other than the first are taken only if entered, hottest first.
+   */
+  heat?: (eip: number) => number;
   /**
    * The instructions of the block at eip as the interpreter decoded them, while its bytes are
    * unchanged (none: decode afresh). The same decodeBlock made them from the same bytes, so
@@ -99,9 +103,9 @@ export function formRegion(mem: Memory, eip: number, o: FormOptions): FormedBloc
   const blocks: FormedBlock[] = [];
   const queue = [start], seen = new Set<number>();
   while (queue.length && blocks.length < o.maxBlocks) {
-    const at = queue.shift()!;
+    const at = queue.splice(o.heat ? hottest(queue, o.heat) : 0, 1)[0];
     if (seen.has(at) || o.skip?.(at)) continue;
-    if (at !== start && o.entered && !o.entered(at)) continue;
+    if (at !== start && o.heat && !o.heat(at)) continue;
     seen.add(at);
     const insns = decodedAt(mem, at, o.decoded) ?? decodeFrom(mem, at);
     if (!insns.length) continue;
@@ -119,6 +123,16 @@ export function formRegion(mem: Memory, eip: number, o: FormOptions): FormedBloc
     blocks.push({ start: target, insns, code: mem.u8.slice(target, target + length) });
   }
   return blocks;
+}
+
+/** The index of queue's hottest block, the first found of equals (so equally hot blocks go breadth first). */
+function hottest(queue: readonly number[], heat: (eip: number) => number): number {
+  let best = 0, most = -1;
+  for (let k = 0; k < queue.length; k++) {
+    const h = heat(queue[k]);
+    if (h > most) [best, most] = [k, h];
+  }
+  return best;
 }
 
 /** Whether the bytes at a are those of a thunk (thunkRegOf decides), within one executable page: a cheap test before decoding. */

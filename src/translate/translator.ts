@@ -86,8 +86,8 @@ export interface TranslatorOptions {
   /** How far below the guest's thread translation's threads run (priority.ts; --translator-nice). */
   nice: number;
   dumpDir?: string;
-  /** Staged mode: whether the interpreter has run the block at eip; a region then grows only into such blocks. */
-  entered?: (eip: number) => boolean;
+  /** Staged mode: the interpreter's entries of the block at eip; a region then grows only into entered blocks, hottest first. */
+  heat?: (eip: number) => number;
   /** The interpreter's instructions of a block it has decoded (pipeline.ts FormOptions.decoded). */
   decoded?: (eip: number) => Insn[] | undefined;
   /** The persistent translation cache's file for this run (none: --no-tcache). */
@@ -200,7 +200,7 @@ export class Translator {
       maxBlocks: this.opts.batchBlocks,
       skip: (at) => this.cache.has(at) || this.pendingEips.has(at) || this.isUntranslatable(at),
       skipPage: (page) => this.volatile(page),
-      entered: this.opts.entered,
+      heat: this.opts.heat,
       decoded: this.opts.decoded,
     });
     this.stats.ms.region += performance.now() - t0;

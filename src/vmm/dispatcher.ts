@@ -325,9 +325,9 @@ export class Dispatcher {
     }, this.opts.threshold));
   }
 
-  /** Whether the interpreter has entered a block at eip (staged mode's profile; a hash collision may say yes). */
-  entered(eip: number): boolean {
-    return this.profile[profileSlot(eip)] > 0;
+  /** The interpreter's entries of the block at eip (staged mode's profile; a hash collision adds another block's). */
+  heat(eip: number): number {
+    return this.profile[profileSlot(eip)];
   }
 
   private end(e: unknown): number {

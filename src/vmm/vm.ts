@@ -25,7 +25,9 @@ import type { RecallStats } from "../translate/recall.ts";
  * translated code at size small, but dijkstra at ref 1.7x more, its loop split between regions
  * (papers/lab-notes.md); bbt translates every block before its first run, so its regions stay small.
  */
-const STAGED_REGION_BLOCKS = 16, BBT_REGION_BLOCKS = 8;
+export const STAGED_REGION_BLOCKS = 16, BBT_REGION_BLOCKS = 8;
+/** --region-blocks' largest value: a region is one WebAssembly function, and the passes scan it whole. */
+export const MAX_REGION_BLOCKS = 256;
 
 export const MODES: readonly Mode[] = ["interp", "bbt", "staged"];
 export type { Mode };
@@ -48,7 +50,8 @@ export interface TranslationOptions {
   codeCacheSize?: number;
   /** How far below the guest's thread translation's threads run (translate/priority.ts; default DEFAULT_TRANSLATOR_NICE). */
   translatorNice?: number;
-  batchBlocks?: number;
+  /** Blocks a region takes at most (--region-blocks; default STAGED_REGION_BLOCKS or BBT_REGION_BLOCKS by mode). */
+  regionBlocks?: number;
   dumpTranslations?: string;
   /** The persistent translation cache's directory (none: not used), and its size cap in bytes. */
   tcache?: string;
@@ -134,7 +137,7 @@ export function runGuest(bytes: Uint8Array, argv: string[], env: string[], opts:
   const first = Process.create(bytes, argv, env, opts);
   const x87 = opts.x87 ?? DEFAULT_X87_MODEL, optLevel = opts.binaryenOpt ?? DEFAULT_BINARYEN_OPT;
   const report = opts.stderr ?? ((line: string) => process.stderr.write(line + "\n"));
-  const batchBlocks = opts.batchBlocks ?? (mode === "bbt" ? BBT_REGION_BLOCKS : STAGED_REGION_BLOCKS);
+  const batchBlocks = opts.regionBlocks ?? (mode === "bbt" ? BBT_REGION_BLOCKS : STAGED_REGION_BLOCKS);
   // Dumps show every translation made, so a run that dumps makes them all.
   const useTCache = opts.tcache !== undefined && mode !== "interp" && !opts.dumpTranslations;
   const key = useTCache ? tcacheKey(bytes, { mode, passes: passes.map((p) => p.name), x87, optLevel, binaryenPasses: opts.binaryenPasses ?? null, batchBlocks }) : "";
@@ -159,7 +162,7 @@ export function runGuest(bytes: Uint8Array, argv: string[], env: string[], opts:
       passes, optLevel, binaryenPasses: opts.binaryenPasses, batchBlocks, dumpDir: own ? opts.dumpTranslations : undefined,
       tcache: useTCache && own ? { file: tcacheFile(opts.tcache!, key), key, dirCap: opts.tcacheSize ?? DEFAULT_TCACHE_SIZE } : undefined,
       codeCacheSize: opts.codeCacheSize ?? DEFAULT_CODE_CACHE, nice: opts.translatorNice ?? DEFAULT_TRANSLATOR_NICE,
-      entered: mode === "staged" ? (eip: number) => dispatcher.entered(eip) : undefined,
+      heat: mode === "staged" ? (eip: number) => dispatcher.heat(eip) : undefined,
       decoded: (eip: number) => interp.liveInsns(eip),
     });
     // Installed once, before any guest code runs: replacing Memory.onCodeWrite when the tier
