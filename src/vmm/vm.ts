@@ -21,11 +21,12 @@ import { DEFAULT_TCACHE_SIZE, tcacheFile, tcacheKey } from "../translate/tcache.
 import type { RecallStats } from "../translate/recall.ts";
 
 /**
- * Blocks a region takes at most. Staged: 32 took bash, gawk, lua and sqlite 10-16 % less time in
- * translated code at size small, but dijkstra at ref 1.7x more, its loop split between regions
- * (papers/lab-notes.md); bbt translates every block before its first run, so its regions stay small.
+ * Blocks a region takes at most. Staged regions grow hottest block first (pipeline.ts), and 32 of
+ * them took 0.92x the time of 16 grown breadth first over five kernels and six real programs; 32
+ * grown breadth first split dijkstra's loop (papers/lab-notes.md, "Regions grown from the
+ * profile"). bbt translates every block before its first run, so its regions stay small.
  */
-export const STAGED_REGION_BLOCKS = 16, BBT_REGION_BLOCKS = 8;
+export const STAGED_REGION_BLOCKS = 32, BBT_REGION_BLOCKS = 8;
 /** --region-blocks' largest value: a region is one WebAssembly function, and the passes scan it whole. */
 export const MAX_REGION_BLOCKS = 256;
 
