@@ -17,7 +17,6 @@
  *              | page permissions (1 MiB)  |  PERM_OFF: one byte per page
  *              | profile counters          |  PROFILE_OFF (translator tiers)
  *              | code-cache directory      |  CACHE_OFF (translator tiers)
- *              |  and its jump cache       |  JC_OFF
  *   +VMM_SIZE  +---------------------------+
  */
 export const PAGE_SHIFT = 12;
@@ -57,18 +56,6 @@ export const DIR_ENTRIES = 1 << DIR_BITS;
 export const DIR_HASH = 0x9e3779b1;
 export const DIR_SIZE = DIR_ENTRIES * 8;
 export const DIR_TOMBSTONE = 1;
-/**
- * The jump cache at JC_OFF, right after the directory: JC_ENTRIES (guest EIP,
- * table slot) pairs laid out as the directory's, direct-mapped at
- * (EIP ^ EIP >>> JC_BITS) & (JC_ENTRIES - 1) (QEMU's tb_jmp_cache hash). The
- * dispatcher looks there first and copies what it finds in the directory
- * there; the code cache clears an entry whose translation dies. Its 32 KiB
- * stay in the CPU's caches where the 1 MiB directory's probes miss them.
- */
-export const JC_OFF = CACHE_OFF + DIR_SIZE;
-export const JC_BITS = 12;
-export const JC_ENTRIES = 1 << JC_BITS;
-export const JC_SIZE = JC_ENTRIES * 8;
 export const VMM_SIZE = CACHE_OFF + CACHE_SIZE - VMM_BASE;
 export const MEMORY_BYTES = VMM_BASE + VMM_SIZE;
 

@@ -60,7 +60,7 @@
  * keeps its other bits and the lazy record becomes NONE, as updateFlags does.
  */
 import type binaryenT from "binaryen";
-import { CACHE_OFF, DIR_BITS, DIR_ENTRIES, DIR_HASH, DIR_TOMBSTONE, JC_BITS, JC_ENTRIES, JC_OFF, PAGE_CODE, PAGE_SIZE, PERM_OFF, PROT_READ, PROT_WRITE, REGS_OFF, S_CHAINS, S_EFLAGS, S_CHAIN_LEFT, S_DIRECT, S_EXIT, S_LAZY_A, S_LAZY_B, S_LAZY_CF, S_LAZY_OP, S_LAZY_RES, S_LINK_BUDGET, S_LINKS, S_LINK_LEFT, S_LOOKUPS, S_NEST_DEPTH, S_NEST_LINKS, S_NEST_LOOKUPS, NEST_DEPTH, S_RETIRED, XMM_MXCSR, XMM_OFF, R_EAX, R_ECX, R_EDI, R_ESI, FPU_OFF, FPU_CW } from "../core/layout.ts";
+import { CACHE_OFF, DIR_BITS, DIR_ENTRIES, DIR_HASH, DIR_TOMBSTONE, PAGE_CODE, PAGE_SIZE, PERM_OFF, PROT_READ, PROT_WRITE, REGS_OFF, S_CHAINS, S_EFLAGS, S_CHAIN_LEFT, S_DIRECT, S_EXIT, S_LAZY_A, S_LAZY_B, S_LAZY_CF, S_LAZY_OP, S_LAZY_RES, S_LINK_BUDGET, S_LINKS, S_LINK_LEFT, S_LOOKUPS, S_NEST_DEPTH, S_NEST_LINKS, S_NEST_LOOKUPS, NEST_DEPTH, S_RETIRED, XMM_MXCSR, XMM_OFF, R_EAX, R_ECX, R_EDI, R_ESI, FPU_OFF, FPU_CW } from "../core/layout.ts";
 import { BULK_MIN } from "../interp/exec/string.ts";
 import { CW_DEFAULT } from "../interp/fpu.ts";
 import { ARITH, DF, K_ADC, K_DEC, K_INC, K_LOGIC, K_MUL, K_SBB, K_SHL, K_SHR, OP_ADD32, OP_DEC32, OP_INC32, OP_LOGIC32, OP_SUB32 } from "../interp/flags.ts";
@@ -910,8 +910,8 @@ function addDispatchLoop(mod: Module, which: "run" | "nest", shared: boolean): v
   const i32 = b.i32;
   const c = (v: number) => mod.i32.const(v | 0);
   // Locals: params (eip, and run's budget or nest's stop), then the loop's.
-  const EIP = 0, BUDGET = 1, STOP = 1, H = 2, E = 3, KEY = 4, LOOKUPS = 5, CHAINS = 6, LINKS = 7, LINK_BUDGET = 8, DIRECT = 9, JC = 10;
-  const locals = [i32, i32, i32, i32, i32, i32, i32, i32, i32];
+  const EIP = 0, BUDGET = 1, STOP = 1, H = 2, E = 3, KEY = 4, LOOKUPS = 5, CHAINS = 6, LINKS = 7, LINK_BUDGET = 8, DIRECT = 9;
+  const locals = [i32, i32, i32, i32, i32, i32, i32, i32];
   const get = (l: number) => mod.local.get(l, i32);
   const slot = (s: number) => mod.i32.load(slotAddr(s) >>> 0, 4, c(0));
   const setSlot = (s: number, v: Expr) => mod.i32.store(slotAddr(s) >>> 0, 4, c(0), v);
@@ -919,28 +919,19 @@ function addDispatchLoop(mod: Module, which: "run" | "nest", shared: boolean): v
     mod.f64.store(slotAddr(s) >>> 0, 8, c(0), mod.f64.add(mod.f64.load(slotAddr(s) >>> 0, 8, c(0)), mod.f64.convert_u.i32(n)));
   const bump = (l: number) => mod.local.set(l, mod.i32.add(get(l), c(1)));
   const done = () => mod.br("done", undefined, get(EIP));
-  /**
-   * Looks EIP up: on a hit, E is its jump-cache or directory entry (the same layout); a miss leaves
-   * the function's loop. A directory hit is copied into the jump cache (JC, layout.ts).
-   */
+  /** Looks EIP up: on a hit, E is its directory entry; a miss leaves the function's loop. */
   const lookup = (): Expr[] => [
     bump(LOOKUPS),
-    mod.local.set(JC, mod.i32.add(c(JC_OFF), mod.i32.shl(mod.i32.and(mod.i32.xor(get(EIP), mod.i32.shr_u(get(EIP), c(JC_BITS))), c(JC_ENTRIES - 1)), c(3)))),
-    mod.local.set(E, get(JC)),
-    mod.if(mod.i32.ne(mod.i32.load(0, 4, get(E)), get(EIP)), mod.block(null, [
-      mod.local.set(H, mod.i32.shr_u(mod.i32.mul(get(EIP), c(DIR_HASH)), c(32 - DIR_BITS))),
-      mod.block("found", [mod.loop("probe", mod.block(null, [
-        mod.local.set(E, mod.i32.add(c(CACHE_OFF), mod.i32.shl(get(H), c(3)))),
-        mod.local.set(KEY, mod.i32.load(0, 4, get(E))),
-        // An empty slot ends the probe: a miss.
-        mod.if(mod.i32.eqz(get(KEY)), done()),
-        mod.br("found", mod.i32.eq(get(KEY), get(EIP))),
-        mod.local.set(H, mod.i32.and(mod.i32.add(get(H), c(1)), c(DIR_ENTRIES - 1))),
-        mod.br("probe"),
-      ]))]),
-      mod.i32.store(0, 4, get(JC), get(EIP)),
-      mod.i32.store(4, 4, get(JC), mod.i32.load(4, 4, get(E))),
-    ])),
+    mod.local.set(H, mod.i32.shr_u(mod.i32.mul(get(EIP), c(DIR_HASH)), c(32 - DIR_BITS))),
+    mod.block("found", [mod.loop("probe", mod.block(null, [
+      mod.local.set(E, mod.i32.add(c(CACHE_OFF), mod.i32.shl(get(H), c(3)))),
+      mod.local.set(KEY, mod.i32.load(0, 4, get(E))),
+      // An empty slot ends the probe: a miss.
+      mod.if(mod.i32.eqz(get(KEY)), done()),
+      mod.br("found", mod.i32.eq(get(KEY), get(EIP))),
+      mod.local.set(H, mod.i32.and(mod.i32.add(get(H), c(1)), c(DIR_ENTRIES - 1))),
+      mod.br("probe"),
+    ]))]),
   ];
   const left = () => slot(S_CHAIN_LEFT);
   const call = () => mod.local.set(EIP, mod.call_indirect("table", mod.i32.load(4, 4, get(E)), [], b.none, i32));

@@ -1,10 +1,7 @@
 /**
  * The translation cache. Its directory lives in concealed memory (CACHE_OFF):
  * open-addressed (guest EIP -> table slot) pairs that the WebAssembly
- * dispatcher probes directly, behind a small direct-mapped jump cache
- * (JC_OFF) that the dispatcher fills; the compiled functions sit in a
- * funcref table. Whatever removes a directory entry clears its jump-cache
- * entry with it, so neither ever names a dead slot.
+ * dispatcher probes directly; the compiled functions sit in a funcref table.
  *
  * When entries die:
  * - a page holding translated code is written (Memory.onCodeWrite), or
@@ -16,7 +13,7 @@
  *   --code-cache-size, or the directory would pass half full: everything is
  *   flushed at once (Dynamo's policy), and hot code is translated again.
  */
-import { CACHE_OFF, CACHE_SIZE, DIR_BITS, DIR_ENTRIES, DIR_HASH, DIR_SIZE, DIR_TOMBSTONE, JC_BITS, JC_ENTRIES, JC_OFF, JC_SIZE, PAGE_CODE } from "../core/layout.ts";
+import { CACHE_OFF, CACHE_SIZE, DIR_BITS, DIR_ENTRIES, DIR_HASH, DIR_SIZE, DIR_TOMBSTONE, PAGE_CODE } from "../core/layout.ts";
 import type { Memory } from "../core/memory.ts";
 import type { Translation, TranslationSink } from "../translate/translator.ts";
 
@@ -31,7 +28,6 @@ const maybeBit = (eip: number) => Math.imul(eip, 0x9e3779b1) >>> (32 - MAYBE_BIT
 export class CodeCache implements TranslationSink {
   readonly table = new WebAssembly.Table({ initial: 1024, element: "anyfunc" });
   private readonly dir: Uint32Array;
-  private readonly jc: Uint32Array;
   /**
    * By EIP as a signed 32-bit number: V8 keeps those as small integers, where an EIP at or above
    * 2^31 (shared libraries, the stack) would be a heap number, allocated and hashed at every lookup.
@@ -50,9 +46,8 @@ export class CodeCache implements TranslationSink {
   installed = 0;
 
   constructor(readonly mem: Memory, readonly budgetBytes: number) {
-    if (DIR_SIZE + JC_SIZE > CACHE_SIZE) throw new Error("code-cache directory does not fit its region");
+    if (DIR_SIZE > CACHE_SIZE) throw new Error("code-cache directory does not fit its region");
     this.dir = new Uint32Array(mem.wasm.buffer, CACHE_OFF, DIR_ENTRIES * 2);
-    this.jc = new Uint32Array(mem.wasm.buffer, JC_OFF, JC_ENTRIES * 2);
   }
 
   has(eip: number): boolean {
@@ -101,8 +96,6 @@ export class CodeCache implements TranslationSink {
     while (this.dir[h * 2] !== eip >>> 0) h = (h + 1) & (DIR_ENTRIES - 1);
     this.dir[h * 2] = DIR_TOMBSTONE;
     this.dir[h * 2 + 1] = 0;
-    const j = ((eip ^ (eip >>> JC_BITS)) & (JC_ENTRIES - 1)) * 2;
-    if (this.jc[j] === eip >>> 0) this.jc[j] = this.jc[j + 1] = 0;
     this.tombstones++;
     this.table.set(slot, null);
     this.freeSlots.push(slot);
@@ -122,7 +115,6 @@ export class CodeCache implements TranslationSink {
 
   flush(): void {
     this.dir.fill(0);
-    this.jc.fill(0);
     this.maybe.fill(0);
     for (const slot of this.slots.values()) this.table.set(slot, null);
     this.slots.clear();
