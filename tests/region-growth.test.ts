@@ -1,8 +1,8 @@
 /**
  * Which blocks a region takes (src/translate/pipeline.ts formRegion): breadth
  * first without a profile (bbt, the differential tests), hottest first and
- * only entered blocks with one (staged), so a full region keeps a loop's hot
- * blocks and leaves its cold exits out.
+ * only blocks entered at least 1/32 as often as the first with one (staged),
+ * so a full region keeps a loop's hot blocks and leaves its cold exits out.
  */
 import { describe, expect, it } from "vitest";
 import { Memory } from "../src/core/memory.ts";
@@ -33,12 +33,17 @@ describe("region growth", () => {
   });
 
   it("takes the hottest block next with a profile, whatever the branch's order", () => {
-    expect(grown(2, { 0: 500, 4: 499, 8: 1 })).toEqual([0, 4]);
-    expect(grown(3, { 0: 500, 4: 499, 8: 1 })).toEqual([0, 4, 8]);
+    expect(grown(2, { 0: 500, 4: 499, 8: 16 })).toEqual([0, 4]);
+    expect(grown(3, { 0: 500, 4: 499, 8: 16 })).toEqual([0, 4, 8]);
   });
 
-  it("leaves out blocks the interpreter never entered, and keeps breadth-first order among equals", () => {
-    expect(grown(3, { 0: 50, 8: 2 })).toEqual([0, 8]);
+  it("leaves out blocks entered less than 1/32 as often as the first, or never", () => {
+    expect(grown(3, { 0: 500, 4: 499, 8: 15 })).toEqual([0, 4]);
+    expect(grown(3, { 0: 500, 8: 400 })).toEqual([0, 8]);
+    expect(grown(3, { 0: 20, 4: 1 })).toEqual([0, 4]);
+  });
+
+  it("keeps breadth-first order among equals", () => {
     expect(grown(3, { 0: 50, 4: 7, 8: 7 })).toEqual([0, 8, 4]);
   });
 });

@@ -13,8 +13,9 @@
  * A region is the block at EIP and the blocks its direct branches reach and
  * the entries of the jump table a switch's indirect jmp reads (jumpTableOf),
  * up to maxBlocks: breadth first, or in staged mode hottest first (the
- * interpreter's entry counts) and only blocks the interpreter has entered,
- * so a loop's blocks come before the cold paths leaving it. The region's
+ * interpreter's entry counts) and only blocks entered at least
+ * 1/HEAT_FLOOR as often as the first, so a loop's blocks come before the
+ * paths leaving it and the cold ones stay out. The region's
  * blocks branch to each other directly (link-blocks). A region also takes
  * the block of every PIC thunk its calls reach (thunkRegOf), even one
  * translated already or past maxBlocks: the lifter turns such a call into
@@ -40,6 +41,12 @@ import type { Pass } from "./passes/index.ts";
 
 /** Jump-table entries read at most (jumpTableOf). */
 const MAX_TABLE = 256;
+/**
+ * With a profile, a block joins a region only if entered at least 1/HEAT_FLOOR as often as the
+ * region's first block: with 64-block regions, 0.92x the wall time of no floor over eight programs
+ * (papers/lab-notes.md, "Regions grown from the profile"), a floor of 1/256 0.94x.
+ */
+const HEAT_FLOOR = 32;
 
 export interface FormOptions {
   /** Blocks in the region, at most. */
@@ -50,7 +57,8 @@ export interface FormOptions {
   skipPage?: (page: number) => boolean;
   /**
    * Staged mode: the interpreter's entries of the block at eip (a hashed profile: a collision may
-   * add another block's). Blocks other than the first are taken only if entered, hottest first.
+   * add another block's). Blocks other than the first are taken hottest first, and only if
+   * entered at least 1/HEAT_FLOOR as often as the first.
    */
   heat?: (eip: number) => number;
   /**
@@ -102,10 +110,11 @@ export function formRegion(mem: Memory, eip: number, o: FormOptions): FormedBloc
   const start = eip >>> 0;
   const blocks: FormedBlock[] = [];
   const queue = [start], seen = new Set<number>();
+  const floor = o.heat ? Math.max(1, o.heat(start) / HEAT_FLOOR) : 0;
   while (queue.length && blocks.length < o.maxBlocks) {
     const at = queue.splice(o.heat ? hottest(queue, o.heat) : 0, 1)[0];
     if (seen.has(at) || o.skip?.(at)) continue;
-    if (at !== start && o.heat && !o.heat(at)) continue;
+    if (at !== start && o.heat && o.heat(at) < floor) continue;
     seen.add(at);
     const insns = decodedAt(mem, at, o.decoded) ?? decodeFrom(mem, at);
     if (!insns.length) continue;

@@ -21,12 +21,13 @@ import { DEFAULT_TCACHE_SIZE, tcacheFile, tcacheKey } from "../translate/tcache.
 import type { RecallStats } from "../translate/recall.ts";
 
 /**
- * Blocks a region takes at most. Staged regions grow hottest block first (pipeline.ts), and 32 of
- * them took 0.92x the time of 16 grown breadth first over five kernels and six real programs; 32
- * grown breadth first split dijkstra's loop (papers/lab-notes.md, "Regions grown from the
- * profile"). bbt translates every block before its first run, so its regions stay small.
+ * Blocks a region takes at most. Staged regions grow hottest block first and only into blocks
+ * nearly as hot as the first (pipeline.ts), so they seldom fill: 64 took 0.99x the time of 32 and
+ * 128 1.00x over eight programs; grown breadth first, 32 split dijkstra's loop (papers/lab-notes.md,
+ * "Regions grown from the profile"). bbt translates every block before its first run, so its
+ * regions stay small.
  */
-export const STAGED_REGION_BLOCKS = 32, BBT_REGION_BLOCKS = 8;
+export const STAGED_REGION_BLOCKS = 64, BBT_REGION_BLOCKS = 8;
 /** --region-blocks' largest value: a region is one WebAssembly function, and the passes scan it whole. */
 export const MAX_REGION_BLOCKS = 256;
 
