@@ -82,11 +82,12 @@ export interface TranslatorOptions {
   passes: Pass[];
   optLevel: number;
   binaryenPasses?: string[];
-  batchBlocks: number;
+  /** Blocks a region takes at most (pipeline.ts FormOptions.maxBlocks; --region-blocks). */
+  regionBlocks: number;
   /** How far below the guest's thread translation's threads run (priority.ts; --translator-nice). */
   nice: number;
   dumpDir?: string;
-  /** Staged mode: the interpreter's entries of the block at eip; a region then grows only into entered blocks, hottest first. */
+  /** Staged mode: the interpreter's entries of the block at eip; a region then grows hottest first, into blocks nearly as hot as its first (pipeline.ts). */
   heat?: (eip: number) => number;
   /** The interpreter's instructions of a block it has decoded (pipeline.ts FormOptions.decoded). */
   decoded?: (eip: number) => Insn[] | undefined;
@@ -197,7 +198,7 @@ export class Translator {
     if (this.pendingEips.has(eip >>> 0) || this.recall?.recall(eip >>> 0)) return false;
     const t0 = performance.now();
     const formed = formRegion(this.mem, eip, {
-      maxBlocks: this.opts.batchBlocks,
+      maxBlocks: this.opts.regionBlocks,
       skip: (at) => this.cache.has(at) || this.pendingEips.has(at) || this.isUntranslatable(at),
       skipPage: (page) => this.volatile(page),
       heat: this.opts.heat,

@@ -139,10 +139,10 @@ export function runGuest(bytes: Uint8Array, argv: string[], env: string[], opts:
   const first = Process.create(bytes, argv, env, opts);
   const x87 = opts.x87 ?? DEFAULT_X87_MODEL, optLevel = opts.binaryenOpt ?? DEFAULT_BINARYEN_OPT;
   const report = opts.stderr ?? ((line: string) => process.stderr.write(line + "\n"));
-  const batchBlocks = opts.regionBlocks ?? (mode === "bbt" ? BBT_REGION_BLOCKS : STAGED_REGION_BLOCKS);
+  const regionBlocks = opts.regionBlocks ?? (mode === "bbt" ? BBT_REGION_BLOCKS : STAGED_REGION_BLOCKS);
   // Dumps show every translation made, so a run that dumps makes them all.
   const useTCache = opts.tcache !== undefined && mode !== "interp" && !opts.dumpTranslations;
-  const key = useTCache ? tcacheKey(bytes, { mode, passes: passes.map((p) => p.name), x87, optLevel, binaryenPasses: opts.binaryenPasses ?? null, batchBlocks }) : "";
+  const key = useTCache ? tcacheKey(bytes, { mode, passes: passes.map((p) => p.name), x87, optLevel, binaryenPasses: opts.binaryenPasses ?? null, regionBlocks }) : "";
   const verbose = !!(opts.warn || opts.strace);
   const shared = new SharedBlocks();
 
@@ -161,7 +161,7 @@ export function runGuest(bytes: Uint8Array, argv: string[], env: string[], opts:
     const interp = new Interpreter(m, shared);
     const own = proc === first;
     const tier = mode === "interp" ? undefined : new Tier(proc.mem, m, {
-      passes, optLevel, binaryenPasses: opts.binaryenPasses, batchBlocks, dumpDir: own ? opts.dumpTranslations : undefined,
+      passes, optLevel, binaryenPasses: opts.binaryenPasses, regionBlocks, dumpDir: own ? opts.dumpTranslations : undefined,
       tcache: useTCache && own ? { file: tcacheFile(opts.tcache!, key), key, dirCap: opts.tcacheSize ?? DEFAULT_TCACHE_SIZE } : undefined,
       codeCacheSize: opts.codeCacheSize ?? DEFAULT_CODE_CACHE, nice: opts.translatorNice ?? DEFAULT_TRANSLATOR_NICE,
       heat: mode === "staged" ? (eip: number) => dispatcher.heat(eip) : undefined,

@@ -576,8 +576,8 @@ export interface TestTranslator {
   close(): void;
 }
 
-export function newTranslator(rig: TransRig, passes: Pass[], optLevel: number, batchBlocks = 1): TestTranslator {
-  const tr = new Translator(rig.mem, rig.cache, rig.m, { passes, optLevel, batchBlocks, nice: 0 });
+export function newTranslator(rig: TransRig, passes: Pass[], optLevel: number, regionBlocks = 1): TestTranslator {
+  const tr = new Translator(rig.mem, rig.cache, rig.m, { passes, optLevel, regionBlocks, nice: 0 });
   rig.forget = (page, remapped) => tr.forgetPage(page, remapped);
   return {
     tr,
