@@ -19,14 +19,22 @@ export interface TimerValue {
   intervalMs: number;
 }
 
+/** What an armed timer past its time reads as, ms. */
+const ABOUT_TO_FIRE_MS = 0.001;
+
 export class RealTimer {
   /** When it comes due; Infinity when disarmed. */
   due = Infinity;
   private interval = 0;
 
-  /** What it is set to now. */
+  /**
+   * What it is set to now. Past its time but not yet expired (the dispatcher looks between blocks),
+   * it is still armed and reads as about to fire, 1 us, as Linux reads a timer whose expiry has
+   * not run yet: read as 0, a periodic timer looked disarmed (the alarms guest program, on a loaded
+   * machine).
+   */
   get(now: number): TimerValue {
-    return { valueMs: this.due === Infinity ? 0 : Math.max(this.due - now, 0), intervalMs: this.interval };
+    return { valueMs: this.due === Infinity ? 0 : Math.max(this.due - now, ABOUT_TO_FIRE_MS), intervalMs: this.interval };
   }
 
   /** Arms it (valueMs 0 disarms it); returns its previous setting. */
